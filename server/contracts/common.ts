@@ -1,0 +1,60 @@
+/**
+ * Browser-safe building blocks shared by every contract. No `node:` imports anywhere under
+ * server/contracts: the renderer bundles these files.
+ */
+import { z } from 'zod';
+
+/** ISO 8601 UTC timestamp, as stored everywhere (`2026-11-26T18:52:37.000Z`). */
+export const IsoTime = z.string().datetime({ offset: false });
+
+export const SLUG_RE = /^[a-z0-9][a-z0-9-]{0,63}$/;
+export const Slug = z
+  .string()
+  .regex(SLUG_RE, 'slug must match ^[a-z0-9][a-z0-9-]{0,63}$ (lowercase letters, digits and dashes)');
+
+/** A scope name as RFC 6749 §3.3 allows it: printable ASCII without space, quote or backslash. */
+export const ScopeName = z
+  .string()
+  .min(1, 'scope name must not be empty')
+  .max(128)
+  .regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'scope name must be printable ASCII without spaces, quotes or backslashes');
+
+export const ScopeDef = z.object({
+  name: ScopeName,
+  description: z.string().max(500).optional(),
+  /** Broker-only in the product; kept so seeds from the product load unchanged. */
+  upstream: z.string().max(200).optional(),
+});
+export type ScopeDef = z.infer<typeof ScopeDef>;
+
+export const SigningAlg = z.enum(['ES256', 'RS256']);
+export type SigningAlg = z.infer<typeof SigningAlg>;
+
+export const GrantType = z.enum(['authorization_code', 'refresh_token', 'client_credentials']);
+export type GrantType = z.infer<typeof GrantType>;
+
+export const AuthMethod = z.enum(['none', 'client_secret_basic', 'client_secret_post']);
+export type AuthMethod = z.infer<typeof AuthMethod>;
+
+/** Durations are whole seconds on the wire; the CLI also accepts `15m`, `7d`, ... */
+export const Seconds = z.number().int().positive().max(10 * 365 * 24 * 3600);
+
+/** Parses `90`, `90s`, `15m`, `2h`, `7d` into seconds; undefined when malformed. */
+export function parseDuration(text: string): number | undefined {
+  const m = /^(\d+)\s*(s|m|h|d)?$/.exec(text.trim());
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
+  return n * unit;
+}
+
+export function absoluteHttpUrl(message: string) {
+  return z.string().max(2048).refine((v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && u.host !== '' && u.hash === '' && !v.includes('#');
+    } catch {
+      return false;
+    }
+  }, message);
+}

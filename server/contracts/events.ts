@@ -1,0 +1,34 @@
+/**
+ * Every state change the server makes, as a typed event. The audit log, the UI's SSE stream and
+ * the Electron notifier subscribe; nothing else is the source of truth for "what happened".
+ */
+import type { ActivityEntry } from './activity';
+import type { ClientView } from './clients';
+import type { ConsentGrant } from './consents';
+import type { PendingInteraction } from './interactions';
+import type { Issuance } from './issuances';
+import type { KeyView } from './keys';
+import type { Resource } from './resources';
+import type { User } from './users';
+
+export interface EventMap {
+  'resource.created': { resource: Resource };
+  'resource.updated': { resource: Resource };
+  'resource.deleted': { slug: string };
+  'client.created': { client: ClientView };
+  'client.updated': { client: ClientView };
+  'client.deleted': { client_id: string };
+  'user.created': { user: User };
+  'user.deleted': { sub: string };
+  'consent.pending': { interaction: PendingInteraction };
+  'consent.decided': { uid: string; action: 'approve' | 'deny' | 'expired'; sub?: string; scopes?: string[] };
+  'consent.granted': { grant: ConsentGrant };
+  'consent.revoked': { grant: ConsentGrant };
+  'token.issued': { issuance: Issuance };
+  'token.revoked': { jti: string; reason: string };
+  'family.revoked': { family_id: string; reason: string };
+  'key.rotated': { key: KeyView };
+  'request.logged': { entry: ActivityEntry };
+}
+export type EventName = keyof EventMap;
+export type AppEvent = { [K in EventName]: { type: K; at: string; data: EventMap[K] } }[EventName];

@@ -1,0 +1,29 @@
+/** A pending authorization request waiting for a consent decision (browser page or desktop window). */
+import { z } from 'zod';
+import { IsoTime, ScopeDef } from './common';
+import { RegistrationSource } from './clients';
+
+export const PendingInteraction = z.object({
+  uid: z.string(),
+  created_at: IsoTime,
+  expires_at: IsoTime,
+  client: z.object({
+    client_id: z.string(),
+    client_name: z.string(),
+    registration_source: RegistrationSource,
+  }),
+  resource: z.object({ slug: z.string(), uri: z.string(), display_name: z.string() }),
+  /** Requested scopes, in the resource catalog's order, with their descriptions. */
+  scopes: z.array(ScopeDef),
+  redirect_uri: z.string(),
+  /** The user preselected for approval (the default user, or `--user`). */
+  default_sub: z.string(),
+  warnings: z.array(z.string()),
+});
+export type PendingInteraction = z.infer<typeof PendingInteraction>;
+
+export const ConsentDecision = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('approve'), sub: z.string().min(1).optional(), scopes: z.array(z.string()).min(1, 'pick at least one scope').optional() }),
+  z.object({ action: z.literal('deny') }),
+]);
+export type ConsentDecision = z.infer<typeof ConsentDecision>;

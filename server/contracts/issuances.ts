@@ -1,0 +1,42 @@
+/** The issuance log: one row per token AuthPlane returned, written to disk before the response. */
+import { z } from 'zod';
+import { GrantType, IsoTime } from './common';
+
+export const Issuance = z.object({
+  jti: z.string(),
+  sub: z.string(),
+  client_id: z.string(),
+  resource: z.string().describe('resource slug'),
+  aud: z.string(),
+  scope: z.string(),
+  grant: GrantType,
+  /** Refresh family the token belongs to (auth-code and refresh grants). */
+  family_id: z.string().optional(),
+  kid: z.string().optional(),
+  issued_at: IsoTime,
+  expires_at: IsoTime,
+  revoked_at: IsoTime.optional(),
+  revoked_reason: z.string().optional(),
+});
+export type Issuance = z.infer<typeof Issuance>;
+
+export const IssuanceState = z.enum(['active', 'expired', 'revoked']);
+export type IssuanceState = z.infer<typeof IssuanceState>;
+
+export const IssuanceFilter = z.object({
+  resource: z.string().optional(),
+  client: z.string().optional(),
+  sub: z.string().optional(),
+  grant: GrantType.optional(),
+  jti: z.string().optional(),
+  state: IssuanceState.optional(),
+  limit: z.coerce.number().int().min(1).max(5000).default(50),
+  /** Opaque cursor from a previous page (`next_cursor`). */
+  cursor: z.string().optional(),
+});
+export type IssuanceFilter = z.input<typeof IssuanceFilter>;
+
+export function issuanceState(row: Issuance, now: number): IssuanceState {
+  if (row.revoked_at) return 'revoked';
+  return Date.parse(row.expires_at) <= now ? 'expired' : 'active';
+}

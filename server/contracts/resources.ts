@@ -1,0 +1,44 @@
+/** A resource is an MCP server protected by AuthPlane; its `uri` is the JWT `aud`, byte for byte. */
+import { z } from 'zod';
+import { IsoTime, ScopeDef, Seconds, SigningAlg, Slug, absoluteHttpUrl } from './common';
+
+export const ResourceLifetimes = z.object({
+  access_token_ttl: Seconds.optional(),
+  refresh_token_ttl: Seconds.optional(),
+  code_ttl: z.number().int().min(60).max(600).optional(),
+});
+
+const scopesUnique = (scopes: { name: string }[]) => new Set(scopes.map((s) => s.name)).size === scopes.length;
+
+export const ResourceInput = z
+  .object({
+    slug: Slug,
+    uri: absoluteHttpUrl('uri must be an absolute http(s) URL with a host and no fragment'),
+    backend_kind: z.literal('mint', { error: 'backend_kind must be "mint" (broker resources are not supported locally)' }).default('mint'),
+    display_name: z.string().min(1).max(200).optional(),
+    scopes: z.array(ScopeDef).max(100).default([]).refine(scopesUnique, 'scope names must be unique within a resource'),
+    signing_alg: SigningAlg.optional(),
+    /** Used when an authorization request has no `resource` and several resources exist. */
+    is_default: z.boolean().optional(),
+  })
+  .extend(ResourceLifetimes.shape);
+export type ResourceInput = z.input<typeof ResourceInput>;
+
+export const ResourcePatch = ResourceInput.partial().omit({ slug: true });
+export type ResourcePatch = z.input<typeof ResourcePatch>;
+
+export const Resource = z
+  .object({
+    id: z.string(),
+    slug: Slug,
+    uri: z.string(),
+    backend_kind: z.literal('mint'),
+    display_name: z.string(),
+    scopes: z.array(ScopeDef),
+    signing_alg: SigningAlg.optional(),
+    is_default: z.boolean().optional(),
+    created_at: IsoTime,
+    updated_at: IsoTime,
+  })
+  .extend(ResourceLifetimes.shape);
+export type Resource = z.infer<typeof Resource>;
