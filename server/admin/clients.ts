@@ -1,0 +1,43 @@
+/** /admin/api/clients: OAuth clients (agents). The secret appears once, in the create response. */
+import type Router from '@koa/router';
+import { z } from 'zod';
+import { ClientInput } from '../contracts';
+import { parseOrThrow } from '../domain/resources';
+import type { Services } from '../domain/services';
+import { jsonBody, param } from './http';
+import { getClient } from './ops';
+
+/** What PATCH may change; identity, auth method and secrets are fixed at creation. */
+export const ClientPatch = z
+  .object({
+    client_name: ClientInput.shape.client_name,
+    redirect_uris: ClientInput.shape.redirect_uris.unwrap(),
+    grant_types: ClientInput.shape.grant_types.unwrap(),
+    scope: ClientInput.shape.scope.unwrap(),
+    status: z.enum(['active', 'suspended']),
+  })
+  .partial()
+  .strict();
+
+export function clientRoutes(router: Router, s: Services): void {
+  router.get('/clients', (ctx) => {
+    ctx.body = s.clients.list();
+  });
+  router.post('/clients', async (ctx) => {
+    const created = await s.clients.create(await jsonBody(ctx), 'admin');
+    ctx.status = 201;
+    ctx.set('Location', `${ctx.path.replace(/\/$/, '')}/${encodeURIComponent(created.client_id)}`);
+    ctx.body = created;
+  });
+  router.get('/clients/:id', (ctx) => {
+    ctx.body = getClient(s, param(ctx, 'id'));
+  });
+  router.patch('/clients/:id', async (ctx) => {
+    const patch = parseOrThrow(ClientPatch, await jsonBody(ctx));
+    ctx.body = await s.clients.update(param(ctx, 'id'), patch);
+  });
+  router.delete('/clients/:id', async (ctx) => {
+    await s.clients.delete(param(ctx, 'id'));
+    ctx.status = 204;
+  });
+}

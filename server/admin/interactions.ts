@@ -1,0 +1,17 @@
+/** /admin/api/interactions: pending consent prompts, decided from the desktop window. */
+import type Router from '@koa/router';
+import { ConsentDecision } from '../contracts';
+import { parseOrThrow } from '../domain/resources';
+import type { Services } from '../domain/services';
+import { decideInteraction } from '../oauth/decide';
+import { jsonBody, param } from './http';
+
+export function interactionRoutes(router: Router, s: Services): void {
+  router.get('/interactions', (ctx) => {
+    ctx.body = s.interactions.listPending();
+  });
+  router.post('/interactions/:uid/decision', async (ctx) => {
+    const decision = parseOrThrow(ConsentDecision, await jsonBody(ctx));
+    ctx.body = await decideInteraction(s, param(ctx, 'uid'), decision);
+  });
+}

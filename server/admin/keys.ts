@@ -1,0 +1,20 @@
+/** /admin/api/keys: signing keys (public parts only) and rotation. */
+import type Router from '@koa/router';
+import { z } from 'zod';
+import { SigningAlg } from '../contracts';
+import { parseOrThrow } from '../domain/resources';
+import type { Services } from '../domain/services';
+import { jsonBody } from './http';
+
+export const RotateKeyInput = z.object({ alg: SigningAlg.optional() }).strict();
+
+export function keyRoutes(router: Router, s: Services): void {
+  router.get('/keys', (ctx) => {
+    ctx.body = s.keys.list();
+  });
+  router.post('/keys/rotate', async (ctx) => {
+    const { alg } = parseOrThrow(RotateKeyInput, await jsonBody(ctx));
+    ctx.status = 201;
+    ctx.body = await s.keys.rotate(alg);
+  });
+}

@@ -1,0 +1,102 @@
+/**
+ * Admin operations whose answer is more than one service call. The REST routes and the CLI's
+ * DirectAdminPort both call these, so a command prints the same JSON with or without a server.
+ */
+import { IssuanceFilter, issuanceState, type ClientView, type ConsentGrant, type Issuance, type IssuanceState } from '../contracts';
+import { toView } from '../domain/clients';
+import { parseOrThrow } from '../domain/resources';
+import type { Services } from '../domain/services';
+import { NotFound } from '../errors';
+import { VERSION } from './version';
+
+export type IssuanceRow = Issuance & { state: IssuanceState };
+export interface IssuancePage {
+  issuances: IssuanceRow[];
+  /** Pass back as `cursor` for the next (older) page; null on the last page. */
+  next_cursor: string | null;
+}
+
+export interface StatusView {
+  issuer: string;
+  version: string;
+  data_dir: string;
+  pid: number;
+  consent_mode: 'prompt' | 'auto';
+  default_user: string;
+  signing_alg: string;
+  counts: {
+    resources: number;
+    clients: number;
+    users: number;
+    consents: number;
+    issuances: number;
+    refresh_families: number;
+    keys: number;
+    pending_interactions: number;
+  };
+}
+
+export interface FamilyRevocation {
+  family_id: string;
+  revoked: true;
+}
+
+const withState = (row: Issuance, now: number): IssuanceRow => ({ ...row, state: issuanceState(row, now) });
+
+/** Newest first, filtered, paginated with the store's opaque cursor. */
+export async function listIssuances(s: Services, query: unknown): Promise<IssuancePage> {
+  const f = parseOrThrow(IssuanceFilter, query);
+  const now = s.deps.clock.now();
+  const page = await s.deps.store.issuances.list({ ...f, now });
+  return { issuances: page.rows.map((r) => withState(r, now)), next_cursor: page.next_cursor ?? null };
+}
+
+export async function getIssuance(s: Services, jti: string): Promise<IssuanceRow> {
+  const row = await s.deps.store.issuances.get(jti);
+  if (!row) throw new NotFound(`issuance "${jti}" not found`);
+  return withState(row, s.deps.clock.now());
+}
+
+/** Idempotent: revoking a revoked token keeps its first revocation time. */
+export async function revokeIssuance(s: Services, jti: string): Promise<IssuanceRow> {
+  const row = await s.tokens.revokeJti(jti, 'admin');
+  if (!row) throw new NotFound(`issuance "${jti}" not found`);
+  return withState(row, s.deps.clock.now());
+}
+
+export async function revokeFamily(s: Services, id: string): Promise<FamilyRevocation> {
+  if (!s.deps.store.families.get(id)) throw new NotFound(`refresh-token family "${id}" not found`);
+  await s.tokens.revokeFamily(id, 'admin');
+  return { family_id: id, revoked: true };
+}
+
+export function getClient(s: Services, clientId: string): ClientView {
+  return toView(s.clients.require(clientId));
+}
+
+export function listConsents(s: Services, q: { sub?: string; client_id?: string; resource?: string; include_revoked?: boolean }): ConsentGrant[] {
+  return s.consents.list({ sub: q.sub, client_id: q.client_id, resource: q.resource, includeRevoked: q.include_revoked });
+}
+
+export function getStatus(s: Services): StatusView {
+  const { config, store } = s.deps;
+  return {
+    issuer: config.issuer,
+    version: VERSION,
+    data_dir: store.dataDir,
+    pid: process.pid,
+    consent_mode: config.consent,
+    default_user: config.user,
+    signing_alg: config.signingAlg,
+    counts: {
+      resources: store.resources.list().length,
+      clients: store.clients.list().length,
+      users: store.users.list().length,
+      consents: s.consents.list().length,
+      issuances: store.issuances.count(),
+      refresh_families: store.families.size(),
+      keys: s.keys.list().length,
+      pending_interactions: s.interactions.listPending().length,
+    },
+  };
+}

@@ -1,0 +1,62 @@
+/**
+ * The admin REST API under /admin/api: what the desktop window, the browser UI and the CLI (when
+ * a server runs) use to read and change state. Every request is authenticated (admin bearer
+ * token, or the `authenticate` hook for the UI session); state changes from a foreign Origin are
+ * refused; no CORS headers are ever sent. Errors are OAuthErrors rendered by the app's handler.
+ */
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { Services } from '../domain/services';
+import { NotFound } from '../errors';
+import { activityRoutes } from './activity';
+import { clientRoutes } from './clients';
+import { consentRoutes } from './consents';
+import { eventRoutes } from './events';
+import { adminAuth, sameOriginWrites } from './http';
+import { interactionRoutes } from './interactions';
+import { issuanceRoutes } from './issuances';
+import { keyRoutes } from './keys';
+import { resourceRoutes } from './resources';
+import { seedRoutes } from './seed';
+import { statusRoutes } from './status';
+import { userRoutes } from './users';
+
+export const ADMIN_PREFIX = '/admin/api';
+
+export interface AdminRouterOptions {
+  adminToken: string;
+  /** Consulted before the bearer check; return true to accept the request (UI session cookie). */
+  authenticate?: (ctx: Context) => boolean;
+  /** SSE heartbeat interval (tests shorten it). */
+  heartbeatMs?: number;
+}
+
+export { closeEventStreams } from './events';
+
+export function createAdminRouter(services: Services, opts: AdminRouterOptions): Router {
+  const router = new Router({ prefix: ADMIN_PREFIX });
+  router.use(adminAuth(opts));
+  router.use(sameOriginWrites(() => services.deps.config.issuer));
+  router.use(async (ctx, next) => {
+    ctx.set('Cache-Control', 'no-store');
+    await next();
+  });
+
+  statusRoutes(router, services);
+  resourceRoutes(router, services);
+  clientRoutes(router, services);
+  userRoutes(router, services);
+  consentRoutes(router, services);
+  issuanceRoutes(router, services);
+  keyRoutes(router, services);
+  interactionRoutes(router, services);
+  activityRoutes(router, services);
+  eventRoutes(router, services, opts.heartbeatMs);
+  seedRoutes(router, services);
+
+  // Anything else under the prefix is a JSON 404 (after auth), never the UI's HTML fallback.
+  router.all('/{*rest}', (ctx) => {
+    throw new NotFound(`no admin route for ${ctx.method} ${ctx.path}`);
+  });
+  return router;
+}

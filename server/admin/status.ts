@@ -1,0 +1,10 @@
+/** /admin/api/status: what this server is (issuer, version, data dir, pid) and how much it holds. */
+import type Router from '@koa/router';
+import type { Services } from '../domain/services';
+import { getStatus } from './ops';
+
+export function statusRoutes(router: Router, s: Services): void {
+  router.get('/status', (ctx) => {
+    ctx.body = getStatus(s);
+  });
+}

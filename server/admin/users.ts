@@ -1,0 +1,26 @@
+/** /admin/api/users: local test users (who approves consent). */
+import type Router from '@koa/router';
+import type { Services } from '../domain/services';
+import { NotFound } from '../errors';
+import { jsonBody, param } from './http';
+
+export function userRoutes(router: Router, s: Services): void {
+  router.get('/users', (ctx) => {
+    ctx.body = s.users.list();
+  });
+  router.post('/users', async (ctx) => {
+    const user = await s.users.create(await jsonBody(ctx));
+    ctx.status = 201;
+    ctx.body = user;
+  });
+  router.get('/users/:sub', (ctx) => {
+    const sub = param(ctx, 'sub');
+    const user = s.users.get(sub);
+    if (!user) throw new NotFound(`user "${sub}" not found`);
+    ctx.body = user;
+  });
+  router.delete('/users/:sub', async (ctx) => {
+    await s.users.delete(param(ctx, 'sub'));
+    ctx.status = 204;
+  });
+}

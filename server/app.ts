@@ -1,0 +1,158 @@
+/**
+ * createApp: the Koa app from its dependencies (tests pass a fixed clock and a temp store).
+ * startServer: everything `authserver serve` and the desktop shell do to run one: lock the data
+ * dir, open the store, listen on loopback, seed, and write the runtime file for the CLI.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFile } from 'node:fs/promises';
+import Koa from 'koa';
+import type Router from '@koa/router';
+import { systemClock, type Clock } from './clock';
+import { loadConfig, isLoopbackHost, type Config, type ConfigInput } from './config';
+import { createServices, initServices, type Services } from './domain/services';
+import { EventBus } from './events';
+import { activityRecorder } from './http/activity';
+import { isCorsPath, publicCors } from './http/cors';
+import { errorHandler } from './http/errorHandler';
+import { hostGuard, securityHeaders } from './http/guards';
+import { createLogger, type Logger } from './log';
+import { createOAuthRouter } from './oauth/router';
+import { createAdminRouter } from './admin/router';
+import { acquireDataDirLock } from './store/lock';
+import { openStore } from './store/index';
+import { removeRuntimeFile, writeRuntimeFile } from './store/runtimeFile';
+import { ensureDataDir, loadOrCreateAdminToken } from './store/secrets';
+import type { Store } from './store/types';
+
+export interface AppOptions {
+  adminToken: string;
+  /** Extra routers mounted after the OAuth and admin routes (the UI). */
+  extraRouters?: Router[];
+}
+
+export function createApp(s: Services, opts: AppOptions): Koa {
+  const app = new Koa();
+  app.proxy = false;
+  // Koa's own error logging would print stack traces for client errors; ours decides.
+  app.silent = true;
+  const { log, clock, config } = s.deps;
+  app.use(securityHeaders);
+  app.use(async (ctx, next) => (isCorsPath(ctx.path) ? publicCors(ctx, next) : next()));
+  app.use(activityRecorder(s.activity, clock, (p) => p.startsWith('/admin/') || p.startsWith('/assets/') || p === '/consent/wait' || p === '/favicon.ico' || p.startsWith('/ui')));
+  app.use(errorHandler(log));
+  app.use(hostGuard(config.issuer));
+  const oauth = createOAuthRouter(s, opts);
+  app.use(oauth.routes());
+  const admin = createAdminRouter(s, { adminToken: opts.adminToken });
+  app.use(admin.routes());
+  app.use(admin.allowedMethods());
+  for (const r of opts.extraRouters ?? []) app.use(r.routes());
+  app.use(oauth.allowedMethods({ throw: false }));
+  return app;
+}
+
+export interface StartOptions extends ConfigInput {
+  /** YAML seed applied at start (idempotent). */
+  seedFile?: string;
+  log?: Logger;
+  clock?: Clock;
+  /** Routers added by the desktop shell or UI (mounted after OAuth/admin). */
+  extraRouters?: (s: Services, adminToken: string) => Router[];
+}
+
+export interface RunningServer {
+  issuer: string;
+  port: number;
+  host: string;
+  adminToken: string;
+  config: Config;
+  services: Services;
+  store: Store;
+  events: EventBus;
+  http: Server;
+  close(): Promise<void>;
+}
+
+export class StartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StartError';
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      if (err.code === 'EADDRINUSE') reject(new StartError(`port ${port} is already in use on ${host}; pass --port 0 for a free port or stop the other process`));
+      else if (err.code === 'EACCES') reject(new StartError(`permission denied binding ${host}:${port}; use a port above 1024`));
+      else if (err.code === 'EADDRNOTAVAIL') reject(new StartError(`cannot bind ${host}: the address is not available on this machine`));
+      else reject(err);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+export async function startServer(opts: StartOptions): Promise<RunningServer> {
+  const log = opts.log ?? createLogger();
+  const clock = opts.clock ?? systemClock;
+  const pre = loadConfig(opts, opts.port ?? 9000);
+  if (!isLoopbackHost(pre.host)) log.warn(`binding ${pre.host}: AuthPlane is reachable from other machines. It is a development server; do not expose it to networks you do not trust.`);
+  await ensureDataDir(pre.dataDir);
+  const lock = await acquireDataDirLock(pre.dataDir);
+  let store: Store | undefined;
+  const http = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000, maxHeaderSize: 16 * 1024 });
+  let services: Services | undefined;
+  try {
+    const st = await openStore(pre.dataDir, { durability: pre.durability, now: () => clock.now() });
+    store = st;
+    const adminToken = await loadOrCreateAdminToken(pre.dataDir);
+    const port = await listen(http, pre.port, pre.host);
+    const config = loadConfig(opts, port);
+    const events = new EventBus(clock);
+    events.subscribe((e) => {
+      if (e.type !== 'request.logged') st.audit.append(e);
+    });
+    services = createServices({ config, store: st, clock, events, log });
+    await initServices(services);
+    if (opts.seedFile) {
+      const { applySeed } = await import('./seed/applySeed');
+      const text = await readFile(opts.seedFile, 'utf8').catch((e: Error) => {
+        throw new StartError(`cannot read seed file ${opts.seedFile}: ${e.message}`);
+      });
+      await applySeed(services, text, { file: opts.seedFile });
+    }
+    const app = createApp(services, { adminToken, extraRouters: opts.extraRouters?.(services, adminToken) });
+    http.on('request', app.callback());
+    await writeRuntimeFile(config.dataDir, { pid: process.pid, url: config.issuer, started_at: new Date(clock.now()).toISOString() });
+    let closing: Promise<void> | undefined;
+    const s = services;
+    const close = () =>
+      (closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          http.close(() => resolve());
+          // Long polls and SSE streams would hold close() open; idle keep-alives too.
+          http.closeIdleConnections();
+          setTimeout(() => http.closeAllConnections(), 200).unref();
+        });
+        s.close();
+        await st.close();
+        await removeRuntimeFile(config.dataDir).catch(() => undefined);
+        await lock.release();
+      })());
+    return { issuer: config.issuer, port, host: config.host, adminToken, config, services, store: st, events, http, close };
+  } catch (err) {
+    services?.close();
+    if (http.listening) await new Promise((r) => http.close(r));
+    await store?.close().catch(() => undefined);
+    await lock.release().catch(() => undefined);
+    throw err;
+  }
+}

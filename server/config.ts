@@ -1,0 +1,73 @@
+/**
+ * Server configuration: one schema, a doc comment per key, validated at start. The CLI flags,
+ * the Electron shell and tests all build a Config through `loadConfig`, so a bad value fails
+ * the same way everywhere: with the key's name.
+ */
+import { z } from 'zod';
+import { SigningAlg, Sub } from './contracts';
+
+export const ConfigSchema = z.object({
+  /** Where resources, clients, keys and the issuance log live. */
+  dataDir: z.string().min(1),
+  /** Interface to bind. Loopback by default; anything else needs `allowRemote` and prints a warning. */
+  host: z.string().default('127.0.0.1'),
+  /** TCP port; 0 picks a free one. */
+  port: z.number().int().min(0).max(65535).default(9000),
+  /** Public issuer URL; defaults to `http://<host>:<port>` (no trailing slash). */
+  issuer: z
+    .string()
+    .url()
+    .refine((v) => !v.endsWith('/'), 'issuer must not end with "/" (clients compare it byte for byte)')
+    .optional(),
+  /** `prompt` shows the consent page; `auto` approves every valid request as `user` (CI). */
+  consent: z.enum(['prompt', 'auto']).default('prompt'),
+  /** The subject that approves in `auto` mode and is preselected on the consent page. */
+  user: Sub.default('dev-user'),
+  /** Default signing algorithm for new keys and resources that do not pick one. */
+  signingAlg: SigningAlg.default('ES256'),
+  /** Access-token lifetime in seconds (RFC 9068 JWT). */
+  accessTokenTtl: z.number().int().min(10).max(86400).default(900),
+  /** Refresh-token lifetime in seconds; each rotation starts a new one. */
+  refreshTokenTtl: z.number().int().min(60).max(90 * 86400).default(7 * 86400),
+  /** Authorization-code lifetime in seconds (60 s to 10 min). */
+  codeTtl: z.number().int().min(60).max(600).default(120),
+  /** Seconds a just-rotated refresh token still works (a client that lost the response may retry). */
+  refreshGrace: z.number().int().min(0).max(300).default(10),
+  /** Seconds a pending consent prompt stays open. */
+  interactionTtl: z.number().int().min(30).max(3600).default(600),
+  /** Bind to a non-loopback host. Off by default: this is a development tool. */
+  allowRemote: z.boolean().default(false),
+  /** `fsync`: acknowledged writes survive power loss; `os`: a process crash only. */
+  durability: z.enum(['fsync', 'os']).default('fsync'),
+  /** Accept `http://` loopback Client ID Metadata Document URLs (local testing of CIMD clients). */
+  cimdAllowLoopback: z.boolean().default(true),
+});
+export type ConfigInput = z.input<typeof ConfigSchema>;
+export type Config = z.infer<typeof ConfigSchema> & { issuer: string };
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+export const isLoopbackHost = (h: string): boolean => LOOPBACK_HOSTS.has(h.toLowerCase()) || /^127\./.test(h);
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates; `port` is the bound port when the issuer is derived (so `--port 0` works). */
+export function loadConfig(input: ConfigInput, boundPort?: number): Config {
+  const parsed = ConfigSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`invalid config ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  const c = parsed.data;
+  if (!isLoopbackHost(c.host) && !c.allowRemote) {
+    throw new ConfigError(`refusing to bind ${c.host}: AuthPlane is a development server; pass --allow-remote to expose it beyond this machine`);
+  }
+  const port = boundPort ?? c.port;
+  const hostForUrl = c.host.includes(':') && !c.host.startsWith('[') ? `[${c.host}]` : c.host;
+  const issuer = c.issuer ?? `http://${hostForUrl === '0.0.0.0' ? '127.0.0.1' : hostForUrl}:${port}`;
+  return { ...c, issuer };
+}

@@ -1,0 +1,96 @@
+/** Client service: admin-created, DCR-registered and CIMD-resolved clients; secrets stored hashed. */
+import { Conflict, InvalidClient, NotFound } from '../errors';
+import { Client, ClientInput, type ClientView, type CreatedClient, type RegistrationSource } from '../contracts';
+import { iso } from '../clock';
+import { randomId, randomToken, safeEqual, sha256hex } from './crypto';
+import type { CoreDeps } from './deps';
+import { parseOrThrow } from './resources';
+
+export const toView = (c: Client): ClientView => {
+  const { secret_hash: _omit, ...view } = c;
+  return view;
+};
+
+export class ClientService {
+  constructor(private readonly d: CoreDeps) {}
+
+  list(): ClientView[] {
+    return this.d.store.clients.list().map(toView);
+  }
+
+  get(clientId: string): Client | undefined {
+    return this.d.store.clients.get(clientId);
+  }
+
+  require(clientId: string): Client {
+    const c = this.get(clientId);
+    if (!c) throw new NotFound(`client "${clientId}" not found`);
+    return c;
+  }
+
+  /** Admin creation: validated by the shared schema; a confidential client gets its secret once. */
+  async create(input: unknown, source: RegistrationSource = 'admin', extra: Partial<Client> = {}): Promise<CreatedClient> {
+    const v = parseOrThrow(ClientInput, input);
+    const clientId = v.client_id ?? randomId();
+    if (this.get(clientId)) throw new Conflict(`client "${clientId}" already exists`);
+    const secret = v.token_endpoint_auth_method === 'none' ? undefined : randomToken(32);
+    const now = iso(this.d.clock.now());
+    const row: Client = Client.parse({
+      client_id: clientId,
+      client_name: v.client_name,
+      redirect_uris: v.redirect_uris,
+      grant_types: v.grant_types,
+      response_types: ['code'],
+      token_endpoint_auth_method: v.token_endpoint_auth_method,
+      scope: v.scope,
+      status: 'active',
+      registration_source: source,
+      secret_hash: secret ? sha256hex(secret) : undefined,
+      created_at: now,
+      updated_at: now,
+      ...extra,
+    });
+    await this.d.store.clients.put(row.client_id, row);
+    const view = toView(row);
+    this.d.events.emit('client.created', { client: view });
+    return secret ? { ...view, client_secret: secret } : view;
+  }
+
+  async update(clientId: string, patch: Partial<Pick<Client, 'client_name' | 'redirect_uris' | 'grant_types' | 'scope' | 'status'>>): Promise<ClientView> {
+    const current = this.require(clientId);
+    const merged = { ...current, ...Object.fromEntries(Object.entries(patch).filter(([, x]) => x !== undefined)), updated_at: iso(this.d.clock.now()) };
+    parseOrThrow(ClientInput, { client_name: merged.client_name, redirect_uris: merged.redirect_uris, grant_types: merged.grant_types, scope: merged.scope, token_endpoint_auth_method: merged.token_endpoint_auth_method });
+    const row = Client.parse(merged);
+    await this.d.store.clients.put(clientId, row);
+    const view = toView(row);
+    this.d.events.emit('client.updated', { client: view });
+    return view;
+  }
+
+  async delete(clientId: string): Promise<void> {
+    this.require(clientId);
+    await this.d.store.clients.remove(clientId);
+    this.d.events.emit('client.deleted', { client_id: clientId });
+  }
+
+  /**
+   * Token-endpoint client authentication (RFC 6749 §2.3): Basic beats the form; a public
+   * client must not send a secret; a confidential one must, via the method it registered.
+   */
+  authenticate(creds: { clientId?: string; secret?: string; method: 'basic' | 'post' | 'none' }): Client {
+    if (!creds.clientId) throw new InvalidClient('client authentication failed: no client_id was sent (use the form field client_id, or HTTP Basic for confidential clients)');
+    const client = this.get(creds.clientId);
+    if (!client) throw new InvalidClient(`client authentication failed: client "${creds.clientId}" is not registered`);
+    if (client.status !== 'active') throw new InvalidClient('client is suspended or revoked');
+    const registered = client.token_endpoint_auth_method;
+    if (registered === 'none') {
+      if (creds.secret) throw new InvalidClient('client authentication failed: this is a public client (token_endpoint_auth_method "none") and must not send a client_secret');
+      return client;
+    }
+    if (!creds.secret) throw new InvalidClient(`client authentication failed: this confidential client must authenticate with ${registered}`);
+    if (!client.secret_hash || !safeEqual(sha256hex(creds.secret), client.secret_hash)) {
+      throw new InvalidClient('client authentication failed: wrong client_secret');
+    }
+    return client;
+  }
+}

@@ -1,0 +1,14 @@
+/** What every domain service receives: passed in, never imported, so tests pin clock and data dir. */
+import type { Clock } from '../clock';
+import type { Config } from '../config';
+import type { EventBus } from '../events';
+import type { Logger } from '../log';
+import type { Store } from '../store/types';
+
+export interface CoreDeps {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  events: EventBus;
+  log: Logger;
+}

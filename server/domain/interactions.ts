@@ -1,0 +1,148 @@
+/**
+ * Pending authorization requests and authorization codes. Both live in memory only: they last
+ * seconds to minutes, and a crash simply makes the client start over. A code is stored by its
+ * SHA-256; after use it is kept (consumed) until it expires so a replay can be detected and the
+ * tokens from the first exchange revoked (RFC 6749 §4.1.2).
+ */
+import type { Client, PendingInteraction, Resource, WarningCode } from '../contracts';
+import { iso } from '../clock';
+import { randomId, randomToken, sha256hex } from './crypto';
+import type { CoreDeps } from './deps';
+
+export interface AuthorizationParams {
+  client: Client;
+  resource: Resource;
+  redirectUri: string;
+  /** Requested scopes in catalog order. */
+  scopes: string[];
+  state?: string;
+  codeChallenge: string;
+  prompt?: string;
+}
+
+export interface Interaction extends AuthorizationParams {
+  uid: string;
+  /** Random value bound to this interaction, echoed by the consent form (CSRF). */
+  csrf: string;
+  createdAt: number;
+  expiresAt: number;
+  warnings: Array<{ code: WarningCode; message: string }>;
+  /** Set once decided; the waiting browser page follows it. */
+  outcome?: { redirect: string; action: 'approve' | 'deny' };
+}
+
+export interface CodeRecord {
+  clientId: string;
+  redirectUri: string;
+  codeChallenge: string;
+  sub: string;
+  resource: string;
+  scope: string;
+  expiresAt: number;
+  consumedAt?: number;
+  /** What the first exchange produced (revoked on replay). */
+  familyId?: string;
+  jti?: string;
+}
+
+export type DecisionListener = (i: Interaction) => void;
+
+export class InteractionService {
+  private pending = new Map<string, Interaction>();
+  private codes = new Map<string, CodeRecord>();
+  private waiters = new Map<string, Set<DecisionListener>>();
+  private sweepTimer: NodeJS.Timeout;
+
+  constructor(private readonly d: CoreDeps) {
+    // Expired interactions and codes are swept so memory stays bounded under abuse.
+    this.sweepTimer = setInterval(() => this.sweep(), 30_000);
+    this.sweepTimer.unref();
+  }
+
+  close(): void {
+    clearInterval(this.sweepTimer);
+  }
+
+  sweep(): void {
+    const now = this.d.clock.now();
+    for (const [uid, i] of this.pending) {
+      if (i.expiresAt <= now) {
+        this.pending.delete(uid);
+        if (!i.outcome) this.d.events.emit('consent.decided', { uid, action: 'expired' });
+      }
+    }
+    for (const [h, c] of this.codes) if (c.expiresAt + 60_000 <= now) this.codes.delete(h);
+  }
+
+  start(p: AuthorizationParams, warnings: Interaction['warnings']): Interaction {
+    const now = this.d.clock.now();
+    // Bound memory: a flood of authorize requests evicts the oldest prompts first.
+    if (this.pending.size >= 10_000) {
+      const oldest = this.pending.keys().next().value;
+      if (oldest) this.pending.delete(oldest);
+    }
+    const i: Interaction = { ...p, uid: randomId(), csrf: randomToken(24), createdAt: now, expiresAt: now + this.d.config.interactionTtl * 1000, warnings };
+    this.pending.set(i.uid, i);
+    this.d.events.emit('consent.pending', { interaction: this.view(i) });
+    return i;
+  }
+
+  get(uid: string): Interaction | undefined {
+    const i = this.pending.get(uid);
+    if (i && i.expiresAt <= this.d.clock.now()) {
+      this.pending.delete(uid);
+      return undefined;
+    }
+    return i;
+  }
+
+  listPending(): PendingInteraction[] {
+    const now = this.d.clock.now();
+    return [...this.pending.values()].filter((i) => !i.outcome && i.expiresAt > now).map((i) => this.view(i));
+  }
+
+  view(i: Interaction): PendingInteraction {
+    return {
+      uid: i.uid,
+      created_at: iso(i.createdAt),
+      expires_at: iso(i.expiresAt),
+      client: { client_id: i.client.client_id, client_name: i.client.client_name, registration_source: i.client.registration_source },
+      resource: { slug: i.resource.slug, uri: i.resource.uri, display_name: i.resource.display_name },
+      scopes: i.resource.scopes.filter((s) => i.scopes.includes(s.name)),
+      redirect_uri: i.redirectUri,
+      default_sub: this.d.config.user,
+      warnings: i.warnings.map((w) => w.message),
+    };
+  }
+
+  /** Marks decided, wakes anything waiting (the browser's consent page), keeps it briefly for late pollers. */
+  settle(i: Interaction, outcome: NonNullable<Interaction['outcome']>): void {
+    i.outcome = outcome;
+    const ws = this.waiters.get(i.uid);
+    if (ws) for (const w of ws) w(i);
+    this.waiters.delete(i.uid);
+    i.expiresAt = Math.min(i.expiresAt, this.d.clock.now() + 60_000);
+  }
+
+  onDecision(uid: string, listener: DecisionListener): () => void {
+    let set = this.waiters.get(uid);
+    if (!set) this.waiters.set(uid, (set = new Set()));
+    set.add(listener);
+    return () => set!.delete(listener);
+  }
+
+  issueCode(r: Omit<CodeRecord, 'expiresAt'>, ttlSeconds: number): string {
+    const code = randomToken(32);
+    this.codes.set(sha256hex(code), { ...r, expiresAt: this.d.clock.now() + ttlSeconds * 1000 });
+    return code;
+  }
+
+  /** Looks a code up by hash; consumption is a synchronous check-and-set, so two racing exchanges cannot both win. */
+  consumeCode(code: string): { record: CodeRecord; replay: boolean } | undefined {
+    const rec = this.codes.get(sha256hex(code));
+    if (!rec) return undefined;
+    if (rec.consumedAt !== undefined) return { record: rec, replay: true };
+    rec.consumedAt = this.d.clock.now();
+    return { record: rec, replay: false };
+  }
+}

@@ -1,0 +1,78 @@
+/** Resource service: the MCP servers AuthPlane mints tokens for. */
+import { z } from 'zod';
+import { Conflict, InvalidRequest, NotFound } from '../errors';
+import { Resource, ResourceInput, ResourcePatch } from '../contracts';
+import { iso } from '../clock';
+import { randomId } from './crypto';
+import type { CoreDeps } from './deps';
+
+export function zodMessage(err: z.ZodError): string {
+  return err.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+}
+
+export function parseOrThrow<S extends z.ZodTypeAny>(schema: S, input: unknown): z.infer<S> {
+  const r = schema.safeParse(input);
+  if (!r.success) throw new InvalidRequest(zodMessage(r.error));
+  return r.data;
+}
+
+export class ResourceService {
+  constructor(private readonly d: CoreDeps) {}
+
+  list(): Resource[] {
+    return this.d.store.resources.list();
+  }
+
+  get(slugOrUri: string): Resource | undefined {
+    return this.d.store.resources.get(slugOrUri) ?? this.list().find((r) => r.uri === slugOrUri || r.id === slugOrUri);
+  }
+
+  require(slugOrUri: string): Resource {
+    const r = this.get(slugOrUri);
+    if (!r) throw new NotFound(`resource "${slugOrUri}" not found`);
+    return r;
+  }
+
+  async create(input: unknown): Promise<Resource> {
+    const v = parseOrThrow(ResourceInput, input);
+    if (this.d.store.resources.get(v.slug)) throw new Conflict(`resource "${v.slug}" already exists`);
+    const dup = this.list().find((r) => r.uri === v.uri);
+    if (dup) throw new Conflict(`resource URI "${v.uri}" is already registered as "${dup.slug}"`);
+    const now = iso(this.d.clock.now());
+    const row: Resource = Resource.parse({ ...v, id: randomId(), display_name: v.display_name ?? v.slug, created_at: now, updated_at: now });
+    const changes: Array<{ key: string; row: Resource | null }> = [{ key: row.slug, row }];
+    if (row.is_default) for (const r of this.list()) if (r.is_default) changes.push({ key: r.slug, row: { ...r, is_default: false } });
+    await this.d.store.resources.batch(changes);
+    this.d.events.emit('resource.created', { resource: row });
+    return row;
+  }
+
+  async update(slug: string, patch: unknown): Promise<Resource> {
+    const current = this.require(slug);
+    const v = parseOrThrow(ResourcePatch, patch);
+    if (v.uri && v.uri !== current.uri) {
+      const dup = this.list().find((r) => r.uri === v.uri);
+      if (dup) throw new Conflict(`resource URI "${v.uri}" is already registered as "${dup.slug}"`);
+    }
+    const defined = Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined));
+    const row: Resource = Resource.parse({ ...current, ...defined, updated_at: iso(this.d.clock.now()) });
+    const changes: Array<{ key: string; row: Resource | null }> = [{ key: row.slug, row }];
+    if (row.is_default) for (const r of this.list()) if (r.is_default && r.slug !== row.slug) changes.push({ key: r.slug, row: { ...r, is_default: false } });
+    await this.d.store.resources.batch(changes);
+    this.d.events.emit('resource.updated', { resource: row });
+    return row;
+  }
+
+  async delete(slug: string): Promise<void> {
+    const r = this.require(slug);
+    await this.d.store.resources.remove(r.slug);
+    this.d.events.emit('resource.deleted', { slug: r.slug });
+  }
+
+  /** Union of every resource's scope names, for AS metadata `scopes_supported`. */
+  allScopeNames(): string[] {
+    const out = new Set<string>();
+    for (const r of this.list()) for (const s of r.scopes) out.add(s.name);
+    return [...out];
+  }
+}

@@ -1,0 +1,48 @@
+/** Wires the domain services together. The HTTP layer, admin API and CLI all go through these. */
+import { ActivityLog } from './activity';
+import { ClientService } from './clients';
+import { ConsentService } from './consents';
+import type { CoreDeps } from './deps';
+import { InteractionService } from './interactions';
+import { KeyService } from './keys';
+import { ResourceService } from './resources';
+import { TokenService } from './tokens';
+import { UserService } from './users';
+
+export interface Services {
+  deps: CoreDeps;
+  keys: KeyService;
+  resources: ResourceService;
+  clients: ClientService;
+  users: UserService;
+  tokens: TokenService;
+  consents: ConsentService;
+  interactions: InteractionService;
+  activity: ActivityLog;
+  close(): void;
+}
+
+export function createServices(deps: CoreDeps): Services {
+  const keys = new KeyService(deps);
+  const tokens = new TokenService(deps, keys);
+  const interactions = new InteractionService(deps);
+  return {
+    deps,
+    keys,
+    resources: new ResourceService(deps),
+    clients: new ClientService(deps),
+    users: new UserService(deps),
+    tokens,
+    consents: new ConsentService(deps, tokens),
+    interactions,
+    activity: new ActivityLog(deps),
+    close: () => interactions.close(),
+  };
+}
+
+/** First-start state: a signing key for the default algorithm and the default user. */
+export async function initServices(s: Services): Promise<void> {
+  await s.keys.ensure(s.deps.config.signingAlg);
+  for (const r of s.resources.list()) if (r.signing_alg) await s.keys.ensure(r.signing_alg);
+  await s.users.ensureDefault();
+}

@@ -1,0 +1,201 @@
+/**
+ * The MintIssuer: RFC 9068 access tokens and rotating refresh tokens. Every access token has an
+ * issuance row on disk before the caller sees the token; every refresh token's family row too.
+ */
+import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
+import type { Client, GrantType, Issuance, Resource } from '../contracts';
+import { epochSeconds, iso } from '../clock';
+import { InvalidGrant, InvalidScope, InvalidTarget } from '../errors';
+import type { RefreshFamily } from '../store/types';
+import { randomId, randomToken, sha256hex } from './crypto';
+import type { CoreDeps } from './deps';
+import type { KeyService } from './keys';
+
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  refresh_token?: string;
+  scope: string;
+}
+
+const MAX_FAMILY_JTIS = 64;
+
+export class TokenService {
+  constructor(private readonly d: CoreDeps, private readonly keys: KeyService) {}
+
+  private accessTtl(r: Resource): number {
+    return r.access_token_ttl ?? this.d.config.accessTokenTtl;
+  }
+
+  private refreshTtl(r: Resource): number {
+    return r.refresh_token_ttl ?? this.d.config.refreshTokenTtl;
+  }
+
+  /** Signs an at+jwt and builds its issuance row (not yet stored). */
+  private mint(p: { sub: string; client: Client; resource: Resource; scope: string; grant: GrantType; familyId?: string }) {
+    const now = this.d.clock.now();
+    const iat = epochSeconds(now);
+    const ttl = this.accessTtl(p.resource);
+    const jti = randomId();
+    const alg = p.resource.signing_alg ?? this.d.config.signingAlg;
+    const claims = { iss: this.d.config.issuer, sub: p.sub, aud: p.resource.uri, client_id: p.client.client_id, scope: p.scope, jti, iat, nbf: iat, exp: iat + ttl };
+    const { jwt, kid } = this.keys.signJwt(alg, { typ: 'at+jwt' }, claims);
+    const row: Issuance = {
+      jti,
+      sub: p.sub,
+      client_id: p.client.client_id,
+      resource: p.resource.slug,
+      aud: p.resource.uri,
+      scope: p.scope,
+      grant: p.grant,
+      family_id: p.familyId,
+      kid,
+      issued_at: iso(iat * 1000),
+      expires_at: iso((iat + ttl) * 1000),
+    };
+    return { jwt, ttl, row };
+  }
+
+  private async record(row: Issuance): Promise<void> {
+    await this.d.store.issuances.append(row);
+    this.d.events.emit('token.issued', { issuance: row });
+  }
+
+  /** authorization_code: a new family and its first refresh token, written with the issuance row. */
+  async issueForCode(p: { sub: string; client: Client; resource: Resource; scope: string }): Promise<{ response: TokenResponse; familyId?: string; jti: string }> {
+    const withRefresh = p.client.grant_types.includes('refresh_token');
+    const familyId = withRefresh ? randomId() : undefined;
+    const { jwt, ttl, row } = this.mint({ ...p, grant: 'authorization_code', familyId });
+    const response: TokenResponse = { access_token: jwt, token_type: 'Bearer', expires_in: ttl, scope: p.scope };
+    const writes: Promise<void>[] = [this.record(row)];
+    if (familyId) {
+      const refresh = randomToken(32);
+      const now = this.d.clock.now();
+      const exp = iso(now + this.refreshTtl(p.resource) * 1000);
+      const family: RefreshFamily = {
+        id: familyId,
+        client_id: p.client.client_id,
+        sub: p.sub,
+        resource: p.resource.slug,
+        aud: p.resource.uri,
+        scope: p.scope,
+        created_at: iso(now),
+        expires_at: exp,
+        current: { hash: sha256hex(refresh), issued_at: iso(now), expires_at: exp },
+        consumed: [],
+        access_jtis: [row.jti],
+      };
+      writes.push(this.d.store.families.put(family));
+      response.refresh_token = refresh;
+    }
+    await Promise.all(writes);
+    return { response, familyId, jti: row.jti };
+  }
+
+  /** client_credentials: sub = client_id, no refresh token. */
+  async issueForClient(p: { client: Client; resource: Resource; scope: string }): Promise<TokenResponse> {
+    const { jwt, ttl, row } = this.mint({ sub: p.client.client_id, client: p.client, resource: p.resource, scope: p.scope, grant: 'client_credentials' });
+    await this.record(row);
+    return { access_token: jwt, token_type: 'Bearer', expires_in: ttl, scope: p.scope };
+  }
+
+  /**
+   * refresh_token grant with mandatory rotation. The token just rotated out is accepted again
+   * for `refreshGrace` seconds (a client whose response was lost can retry); any older or
+   * later reuse is treated as theft: the whole family and its live access tokens are revoked.
+   */
+  async refresh(p: { token: string; client: Client; resource: Resource | undefined; scope: string | undefined; resolveResource: (slug: string) => Resource | undefined }): Promise<TokenResponse> {
+    const hash = sha256hex(p.token);
+    const fam = this.d.store.families.get(this.d.store.families.findByTokenHash(hash)?.id ?? '');
+    if (!fam) throw new InvalidGrant('the refresh token is invalid, expired, or revoked');
+    if (fam.client_id !== p.client.client_id) throw new InvalidGrant('the refresh token was issued to another client');
+    if (fam.revoked_at) throw new InvalidGrant(`token family revoked${fam.revoked_reason === 'reuse_detected' ? ' due to reuse detection' : ` (${fam.revoked_reason ?? 'revoked'})`}`);
+    const now = this.d.clock.now();
+    const isCurrent = fam.current.hash === hash;
+    const inGrace = fam.previous?.hash === hash && Date.parse(fam.previous.grace_until) > now;
+    if (!isCurrent && !inGrace) {
+      await this.revokeFamily(fam.id, 'reuse_detected');
+      throw new InvalidGrant('token family revoked due to reuse detection: this refresh token was already used, so every token of this authorization has been revoked');
+    }
+    const presented = isCurrent ? fam.current : fam.previous!;
+    if (Date.parse(presented.expires_at) <= now) throw new InvalidGrant('the refresh token has expired; start a new authorization');
+    const resource = p.resolveResource(fam.resource);
+    if (!resource) throw new InvalidGrant(`resource "${fam.resource}" of this grant no longer exists`);
+    if (p.resource && p.resource.slug !== resource.slug) {
+      throw new InvalidTarget(`resource "${p.resource.uri}" was not authorized by this grant (it was issued for "${resource.uri}")`);
+    }
+    const granted = fam.scope.split(' ').filter(Boolean);
+    let scope = fam.scope;
+    if (p.scope !== undefined) {
+      const asked = p.scope.split(' ').filter(Boolean);
+      const extra = asked.filter((s) => !granted.includes(s));
+      if (extra.length) throw new InvalidScope(`scope ${extra.map((s) => `"${s}"`).join(', ')} was not granted to this refresh token (granted: "${fam.scope}"); a new authorization is needed for more scopes`);
+      if (asked.length) scope = asked.join(' ');
+    }
+    const { jwt, ttl, row } = this.mint({ sub: fam.sub, client: p.client, resource, scope, grant: 'refresh_token', familyId: fam.id });
+    const next = randomToken(32);
+    const exp = iso(now + this.refreshTtl(resource) * 1000);
+    const rotated: RefreshFamily = {
+      ...fam,
+      expires_at: exp,
+      current: { hash: sha256hex(next), issued_at: iso(now), expires_at: exp },
+      previous: { ...fam.current, consumed_at: iso(now), grace_until: iso(now + this.d.config.refreshGrace * 1000) },
+      // The grace token being replayed means the current one was never delivered: retire both.
+      consumed: [...fam.consumed, ...(fam.previous ? [fam.previous.hash] : []), ...(inGrace ? [fam.current.hash] : [])].filter((h) => h !== hash),
+      access_jtis: [...fam.access_jtis, row.jti].slice(-MAX_FAMILY_JTIS),
+    };
+    if (inGrace) rotated.previous = fam.previous;
+    await Promise.all([this.record(row), this.d.store.families.put(rotated)]);
+    return { access_token: jwt, token_type: 'Bearer', expires_in: ttl, refresh_token: next, scope };
+  }
+
+  async revokeFamily(id: string, reason: string): Promise<void> {
+    const fam = this.d.store.families.get(id);
+    if (!fam || fam.revoked_at) return;
+    const at = iso(this.d.clock.now());
+    await this.d.store.families.put({ ...fam, revoked_at: at, revoked_reason: reason });
+    await Promise.all(fam.access_jtis.map((jti) => this.d.store.issuances.revoke(jti, at, reason)));
+    this.d.events.emit('family.revoked', { family_id: id, reason });
+    for (const jti of fam.access_jtis) this.d.events.emit('token.revoked', { jti, reason });
+  }
+
+  async revokeJti(jti: string, reason: string): Promise<Issuance | undefined> {
+    const row = await this.d.store.issuances.revoke(jti, iso(this.d.clock.now()), reason);
+    if (row) this.d.events.emit('token.revoked', { jti, reason });
+    return row;
+  }
+
+  /** Finds the family of an opaque refresh token (for /oauth/revoke). */
+  familyOf(token: string): RefreshFamily | undefined {
+    return this.d.store.families.findByTokenHash(sha256hex(token));
+  }
+
+  /**
+   * Verifies a JWT this server issued (signature with a published key, iss, typ, exp) for
+   * introspection and revocation. Returns the claims or undefined; never throws on bad input.
+   */
+  verifyOwn(token: string): Record<string, unknown> | undefined {
+    const parts = token.split('.');
+    if (parts.length !== 3) return undefined;
+    try {
+      const header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+      if (header.typ !== 'at+jwt' || (header.alg !== 'ES256' && header.alg !== 'RS256')) return undefined;
+      const key = this.keys.published().find((k) => k.kid === header.kid && k.alg === header.alg);
+      if (!key) return undefined;
+      const pub = createPublicKey({ key: key.public_jwk as never, format: 'jwk' });
+      const data = Buffer.from(`${parts[0]}.${parts[1]}`);
+      const sig = Buffer.from(parts[2]!, 'base64url');
+      const ok = header.alg === 'ES256' ? cryptoVerify('sha256', data, { key: pub, dsaEncoding: 'ieee-p1363' }, sig) : cryptoVerify('sha256', data, pub, sig);
+      if (!ok) return undefined;
+      const claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+      if (claims.iss !== this.d.config.issuer) return undefined;
+      const nowS = epochSeconds(this.d.clock.now());
+      if (typeof claims.exp !== 'number' || claims.exp <= nowS - 30) return undefined;
+      if (typeof claims.nbf === 'number' && claims.nbf > nowS + 30) return undefined;
+      return claims;
+    } catch {
+      return undefined;
+    }
+  }
+}

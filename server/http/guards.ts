@@ -1,0 +1,45 @@
+/** Request guards shared by every route: DNS-rebinding defence and security headers. */
+import type { Context, Next } from 'koa';
+import { OAuthError } from '../errors';
+
+const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * DNS rebinding: a page on evil.example can resolve its name to 127.0.0.1 and then talk to us
+ * with `Host: evil.example`. Only our issuer's host and loopback names are answered.
+ */
+export function hostGuard(issuer: string) {
+  const issuerHost = new URL(issuer).hostname.toLowerCase();
+  return async function checkHost(ctx: Context, next: Next) {
+    const raw = ctx.get('host');
+    let hostname = '';
+    try {
+      hostname = new URL(`http://${raw}`).hostname.toLowerCase();
+    } catch {
+      hostname = '';
+    }
+    if (!raw || (!LOOPBACK_NAMES.has(hostname) && hostname !== issuerHost && !hostname.endsWith('.localhost'))) {
+      throw new OAuthError('invalid_request', `Host "${raw}" is not allowed: AuthPlane only answers requests for ${issuerHost} or loopback names (DNS-rebinding protection)`, 421);
+    }
+    await next();
+  };
+}
+
+export async function securityHeaders(ctx: Context, next: Next) {
+  ctx.set('X-Content-Type-Options', 'nosniff');
+  ctx.set('Referrer-Policy', 'no-referrer');
+  await next();
+}
+
+export async function noStore(ctx: Context, next: Next) {
+  ctx.set('Cache-Control', 'no-store');
+  ctx.set('Pragma', 'no-cache');
+  await next();
+}
+
+/** Headers for our own HTML pages: no framing, no inline script, same-origin everything. */
+export function pageHeaders(ctx: Context): void {
+  ctx.set('Content-Security-Policy', "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'");
+  ctx.set('X-Frame-Options', 'DENY');
+  ctx.set('Cache-Control', 'no-store');
+}

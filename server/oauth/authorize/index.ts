@@ -1,0 +1,42 @@
+/**
+ * GET /oauth/authorize as an ordered list of small steps. Until the redirect URI is validated,
+ * failures are pages (never redirects); after that they go back to the client with `error`,
+ * the original `state` and `iss`.
+ */
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import type { Services } from '../../domain/services';
+import { OAuthError } from '../../errors';
+import { queryParams, readForm } from '../../http/body';
+import { PATHS } from '../paths';
+import { clientRedirect } from '../redirect';
+import { checkClient } from './checkClient';
+import { checkPkce } from './checkPkce';
+import { checkRedirectUri } from './checkRedirectUri';
+import { checkRequest } from './checkRequest';
+import { checkResource } from './checkResource';
+import { checkScope } from './checkScope';
+import { startInteraction } from './startInteraction';
+import type { AuthorizeState } from './state';
+
+type Step = (ctx: Context, a: AuthorizeState, s: Services) => void | Promise<void>;
+
+export const AUTHORIZE_STEPS: Step[] = [checkClient, checkRedirectUri, checkRequest, checkPkce, checkResource, checkScope, startInteraction];
+
+export function mountAuthorize(router: Router, s: Services): void {
+  const handler = async (ctx: Context) => {
+    ctx.state.pageRoute = true;
+    const a: AuthorizeState = { params: {}, redirectable: false };
+    try {
+      a.params = ctx.method === 'POST' ? (await readForm(ctx)).params : queryParams(ctx).params;
+      for (const step of AUTHORIZE_STEPS) await step(ctx, a, s);
+    } catch (err) {
+      if (!(err instanceof OAuthError) || !a.redirectable || !err.allowRedirect || err.status >= 500) throw err;
+      ctx.state.redirectErrorDescription = err.message;
+      ctx.status = 303;
+      ctx.redirect(clientRedirect(a.redirectUri!, s.deps.config.issuer, { error: err.error, error_description: err.message, state: a.params.state }));
+    }
+  };
+  router.get(PATHS.authorize, handler);
+  router.post(PATHS.authorize, handler);
+}

@@ -1,0 +1,31 @@
+/**
+ * Last step: decide now or ask. `--consent auto` approves as the configured user; a remembered
+ * consent that covers the scopes skips the page (unless prompt=consent); otherwise a pending
+ * interaction is created and the browser goes to the consent page, while the desktop window
+ * shows the same prompt live.
+ */
+import type { Context } from 'koa';
+import type { Services } from '../../domain/services';
+import { OAuthError } from '../../errors';
+import { issueCodeRedirect } from '../decide';
+import { PATHS } from '../paths';
+import type { AuthorizeState } from './state';
+
+export async function startInteraction(ctx: Context, a: AuthorizeState, s: Services): Promise<void> {
+  const { config } = s.deps;
+  const params = { client: a.client!, resource: a.resource!, redirectUri: a.redirectUri!, scopes: a.scopes!, state: a.params.state, codeChallenge: a.params.code_challenge!, prompt: a.params.prompt };
+  const prompts = (a.params.prompt ?? '').split(' ');
+  if (prompts.includes('none') && config.consent !== 'auto' && !s.consents.covers(config.user, params.client.client_id, params.resource.slug, params.scopes)) {
+    throw new OAuthError('consent_required', 'prompt=none was requested but the user has not consented to these scopes yet');
+  }
+  const remembered = !prompts.includes('consent') && s.consents.covers(config.user, params.client.client_id, params.resource.slug, params.scopes);
+  if (config.consent === 'auto' || remembered) {
+    if (config.consent === 'auto') await s.consents.record(config.user, params.client.client_id, params.resource.slug, params.scopes);
+    ctx.status = 303;
+    ctx.redirect(await issueCodeRedirect(s, params, config.user, params.scopes));
+    return;
+  }
+  const interaction = s.interactions.start(params, (ctx.state.warnings ?? []) as never);
+  ctx.status = 303;
+  ctx.redirect(`${PATHS.consent}?interaction=${encodeURIComponent(interaction.uid)}`);
+}

@@ -1,0 +1,146 @@
+/**
+ * The browser consent page. Server-rendered, no inline script (strict CSP), unframeable. The
+ * form's CSRF token is bound to the interaction and doubled in a SameSite=Strict cookie, and a
+ * cross-origin POST is refused by its Origin header before anything else. While the page is
+ * open it long-polls /consent/wait, so a decision made in the desktop window moves it along.
+ */
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import type { Interaction } from '../domain/interactions';
+import type { Services } from '../domain/services';
+import { safeEqual } from '../domain/crypto';
+import { OAuthError, PageError } from '../errors';
+import { readForm, queryParams } from '../http/body';
+import { pageHeaders } from '../http/guards';
+import { esc, page } from '../http/page';
+import { decideInteraction } from './decide';
+import { PATHS } from './paths';
+
+const COOKIE = 'authplane_consent';
+
+function loadInteraction(s: Services, uid: string | undefined): Interaction {
+  const i = uid ? s.interactions.get(uid) : undefined;
+  if (!i) throw new PageError('invalid_request', 'Consent Request Expired', 'This consent request does not exist or has expired. Start the authorization again from your MCP client.', 400);
+  return i;
+}
+
+export function renderConsent(s: Services, i: Interaction): string {
+  const users = s.users.list();
+  const def = s.deps.config.user;
+  const host = (() => {
+    try {
+      return new URL(i.redirectUri).host;
+    } catch {
+      return i.redirectUri;
+    }
+  })();
+  const scopes = i.resource.scopes
+    .filter((x) => i.scopes.includes(x.name))
+    .map((x) => `<label class="scope"><input type="checkbox" name="scope" value="${esc(x.name)}" checked><span>${esc(x.description || x.name)}<small class="mono">${esc(x.name)}</small></span></label>`)
+    .join('');
+  const userOptions = users.map((u) => `<option value="${esc(u.sub)}"${u.sub === def ? ' selected' : ''}>${esc(u.name)} (${esc(u.sub)})</option>`).join('');
+  const warnings = i.warnings.map((w) => `<p class="warn">${esc(w.message)}</p>`).join('');
+  const source = { admin: 'registered by an admin', dcr: 'registered itself (dynamic registration)', cimd: 'identified by its metadata document' }[i.client.registration_source];
+  return page(
+    'Authorize access',
+    `<h1><strong>${esc(i.client.client_name)}</strong> wants access to <strong>${esc(i.resource.display_name)}</strong></h1>
+<p><span class="chip mono">${esc(i.resource.slug)} · ${esc(i.resource.uri)}</span></p>
+<p class="muted">Client <code>${esc(i.client.client_id)}</code>, ${source}. After you decide, your browser returns to <strong>${esc(host)}</strong>.</p>
+${warnings}
+<form method="post" action="${PATHS.consent}">
+<input type="hidden" name="interaction" value="${esc(i.uid)}">
+<input type="hidden" name="csrf" value="${esc(i.csrf)}">
+<fieldset><legend>Permissions</legend>${scopes}</fieldset>
+<p><label for="sub">Approve as </label><select id="sub" name="sub">${userOptions}</select></p>
+<div class="actions"><button type="submit" name="action" value="deny">Deny</button><button type="submit" name="action" value="approve" class="primary">Approve</button></div>
+</form>
+<p class="muted" id="wait-note" data-interaction="${esc(i.uid)}">You can also decide in the AuthPlane window; this page follows.</p>`,
+    { scripts: ['/assets/consent.js'] },
+  );
+}
+
+const WAIT_JS = `(function(){var n=document.getElementById('wait-note');if(!n)return;var uid=n.getAttribute('data-interaction');
+function poll(){fetch('/consent/wait?interaction='+encodeURIComponent(uid),{credentials:'same-origin'}).then(function(r){return r.ok?r.json():null}).then(function(j){if(j&&j.redirect){location.replace(j.redirect)}else if(j&&j.pending){poll()}}).catch(function(){setTimeout(poll,2000)})}
+poll()})();`;
+
+export function mountConsent(router: Router, s: Services): void {
+  router.get(PATHS.consent, (ctx: Context) => {
+    ctx.state.pageRoute = true;
+    const i = loadInteraction(s, queryParams(ctx).params.interaction);
+    pageHeaders(ctx);
+    if (i.outcome) {
+      ctx.status = 303;
+      ctx.redirect(i.outcome.redirect);
+      return;
+    }
+    ctx.cookies.set(COOKIE, i.csrf, { httpOnly: true, sameSite: 'strict', path: PATHS.consent, overwrite: true, signed: false });
+    ctx.type = 'text/html; charset=utf-8';
+    ctx.body = renderConsent(s, i);
+  });
+
+  router.post(PATHS.consent, async (ctx: Context) => {
+    ctx.state.pageRoute = true;
+    pageHeaders(ctx);
+    const origin = ctx.get('origin');
+    if (origin && origin !== ctx.origin && origin !== s.deps.config.issuer) {
+      throw new PageError('access_denied', 'Forbidden', `a consent decision cannot be posted from another origin (${origin})`, 403);
+    }
+    const { params, lists } = await readForm(ctx, ['scope']);
+    const i = loadInteraction(s, params.interaction);
+    const cookie = ctx.cookies.get(COOKIE) ?? '';
+    if (!params.csrf || !safeEqual(params.csrf, i.csrf) || !safeEqual(cookie, i.csrf)) {
+      throw new PageError('access_denied', 'Forbidden', 'the consent form is stale or was not submitted from the consent page (CSRF check failed); reload the page and try again', 403);
+    }
+    ctx.state.clientId = i.client.client_id;
+    const action = params.action;
+    if (action !== 'approve' && action !== 'deny') throw new PageError('invalid_request', 'Invalid Request', 'action must be "approve" or "deny"');
+    if (action === 'approve' && (lists.scope ?? []).length === 0) {
+      throw new PageError('invalid_request', 'No Permissions Selected', 'Select at least one permission to approve, or deny the request.');
+    }
+    try {
+      const { redirect } = await decideInteraction(s, i.uid, action === 'deny' ? { action } : { action, sub: params.sub, scopes: lists.scope });
+      ctx.cookies.set(COOKIE, '', { path: PATHS.consent, maxAge: 0 });
+      ctx.status = 303;
+      ctx.redirect(redirect);
+    } catch (e) {
+      if (e instanceof OAuthError && !(e instanceof PageError)) throw new PageError(e.error, 'Invalid Request', e.message, e.status);
+      throw e;
+    }
+  });
+
+  // Long poll: resolves when the interaction is decided elsewhere, or after 25 s with {pending}.
+  router.get(`${PATHS.consent}/wait`, async (ctx: Context) => {
+    ctx.set('Cache-Control', 'no-store');
+    const i = s.interactions.get(queryParams(ctx).params.interaction ?? '');
+    if (!i) {
+      ctx.status = 404;
+      ctx.body = { error: 'not_found', error_description: 'consent request expired' };
+      return;
+    }
+    if (i.outcome) {
+      ctx.body = { redirect: i.outcome.redirect };
+      return;
+    }
+    ctx.body = await new Promise<Record<string, unknown>>((resolve) => {
+      const timer = setTimeout(() => {
+        off();
+        resolve({ pending: true });
+      }, 25_000);
+      const off = s.interactions.onDecision(i.uid, (d) => {
+        clearTimeout(timer);
+        off();
+        resolve({ redirect: d.outcome!.redirect });
+      });
+      ctx.req.on('close', () => {
+        clearTimeout(timer);
+        off();
+      });
+    });
+  });
+
+  router.get('/assets/consent.js', (ctx) => {
+    ctx.type = 'application/javascript';
+    ctx.set('Cache-Control', 'no-cache');
+    ctx.body = WAIT_JS;
+  });
+}

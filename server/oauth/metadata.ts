@@ -1,0 +1,59 @@
+/**
+ * RFC 8414 metadata, and the same document completed into valid OpenID discovery (the TS SDK's
+ * OIDC schema requires jwks_uri, subject_types_supported and id_token_signing_alg_values_supported;
+ * a partial document makes it fail hard).
+ */
+import type Router from '@koa/router';
+import type { Services } from '../domain/services';
+import { PATHS } from './paths';
+
+export function asMetadata(s: Services): Record<string, unknown> {
+  const iss = s.deps.config.issuer;
+  const authMethods = ['none', 'client_secret_basic', 'client_secret_post'];
+  return {
+    issuer: iss,
+    authorization_endpoint: iss + PATHS.authorize,
+    token_endpoint: iss + PATHS.token,
+    jwks_uri: iss + PATHS.jwks,
+    registration_endpoint: iss + PATHS.register,
+    revocation_endpoint: iss + PATHS.revoke,
+    introspection_endpoint: iss + PATHS.introspect,
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+    code_challenge_methods_supported: ['S256'],
+    token_endpoint_auth_methods_supported: authMethods,
+    revocation_endpoint_auth_methods_supported: authMethods,
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'bearer'],
+    scopes_supported: s.resources.allScopeNames(),
+    resource_indicators_supported: true,
+    client_id_metadata_document_supported: true,
+    authorization_response_iss_parameter_supported: true,
+    service_documentation: 'https://github.com/authplane/desktop#readme',
+  };
+}
+
+export function oidcMetadata(s: Services): Record<string, unknown> {
+  return {
+    ...asMetadata(s),
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['ES256', 'RS256'],
+    claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'nbf', 'jti', 'client_id', 'scope'],
+  };
+}
+
+export function mountMetadata(router: Router, s: Services): void {
+  router.get(PATHS.asMetadata, (ctx) => {
+    ctx.set('Cache-Control', 'no-cache');
+    ctx.body = asMetadata(s);
+  });
+  router.get(PATHS.oidcMetadata, (ctx) => {
+    ctx.set('Cache-Control', 'no-cache');
+    ctx.body = oidcMetadata(s);
+  });
+  router.get(PATHS.jwks, (ctx) => {
+    ctx.set('Cache-Control', 'public, max-age=300');
+    ctx.type = 'application/json';
+    ctx.body = JSON.stringify(s.keys.jwks());
+  });
+}

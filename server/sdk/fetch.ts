@@ -1,0 +1,29 @@
+/**
+ * Web-standard adapter for `(Request) => Promise<Response>` runtimes (Hono, Bun, Deno,
+ * Cloudflare Workers, Next.js route handlers, the MCP SDK's WebStandardStreamableHTTPServerTransport).
+ */
+import type { RequestAuth } from './auth-info';
+import { authenticate, type BearerAuthOptions } from './bearer';
+import { PRM_HEADERS, protectedResourceMetadata, type ProtectedResourceMetadataOptions } from './prm';
+import type { ResourceVerifier } from './verifier';
+
+export type AuthedHandler = (request: Request, auth: RequestAuth) => Response | Promise<Response>;
+
+export function withBearerAuth(
+  verifier: ResourceVerifier,
+  handler: AuthedHandler,
+  opts: BearerAuthOptions,
+): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const out = await authenticate(verifier, request.headers.get('authorization'), opts);
+    if (!out.ok) {
+      const { status, headers, body } = out.response;
+      return new Response(JSON.stringify(body), { status, headers });
+    }
+    return handler(request, out.auth);
+  };
+}
+
+export function prmResponse(opts: ProtectedResourceMetadataOptions): Response {
+  return new Response(JSON.stringify(protectedResourceMetadata(opts)), { status: 200, headers: PRM_HEADERS });
+}

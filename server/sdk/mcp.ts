@@ -1,0 +1,62 @@
+/**
+ * Adapter for the official MCP TypeScript SDK (v1.x). The SDK's requireBearerAuth handles the
+ * HTTP side; it only needs an OAuthTokenVerifier. It renders its own error classes, so ours are
+ * translated into them here.
+ */
+import {
+  InsufficientScopeError as SdkInsufficientScopeError,
+  InvalidTokenError as SdkInvalidTokenError,
+  ServerError as SdkServerError,
+} from '@modelcontextprotocol/sdk/server/auth/errors.js';
+import type { OAuthTokenVerifier } from '@modelcontextprotocol/sdk/server/auth/provider.js';
+import type { IRouter } from 'express';
+import { toRequestAuth, type RequestAuth } from './auth-info';
+import { sanitize } from './challenge';
+import { InsufficientScopeError, InvalidTokenError, isResourceAuthError } from './errors';
+import { expressPrmHandler } from './express';
+import { prmPath, prmUrl, type ProtectedResourceMetadataOptions } from './prm';
+import type { ResourceVerifier, VerifyOptions } from './verifier';
+
+export interface McpTokenVerifier extends OAuthTokenVerifier {
+  verifyAccessToken(token: string): Promise<RequestAuth>;
+}
+
+/**
+ * An OAuthTokenVerifier for `requireBearerAuth({ verifier, resourceMetadataUrl })`.
+ * Note the SDK itself rejects a token once `expiresAt` has passed, ignoring our clock tolerance,
+ * and answers a 503 (AS unreachable) as a 500 `server_error`.
+ */
+export function mcpTokenVerifier(verifier: ResourceVerifier, options: VerifyOptions = {}): McpTokenVerifier {
+  return {
+    async verifyAccessToken(token) {
+      try {
+        return toRequestAuth(await verifier.verify(token, options), verifier.resource);
+      } catch (err) {
+        throw toSdkError(err);
+      }
+    },
+  };
+}
+
+function toSdkError(err: unknown): unknown {
+  if (!isResourceAuthError(err)) return err;
+  // The SDK interpolates the message into WWW-Authenticate without escaping it.
+  const message = sanitize(err.description);
+  if (err instanceof InsufficientScopeError) return new SdkInsufficientScopeError(message);
+  if (err instanceof InvalidTokenError) return new SdkInvalidTokenError(message);
+  return new SdkServerError(message);
+}
+
+/**
+ * Serve PRM at the path MCP clients derive from the resource URI, without pulling in
+ * mcpAuthMetadataRouter (which also mirrors AS metadata and rejects http issuers other than
+ * localhost). Returns the path and the absolute URL for `resourceMetadataUrl`.
+ */
+export function mountProtectedResourceMetadata(
+  app: Pick<IRouter, 'get'>,
+  opts: ProtectedResourceMetadataOptions,
+): { path: string; url: string } {
+  const path = prmPath(opts.resource);
+  app.get(path, expressPrmHandler(opts));
+  return { path, url: prmUrl(opts.resource) };
+}

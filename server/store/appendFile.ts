@@ -1,0 +1,147 @@
+/**
+ * An append-only file written at positions we track ourselves, so a failed or partial write
+ * (disk full half-way through a line) never leaves garbage in front of the next good line:
+ * the next append first cuts the file back to the last durable byte.
+ */
+import { promises as fsp } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { type Durability, FILE_MODE, fsyncDir, storageError, tempPathFor, writeFully } from './fsio';
+
+export class AppendFile {
+  /** Bytes known to be durable; everything past this is an unacknowledged leftover. */
+  private end: number;
+  private dirty = false;
+  private closed = false;
+
+  private constructor(
+    readonly file: string,
+    private fh: FileHandle,
+    size: number,
+    private readonly durability: Durability,
+  ) {
+    this.end = size;
+  }
+
+  /**
+   * Opens (creating if missing) with the valid length already known (after a replay cut a torn
+   * tail away) or, when omitted, the current file size.
+   */
+  static async open(file: string, durability: Durability, validSize?: number): Promise<AppendFile> {
+    let fh: FileHandle | undefined;
+    try {
+      // O_APPEND would ignore our positions: create with 'a', then reopen read-write.
+      await (await fsp.open(file, 'a', FILE_MODE)).close();
+      fh = await fsp.open(file, 'r+');
+      const size = validSize ?? (await fh.stat()).size;
+      return new AppendFile(file, fh, size, durability);
+    } catch (err) {
+      await fh?.close().catch(() => undefined);
+      throw storageError(file, 'open', err);
+    }
+  }
+
+  /**
+   * Atomically replaces `file` with `content` and returns a handle for appending to the new
+   * file. The handle is opened on the temp file before the rename (an fd follows its inode), so
+   * there is no moment where we hold a handle to a file that is no longer at `file`.
+   */
+  static async replace(file: string, content: Uint8Array, durability: Durability): Promise<AppendFile> {
+    const tmp = tempPathFor(file);
+    let fh: FileHandle | undefined;
+    try {
+      fh = await fsp.open(tmp, 'wx+', FILE_MODE);
+      if (process.platform !== 'win32') await fh.chmod(FILE_MODE);
+      await writeFully(fh, content, 0);
+      if (durability === 'fsync') await fh.sync();
+      await fsp.rename(tmp, file);
+      if (durability === 'fsync') await fsyncDir(path.dirname(file));
+      return new AppendFile(file, fh, content.length, durability);
+    } catch (err) {
+      await fh?.close().catch(() => undefined);
+      await fsp.rm(tmp, { force: true }).catch(() => undefined);
+      throw storageError(file, 'rewrite', err);
+    }
+  }
+
+  get size(): number {
+    return this.end;
+  }
+
+  /** Appends `buf` and (unless durability 'os') fdatasyncs; returns the offset it was written at. */
+  async append(buf: Uint8Array): Promise<number> {
+    if (this.closed) throw storageError(this.file, 'append to', Object.assign(new Error('closed'), { code: 'EBADF' }));
+    const at = this.end;
+    try {
+      if (this.dirty) {
+        await this.fh.truncate(at);
+        this.dirty = false;
+      }
+      await writeFully(this.fh, buf, at);
+      if (this.durability === 'fsync') await this.fh.datasync();
+    } catch (err) {
+      // Some bytes may have landed past `end`: cut them off before the next append.
+      this.dirty = true;
+      throw storageError(this.file, 'append to', err);
+    }
+    this.end = at + buf.length;
+    return at;
+  }
+
+  /** Reads `length` bytes at `position` (only durable bytes are ever asked for). */
+  async read(position: number, length: number): Promise<Buffer> {
+    const buf = Buffer.allocUnsafe(length);
+    let done = 0;
+    try {
+      while (done < length) {
+        const { bytesRead } = await this.fh.read(buf, done, length - done, position + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+    } catch (err) {
+      throw storageError(this.file, 'read', err);
+    }
+    return done === length ? buf : buf.subarray(0, done);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // A failed append's leftovers are cut here too, so a clean shutdown leaves no torn tail.
+    if (this.dirty) await this.fh.truncate(this.end).catch(() => undefined);
+    await this.fh.close().catch(() => undefined);
+  }
+}
+
+/** A read-only handle for a sealed segment, opened on first use. */
+export class ReadOnlyFile {
+  private fh: Promise<FileHandle> | undefined;
+  private closed = false;
+  constructor(readonly file: string) {}
+
+  async read(position: number, length: number): Promise<Buffer> {
+    if (this.closed) throw storageError(this.file, 'read', Object.assign(new Error('closed'), { code: 'EBADF' }));
+    this.fh ??= fsp.open(this.file, 'r');
+    const buf = Buffer.allocUnsafe(length);
+    let done = 0;
+    try {
+      const fh = await this.fh;
+      while (done < length) {
+        const { bytesRead } = await fh.read(buf, done, length - done, position + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+    } catch (err) {
+      this.fh = undefined;
+      throw storageError(this.file, 'read', err);
+    }
+    return done === length ? buf : buf.subarray(0, done);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const fh = this.fh;
+    this.fh = undefined;
+    if (fh) await (await fh.catch(() => undefined))?.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Keyed rows as two layers: `durable` (what the files hold) and `view` (durable plus writes that
+ * are staged or syncing). Readers see the view, so a request that stages a change is seen by the
+ * next request at once (a rotated refresh token is "consumed" before its fsync finishes, which is
+ * what stops two concurrent refreshes from both succeeding). When a write fails, the keys it
+ * touched go back to their durable value with any later staged changes re-applied on top: the
+ * in-memory state never shows a row that failed to persist.
+ */
+export interface Change<T> {
+  key: string;
+  row: T | null;
+}
+
+export type ViewListener<T> = (key: string, before: T | undefined, after: T | undefined) => void;
+
+export class LayeredRows<T> {
+  readonly durable = new Map<string, T>();
+  readonly view = new Map<string, T>();
+
+  constructor(private readonly onViewChange?: ViewListener<T>) {}
+
+  /** Loads a row read from disk at open. */
+  load(key: string, row: T): void {
+    this.durable.set(key, row);
+    this.setView(key, row);
+  }
+
+  /** Drops a row from both layers (compaction of dead rows). */
+  forget(key: string): void {
+    this.durable.delete(key);
+    this.setView(key, undefined);
+  }
+
+  stage(change: Change<T>): void {
+    this.setView(change.key, change.row ?? undefined);
+  }
+
+  /** The durable layer after `changes`, without touching it (what the next file write holds). */
+  durableWith(changes: Iterable<Change<T>>): Map<string, T> {
+    const next = new Map(this.durable);
+    for (const c of changes) {
+      if (c.row === null) next.delete(c.key);
+      else next.set(c.key, c.row);
+    }
+    return next;
+  }
+
+  committed(changes: Iterable<Change<T>>): void {
+    for (const c of changes) {
+      if (c.row === null) this.durable.delete(c.key);
+      else this.durable.set(c.key, c.row);
+    }
+  }
+
+  /** `failed` did not persist; `later` were staged after it and still stand. */
+  failed(failed: Iterable<Change<T>>, later: Iterable<Change<T>>): void {
+    const keys = new Set<string>();
+    for (const c of failed) keys.add(c.key);
+    const target = new Map<string, T | undefined>();
+    for (const key of keys) target.set(key, this.durable.get(key));
+    for (const c of later) if (keys.has(c.key)) target.set(c.key, c.row ?? undefined);
+    for (const [key, row] of target) this.setView(key, row);
+  }
+
+  private setView(key: string, row: T | undefined): void {
+    const before = this.view.get(key);
+    if (before === row) return;
+    if (row === undefined) this.view.delete(key);
+    else this.view.set(key, row);
+    this.onViewChange?.(key, before, row);
+  }
+}
+
+/** Rows handed to and from the store are frozen copies: a caller mutating one in place would
+ * desynchronise memory from disk (and the hash index from its row) without any write. */
+export function frozenCopy<T>(row: T): T {
+  return deepFreeze(structuredClone(row));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
+  }
+  return value;
+}
