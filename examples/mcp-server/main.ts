@@ -1,0 +1,32 @@
+/**
+ * CLI (bundled by `npm run build`): `node dist/example-mcp-server.js --issuer http://127.0.0.1:9000 [--port 3001] [--host 127.0.0.1] [--resource URL]`
+ * Register the printed resource URI in AuthPlane (scopes: read, write), then point an MCP client at it.
+ */
+import { parseArgs } from 'node:util';
+import { startExampleMcpServer } from './server';
+
+const { values } = parseArgs({
+  options: {
+    issuer: { type: 'string', default: 'http://127.0.0.1:9000' },
+    port: { type: 'string', default: '3001' },
+    host: { type: 'string', default: '127.0.0.1' },
+    resource: { type: 'string' },
+  },
+});
+
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`--port must be an integer between 0 and 65535, got "${values.port}"`);
+  process.exit(2);
+}
+
+const server = await startExampleMcpServer({ issuer: values.issuer, port, host: values.host, resource: values.resource });
+console.log(`MCP server: ${server.url}`);
+console.log(`Protected Resource Metadata: ${server.prmUrl}`);
+console.log(`Register this resource URI in AuthPlane exactly: ${server.resource}`);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void server.close().then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,103 @@
+/** `authserver admin issuance …`: the log of every token issued, and revocation. */
+import { Command, Option } from 'commander';
+import type { IssuanceRow } from '../../admin/ops';
+import { withAdminPort } from '../adminPort';
+import { parseIntFlag, run, withCommon } from '../common';
+import { keyValues, printJson, table } from '../output';
+
+export function issuanceTable(rows: IssuanceRow[]): string {
+  return table(
+    rows,
+    [
+      ['sub', (r) => r.sub],
+      ['client_id', (r) => r.client_id],
+      ['scope', (r) => r.scope],
+      ['jti', (r) => r.jti],
+      ['expires_at', (r) => r.expires_at],
+      ['state', (r) => r.state],
+      ['resource', (r) => r.resource],
+      ['grant', (r) => r.grant],
+    ],
+    'no issuances found',
+  );
+}
+
+export function issuanceDetails(r: IssuanceRow): string {
+  return keyValues([
+    ['jti', r.jti],
+    ['state', r.state],
+    ['sub', r.sub],
+    ['client_id', r.client_id],
+    ['resource', r.resource],
+    ['aud', r.aud],
+    ['scope', r.scope],
+    ['grant', r.grant],
+    ['family_id', r.family_id],
+    ['kid', r.kid],
+    ['issued_at', r.issued_at],
+    ['expires_at', r.expires_at],
+    ['revoked_at', r.revoked_at],
+    ['revoked_reason', r.revoked_reason],
+  ]);
+}
+
+interface ListFlags {
+  resource?: string;
+  client?: string;
+  sub?: string;
+  grant?: string;
+  state?: string;
+  jti?: string;
+  limit?: string;
+  cursor?: string;
+}
+
+export function issuanceCommand(): Command {
+  const cmd = new Command('issuance').description('inspect and revoke issued tokens');
+
+  withCommon(cmd.command('list').description('list issuances, newest first'))
+    .option('--resource <slug>', 'only this resource')
+    .option('--client <client_id>', 'only this client')
+    .option('--sub <sub>', 'only this subject')
+    .addOption(new Option('--grant <grant>', 'only this grant type').choices(['authorization_code', 'refresh_token', 'client_credentials']))
+    .addOption(new Option('--state <state>', 'only this state').choices(['active', 'expired', 'revoked']))
+    .option('--jti <jti>', 'only this token id')
+    .option('--limit <n>', 'page size (1..5000)', '50')
+    .option('--cursor <cursor>', 'continue after a previous page')
+    .action(
+      run<ListFlags>(async ({ opts, out, json, dataDir }) => {
+        const limit = parseIntFlag('--limit', opts.limit, 1, 5000);
+        const page = await withAdminPort(await dataDir(), (p) =>
+          p.listIssuances({ resource: opts.resource, client: opts.client, sub: opts.sub, grant: opts.grant, state: opts.state, jti: opts.jti, limit, cursor: opts.cursor }),
+        );
+        if (json) return printJson(out, page.issuances);
+        out.stdout(issuanceTable(page.issuances));
+        if (page.next_cursor) out.stdout(`more: --cursor ${page.next_cursor}`);
+      }),
+    );
+
+  withCommon(cmd.command('show').alias('get').description('show one issuance').argument('<jti>', 'token id')).action(
+    run(async ({ out, json, dataDir }, jti) => {
+      const row = await withAdminPort(await dataDir(), (p) => p.getIssuance(jti!));
+      if (json) return printJson(out, row);
+      out.stdout(issuanceDetails(row));
+    }),
+  );
+
+  withCommon(cmd.command('revoke').description('revoke one access token (idempotent)').argument('<jti>', 'token id')).action(
+    run(async ({ out, json, dataDir }, jti) => {
+      const row = await withAdminPort(await dataDir(), (p) => p.revokeIssuance(jti!));
+      if (json) return printJson(out, row);
+      out.stdout(`issuance revoked: jti=${row.jti} revoked_at=${row.revoked_at ?? '-'}`);
+    }),
+  );
+
+  withCommon(cmd.command('revoke-family').description('revoke a refresh-token family and its live access tokens').argument('<family_id>', 'family id (family_id of an issuance)')).action(
+    run(async ({ out, json, dataDir }, id) => {
+      const r = await withAdminPort(await dataDir(), (p) => p.revokeFamily(id!));
+      if (json) return printJson(out, r);
+      out.stdout(`family revoked: family_id=${r.family_id}`);
+    }),
+  );
+  return cmd;
+}

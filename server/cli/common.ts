@@ -1,0 +1,126 @@
+/**
+ * Shared plumbing for CLI commands: the options every admin command takes (`--data-dir`,
+ * `--json`), the action wrapper that turns any error into one stderr line and an exit code, and
+ * the flag parsers (`--scopes 'name|upstream|description'`, CSV lists, durations).
+ */
+import type { Command } from 'commander';
+import { CliError, processOut, reportError, usageError, type Out } from './output';
+
+export interface CommonOptions {
+  dataDir?: string;
+  json?: boolean;
+}
+
+export interface ActionContext<O> {
+  opts: O & CommonOptions;
+  out: Out;
+  json: boolean;
+  /** Resolved data dir: --data-dir, then $AUTHPLANE_DATA_DIR, then the platform default. */
+  dataDir(): Promise<string>;
+}
+
+/** `authserver <noun> <verb>` for messages (the `admin` level is left out, as users think of it). */
+export function commandPath(cmd: Command): string {
+  return fullPath(cmd)
+    .split(' ')
+    .filter((n, i) => !(i === 1 && n === 'admin'))
+    .join(' ');
+}
+
+/** The command as typed: `authserver admin resource create`. */
+export function fullPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/** Usage errors from commander become `authserver <noun> <verb>: <message>` plus a help hint. */
+export function configureErrors(cmd: Command): Command {
+  return cmd.configureOutput({
+    outputError: (str, write) => {
+      const msg = str.replace(/^error: /, '').trimEnd();
+      write(`${commandPath(cmd)}: ${msg}\n(run \`${fullPath(cmd)} --help\` for usage)\n`);
+    },
+  });
+}
+
+export function withCommon(cmd: Command): Command {
+  return configureErrors(cmd)
+    .option('--data-dir <dir>', 'data directory (default: $AUTHPLANE_DATA_DIR or the platform default)')
+    .option('--json', 'print JSON instead of a table');
+}
+
+export async function resolveDataDir(flag?: string): Promise<string> {
+  if (flag) return flag;
+  if (process.env.AUTHPLANE_DATA_DIR) return process.env.AUTHPLANE_DATA_DIR;
+  const { defaultDataDir } = await import('../store/paths');
+  return defaultDataDir();
+}
+
+/**
+ * Wraps an action: options merged with the parents' (so `admin --data-dir D resource list`
+ * works too), errors reported as one line with exit code 1 (2 for usage errors).
+ */
+export function run<O>(fn: (ctx: ActionContext<O>, ...args: string[]) => Promise<void>) {
+  return async function action(this: Command, ...raw: unknown[]): Promise<void> {
+    const cmd = raw[raw.length - 1] as Command;
+    const args = raw.slice(0, -2).map((a) => a as string);
+    const opts = cmd.optsWithGlobals() as O & CommonOptions;
+    const out = processOut;
+    try {
+      await fn({ opts, out, json: !!opts.json, dataDir: () => resolveDataDir(opts.dataDir) }, ...args);
+    } catch (err) {
+      process.exitCode = reportError(out, commandPath(cmd), err);
+    }
+  };
+}
+
+/** Repeatable option collector. */
+export const collect = (value: string, previous?: string[]): string[] => [...(previous ?? []), value];
+
+export function csv(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export interface ScopeSpec {
+  name: string;
+  upstream?: string;
+  description?: string;
+}
+
+/** `'name|upstream|description'` (the product's form; `'read||Read access'` for Mint), or just `name`. */
+export function parseScopeSpec(spec: string): ScopeSpec {
+  const [name = '', upstream, ...rest] = spec.split('|');
+  const description = rest.join('|');
+  if (!name.trim()) throw usageError(`--scopes "${spec}": expected 'name|upstream|description' (for example 'read||Read access')`);
+  const out: ScopeSpec = { name: name.trim() };
+  if (upstream?.trim()) out.upstream = upstream.trim();
+  if (description.trim()) out.description = description.trim();
+  return out;
+}
+
+/** `90`, `90s`, `15m`, `2h`, `7d` → seconds. */
+export function parseSeconds(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const m = /^(\d+)\s*(s|m|h|d)?$/.exec(text.trim());
+  if (!m) throw usageError(`${flag} "${text}": expected seconds or a duration like 90s, 15m, 2h, 7d`);
+  return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
+}
+
+export function parseIntFlag(flag: string, text: string | undefined, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || n < min || n > max) throw usageError(`${flag} "${text}": expected an integer from ${min} to ${max}`);
+  return n;
+}
+
+/** Drops undefined members so a PATCH only names what the user passed. */
+export function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export { CliError };

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext } from 'playwright-core';
+import { authorizationUrl, discover, postForm } from '../helpers/oauthClient';
+import { launchBrowser } from '../helpers/browser';
+import { startCallbackServer } from '../helpers/callbackServer';
+import { seedSingleMcp, startTestServer, type TestServer } from '../helpers/server';
+
+let s: TestServer;
+let browser: BrowserContext;
+let cb: Awaited<ReturnType<typeof startCallbackServer>>;
+
+beforeAll(async () => {
+  s = await startTestServer({ consent: 'prompt' });
+  await seedSingleMcp(s);
+  cb = await startCallbackServer();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await cb?.close();
+  await s?.stop();
+});
+
+describe('consent page in headless Chromium', () => {
+  it('Approve completes the flow and the code redeems for a token', async () => {
+    const as = await discover(s.issuer);
+    const { url, verifier } = await authorizationUrl(as, { issuer: s.issuer, clientId: 'my-agent', redirectUri: cb.url, scope: 'read write', resource: 'mcp-a', state: 'browser-1' });
+    const page = await browser.newPage();
+    await page.goto(url.toString());
+    await page.getByRole('checkbox', { name: /Write access/ }).uncheck();
+    const hit = cb.next();
+    await page.getByRole('button', { name: 'Approve' }).click();
+    const callback = await hit;
+    expect(callback.searchParams.get('state')).toBe('browser-1');
+    const r = await postForm(`${s.issuer}/oauth/token`, { grant_type: 'authorization_code', code: callback.searchParams.get('code')!, code_verifier: verifier, client_id: 'my-agent', redirect_uri: cb.url });
+    expect(r.status).toBe(200);
+    expect(r.json.scope).toBe('read');
+    await page.close();
+  });
+
+  it('Deny sends access_denied to the client', async () => {
+    const as = await discover(s.issuer);
+    const { url } = await authorizationUrl(as, { issuer: s.issuer, clientId: 'my-agent', redirectUri: cb.url, scope: 'read', resource: 'mcp-a', state: 'browser-2' });
+    const page = await browser.newPage();
+    await page.goto(url.toString());
+    const hit = cb.next();
+    await page.getByRole('button', { name: 'Deny' }).click();
+    const callback = await hit;
+    expect([callback.searchParams.get('error'), callback.searchParams.get('state'), callback.searchParams.get('iss')]).toEqual(['access_denied', 'browser-2', s.issuer]);
+    await page.close();
+  });
+});
