@@ -82,7 +82,8 @@ export function mountConsent(router: Router, s: Services): void {
     ctx.state.pageRoute = true;
     pageHeaders(ctx);
     const origin = ctx.get('origin');
-    if (origin && origin !== ctx.origin && origin !== s.deps.config.issuer) {
+    // Not ctx.origin: Koa 3 derives it from the Origin header itself.
+    if (origin && origin !== `http://${ctx.get('host')}` && origin !== s.deps.config.issuer) {
       throw new PageError('access_denied', 'Forbidden', `a consent decision cannot be posted from another origin (${origin})`, 403);
     }
     const { params, lists } = await readForm(ctx, ['scope']);

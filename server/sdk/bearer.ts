@@ -36,7 +36,17 @@ export function extractBearerToken(header: string | null | undefined): string {
   return token;
 }
 
-/** Verify the request's bearer token. Unexpected (non-auth) errors are rethrown. */
+/**
+ * Verify the request's bearer token: the building block of every adapter, for frameworks
+ * without one. Unexpected (non-auth) errors are rethrown.
+ *
+ * @example
+ * ```ts
+ * const out = await authenticate(verifier, req.headers.authorization, { resourceMetadataUrl: prmUrl(resource) });
+ * if (!out.ok) return reply.code(out.response.status).headers(out.response.headers).send(out.response.body);
+ * request.auth = out.auth;
+ * ```
+ */
 export async function authenticate(
   verifier: ResourceVerifier,
   authorization: string | null | undefined,

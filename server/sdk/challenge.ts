@@ -26,6 +26,13 @@ export interface ChallengeResponse {
 /**
  * The `WWW-Authenticate` value for an error. No `error` code when the request carried no
  * credentials (RFC 6750 §3.1), so clients treat it as "authenticate" rather than "bad token".
+ *
+ * @example
+ * ```ts
+ * wwwAuthenticate(new InsufficientScopeError(['write'], ['read']), { resourceMetadataUrl: prmUrl(resource) });
+ * // Bearer error="insufficient_scope", error_description="token lacks required scope 'write' (…)",
+ * //   scope="read write", resource_metadata="http://127.0.0.1:3001/.well-known/oauth-protected-resource/mcp"
+ * ```
  */
 export function wwwAuthenticate(err: ResourceAuthError, opts: ChallengeOptions = {}): string {
   const params: string[] = [];
@@ -39,7 +46,16 @@ export function wwwAuthenticate(err: ResourceAuthError, opts: ChallengeOptions =
   return params.length ? `Bearer ${params.join(', ')}` : 'Bearer';
 }
 
-/** Status, headers and JSON body for an error; adapters write these verbatim. */
+/**
+ * Status, headers and JSON body for an error; adapters write these verbatim. 503 errors
+ * (AS unreachable) get `Retry-After` instead of a challenge.
+ *
+ * @example
+ * ```ts
+ * const { status, headers, body } = challengeResponse(err, { resourceMetadataUrl: prmUrl(resource) });
+ * return new Response(JSON.stringify(body), { status, headers });
+ * ```
+ */
 export function challengeResponse(err: ResourceAuthError, opts: ChallengeOptions = {}): ChallengeResponse {
   // The body is for humans and logs; a missing token still says invalid_token there.
   const body = { error: err.code, error_description: err.description };

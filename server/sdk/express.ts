@@ -8,6 +8,18 @@ import { authenticate, type BearerAuthOptions } from './bearer';
 import { PRM_HEADERS, protectedResourceMetadata, type ProtectedResourceMetadataOptions } from './prm';
 import type { ResourceVerifier } from './verifier';
 
+/**
+ * Express middleware: verifies the bearer token, sets `req.auth` (a RequestAuth, read it with
+ * `expressAuth(req)`), or answers 401/403/503 with the challenge. Other errors go to `next(err)`.
+ *
+ * @example
+ * ```ts
+ * const auth = expressBearerAuth(verifier, { resourceMetadataUrl: prmUrl(resource) });
+ * app.get(prmPath(resource), expressPrmHandler({ resource, issuer, scopes: ['read', 'write'] }));
+ * app.post('/notes', expressBearerAuth(verifier, { resourceMetadataUrl: prmUrl(resource), requiredScopes: ['write'] }), handler);
+ * app.get('/me', auth, (req, res) => res.json({ sub: expressAuth(req)!.subject }));
+ * ```
+ */
 export function expressBearerAuth(verifier: ResourceVerifier, opts: BearerAuthOptions): RequestHandler {
   return (req, res, next) => {
     authenticate(verifier, req.headers.authorization, opts).then((out) => {
@@ -28,6 +40,14 @@ export function expressAuth(req: Request): RequestAuth | undefined {
   return (req as Request & { auth?: RequestAuth }).auth;
 }
 
+/**
+ * GET handler serving the PRM document; mount it at `prmPath(resource)`.
+ *
+ * @example
+ * ```ts
+ * app.get(prmPath(resource), expressPrmHandler({ resource, issuer, scopes: ['read', 'write'] }));
+ * ```
+ */
 export function expressPrmHandler(opts: ProtectedResourceMetadataOptions): RequestHandler {
   const body = JSON.stringify(protectedResourceMetadata(opts));
   return (_req, res) => {

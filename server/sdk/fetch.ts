@@ -9,6 +9,20 @@ import type { ResourceVerifier } from './verifier';
 
 export type AuthedHandler = (request: Request, auth: RequestAuth) => Response | Promise<Response>;
 
+/**
+ * Wrap a web-standard handler: it only runs with a verified token; otherwise the challenge
+ * Response is returned. Unexpected errors propagate to the caller.
+ *
+ * @example
+ * ```ts
+ * const handler = withBearerAuth(verifier, (req, auth) => Response.json({ sub: auth.subject }), {
+ *   resourceMetadataUrl: prmUrl(resource),
+ *   requiredScopes: ['read'],
+ * });
+ * export default { fetch: (req: Request) => new URL(req.url).pathname === prmPath(resource)
+ *   ? prmResponse({ resource, issuer, scopes: ['read'] }) : handler(req) };
+ * ```
+ */
 export function withBearerAuth(
   verifier: ResourceVerifier,
   handler: AuthedHandler,
@@ -24,6 +38,7 @@ export function withBearerAuth(
   };
 }
 
+/** A fresh Response carrying the PRM document (with CORS and cache headers). */
 export function prmResponse(opts: ProtectedResourceMetadataOptions): Response {
   return new Response(JSON.stringify(protectedResourceMetadata(opts)), { status: 200, headers: PRM_HEADERS });
 }

@@ -4,6 +4,18 @@ import { authenticate, type BearerAuthOptions } from './bearer';
 import { PRM_HEADERS, protectedResourceMetadata, type ProtectedResourceMetadataOptions } from './prm';
 import type { ResourceVerifier } from './verifier';
 
+/**
+ * Koa middleware: verifies the bearer token and sets `ctx.state.auth` (a RequestAuth), or
+ * answers 401/403/503 with the challenge.
+ *
+ * @example
+ * ```ts
+ * router.get(prmPath(resource), koaPrmHandler({ resource, issuer, scopes: ['read'] }));
+ * router.all('/mcp', koaBearerAuth(verifier, { resourceMetadataUrl: prmUrl(resource) }), async (ctx) => {
+ *   ctx.body = { sub: ctx.state.auth.subject };
+ * });
+ * ```
+ */
 export function koaBearerAuth(verifier: ResourceVerifier, opts: BearerAuthOptions): Middleware {
   return async (ctx, next) => {
     const out = await authenticate(verifier, ctx.get('authorization'), opts);
@@ -18,6 +30,7 @@ export function koaBearerAuth(verifier: ResourceVerifier, opts: BearerAuthOption
   };
 }
 
+/** Koa handler serving the PRM document; mount it at `prmPath(resource)`. */
 export function koaPrmHandler(opts: ProtectedResourceMetadataOptions): Middleware {
   const body = protectedResourceMetadata(opts);
   return (ctx) => {

@@ -25,6 +25,14 @@ export interface McpTokenVerifier extends OAuthTokenVerifier {
  * An OAuthTokenVerifier for `requireBearerAuth({ verifier, resourceMetadataUrl })`.
  * Note the SDK itself rejects a token once `expiresAt` has passed, ignoring our clock tolerance,
  * and answers a 503 (AS unreachable) as a 500 `server_error`.
+ *
+ * @example
+ * ```ts
+ * import { requireBearerAuth } from '@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js';
+ * const prm = mountProtectedResourceMetadata(app, { resource, issuer, scopes: ['read', 'write'] });
+ * app.all('/mcp', requireBearerAuth({ verifier: mcpTokenVerifier(verifier), resourceMetadataUrl: prm.url }), mcpHandler);
+ * // tools receive it as extra.authInfo: { token, clientId, scopes, expiresAt, resource, extra: { sub, jti, iss } }
+ * ```
  */
 export function mcpTokenVerifier(verifier: ResourceVerifier, options: VerifyOptions = {}): McpTokenVerifier {
   return {
@@ -51,6 +59,12 @@ function toSdkError(err: unknown): unknown {
  * Serve PRM at the path MCP clients derive from the resource URI, without pulling in
  * mcpAuthMetadataRouter (which also mirrors AS metadata and rejects http issuers other than
  * localhost). Returns the path and the absolute URL for `resourceMetadataUrl`.
+ *
+ * @example
+ * ```ts
+ * const { url } = mountProtectedResourceMetadata(app, { resource: 'http://127.0.0.1:3001/mcp', issuer, scopes: ['read'] });
+ * // GET /.well-known/oauth-protected-resource/mcp now serves the document; url is its absolute URL
+ * ```
  */
 export function mountProtectedResourceMetadata(
   app: Pick<IRouter, 'get'>,

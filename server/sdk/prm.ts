@@ -23,6 +23,15 @@ export interface ProtectedResourceMetadata {
   resource_name?: string;
 }
 
+/**
+ * The RFC 9728 document. `resource` and `issuer` are copied verbatim.
+ *
+ * @example
+ * ```ts
+ * protectedResourceMetadata({ resource: 'http://127.0.0.1:3001/mcp', issuer: 'http://127.0.0.1:9000', scopes: ['read', 'write'] });
+ * // { resource, authorization_servers: [issuer], scopes_supported, bearer_methods_supported: ['header'], … }
+ * ```
+ */
 export function protectedResourceMetadata(opts: ProtectedResourceMetadataOptions): ProtectedResourceMetadata {
   const doc: ProtectedResourceMetadata = {
     // Verbatim, never `new URL(...).href`: that adds a slash to an origin-only resource and
@@ -41,13 +50,26 @@ export function protectedResourceMetadata(opts: ProtectedResourceMetadataOptions
  * `/.well-known/oauth-protected-resource<path without trailing slash>`; a root resource maps to
  * the bare well-known path. Matches how MCP clients (TS and Python SDKs) derive the URL, so
  * `/mcp` and `/mcp/` share one document. The query is ignored, as those clients ignore it.
+ *
+ * @example
+ * ```ts
+ * prmPath('http://127.0.0.1:3001/mcp/'); // '/.well-known/oauth-protected-resource/mcp'
+ * prmPath('http://127.0.0.1:3001');      // '/.well-known/oauth-protected-resource'
+ * ```
  */
 export function prmPath(resource: string): string {
   const path = new URL(resource).pathname.replace(/\/+$/, '');
   return `/.well-known/oauth-protected-resource${path}`;
 }
 
-/** Absolute PRM URL, for `resource_metadata` in WWW-Authenticate. */
+/**
+ * Absolute PRM URL, for `resource_metadata` in WWW-Authenticate.
+ *
+ * @example
+ * ```ts
+ * prmUrl('http://127.0.0.1:3001/mcp'); // 'http://127.0.0.1:3001/.well-known/oauth-protected-resource/mcp'
+ * ```
+ */
 export function prmUrl(resource: string): string {
   return `${new URL(resource).origin}${prmPath(resource)}`;
 }

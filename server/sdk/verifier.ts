@@ -62,6 +62,27 @@ export interface ResourceVerifier {
 const ASYMMETRIC = new Set(['ES256', 'ES384', 'ES512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA', 'Ed25519']);
 const MAX_TOKEN_LENGTH = 16 * 1024;
 
+/**
+ * Create a verifier for one resource. Nothing is fetched until the first `verify` (or
+ * `warmUp`): then the AS metadata is loaded (its `issuer` must equal `issuer` exactly) and the
+ * JWKS at its `jwks_uri` is cached per `Cache-Control: max-age`, refetched once on an unknown
+ * `kid` (at most every 30 s), and served stale if the AS is briefly unreachable.
+ *
+ * @example
+ * ```ts
+ * const verifier = createResourceVerifier({
+ *   issuer: 'http://127.0.0.1:9000',
+ *   resource: 'http://127.0.0.1:3001/mcp', // byte for byte as registered in AuthPlane
+ *   scopes: ['read'],                       // required on every call
+ * });
+ * try {
+ *   const { subject, clientId, scopes } = await verifier.verify(token, { requiredScopes: ['write'] });
+ * } catch (err) {
+ *   if (isResourceAuthError(err)) return challengeResponse(err, { resourceMetadataUrl: prmUrl(verifier.resource) });
+ *   throw err;
+ * }
+ * ```
+ */
 export function createResourceVerifier(options: ResourceVerifierOptions): ResourceVerifier {
   const cfg = validateOptions(options);
   const now = options.now ?? Date.now;

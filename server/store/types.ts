@@ -135,4 +135,12 @@ export interface OpenStoreOptions {
   durability?: 'fsync' | 'os';
   /** Ms since epoch; used to compact expired families at open. */
   now?: () => number;
+  /** Non-fatal problems the store recovered from (torn last line cut off, index rebuilt). Default: console.warn. */
+  onWarning?: (message: string) => void;
+  /** Rows per issuance segment before it is sealed and indexed (default 50,000; tests use small values). */
+  issuanceSegmentRows?: number;
+  /** Audit segment size that triggers rotation (default 10 MiB). */
+  auditSegmentBytes?: number;
+  /** Audit segments kept (default 10). */
+  auditKeepSegments?: number;
 }

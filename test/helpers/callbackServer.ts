@@ -19,7 +19,12 @@ export async function startCallbackServer() {
   return {
     url: `http://127.0.0.1:${port}/callback`,
     hits,
-    next: () => new Promise<URL>((resolve) => (hits.length ? resolve(hits.shift()!) : waiters.push((u) => resolve((hits.shift(), u))))),
+    /** The next callback hit (one already received counts). */
+    next: () =>
+      new Promise<URL>((resolve) => {
+        if (hits.length) return resolve(hits.shift()!);
+        waiters.push(() => resolve(hits.shift()!));
+      }),
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }

@@ -96,7 +96,7 @@ describe('consent page', () => {
   });
 
   it('a decision made elsewhere (desktop window) releases the waiting page', async () => {
-    const { uid, cookie } = await openConsent();
+    const { uid, cookie } = await openConsent({ prompt: 'consent' });
     const waiting = s.fetch(`/consent/wait?interaction=${uid}`, { headers: { cookie } }).then((r) => r.json());
     await new Promise((r) => setTimeout(r, 50));
     const { redirect } = await decideInteraction(s.services, uid, { action: 'approve', scopes: ['read'] });

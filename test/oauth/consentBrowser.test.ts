@@ -41,6 +41,8 @@ describe('consent page in headless Chromium', () => {
   it('Deny sends access_denied to the client', async () => {
     const as = await discover(s.issuer);
     const { url } = await authorizationUrl(as, { issuer: s.issuer, clientId: 'my-agent', redirectUri: cb.url, scope: 'read', resource: 'mcp-a', state: 'browser-2' });
+    // The first test's approval is remembered; prompt=consent asks again.
+    url.searchParams.set('prompt', 'consent');
     const page = await browser.newPage();
     await page.goto(url.toString());
     const hit = cb.next();

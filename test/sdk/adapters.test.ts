@@ -22,11 +22,6 @@ import { fetchListener, listen, type Listening } from './helpers/listen';
  * Each adapter is exercised over real HTTP with the same script: PRM, no token, bad aud,
  * good token, and a route needing a scope the token lacks.
  */
-interface Harness {
-  resource: string;
-  start(verifier: ResourceVerifier, resource: string, issuer: string): Promise<Listening>;
-}
-
 // Port 0 means the resource URI is only known after listen; the adapters are built lazily.
 function lazy<T>(): { set(v: T): void; get(): T } {
   let value: T | undefined;
@@ -36,11 +31,9 @@ function lazy<T>(): { set(v: T): void; get(): T } {
 const harnesses: Record<string, (mk: (origin: string) => { verifier: ResourceVerifier; resource: string; issuer: string }) => Promise<Listening & { resource: string }>> = {
   async express(mk) {
     const app = express();
-    const state = lazy<ReturnType<typeof mk>>();
     const handlers = lazy<{ read: express.RequestHandler; write: express.RequestHandler; prm: express.RequestHandler }>();
     const l = await listen(app);
     const cfg = mk(l.origin);
-    state.set(cfg);
     const opts = { resourceMetadataUrl: prmUrl(cfg.resource) };
     handlers.set({
       read: expressBearerAuth(cfg.verifier, opts),

@@ -276,6 +276,16 @@ describe('createResourceVerifier: cache and scopes', () => {
     expect(await v.verify(a!)).not.toBe(ra);
   });
 
+  it('a token that keeps being used is never evicted by newer ones', async () => {
+    const v = verifier({ cacheMaxEntries: 4 });
+    const hot = await as.mint();
+    const first = await v.verify(hot);
+    for (const t of await Promise.all(Array.from({ length: 20 }, () => as.mint()))) {
+      await v.verify(t);
+      expect(await v.verify(hot)).toBe(first);
+    }
+  });
+
   it('constructor scopes are required on every call, per-call scopes add to them', async () => {
     const v = verifier({ scopes: ['read'] });
     const readOnly = await as.mint({ scope: 'read' });

@@ -1,0 +1,69 @@
+/** The narrow, typed admin-API client the views use (and nothing else talks to the server). */
+import type { ActivityEntry, ClientInput, ClientView, ConsentDecision, ConsentGrant, CreatedClient, KeyView, PendingInteraction, Resource, ResourceInput, ResourcePatch, SigningAlg, User, UserInput } from '../../../server/contracts';
+import type { FamilyRevocation, IssuancePage, IssuanceRow, StatusView } from '../../../server/admin/ops';
+import type { PrmCheckResult, PrmExpectation } from '../../../server/ui/types';
+import { request } from './http';
+
+export type { FamilyRevocation, IssuancePage, IssuanceRow, StatusView };
+
+const A = '/admin/api';
+const enc = encodeURIComponent;
+
+export interface IssuanceQuery {
+  resource?: string;
+  client?: string;
+  sub?: string;
+  grant?: string;
+  state?: string;
+  jti?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+export type ClientPatch = Partial<Pick<ClientView, 'client_name' | 'redirect_uris' | 'grant_types' | 'scope' | 'status'>>;
+
+function qs(q: object): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '') p.set(k, String(v));
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+export const api = {
+  status: () => request<StatusView>(`${A}/status`),
+
+  resources: () => request<Resource[]>(`${A}/resources`),
+  createResource: (body: ResourceInput) => request<Resource>(`${A}/resources`, { method: 'POST', body }),
+  updateResource: (slug: string, body: ResourcePatch) => request<Resource>(`${A}/resources/${enc(slug)}`, { method: 'PATCH', body }),
+  deleteResource: (slug: string) => request<void>(`${A}/resources/${enc(slug)}`, { method: 'DELETE' }),
+  prm: (slug: string) => request<PrmExpectation>(`/ui/api/prm${qs({ resource: slug })}`),
+  checkPrm: (slug: string) => request<PrmCheckResult>(`/ui/api/check-prm${qs({ resource: slug })}`),
+
+  clients: () => request<ClientView[]>(`${A}/clients`),
+  createClient: (body: ClientInput) => request<CreatedClient>(`${A}/clients`, { method: 'POST', body }),
+  updateClient: (id: string, body: ClientPatch) => request<ClientView>(`${A}/clients/${enc(id)}`, { method: 'PATCH', body }),
+  deleteClient: (id: string) => request<void>(`${A}/clients/${enc(id)}`, { method: 'DELETE' }),
+
+  users: () => request<User[]>(`${A}/users`),
+  createUser: (body: UserInput) => request<User>(`${A}/users`, { method: 'POST', body }),
+  deleteUser: (sub: string) => request<void>(`${A}/users/${enc(sub)}`, { method: 'DELETE' }),
+
+  consents: (includeRevoked = false) => request<ConsentGrant[]>(`${A}/consents${qs({ include_revoked: includeRevoked ? 'true' : undefined })}`),
+  revokeConsent: (id: string) => request<ConsentGrant>(`${A}/consents/${enc(id)}`, { method: 'DELETE' }),
+
+  keys: () => request<KeyView[]>(`${A}/keys`),
+  rotateKey: (alg?: SigningAlg) => request<KeyView>(`${A}/keys/rotate`, { method: 'POST', body: alg ? { alg } : {} }),
+  jwks: () => request<{ keys: Array<Record<string, unknown>> }>('/.well-known/jwks.json'),
+
+  interactions: () => request<PendingInteraction[]>(`${A}/interactions`),
+  decide: (uid: string, decision: ConsentDecision) => request<{ redirect: string }>(`${A}/interactions/${enc(uid)}/decision`, { method: 'POST', body: decision }),
+
+  issuances: (q: IssuanceQuery, signal?: AbortSignal) => request<IssuancePage>(`${A}/issuances${qs(q)}`, { signal }),
+  issuance: (jti: string) => request<IssuanceRow>(`${A}/issuances/${enc(jti)}`),
+  revokeIssuance: (jti: string) => request<IssuanceRow>(`${A}/issuances/${enc(jti)}/revoke`, { method: 'POST' }),
+  revokeFamily: (id: string) => request<FamilyRevocation>(`${A}/families/${enc(id)}/revoke`, { method: 'POST' }),
+
+  activity: (q: { limit?: number; problems?: boolean; client_id?: string } = {}) => request<ActivityEntry[]>(`${A}/activity${qs({ ...q, problems: q.problems ? 'true' : undefined })}`),
+
+  logout: () => request<void>('/ui/api/logout', { method: 'POST' }),
+};

@@ -1,0 +1,532 @@
+/**
+ * The issuance log: every token AuthPlane issued, newest first, live. Server-side filters and
+ * cursor pagination (pages load as you scroll), a virtualized grid (a few dozen DOM rows
+ * whatever the count), keyboard navigation, and a drawer with the decoded token.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { Issuance } from '../../../server/contracts';
+import { api, type IssuanceQuery, type IssuanceRow } from '../api/admin';
+import { useAppEvents, useLoad, useNow } from '../api/hooks';
+import { IconBan, IconFamily, IconFilterOff, IconList, IconSearch } from '../components/icons';
+import { useToast } from '../components/toast';
+import { Badge, Button, CodeBlock, Confirm, EmptyState, ErrorNote, Json, Modal, PageHeader, Segmented } from '../components/ui';
+import { navigate, type Route } from '../lib/router';
+import { localDate, relative, shortDate } from '../lib/time';
+import { useCatalog } from '../state/catalog';
+
+const FIRST_PAGE = 200;
+const NEXT_PAGE = 1000;
+const ROW_HEIGHT = 36;
+
+type State = 'active' | 'expired' | 'revoked';
+const FILTER_KEYS = ['resource', 'client', 'sub', 'grant', 'state', 'jti'] as const;
+type Filters = Partial<Record<(typeof FILTER_KEYS)[number], string>>;
+
+function filtersOf(route: Route): Filters {
+  const f: Filters = {};
+  for (const k of FILTER_KEYS) {
+    const v = route.query.get(k);
+    if (v) f[k] = v;
+  }
+  return f;
+}
+
+const stateAt = (r: IssuanceRow, now: number): State => (r.revoked_at ? 'revoked' : Date.parse(r.expires_at) <= now ? 'expired' : 'active');
+
+function matches(row: Issuance, f: Filters): boolean {
+  return (!f.resource || row.resource === f.resource) && (!f.client || row.client_id === f.client) && (!f.sub || row.sub === f.sub) && (!f.grant || row.grant === f.grant) && (!f.jti || row.jti === f.jti) && (!f.state || f.state === 'active');
+}
+
+const GRANT_LABEL: Record<string, string> = { authorization_code: 'auth code', refresh_token: 'refresh', client_credentials: 'client creds' };
+
+export function IssuancesView({ route }: { route: Route }) {
+  const filters = useMemo(() => filtersOf(route), [route.query.toString()]); // eslint-disable-line react-hooks/exhaustive-deps
+  const fkey = JSON.stringify(filters);
+  const { resources, clients, users } = useCatalog();
+  const toast = useToast();
+  const now = useNow(10_000);
+  const status = useLoad(api.status, [], []);
+  const [rows, setRows] = useState<IssuanceRow[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<Error>();
+  const [fresh, setFresh] = useState<Set<string>>(() => new Set());
+  const [selected, setSelected] = useState(-1);
+  const [open, setOpen] = useState<IssuanceRow | null>(null);
+  const [liveCount, setLiveCount] = useState(0);
+  const loadingMore = useRef(false);
+  const gen = useRef(0);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [jtiInput, setJtiInput] = useState(filters.jti ?? '');
+
+  useEffect(() => setJtiInput(filters.jti ?? ''), [filters.jti]);
+
+  const setFilter = useCallback(
+    (k: keyof Filters, v: string | undefined) => {
+      const next: Record<string, string | undefined> = { ...filters, [k]: v || undefined };
+      navigate('/issuances', next, true);
+    },
+    [filters],
+  );
+
+  // First page whenever the filters change.
+  useEffect(() => {
+    const g = ++gen.current;
+    const ac = new AbortController();
+    setLoading(true);
+    setError(undefined);
+    setSelected(-1);
+    setLiveCount(0);
+    api.issuances({ ...(filters as IssuanceQuery), limit: FIRST_PAGE }, ac.signal).then(
+      (page) => {
+        if (g !== gen.current) return;
+        setRows(page.issuances);
+        setCursor(page.next_cursor);
+        setLoading(false);
+        scrollRef.current?.scrollTo({ top: 0 });
+      },
+      (e: Error) => {
+        if (g !== gen.current || e.name === 'AbortError') return;
+        setError(e);
+        setLoading(false);
+      },
+    );
+    return () => ac.abort();
+  }, [fkey]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const loadMore = useCallback(() => {
+    if (!cursor || loadingMore.current) return;
+    loadingMore.current = true;
+    const g = gen.current;
+    api.issuances({ ...(filters as IssuanceQuery), limit: NEXT_PAGE, cursor }).then(
+      (page) => {
+        loadingMore.current = false;
+        if (g !== gen.current) return;
+        setRows((xs) => {
+          const have = new Set(xs.slice(-NEXT_PAGE * 2).map((x) => x.jti));
+          return xs.concat(page.issuances.filter((x) => !have.has(x.jti)));
+        });
+        setCursor(page.next_cursor);
+      },
+      (e: Error) => {
+        loadingMore.current = false;
+        toast({ kind: 'error', title: 'Could not load more issuances', detail: e.message });
+      },
+    );
+  }, [cursor, filters, toast]);
+
+  const virt = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 14 });
+  const items = virt.getVirtualItems();
+  const lastIndex = items.length ? items[items.length - 1]!.index : 0;
+  useEffect(() => {
+    if (cursor && rows.length && lastIndex >= rows.length - 60) loadMore();
+  }, [lastIndex, rows.length, cursor, loadMore]);
+
+  // Mark the first paint of real rows (scripts/bench-ui.mjs reads it).
+  const marked = useRef(false);
+  useLayoutEffect(() => {
+    if (marked.current || loading) return;
+    marked.current = true;
+    performance.mark('authplane:issuances-rendered');
+    requestAnimationFrame(() => performance.mark('authplane:issuances-painted'));
+  }, [loading]);
+
+  // Live: new tokens on top (keeping the viewport still when scrolled), revocations in place.
+  useAppEvents(['token.issued', 'token.revoked', 'family.revoked'], (e) => {
+    if (e.type === 'token.issued') {
+      const row = e.data.issuance;
+      if (!matches(row, filters)) return;
+      setRows((xs) => (xs.some((x) => x.jti === row.jti) ? xs : [{ ...row, state: 'active' }, ...xs]));
+      setFresh((s) => new Set(s).add(row.jti));
+      setLiveCount((n) => n + 1);
+      setSelected((i) => (i >= 0 ? i + 1 : i));
+      const el = scrollRef.current;
+      if (el && el.scrollTop > 0) el.scrollTop += ROW_HEIGHT;
+      setTimeout(() => setFresh((s) => (s.has(row.jti) ? new Set([...s].filter((j) => j !== row.jti)) : s)), 1700);
+    } else if (e.type === 'token.revoked') {
+      setRows((xs) => xs.map((x) => (x.jti === e.data.jti && !x.revoked_at ? { ...x, revoked_at: e.at, revoked_reason: e.data.reason, state: 'revoked' } : x)));
+      setOpen((o) => (o && o.jti === e.data.jti && !o.revoked_at ? { ...o, revoked_at: e.at, revoked_reason: e.data.reason, state: 'revoked' } : o));
+    } else {
+      setRows((xs) => xs.map((x) => (x.family_id === e.data.family_id && !x.revoked_at ? { ...x, revoked_at: e.at, revoked_reason: e.data.reason, state: 'revoked' } : x)));
+      setOpen((o) => (o && o.family_id === e.data.family_id && !o.revoked_at ? { ...o, revoked_at: e.at, revoked_reason: e.data.reason, state: 'revoked' } : o));
+    }
+  });
+
+  const clientName = useMemo(() => new Map(clients.map((c) => [c.client_id, c.client_name])), [clients]);
+  const resourceName = useMemo(() => new Map(resources.map((r) => [r.slug, r.display_name])), [resources]);
+
+  const moveTo = (i: number) => {
+    const n = Math.max(0, Math.min(rows.length - 1, i));
+    setSelected(n);
+    virt.scrollToIndex(n, { align: 'auto' });
+  };
+  const onKey = (e: KeyboardEvent) => {
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 1);
+    const map: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, j: 1, k: -1 };
+    if (e.key in map) {
+      e.preventDefault();
+      moveTo((selected < 0 ? -1 : selected) + map[e.key]!);
+    } else if (e.key === 'Home') {
+      e.preventDefault();
+      moveTo(0);
+    } else if (e.key === 'End') {
+      e.preventDefault();
+      moveTo(rows.length - 1);
+    } else if (e.key === 'Enter' && selected >= 0 && rows[selected]) {
+      e.preventDefault();
+      setOpen(rows[selected]!);
+    }
+  };
+
+  const total = status.data?.counts.issuances;
+  const filtered = Object.keys(filters).length > 0;
+  const applyJti = () => setFilter('jti', jtiInput.trim() || undefined);
+
+  return (
+    <div className="page fill">
+      <PageHeader
+        title="Issuance log"
+        description="Every token AuthPlane issued, newest first. New tokens appear as they are issued."
+        actions={liveCount > 0 ? <Badge tone="green" dot>{`${liveCount} new`}</Badge> : undefined}
+      />
+      <div className="page-body fill">
+        <div className="toolbar" role="search" aria-label="Filter issuances">
+          <form
+            className="input-icon grow"
+            onSubmit={(e) => {
+              e.preventDefault();
+              applyJti();
+            }}
+          >
+            <IconSearch />
+            <input className="input mono sm" type="search" placeholder="Find by jti (exact)…" aria-label="Search by jti" value={jtiInput} onChange={(e) => setJtiInput(e.target.value)} onBlur={() => jtiInput.trim() !== (filters.jti ?? '') && applyJti()} />
+          </form>
+          <select className="select sm" aria-label="Filter by resource" value={filters.resource ?? ''} onChange={(e) => setFilter('resource', e.target.value)}>
+            <option value="">All resources</option>
+            {resources.map((r) => (
+              <option key={r.slug} value={r.slug}>
+                {r.display_name}
+              </option>
+            ))}
+          </select>
+          <select className="select sm" aria-label="Filter by client" value={filters.client ?? ''} onChange={(e) => setFilter('client', e.target.value)}>
+            <option value="">All clients</option>
+            {clients.map((c) => (
+              <option key={c.client_id} value={c.client_id}>
+                {c.client_name}
+              </option>
+            ))}
+          </select>
+          <select className="select sm" aria-label="Filter by user" value={filters.sub ?? ''} onChange={(e) => setFilter('sub', e.target.value)}>
+            <option value="">All users</option>
+            {users.map((u) => (
+              <option key={u.sub} value={u.sub}>
+                {u.sub}
+              </option>
+            ))}
+          </select>
+          <select className="select sm" aria-label="Filter by grant" value={filters.grant ?? ''} onChange={(e) => setFilter('grant', e.target.value)}>
+            <option value="">All grants</option>
+            <option value="authorization_code">Authorization code</option>
+            <option value="refresh_token">Refresh token</option>
+            <option value="client_credentials">Client credentials</option>
+          </select>
+          <Segmented
+            label="Filter by state"
+            value={(filters.state ?? 'all') as 'all' | State}
+            onChange={(v) => setFilter('state', v === 'all' ? undefined : v)}
+            options={[
+              { value: 'all', label: 'All' },
+              { value: 'active', label: 'Active' },
+              { value: 'expired', label: 'Expired' },
+              { value: 'revoked', label: 'Revoked' },
+            ]}
+          />
+          {filtered && (
+            <Button size="sm" variant="ghost" icon={<IconFilterOff />} onClick={() => navigate('/issuances', {}, true)}>
+              Clear
+            </Button>
+          )}
+        </div>
+        {error && <ErrorNote error={error} />}
+        {!loading && rows.length === 0 && !error ? (
+          filtered ? (
+            <EmptyState icon={<IconSearch />} title="No issuances match" actions={<Button onClick={() => navigate('/issuances', {}, true)}>Clear filters</Button>}>
+              <p>{filters.jti ? `No token has the jti “${filters.jti}”. A jti must match exactly; copy it from a decoded token.` : 'Nothing issued matches these filters yet. New matching tokens will appear here live.'}</p>
+            </EmptyState>
+          ) : (
+            <EmptyState icon={<IconList />} title="No tokens issued yet">
+              <p>Complete an authorization with an MCP client (approve it under Consent prompts); every access token appears here the moment it is issued, with who got it, for which resource, and for how long.</p>
+            </EmptyState>
+          )
+        ) : (
+          <div className="vgrid issuances" role="grid" aria-label="Issuances" aria-rowcount={cursor ? -1 : rows.length + 1} aria-busy={loading}>
+            <div className="vgrid-head" role="row" aria-rowindex={1}>
+              <span role="columnheader">State</span>
+              <span role="columnheader">Issued</span>
+              <span role="columnheader">Client</span>
+              <span role="columnheader">User</span>
+              <span role="columnheader">Resource</span>
+              <span role="columnheader">Scope</span>
+              <span role="columnheader">Grant</span>
+              <span role="columnheader">Expires</span>
+              <span role="columnheader">jti</span>
+            </div>
+            <div
+              className="vgrid-scroll"
+              ref={scrollRef}
+              tabIndex={0}
+              role="rowgroup"
+              aria-label="Issuance rows: arrow keys move, Enter opens"
+              aria-activedescendant={selected >= 0 && rows[selected] ? `iss-${rows[selected]!.jti}` : undefined}
+              onKeyDown={onKey}
+            >
+              <div className="vgrid-inner" style={{ height: virt.getTotalSize() }}>
+                {items.map((it) => {
+                  const r = rows[it.index]!;
+                  return (
+                    <IssuanceGridRow
+                      key={r.jti}
+                      row={r}
+                      index={it.index}
+                      start={it.start}
+                      selected={it.index === selected}
+                      fresh={fresh.has(r.jti)}
+                      now={now}
+                      clientName={clientName.get(r.client_id)}
+                      resourceName={resourceName.get(r.resource)}
+                      onOpen={(i) => {
+                        setSelected(i);
+                        setOpen(rows[i]!);
+                      }}
+                    />
+                  );
+                })}
+              </div>
+            </div>
+          </div>
+        )}
+        {(rows.length > 0 || loading) && (
+          <div className="vgrid-foot" aria-live="polite">
+            {loading ? (
+              <span>Loading…</span>
+            ) : (
+              <>
+                <span>
+                  {rows.length.toLocaleString()} {filtered ? 'matching' : ''} loaded
+                  {!filtered && total !== undefined ? ` of ${Math.max(total, rows.length).toLocaleString()}` : cursor ? ', more as you scroll' : ''}
+                </span>
+                <span className="spacer" />
+                <span className="faint">↑↓ move · Enter open</span>
+              </>
+            )}
+          </div>
+        )}
+      </div>
+      <IssuanceDrawer row={open} onClose={() => setOpen(null)} />
+    </div>
+  );
+}
+
+const IssuanceGridRow = memo(function IssuanceGridRow(props: {
+  row: IssuanceRow;
+  index: number;
+  start: number;
+  selected: boolean;
+  fresh: boolean;
+  now: number;
+  clientName?: string;
+  resourceName?: string;
+  onOpen: (i: number) => void;
+}) {
+  const { row: r } = props;
+  const st = stateAt(r, props.now);
+  const exp = Date.parse(r.expires_at);
+  return (
+    <div
+      id={`iss-${r.jti}`}
+      className={`vgrid-row${props.fresh ? ' fresh' : ''}`}
+      role="row"
+      aria-rowindex={props.index + 2}
+      aria-selected={props.selected}
+      style={{ transform: `translateY(${props.start}px)` }}
+      onClick={() => props.onOpen(props.index)}
+    >
+      <span role="gridcell" className={`state ${st}`}>
+        <span className="dot" aria-hidden="true" />
+        {st}
+      </span>
+      <span role="gridcell" title={localDate(Date.parse(r.issued_at))}>
+        {shortDate(Date.parse(r.issued_at), props.now)}
+      </span>
+      <span role="gridcell" className="strong" title={r.client_id}>
+        {props.clientName ?? r.client_id}
+      </span>
+      <span role="gridcell">{r.sub}</span>
+      <span role="gridcell" title={r.aud}>
+        {props.resourceName ?? r.resource}
+      </span>
+      <span role="gridcell" className="mono" title={r.scope}>
+        {r.scope || '—'}
+      </span>
+      <span role="gridcell" className="grant">
+        {GRANT_LABEL[r.grant] ?? r.grant}
+      </span>
+      <span role="gridcell" title={localDate(exp)}>
+        {st === 'revoked' ? '—' : relative(exp, props.now)}
+      </span>
+      <span role="gridcell" className="mono faint" title={r.jti}>
+        {r.jti}
+      </span>
+    </div>
+  );
+});
+
+/** The token as AuthPlane signed it (AuthPlane keeps the claims, never the token itself). */
+export function reconstructToken(r: IssuanceRow, issuer: string, alg: string | undefined) {
+  const iat = Math.floor(Date.parse(r.issued_at) / 1000);
+  const header = { alg: alg ?? 'ES256', typ: 'at+jwt', ...(r.kid ? { kid: r.kid } : {}) };
+  const payload = { iss: issuer, sub: r.sub, aud: r.aud, client_id: r.client_id, scope: r.scope, jti: r.jti, iat, nbf: iat, exp: Math.floor(Date.parse(r.expires_at) / 1000) };
+  return { header, payload };
+}
+
+function IssuanceDrawer({ row, onClose }: { row: IssuanceRow | null; onClose: () => void }) {
+  const { issuer, keys, clients, resources } = useCatalog();
+  const toast = useToast();
+  const now = useNow(5000);
+  const [confirm, setConfirm] = useState<'token' | 'family' | null>(null);
+  const r = row;
+  const st = r ? stateAt(r, now) : 'active';
+  const tok = r ? reconstructToken(r, issuer, keys.find((k) => k.kid === r.kid)?.alg) : undefined;
+  const client = r ? clients.find((c) => c.client_id === r.client_id) : undefined;
+  const resource = r ? resources.find((x) => x.slug === r.resource) : undefined;
+  const notes = tok
+    ? {
+        iat: `${localDate(tok.payload.iat * 1000)} (${relative(tok.payload.iat * 1000, now)})`,
+        nbf: localDate(tok.payload.nbf * 1000),
+        exp: `${localDate(tok.payload.exp * 1000)} (${relative(tok.payload.exp * 1000, now)})`,
+      }
+    : undefined;
+  return (
+    <>
+      <Modal
+        kind="drawer"
+        open={!!r}
+        onClose={onClose}
+        title="Access token"
+        description={r ? <span className="mono">{r.jti}</span> : undefined}
+        footer={
+          r && (
+            <>
+              <Button variant="danger" icon={<IconBan />} disabled={!!r.revoked_at} onClick={() => setConfirm('token')}>
+                Revoke token
+              </Button>
+              {r.family_id && (
+                <Button variant="danger" icon={<IconFamily />} onClick={() => setConfirm('family')}>
+                  Revoke refresh family
+                </Button>
+              )}
+              <span className="spacer" />
+              <Button onClick={onClose}>Close</Button>
+            </>
+          )
+        }
+      >
+        {r && tok && (
+          <>
+            <div className="row wrap">
+              <span className={`badge ${st === 'active' ? 'green' : st === 'revoked' ? 'red' : ''}`}>
+                <span className="dot" aria-hidden="true" />
+                {st === 'active' ? `Active · expires ${relative(Date.parse(r.expires_at), now)}` : st === 'expired' ? `Expired ${relative(Date.parse(r.expires_at), now)}` : `Revoked ${relative(Date.parse(r.revoked_at!), now)}`}
+              </span>
+              <Badge tone="outline">{r.grant}</Badge>
+            </div>
+            <dl className="kv">
+              <dt>Client</dt>
+              <dd>
+                {client ? (
+                  <a href={`#/clients/${encodeURIComponent(client.client_id)}`} onClick={onClose}>
+                    {client.client_name}
+                  </a>
+                ) : (
+                  r.client_id
+                )}{' '}
+                <span className="mono faint">{r.client_id}</span>
+              </dd>
+              <dt>User</dt>
+              <dd className="mono">{r.sub}</dd>
+              <dt>Resource</dt>
+              <dd>
+                {resource ? (
+                  <a href={`#/resources/${encodeURIComponent(resource.slug)}`} onClick={onClose}>
+                    {resource.display_name}
+                  </a>
+                ) : (
+                  r.resource
+                )}{' '}
+                <span className="mono faint">{r.aud}</span>
+              </dd>
+              <dt>Issued</dt>
+              <dd>
+                {localDate(Date.parse(r.issued_at))} <span className="muted">({relative(Date.parse(r.issued_at), now)})</span>
+              </dd>
+              {r.family_id && (
+                <>
+                  <dt>Refresh family</dt>
+                  <dd className="mono">{r.family_id}</dd>
+                </>
+              )}
+              {r.revoked_at && (
+                <>
+                  <dt>Revoked</dt>
+                  <dd>
+                    {localDate(Date.parse(r.revoked_at))}
+                    {r.revoked_reason ? ` · ${r.revoked_reason}` : ''}
+                  </dd>
+                </>
+              )}
+            </dl>
+            <section>
+              <div className="section-title">Header</div>
+              <CodeBlock label="token header" copy={JSON.stringify(tok.header, null, 2)}>
+                <Json value={tok.header} />
+              </CodeBlock>
+            </section>
+            <section>
+              <div className="section-title">Payload</div>
+              <CodeBlock label="token payload" copy={JSON.stringify(tok.payload, null, 2)}>
+                <Json value={tok.payload} notes={notes} />
+              </CodeBlock>
+              <p className="muted small">AuthPlane stores the claims it signed, never the token itself. Paste the token into the JWT decoder to verify its signature.</p>
+            </section>
+          </>
+        )}
+      </Modal>
+      <Confirm
+        open={confirm === 'token'}
+        title="Revoke this access token?"
+        body={<p>Introspection will report it inactive at once. MCP servers that verify JWTs offline keep accepting it until it expires {r ? relative(Date.parse(r.expires_at), now) : ''}.</p>}
+        confirm="Revoke token"
+        danger
+        onClose={() => setConfirm(null)}
+        onConfirm={async () => {
+          await api.revokeIssuance(r!.jti);
+          toast({ kind: 'success', title: 'Token revoked', detail: r!.jti });
+        }}
+      />
+      <Confirm
+        open={confirm === 'family'}
+        title="Revoke the whole refresh family?"
+        body={<p>The refresh token stops working and every access token minted from it is revoked. The client must start a new authorization.</p>}
+        confirm="Revoke family"
+        danger
+        onClose={() => setConfirm(null)}
+        onConfirm={async () => {
+          await api.revokeFamily(r!.family_id!);
+          toast({ kind: 'success', title: 'Refresh family revoked', detail: r!.family_id });
+        }}
+      />
+    </>
+  );
+}

@@ -1,0 +1,123 @@
+/**
+ * `authserver serve`: run the authorization server. The first stdout line is exactly the issuer
+ * URL (scripts read it, e.g. with --port 0); the rest is for people. SIGTERM/SIGINT close the
+ * server (flushing the store, releasing the data-dir lock) and exit 0. A start-up failure is one
+ * `authserver serve: <message>` line on stderr and exit 1.
+ */
+import { spawn } from 'node:child_process';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { SeedResult } from '../../seed/applySeed';
+import { configureErrors, resolveDataDir } from '../common';
+import { VERSION } from '../../admin/version';
+import { processOut, reportError } from '../output';
+import { seedSummary } from './seed';
+
+interface ServeFlags {
+  port: number;
+  host: string;
+  dataDir?: string;
+  seed?: string;
+  consent: 'prompt' | 'auto';
+  user?: string;
+  issuer?: string;
+  allowRemote?: boolean;
+  open?: boolean;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+function parsePort(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535 (0 picks a free port)');
+  return n;
+}
+
+/** Best effort: the platform's URL opener, detached; failure only prints a hint. */
+function openBrowser(url: string): void {
+  const [cmd, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
+  try {
+    const child = spawn(cmd, args as string[], { stdio: 'ignore', detached: true });
+    child.on('error', () => processOut.stderr(`could not open a browser; visit ${url}`));
+    child.unref();
+  } catch {
+    processOut.stderr(`could not open a browser; visit ${url}`);
+  }
+}
+
+export function serveCommand(): Command {
+  const cmd = configureErrors(new Command('serve'))
+    .description('run the authorization server (first stdout line: the issuer URL)')
+    .option('--port <port>', 'TCP port (0 = a free port)', parsePort, 9000)
+    .option('--host <host>', 'interface to bind (loopback unless --allow-remote)', '127.0.0.1')
+    .option('--data-dir <dir>', 'data directory (default: $AUTHPLANE_DATA_DIR or the platform default)')
+    .option('--seed <file>', 'apply a YAML seed at start (idempotent)')
+    .addOption(new Option('--consent <mode>', 'prompt: the user approves; auto: approve every valid request as --user').choices(['prompt', 'auto']).default('prompt'))
+    .option('--user <sub>', 'the user who approves (auto) or is preselected (prompt)')
+    .option('--issuer <url>', 'public issuer URL (default: http://<host>:<port>)')
+    .option('--allow-remote', 'allow binding a non-loopback interface')
+    .option('--open', 'open the admin UI in the browser')
+    .addOption(new Option('--log-level <level>', 'server log level (stderr)').choices(['debug', 'info', 'warn', 'error', 'silent']).default('info'));
+
+  cmd.action(async (opts: ServeFlags) => {
+    const out = processOut;
+    // Signals are handled from the start: one that arrives while starting closes right after.
+    let stopSignal: NodeJS.Signals | undefined;
+    let wake: (() => void) | undefined;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopSignal) {
+        out.stderr(`authserver serve: ${signal} again, exiting without a clean shutdown`);
+        process.exit(1);
+      }
+      stopSignal = signal;
+      wake?.();
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+
+    let server: Awaited<ReturnType<typeof import('../../app').startServer>>;
+    try {
+      const dataDir = await resolveDataDir(opts.dataDir);
+      const [{ startServer }, { createLogger }] = await Promise.all([import('../../app'), import('../../log')]);
+      server = await startServer({
+        dataDir,
+        port: opts.port,
+        host: opts.host,
+        issuer: opts.issuer,
+        consent: opts.consent,
+        user: opts.user,
+        allowRemote: !!opts.allowRemote,
+        seedFile: opts.seed,
+        log: createLogger({ level: opts.logLevel }),
+      });
+    } catch (err) {
+      process.exitCode = reportError(out, 'authserver serve', err);
+      return;
+    }
+
+    const cfg = server.services.deps.config;
+    out.stdout(server.issuer);
+    const lines = [
+      `AuthPlane ${VERSION}: OAuth 2.1 authorization server for MCP, listening on ${server.issuer}`,
+      `  data dir   ${cfg.dataDir}`,
+      `  consent    ${cfg.consent === 'auto' ? `auto (every valid request is approved as "${cfg.user}")` : `prompt (approve in the browser or the desktop window; default user "${cfg.user}")`}`,
+      `  metadata   ${server.issuer}/.well-known/oauth-authorization-server`,
+      `  admin API  ${server.issuer}/admin/api (bearer token kept in the data dir)`,
+    ];
+    const seeded = (server as { seed?: SeedResult }).seed;
+    if (seeded) lines.push(...seedSummary(seeded).split('\n').map((l) => `  ${l}`));
+    lines.push('Press Ctrl+C to stop.');
+    out.stdout(lines.join('\n'));
+    if (opts.open) openBrowser(`${server.issuer}/`);
+
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+      if (stopSignal) resolve();
+    });
+    try {
+      await server.close();
+      process.exitCode = 0;
+    } catch (err) {
+      process.exitCode = reportError(out, 'authserver serve', err);
+    }
+  });
+  return cmd;
+}

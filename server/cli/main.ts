@@ -1,0 +1,24 @@
+/**
+ * Entry point of the `authserver` CLI (bundled to dist/cli.js). Exit codes: 0 success, 1 the
+ * operation failed, 2 the command line was wrong.
+ */
+import { CommanderError } from 'commander';
+import { buildProgram } from './program';
+
+function exit(code: number): void {
+  // Let stdout/stderr drain (pipes can be asynchronous) before exiting.
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
+try {
+  await buildProgram().parseAsync(process.argv);
+  exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // --help / --version / `help` exit 0; anything else commander rejects is a usage error.
+    exit(err.exitCode === 0 ? 0 : 2);
+  } else {
+    process.stderr.write(`authserver: ${err instanceof Error ? err.message : String(err)}\n`);
+    exit(1);
+  }
+}

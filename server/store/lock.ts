@@ -1,0 +1,165 @@
+/**
+ * One AuthPlane process per data dir. Two servers appending to the same segments would corrupt
+ * them, so the server and offline CLI commands take `server.lock` before `openStore()`
+ * (openStore itself does not lock: the caller owns the lock's lifetime).
+ *
+ * `server.lock` holds `{"pid","started_at","hostname","token"}`. It appears atomically with its
+ * content (hard link of a fully written temp file), so a reader never sees a half-written lock.
+ * A lock whose pid is dead, or that is unreadable garbage from a crash, is taken over.
+ */
+import { randomUUID } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { atomicWriteFile, errnoCode, FILE_MODE, isPidAlive, mkdirPrivate, storageError, tempPathFor } from './fsio';
+
+export const LOCK_FILE = 'server.lock';
+
+export interface LockInfo {
+  pid: number;
+  started_at: string;
+  hostname: string;
+  /** Distinguishes this acquisition from an earlier process that had the same pid. */
+  token?: string;
+}
+
+export interface DataDirLock {
+  readonly file: string;
+  /** Removes the lock if it is still ours. Idempotent. */
+  release(): Promise<void>;
+}
+
+/** Tokens of locks this process holds (a crashed predecessor may have had our pid, e.g. in a container). */
+const held = new Set<string>();
+/** A takeover older than this was abandoned by a crash. */
+const RECOVERY_STALE_MS = 10_000;
+
+export async function acquireDataDirLock(dataDir: string): Promise<DataDirLock> {
+  const dir = path.resolve(dataDir);
+  const file = path.join(dir, LOCK_FILE);
+  const mine: LockInfo = { pid: process.pid, started_at: new Date().toISOString(), hostname: os.hostname(), token: randomUUID() };
+  const content = JSON.stringify(mine) + '\n';
+  await mkdirPrivate(dir);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if (await createExclusive(file, content)) return handle(file, mine);
+    const seen = await readRaw(file);
+    if (seen === undefined) continue; // released meanwhile: try again
+    const info = parseLock(seen);
+    if (info && isLive(info)) throw inUse(dir, info);
+    if (await takeOver(file, seen, content)) return handle(file, mine);
+  }
+  throw storageError(file, 'acquire the lock', new Error('it keeps changing; another AuthPlane process is starting at the same time'));
+}
+
+function handle(file: string, mine: LockInfo): DataDirLock {
+  held.add(mine.token!);
+  let released = false;
+  return {
+    file,
+    async release() {
+      if (released) return;
+      released = true;
+      held.delete(mine.token!);
+      const info = parseLock((await readRaw(file).catch(() => undefined)) ?? '');
+      // Only remove our own lock: a newer process may have taken over a lock we lost.
+      if (info?.token === mine.token) await fsp.rm(file, { force: true }).catch(() => undefined);
+    },
+  };
+}
+
+function isLive(info: LockInfo): boolean {
+  // Another machine's pid cannot be checked from here (a data dir on a shared drive): assume live.
+  if (info.hostname !== os.hostname()) return true;
+  if (info.pid === process.pid) return info.token !== undefined && held.has(info.token);
+  return isPidAlive(info.pid);
+}
+
+function inUse(dir: string, info: LockInfo): Error {
+  const where = info.hostname !== os.hostname() ? ` on host ${info.hostname}` : '';
+  return new Error(`data dir ${dir} is in use by another AuthPlane process (pid ${info.pid}${where}, started ${info.started_at}). Stop it, or pass a different --data-dir.`);
+}
+
+export function parseLock(text: string): LockInfo | undefined {
+  try {
+    const v = JSON.parse(text) as Partial<LockInfo> | null;
+    if (v && Number.isInteger(v.pid) && typeof v.started_at === 'string' && typeof v.hostname === 'string') return v as LockInfo;
+  } catch {
+    /* garbage: treated as stale */
+  }
+  return undefined;
+}
+
+async function readRaw(file: string): Promise<string | undefined> {
+  try {
+    return await fsp.readFile(file, 'utf8');
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return undefined;
+    throw storageError(file, 'read', err);
+  }
+}
+
+/** Creates `file` with `content` only if it does not exist; false if it does. */
+async function createExclusive(file: string, content: string): Promise<boolean> {
+  const tmp = tempPathFor(file);
+  try {
+    await atomicWriteFile(tmp, content, { durability: 'fsync', mode: FILE_MODE });
+    try {
+      await fsp.link(tmp, file);
+      return true;
+    } catch (err) {
+      const code = errnoCode(err);
+      if (code === 'EEXIST') return false;
+      // File systems without hard links (FAT, some network shares): O_EXCL create, then write.
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EXDEV') throw err;
+      return await createWithOExcl(file, content);
+    }
+  } catch (err) {
+    throw storageError(file, 'create', err);
+  } finally {
+    await fsp.rm(tmp, { force: true }).catch(() => undefined);
+  }
+}
+
+async function createWithOExcl(file: string, content: string): Promise<boolean> {
+  let fh;
+  try {
+    fh = await fsp.open(file, 'wx', FILE_MODE);
+  } catch (err) {
+    if (errnoCode(err) === 'EEXIST') return false;
+    throw err;
+  }
+  try {
+    await fh.writeFile(content);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  return true;
+}
+
+/**
+ * Replaces a stale lock. Two processes may find the same stale lock: a short-lived
+ * `server.lock.takeover` file (O_EXCL) lets only one replace it, and the replacement happens
+ * only if the lock still holds exactly what we judged stale.
+ */
+async function takeOver(file: string, staleContent: string, content: string): Promise<boolean> {
+  const guard = `${file}.takeover`;
+  let fh;
+  try {
+    fh = await fsp.open(guard, 'wx', FILE_MODE);
+  } catch (err) {
+    if (errnoCode(err) !== 'EEXIST') throw storageError(guard, 'create', err);
+    const st = await fsp.stat(guard).catch(() => undefined);
+    if (st && Date.now() - st.mtimeMs > RECOVERY_STALE_MS) await fsp.rm(guard, { force: true }).catch(() => undefined);
+    else await new Promise((r) => setTimeout(r, 50));
+    return false;
+  }
+  try {
+    await fh.close();
+    if ((await readRaw(file)) !== staleContent) return false;
+    await atomicWriteFile(file, content, { durability: 'fsync' });
+    return true;
+  } finally {
+    await fsp.rm(guard, { force: true }).catch(() => undefined);
+  }
+}

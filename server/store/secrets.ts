@@ -1,0 +1,86 @@
+/**
+ * The data dir itself and the admin token that guards the admin API.
+ *
+ * `admin-token`: 32 random bytes, base64url, mode 0600. Anyone who can read it can administer
+ * the server, so a file found with looser permissions is tightened on POSIX.
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { StorageError } from '../errors';
+import { atomicWriteFile, describeFsError, DIR_MODE, errnoCode, FILE_MODE, storageError, tempPathFor } from './fsio';
+
+export const ADMIN_TOKEN_FILE = 'admin-token';
+
+/**
+ * mkdir -p with mode 0700, then proves the dir is writable by creating and removing a probe file
+ * (access(W_OK) lies for root and on some network file systems). Returns the absolute path.
+ */
+export async function ensureDataDir(dataDir: string): Promise<string> {
+  const dir = path.resolve(dataDir);
+  try {
+    await fsp.mkdir(dir, { recursive: true, mode: DIR_MODE });
+  } catch (err) {
+    // mkdir -p on an existing file says EEXIST; the stat below words that better.
+    if (errnoCode(err) !== 'EEXIST') {
+      throw new StorageError(dir, `cannot create the data dir ${dir}: ${describeFsError(err)}. Pass a different --data-dir (or set AUTHPLANE_DATA_DIR).`, { cause: err });
+    }
+  }
+  const st = await fsp.stat(dir);
+  if (!st.isDirectory()) throw new StorageError(dir, `the data dir ${dir} is not a directory. Pass a different --data-dir (or set AUTHPLANE_DATA_DIR).`);
+  const probe = path.join(dir, `.write-test-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    await fsp.writeFile(probe, '', { flag: 'wx', mode: FILE_MODE });
+  } catch (err) {
+    throw new StorageError(dir, `the data dir ${dir} is not writable: ${describeFsError(err)}. Fix its permissions, or pass a different --data-dir.`, { cause: err });
+  } finally {
+    await fsp.rm(probe, { force: true }).catch(() => undefined);
+  }
+  return dir;
+}
+
+/** Reads `admin-token` (tightening its mode to 0600), or creates it on first start. */
+export async function loadOrCreateAdminToken(dataDir: string): Promise<string> {
+  const file = path.join(path.resolve(dataDir), ADMIN_TOKEN_FILE);
+  const existing = await readToken(file);
+  if (existing) return existing;
+  const token = randomBytes(32).toString('base64url');
+  if (existing === '') {
+    // An empty file (a crash before its content was written): nothing to preserve, replace it.
+    await atomicWriteFile(file, token + '\n', { durability: 'fsync' });
+    return token;
+  }
+  // Two processes starting together must end up with the same token: create exclusively (link).
+  const tmp = tempPathFor(file);
+  try {
+    await atomicWriteFile(tmp, token + '\n', { durability: 'fsync' });
+    await fsp.link(tmp, file);
+    return token;
+  } catch (err) {
+    const code = errnoCode(err);
+    if (code === 'EEXIST') return (await readToken(file)) || token;
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'ENOSYS') {
+      await atomicWriteFile(file, token + '\n', { durability: 'fsync' });
+      return token;
+    }
+    throw storageError(file, 'create', err);
+  } finally {
+    await fsp.rm(tmp, { force: true }).catch(() => undefined);
+  }
+}
+
+/** The token, '' for an empty file, undefined when there is no file. */
+async function readToken(file: string): Promise<string | undefined> {
+  let text: string;
+  try {
+    text = await fsp.readFile(file, 'utf8');
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return undefined;
+    throw storageError(file, 'read', err);
+  }
+  if (process.platform !== 'win32') {
+    const st = await fsp.stat(file);
+    if ((st.mode & 0o077) !== 0) await fsp.chmod(file, FILE_MODE).catch((err) => Promise.reject(storageError(file, 'restrict the permissions of', err)));
+  }
+  return text.trim();
+}

@@ -1,0 +1,70 @@
+/** Consent prompts decided through the admin API, and an open SSE stream not blocking shutdown. */
+import { describe, expect, it } from 'vitest';
+import { authorizationUrl, discover } from '../helpers/oauthClient';
+import { startTestServer } from '../helpers/server';
+import { call } from './helpers';
+
+describe('pending interactions (consent: prompt)', () => {
+  it('lists the prompt and decides it: approve returns the client redirect with a code', async () => {
+    const server = await startTestServer({ consent: 'prompt' });
+    try {
+      await server.services.resources.create({ slug: 'mcp-a', uri: 'http://127.0.0.1:3001/mcp', display_name: 'MCP A', scopes: [{ name: 'read', description: 'Read access' }, { name: 'write' }] });
+      await server.services.clients.create({ client_name: 'My Agent', client_id: 'my-agent', redirect_uris: ['http://127.0.0.1:8765/callback'] });
+      const as = await discover(server.issuer);
+      const { url, state } = await authorizationUrl(as, { issuer: server.issuer, clientId: 'my-agent', scope: 'read write', resource: 'http://127.0.0.1:3001/mcp' });
+      const res = await fetch(url, { redirect: 'manual' });
+      expect([302, 303]).toContain(res.status);
+
+      const list = await call(server, 'GET', '/interactions');
+      expect(list.status).toBe(200);
+      expect(list.body).toHaveLength(1);
+      const [pending] = list.body;
+      expect(pending).toMatchObject({
+        client: { client_id: 'my-agent', client_name: 'My Agent', registration_source: 'admin' },
+        resource: { slug: 'mcp-a', uri: 'http://127.0.0.1:3001/mcp', display_name: 'MCP A' },
+        scopes: [{ name: 'read', description: 'Read access' }, { name: 'write' }],
+        redirect_uri: 'http://127.0.0.1:8765/callback',
+        default_sub: 'dev-user',
+      });
+      expect(res.headers.get('location')).toContain(pending.uid);
+
+      const tooMuch = await call(server, 'POST', `/interactions/${pending.uid}/decision`, { json: { action: 'approve', scopes: [] } });
+      expect(tooMuch.status).toBe(400);
+      expect(tooMuch.body.error_description).toBe('scopes: pick at least one scope');
+
+      const foreign = await call(server, 'POST', `/interactions/${pending.uid}/decision`, { json: { action: 'approve' }, headers: { origin: 'http://evil.example' } });
+      expect(foreign.status).toBe(403);
+
+      const decided = await call(server, 'POST', `/interactions/${pending.uid}/decision`, { json: { action: 'approve', scopes: ['read'] } });
+      expect(decided.status).toBe(200);
+      const redirect = new URL(decided.body.redirect);
+      expect(`${redirect.origin}${redirect.pathname}`).toBe('http://127.0.0.1:8765/callback');
+      expect(redirect.searchParams.get('code')).toMatch(/^[\w-]{20,}$/);
+      expect(redirect.searchParams.get('state')).toBe(state);
+      expect((await call(server, 'GET', '/interactions')).body).toEqual([]);
+      expect((await call(server, 'GET', '/consents?client_id=my-agent')).body).toMatchObject([{ sub: 'dev-user', resource: 'mcp-a', scopes: ['read'] }]);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('shutdown', () => {
+  it('an open event stream does not keep the server from closing', async () => {
+    const server = await startTestServer();
+    const listeners = server.events.listenerCount;
+    const res = await fetch(`${server.issuer}/admin/api/events`, { headers: { authorization: `Bearer ${server.adminToken}` } });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    await reader.read();
+    const t0 = Date.now();
+    await server.stop();
+    expect(Date.now() - t0).toBeLessThan(3000);
+    // The client sees the stream end.
+    for (;;) {
+      const r = await reader.read().catch(() => ({ done: true as const }));
+      if (r.done) break;
+    }
+    expect(server.events.listenerCount).toBe(listeners);
+  });
+});

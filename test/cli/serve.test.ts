@@ -1,0 +1,155 @@
+/** `authserver serve` as a child process, and admin commands going through its REST API. */
+import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadOrCreateAdminToken } from '../../server/store/secrets';
+import { buildCli, cliEnv, removeBuild, runCli, startServe, tempDir, type ServeProcess } from './helpers';
+
+let cli: string;
+let env: NodeJS.ProcessEnv;
+const running: ServeProcess[] = [];
+beforeAll(async () => {
+  cli = await buildCli();
+  env = cliEnv(await tempDir('authplane-cli-home-'));
+});
+afterAll(async () => {
+  for (const s of running) await s.stop('SIGKILL');
+  if (cli) await removeBuild(cli);
+});
+
+const cmd = (args: string[]) => runCli(cli, args, { env });
+async function serve(args: string[]): Promise<ServeProcess> {
+  const s = await startServe(cli, args, env);
+  running.push(s);
+  return s;
+}
+
+describe('serve', () => {
+  it('prints the issuer as the first stdout line, and exits 0 on SIGTERM', async () => {
+    const dir = await tempDir();
+    const s = await serve(['--port', '0', '--data-dir', dir]);
+    expect(s.issuer).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const meta = await fetch(`${s.issuer}/.well-known/oauth-authorization-server`);
+    expect(meta.status).toBe(200);
+    expect((await meta.json()).issuer).toBe(s.issuer);
+    expect(s.stdout()).toContain(`data dir   ${dir}`);
+    expect(s.stdout()).not.toContain(await loadOrCreateAdminToken(dir));
+    expect(await s.stop('SIGTERM')).toBe(0);
+    // The lock is released: the CLI can open the data dir directly now.
+    const after = await cmd(['admin', 'status', '--data-dir', dir, '--json']);
+    expect(JSON.parse(after.stdout)).toMatchObject({ running: false });
+  });
+
+  it('SIGINT also closes cleanly', async () => {
+    const s = await serve(['--port', '0', '--data-dir', await tempDir()]);
+    expect(await s.stop('SIGINT')).toBe(0);
+  });
+
+  it('a second serve on the same data dir fails with the lock message', async () => {
+    const dir = await tempDir();
+    const s = await serve(['--port', '0', '--data-dir', dir]);
+    const second = await cmd(['serve', '--port', '0', '--data-dir', dir]);
+    expect(second.code).toBe(1);
+    expect(second.stdout).toBe('');
+    const lines = second.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^authserver serve: .*(lock|already|in use|running)/i);
+    expect(lines[0]).toContain(String(s.child.pid));
+    await s.stop();
+  });
+
+  it('a taken port is one clear line and exit 1', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const r = await cmd(['serve', '--port', String(port), '--data-dir', await tempDir()]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(new RegExp(`^authserver serve: port ${port} is already in use.*; pass --port 0 for a free port or stop the other process\\n$`));
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('a bad seed stops the start with the file and line', async () => {
+    const dir = await tempDir();
+    const seed = join(dir, 'bad.yaml');
+    await writeFile(seed, 'resources:\n  - slug: mcp-a\n    uri: nope\n');
+    const r = await cmd(['serve', '--port', '0', '--data-dir', dir, '--seed', seed]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`authserver serve: ${seed}:3: resources[0].uri: uri must be an absolute http(s) URL with a host and no fragment\n`);
+  });
+
+  it('refuses a non-loopback host without --allow-remote', async () => {
+    const r = await cmd(['serve', '--port', '0', '--host', '0.0.0.0', '--data-dir', await tempDir()]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('authserver serve: refusing to bind 0.0.0.0: AuthPlane is a development server; pass --allow-remote to expose it beyond this machine\n');
+  });
+});
+
+describe('admin commands while a server runs (through its REST API)', () => {
+  it('writes land in the running server without a restart', async () => {
+    const dir = await tempDir();
+    const s = await serve(['--port', '0', '--data-dir', dir, '--seed', 'resources/seeds/single-mcp.yaml', '--consent', 'auto']);
+    const token = await loadOrCreateAdminToken(dir);
+    const admin = (path: string) => fetch(`${s.issuer}/admin/api${path}`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json());
+
+    const status = await cmd(['admin', 'status', '--data-dir', dir, '--json']);
+    expect(JSON.parse(status.stdout)).toMatchObject({ running: true, issuer: s.issuer, pid: s.child.pid, consent_mode: 'auto' });
+
+    const created = await cmd(['admin', 'resource', 'create', '--data-dir', dir, '--json', '--slug', 'mcp-b', '--uri', 'https://mcp-b.example.com', '--backend-kind', 'mint', '--display-name', 'MCP B', '--scopes', 'deploy||Deploy things']);
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    const row = JSON.parse(created.stdout);
+    // The server's in-memory state has it: the admin API and the public metadata both show it.
+    expect((await admin('/resources/mcp-b'))).toEqual(row);
+    const meta = await (await fetch(`${s.issuer}/.well-known/oauth-authorization-server`)).json();
+    expect(meta.scopes_supported).toContain('deploy');
+
+    const list = await cmd(['admin', 'resource', 'list', '--data-dir', dir, '--json']);
+    expect(JSON.parse(list.stdout).map((r: { slug: string }) => r.slug)).toEqual(['mcp-a', 'mcp-b']);
+    const show = await cmd(['admin', 'resource', 'show', 'mcp-a', '--data-dir', dir, '--json']);
+    expect(JSON.parse(show.stdout)).toMatchObject({ slug: 'mcp-a', uri: 'http://127.0.0.1:3001/mcp' });
+    const dup = await cmd(['admin', 'resource', 'create', '--data-dir', dir, '--slug', 'mcp-b', '--uri', 'https://x.example.com']);
+    expect(dup).toEqual({ code: 1, stdout: '', stderr: 'authserver resource create: resource "mcp-b" already exists\n' });
+
+    // A confidential client created through the server can get a token at once.
+    const client = await cmd(['admin', 'client', 'create', '--data-dir', dir, '--json', '--name', 'ci', '--client-id', 'ci-bot', '--grant-types', 'client_credentials', '--auth-method', 'client_secret_post', '--scopes', 'deploy']);
+    expect(client.code).toBe(0);
+    const { client_secret } = JSON.parse(client.stdout);
+    expect((await admin('/clients/ci-bot')).client_id).toBe('ci-bot');
+    const clients = await cmd(['admin', 'client', 'list', '--data-dir', dir, '--json']);
+    expect(JSON.parse(clients.stdout).map((c: { client_id: string }) => c.client_id)).toEqual(['my-agent', 'ci-bot']);
+    const shown = await cmd(['admin', 'client', 'show', 'my-agent', '--data-dir', dir, '--json']);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ client_id: 'my-agent', token_endpoint_auth_method: 'none' });
+
+    const tok = await fetch(`${s.issuer}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'ci-bot', client_secret, resource: 'https://mcp-b.example.com', scope: 'deploy' }),
+    });
+    expect(tok.status).toBe(200);
+
+    const issuances = await cmd(['admin', 'issuance', 'list', '--data-dir', dir, '--resource', 'mcp-b', '--limit', '5']);
+    expect(issuances.code).toBe(0);
+    const [header, first] = issuances.stdout.split('\n');
+    expect(header).toMatch(/^SUB\s+CLIENT_ID\s+SCOPE\s+JTI\s+EXPIRES_AT\s+STATE\s+RESOURCE\s+GRANT$/);
+    expect(first).toMatch(/^ci-bot\s+ci-bot\s+deploy\s+[\w-]{22}\s+\d{4}-\d\d-\d\dT\S+Z\s+active\s+mcp-b\s+client_credentials$/);
+    const json = JSON.parse((await cmd(['admin', 'issuance', 'list', '--data-dir', dir, '--resource', 'mcp-b', '--json'])).stdout);
+    expect(json).toHaveLength(1);
+    const revoke = await cmd(['admin', 'issuance', 'revoke', json[0].jti, '--data-dir', dir, '--json']);
+    expect(JSON.parse(revoke.stdout)).toMatchObject({ jti: json[0].jti, state: 'revoked' });
+    expect((await admin(`/issuances/${json[0].jti}`)).state).toBe('revoked');
+
+    const seeded = await cmd(['seed', 'apply', 'resources/seeds/single-mcp.yaml', '--data-dir', dir, '--json']);
+    expect(JSON.parse(seeded.stdout).skipped).toEqual({ resources: ['mcp-a'], clients: ['my-agent'], users: ['alice'] });
+
+    expect(await s.stop()).toBe(0);
+    // Everything written through the server is on disk.
+    const offline = await cmd(['admin', 'resource', 'list', '--data-dir', dir, '--json']);
+    expect(JSON.parse(offline.stdout).map((r: { slug: string }) => r.slug)).toEqual(['mcp-a', 'mcp-b']);
+  });
+});

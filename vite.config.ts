@@ -1,0 +1,24 @@
+/**
+ * The renderer (React window): built into dist/renderer and served by the Koa server at /ui/,
+ * to the Electron window and to any browser alike. No inline scripts or styles (strict CSP).
+ */
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+export default defineConfig({
+  root: 'renderer',
+  base: '/ui/',
+  publicDir: false,
+  plugins: [react()],
+  build: {
+    outDir: '../dist/renderer',
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: true,
+    // The strict CSP forbids inline scripts: never inline the module-preload polyfill or assets as data: scripts.
+    modulePreload: { polyfill: false },
+    assetsInlineLimit: 0,
+    chunkSizeWarningLimit: 600,
+  },
+  server: { port: 5173, proxy: { '/admin': 'http://127.0.0.1:9000', '/.well-known': 'http://127.0.0.1:9000', '/ui/api': 'http://127.0.0.1:9000' } },
+});
