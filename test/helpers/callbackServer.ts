@@ -4,27 +4,29 @@ import type { AddressInfo } from 'node:net';
 
 export async function startCallbackServer() {
   const hits: URL[] = [];
-  const waiters: Array<(u: URL) => void> = [];
+  let notify: Array<() => void> = [];
   const server = createServer((req, res) => {
     const u = new URL(req.url!, `http://${req.headers.host}`);
     if (u.pathname === '/callback') {
       hits.push(u);
-      waiters.splice(0).forEach((w) => w(u));
+      const n = notify;
+      notify = [];
+      n.forEach((f) => f());
     }
     res.writeHead(200, { 'content-type': 'text/html' });
     res.end('<!doctype html><title>done</title><p>You can close this window.</p>');
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}/callback`,
-    hits,
-    /** The next callback hit (one already received counts). */
-    next: () =>
-      new Promise<URL>((resolve) => {
-        if (hits.length) return resolve(hits.shift()!);
-        waiters.push(() => resolve(hits.shift()!));
-      }),
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
+  /** Resolves with the first callback (past or future) whose `state` matches. */
+  const forState = (state: string) =>
+    new Promise<URL>((resolve) => {
+      const check = () => {
+        const hit = hits.find((h) => h.searchParams.get('state') === state);
+        if (hit) resolve(hit);
+        else notify.push(check);
+      };
+      check();
+    });
+  return { url: `http://127.0.0.1:${port}/callback`, hits, forState, close: () => new Promise<void>((r) => server.close(() => r())) };
 }

@@ -28,10 +28,8 @@ describe('consent page in headless Chromium', () => {
     const page = await browser.newPage();
     await page.goto(url.toString());
     await page.getByRole('checkbox', { name: /Write access/ }).uncheck();
-    const hit = cb.next();
     await page.getByRole('button', { name: 'Approve' }).click();
-    const callback = await hit;
-    expect(callback.searchParams.get('state')).toBe('browser-1');
+    const callback = await cb.forState('browser-1');
     const r = await postForm(`${s.issuer}/oauth/token`, { grant_type: 'authorization_code', code: callback.searchParams.get('code')!, code_verifier: verifier, client_id: 'my-agent', redirect_uri: cb.url });
     expect(r.status).toBe(200);
     expect(r.json.scope).toBe('read');
@@ -45,9 +43,8 @@ describe('consent page in headless Chromium', () => {
     url.searchParams.set('prompt', 'consent');
     const page = await browser.newPage();
     await page.goto(url.toString());
-    const hit = cb.next();
     await page.getByRole('button', { name: 'Deny' }).click();
-    const callback = await hit;
+    const callback = await cb.forState('browser-2');
     expect([callback.searchParams.get('error'), callback.searchParams.get('state'), callback.searchParams.get('iss')]).toEqual(['access_denied', 'browser-2', s.issuer]);
     await page.close();
   });

@@ -1,0 +1,523 @@
+/**
+ * Resources: the MCP servers tokens are minted for. The detail page shows the Protected
+ * Resource Metadata the server must publish and checks the live one byte for byte.
+ */
+import { useState } from 'react';
+import { parseDuration, ResourceInput, ResourcePatch, type Resource } from '../../../server/contracts';
+import type { PrmCheckResult } from '../../../server/ui/types';
+import { api } from '../api/admin';
+import { useLoad } from '../api/hooks';
+import { IconAlert, IconArrowRight, IconCheck, IconInfo, IconPencil, IconPlus, IconServer, IconStethoscope, IconTrash, IconX } from '../components/icons';
+import { useToast } from '../components/toast';
+import { Badge, Button, CodeBlock, Confirm, EmptyState, ErrorNote, Field, Json, Modal, PageHeader } from '../components/ui';
+import { diffChars } from '../lib/diff';
+import { durationInput, formatSeconds, validate, type FieldErrors } from '../lib/forms';
+import { href, navigate, type Route } from '../lib/router';
+import { duration, localDate } from '../lib/time';
+import { useCatalog } from '../state/catalog';
+import { DiffView } from '../components/diff';
+
+export default function ResourcesView({ route }: { route: Route }) {
+  const slug = route.parts[1];
+  return slug ? <ResourceDetail slug={slug} /> : <ResourceList />;
+}
+
+function ResourceList() {
+  const { resources, loaded } = useCatalog();
+  const [creating, setCreating] = useState(false);
+  return (
+    <div className="page">
+      <PageHeader
+        title="Resources"
+        description="Your MCP servers. Each resource's URI is the audience of its tokens, byte for byte, and must be what the server publishes in its Protected Resource Metadata."
+        actions={
+          <Button variant="primary" icon={<IconPlus />} onClick={() => setCreating(true)}>
+            New resource
+          </Button>
+        }
+      />
+      <div className="page-body">
+        {loaded && resources.length === 0 ? (
+          <EmptyState
+            icon={<IconServer />}
+            title="No resources yet"
+            actions={
+              <Button variant="primary" icon={<IconPlus />} onClick={() => setCreating(true)}>
+                Register your MCP server
+              </Button>
+            }
+          >
+            <p>Register the MCP server you are building: its URI (for example http://127.0.0.1:3001/mcp) and the scopes its tools need. AuthPlane then mints tokens for it and shows the metadata it must publish.</p>
+          </EmptyState>
+        ) : (
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">URI (token audience)</th>
+                  <th scope="col">Scopes</th>
+                  <th scope="col">Signing</th>
+                  <th scope="col">Created</th>
+                </tr>
+              </thead>
+              <tbody>
+                {resources.map((r) => (
+                  <tr key={r.slug}>
+                    <td className="primary-cell">
+                      <a className="row-link" href={href(`/resources/${r.slug}`)}>
+                        {r.display_name}
+                      </a>{' '}
+                      <span className="mono faint">{r.slug}</span> {r.is_default && <Badge tone="accent">default</Badge>}
+                    </td>
+                    <td className="mono">{r.uri}</td>
+                    <td>
+                      <span className="chips">
+                        {r.scopes.length === 0 ? (
+                          <span className="faint">none</span>
+                        ) : (
+                          r.scopes.map((s) => (
+                            <Badge key={s.name} mono tone="outline" title={s.description}>
+                              {s.name}
+                            </Badge>
+                          ))
+                        )}
+                      </span>
+                    </td>
+                    <td className="mono small">{r.signing_alg ?? 'server default'}</td>
+                    <td className="muted small">{localDate(Date.parse(r.created_at))}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </div>
+      <ResourceForm open={creating} onClose={() => setCreating(false)} onSaved={(r) => navigate(`/resources/${r.slug}`)} />
+    </div>
+  );
+}
+
+function ResourceDetail({ slug }: { slug: string }) {
+  const { resources, loaded } = useCatalog();
+  const r = resources.find((x) => x.slug === slug);
+  const toast = useToast();
+  const [editing, setEditing] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const prm = useLoad(() => api.prm(slug), [slug, r?.updated_at]);
+  const [check, setCheck] = useState<PrmCheckResult>();
+  const [checking, setChecking] = useState(false);
+  const [checkErr, setCheckErr] = useState<Error>();
+
+  if (!r)
+    return (
+      <div className="page">
+        <div className="page-body">
+          {loaded ? (
+            <EmptyState icon={<IconServer />} title={`No resource “${slug}”`} actions={<Button onClick={() => navigate('/resources')}>All resources</Button>}>
+              <p>It may have been deleted.</p>
+            </EmptyState>
+          ) : null}
+        </div>
+      </div>
+    );
+
+  const runCheck = async () => {
+    setChecking(true);
+    setCheckErr(undefined);
+    try {
+      setCheck(await api.checkPrm(slug));
+    } catch (e) {
+      setCheckErr(e as Error);
+    } finally {
+      setChecking(false);
+    }
+  };
+
+  return (
+    <div className="page">
+      <PageHeader
+        crumbs={
+          <>
+            <a href={href('/resources')}>Resources</a>
+            <span aria-hidden="true">/</span>
+            <span>{r.slug}</span>
+          </>
+        }
+        title={r.display_name}
+        description={<span className="mono">{r.uri}</span>}
+        actions={
+          <>
+            <Button icon={<IconArrowRight />} onClick={() => navigate('/issuances', { resource: r.slug })}>
+              Tokens
+            </Button>
+            <Button icon={<IconPencil />} onClick={() => setEditing(true)}>
+              Edit
+            </Button>
+            <Button variant="danger" icon={<IconTrash />} onClick={() => setDeleting(true)}>
+              Delete
+            </Button>
+          </>
+        }
+      />
+      <div className="page-body stack">
+        <div className="res-grid">
+          <section className="card" aria-labelledby="details-h">
+            <div className="card-head">
+              <h2 id="details-h">Details</h2>
+            </div>
+            <div className="card-body">
+              <dl className="kv">
+                <dt>Slug</dt>
+                <dd className="mono">{r.slug}</dd>
+                <dt>URI (aud)</dt>
+                <dd className="mono">{r.uri}</dd>
+                <dt>Signing</dt>
+                <dd>{r.signing_alg ?? 'server default'}</dd>
+                <dt>Access tokens</dt>
+                <dd>{r.access_token_ttl ? `live ${duration(r.access_token_ttl * 1000)}` : 'server default lifetime'}</dd>
+                <dt>Refresh tokens</dt>
+                <dd>{r.refresh_token_ttl ? `live ${duration(r.refresh_token_ttl * 1000)}` : 'server default lifetime'}</dd>
+                <dt>Default</dt>
+                <dd>{r.is_default ? 'Yes: requests without a resource parameter get this one' : 'No'}</dd>
+                <dt>Updated</dt>
+                <dd>{localDate(Date.parse(r.updated_at))}</dd>
+              </dl>
+            </div>
+          </section>
+          <section className="card" aria-labelledby="scopes-h">
+            <div className="card-head">
+              <h2 id="scopes-h">Scope catalog</h2>
+              <span className="sub">{r.scopes.length} scope{r.scopes.length === 1 ? '' : 's'}</span>
+            </div>
+            {r.scopes.length === 0 ? (
+              <div className="card-body muted">No scopes: tokens carry an empty scope. Add the scopes your tools check (Edit).</div>
+            ) : (
+              <table className="table">
+                <tbody>
+                  {r.scopes.map((s) => (
+                    <tr key={s.name}>
+                      <td className="mono primary-cell">{s.name}</td>
+                      <td className="muted">{s.description ?? '—'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </section>
+        </div>
+
+        <section className="card" aria-labelledby="prm-h">
+          <div className="card-head">
+            <div>
+              <h2 id="prm-h">Protected Resource Metadata</h2>
+              <div className="sub">
+                Your MCP server must serve this JSON at <span className="mono">{prm.data?.prm_url ?? '…'}</span> so clients find AuthPlane.
+              </div>
+            </div>
+            <div className="right">
+              {prm.data && <CopyJson text={prm.data.text} />}
+              <Button variant="primary" icon={<IconStethoscope />} busy={checking} onClick={runCheck}>
+                Check my MCP server
+              </Button>
+            </div>
+          </div>
+          <div className="card-body stack">
+            {prm.error && <ErrorNote error={prm.error} retry={prm.reload} />}
+            {prm.data && (
+              <CodeBlock label="Protected Resource Metadata">
+                <Json value={prm.data.document} />
+              </CodeBlock>
+            )}
+            {checkErr && <ErrorNote error={checkErr} retry={runCheck} />}
+            {check && <PrmCheckView result={check} />}
+          </div>
+        </section>
+      </div>
+      <ResourceForm open={editing} resource={r} onClose={() => setEditing(false)} onSaved={() => toast({ kind: 'success', title: 'Resource saved' })} />
+      <Confirm
+        open={deleting}
+        title={`Delete ${r.display_name}?`}
+        body={<p>Clients can no longer get tokens for {r.uri}. Tokens already issued stay valid until they expire, and the issuance log keeps them.</p>}
+        confirm="Delete resource"
+        danger
+        onClose={() => setDeleting(false)}
+        onConfirm={async () => {
+          await api.deleteResource(r.slug);
+          toast({ kind: 'success', title: `Deleted ${r.display_name}` });
+          navigate('/resources');
+        }}
+      />
+    </div>
+  );
+}
+
+function CopyJson({ text }: { text: string }) {
+  const [done, setDone] = useState(false);
+  return (
+    <Button
+      icon={done ? <IconCheck /> : undefined}
+      onClick={async () => {
+        await navigator.clipboard.writeText(text).catch(() => undefined);
+        setDone(true);
+        setTimeout(() => setDone(false), 1400);
+      }}
+    >
+      {done ? 'Copied' : 'Copy JSON'}
+    </Button>
+  );
+}
+
+function PrmCheckView({ result }: { result: PrmCheckResult }) {
+  const errors = result.checks.filter((c) => !c.ok && c.severity === 'error').length;
+  const warnings = result.checks.filter((c) => !c.ok && c.severity === 'warning').length;
+  return (
+    <div className="stack sm" aria-live="polite">
+      <div className={`callout ${result.ok ? (warnings ? '' : 'green') : 'red'}`} role="status">
+        {result.ok ? warnings ? <IconAlert /> : <IconCheck /> : <IconX />}
+        <span>
+          {result.ok
+            ? warnings
+              ? `Your MCP server's metadata matches, with ${warnings} warning${warnings > 1 ? 's' : ''}.`
+              : 'Your MCP server publishes exactly what AuthPlane expects.'
+            : `${errors} problem${errors > 1 ? 's' : ''}: clients will fail to get a usable token.`}
+        </span>
+      </div>
+      <ul className="checks card" aria-label="Metadata checks">
+        {result.checks.map((c, i) => {
+          const status = c.ok ? (c.severity === 'warning' ? 'warn' : 'pass') : c.severity === 'error' ? 'fail' : 'warn';
+          const showDiff = !c.ok && c.id === 'resource' && c.expected !== undefined && c.actual !== undefined;
+          return (
+            <li key={i} className={status} data-check={c.id}>
+              <span className="ci">{status === 'pass' ? <IconCheck /> : status === 'fail' ? <IconX /> : status === 'warn' ? <IconAlert /> : <IconInfo />}</span>
+              <div>
+                <div className="ct">{c.title.replace(/`/g, '')}</div>
+                <div className="cd">{c.detail}</div>
+                {showDiff && <DiffView d={{ label: 'registered URI', expected: c.expected!, actual: c.actual!, parts: diffChars(c.expected!, c.actual!) }} />}
+                {!showDiff && !c.ok && c.expected && c.actual && (
+                  <div className="diff">
+                    <span className="lbl">expected</span>
+                    <span className="val">{c.expected}</span>
+                    <span className="lbl">found</span>
+                    <span className="val">{c.actual}</span>
+                  </div>
+                )}
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+      {result.body !== undefined && (
+        <details>
+          <summary className="muted small">What the server returned ({result.tried[result.tried.length - 1]?.url})</summary>
+          <CodeBlock label="fetched metadata" wrap>
+            {result.body}
+          </CodeBlock>
+        </details>
+      )}
+    </div>
+  );
+}
+
+interface ScopeRow {
+  name: string;
+  description: string;
+}
+
+export function ResourceForm({ open, resource, onClose, onSaved }: { open: boolean; resource?: Resource; onClose: () => void; onSaved: (r: Resource) => void }) {
+  const editing = !!resource;
+  const [name, setName] = useState('');
+  const [slug, setSlug] = useState('');
+  const [slugTouched, setSlugTouched] = useState(false);
+  const [uri, setUri] = useState('');
+  const [scopes, setScopes] = useState<ScopeRow[]>([]);
+  const [alg, setAlg] = useState('');
+  const [atTtl, setAtTtl] = useState('');
+  const [rtTtl, setRtTtl] = useState('');
+  const [isDefault, setIsDefault] = useState(false);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+  const [lastOpen, setLastOpen] = useState(false);
+  if (open !== lastOpen) {
+    setLastOpen(open);
+    if (open) {
+      setName(resource?.display_name ?? '');
+      setSlug(resource?.slug ?? '');
+      setSlugTouched(!!resource);
+      setUri(resource?.uri ?? '');
+      setScopes(resource ? resource.scopes.map((s) => ({ name: s.name, description: s.description ?? '' })) : [{ name: '', description: '' }]);
+      setAlg(resource?.signing_alg ?? '');
+      setAtTtl(formatSeconds(resource?.access_token_ttl));
+      setRtTtl(formatSeconds(resource?.refresh_token_ttl));
+      setIsDefault(!!resource?.is_default);
+      setErrors({});
+    }
+  }
+  const autoSlug = (n: string) =>
+    n
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 64);
+
+  const submit = async () => {
+    const scopeList = scopes.filter((s) => s.name.trim() || s.description.trim()).map((s) => ({ name: s.name.trim(), ...(s.description.trim() ? { description: s.description.trim() } : {}) }));
+    const at = durationInput(atTtl, parseDuration);
+    const rt = durationInput(rtTtl, parseDuration);
+    const body = {
+      ...(editing ? {} : { slug }),
+      uri: uri.trim(),
+      display_name: name.trim() || undefined,
+      scopes: scopeList,
+      ...(alg ? { signing_alg: alg } : {}),
+      ...(at !== undefined ? { access_token_ttl: at } : {}),
+      ...(rt !== undefined ? { refresh_token_ttl: rt } : {}),
+      ...(isDefault || resource?.is_default ? { is_default: isDefault } : {}),
+    };
+    const v = validate(editing ? ResourcePatch : ResourceInput, body);
+    const errs: FieldErrors = v.ok ? {} : { ...v.errors };
+    if (Number.isNaN(at)) errs.access_token_ttl = 'use seconds or 15m, 2h, 7d';
+    if (Number.isNaN(rt)) errs.refresh_token_ttl = 'use seconds or 15m, 2h, 7d';
+    setErrors(errs);
+    if (Object.keys(errs).length) return;
+    setBusy(true);
+    try {
+      const saved = editing ? await api.updateResource(resource!.slug, body) : await api.createResource(body as ResourceInput);
+      onClose();
+      onSaved(saved);
+    } catch (e) {
+      setErrors({ _: (e as Error).message });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal
+      open={open}
+      onClose={onClose}
+      wide
+      title={editing ? `Edit ${resource!.display_name}` : 'New resource'}
+      description="Validated with the same rules as the CLI."
+      footer={
+        <>
+          <Button onClick={onClose}>Cancel</Button>
+          <Button variant="primary" busy={busy} onClick={submit} form="resource-form">
+            {editing ? 'Save changes' : 'Create resource'}
+          </Button>
+        </>
+      }
+    >
+      <form
+        id="resource-form"
+        className="form-grid two"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        {errors._ && (
+          <div className="form-error span" role="alert">
+            <IconAlert />
+            <span>{errors._}</span>
+          </div>
+        )}
+        <Field label="Display name" error={errors.display_name}>
+          {(id, d) => (
+            <input
+              id={id}
+              aria-describedby={d}
+              className="input"
+              value={name}
+              autoFocus
+              placeholder="Weather MCP"
+              onChange={(e) => {
+                setName(e.target.value);
+                if (!slugTouched) setSlug(autoSlug(e.target.value));
+              }}
+            />
+          )}
+        </Field>
+        <Field label="Slug" hint={editing ? 'Fixed after creation.' : 'Lowercase letters, digits, dashes. Used by the CLI and filters.'} error={errors.slug}>
+          {(id, d) => (
+            <input
+              id={id}
+              aria-describedby={d}
+              aria-invalid={!!errors.slug}
+              className="input mono"
+              value={slug}
+              disabled={editing}
+              placeholder="weather"
+              onChange={(e) => {
+                setSlug(e.target.value);
+                setSlugTouched(true);
+              }}
+            />
+          )}
+        </Field>
+        <Field className="span" label="Resource URI" hint="Exactly what your MCP server publishes as `resource` in its metadata; it becomes the token's aud, byte for byte." error={errors.uri}>
+          {(id, d) => <input id={id} aria-describedby={d} aria-invalid={!!errors.uri} className="input mono" value={uri} placeholder="http://127.0.0.1:3001/mcp" onChange={(e) => setUri(e.target.value)} />}
+        </Field>
+        <div className="field span">
+          <span className="field-label" id="scopes-label">
+            Scopes
+          </span>
+          <div className="scope-rows" role="group" aria-labelledby="scopes-label">
+            {scopes.map((s, i) => (
+              <div className="scope-row" key={i}>
+                <input
+                  className="input mono"
+                  aria-label={`Scope ${i + 1} name`}
+                  aria-invalid={!!errors[`scopes.${i}.name`]}
+                  placeholder="read"
+                  value={s.name}
+                  onChange={(e) => setScopes((xs) => xs.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))}
+                />
+                <input className="input" aria-label={`Scope ${i + 1} description`} placeholder="What it allows (shown on consent)" value={s.description} onChange={(e) => setScopes((xs) => xs.map((x, j) => (j === i ? { ...x, description: e.target.value } : x)))} />
+                <Button variant="ghost" icon={<IconX />} label={`Remove scope ${i + 1}`} onClick={() => setScopes((xs) => xs.filter((_, j) => j !== i))} />
+              </div>
+            ))}
+          </div>
+          {Object.entries(errors)
+            .filter(([k]) => k.startsWith('scopes'))
+            .map(([k, m]) => (
+              <div className="error" key={k} role="alert">
+                {k === 'scopes' ? m : `Scope ${Number(k.split('.')[1]) + 1}: ${m}`}
+              </div>
+            ))}
+          <div>
+            <Button size="sm" variant="ghost" icon={<IconPlus />} onClick={() => setScopes((xs) => [...xs, { name: '', description: '' }])}>
+              Add scope
+            </Button>
+          </div>
+        </div>
+        <Field label="Signing algorithm" error={errors.signing_alg}>
+          {(id, d) => (
+            <select id={id} aria-describedby={d} className="select" value={alg} onChange={(e) => setAlg(e.target.value)}>
+              <option value="">Server default</option>
+              <option value="ES256">ES256 (ECDSA P-256)</option>
+              <option value="RS256">RS256 (RSA)</option>
+            </select>
+          )}
+        </Field>
+        <div className="field">
+          <span className="field-label">Default resource</span>
+          <label className="check">
+            <input type="checkbox" checked={isDefault} onChange={(e) => setIsDefault(e.target.checked)} />
+            <span className="check-text">
+              <span>Use when a request names no resource</span>
+            </span>
+          </label>
+        </div>
+        <Field label="Access-token lifetime" hint="Blank for the server default. 900, 15m, 2h…" error={errors.access_token_ttl}>
+          {(id, d) => <input id={id} aria-describedby={d} aria-invalid={!!errors.access_token_ttl} className="input mono" value={atTtl} placeholder="15m" onChange={(e) => setAtTtl(e.target.value)} />}
+        </Field>
+        <Field label="Refresh-token lifetime" hint="Blank for the server default. 7d…" error={errors.refresh_token_ttl}>
+          {(id, d) => <input id={id} aria-describedby={d} aria-invalid={!!errors.refresh_token_ttl} className="input mono" value={rtTtl} placeholder="7d" onChange={(e) => setRtTtl(e.target.value)} />}
+        </Field>
+        <button type="submit" hidden />
+      </form>
+    </Modal>
+  );
+}
