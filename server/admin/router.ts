@@ -18,6 +18,7 @@ import { issuanceRoutes } from './issuances';
 import { keyRoutes } from './keys';
 import { resourceRoutes } from './resources';
 import { seedRoutes } from './seed';
+import { testTokenRoutes } from './testTokens';
 import { statusRoutes } from './status';
 import { userRoutes } from './users';
 
@@ -53,6 +54,7 @@ export function createAdminRouter(services: Services, opts: AdminRouterOptions):
   activityRoutes(router, services);
   eventRoutes(router, services, opts.heartbeatMs);
   seedRoutes(router, services);
+  testTokenRoutes(router, services); // POST /tokens/mint-test: test-only tokens for `authserver doctor`
 
   // Anything else under the prefix is a JSON 404 (after auth), never the UI's HTML fallback.
   router.all('/{*rest}', (ctx) => {

@@ -19,7 +19,7 @@ afterAll(async () => {
 const ISO = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 const cmd = (args: string[], e = env) => runCli(cli, args, { env: e });
 
-describe.concurrent('help and version', () => {
+describe('help and version', () => {
   it('top-level help lists the commands', async () => {
     const r = await cmd(['--help']);
     expect(r.code).toBe(0);

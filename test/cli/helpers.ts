@@ -1,6 +1,7 @@
 /**
  * Runs the real CLI as a child process. The CLI is bundled from server/cli/main.ts with esbuild
- * (as scripts/build.mjs does) into test-output/, next to node_modules so external packages resolve.
+ * (as scripts/build.mjs does, plus code splitting) into test-output/, next to node_modules so
+ * external packages resolve.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -13,9 +14,20 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export async function buildCli(): Promise<string> {
   const outdir = join(ROOT, 'test-output', `cli-${process.pid}-${Date.now().toString(36)}`);
-  const outfile = join(outdir, 'cli.js');
-  await build({ entryPoints: [join(ROOT, 'server/cli/main.ts')], outfile, bundle: true, platform: 'node', target: 'node20', format: 'esm', packages: 'external', logLevel: 'error' });
-  return outfile;
+  // Code splitting keeps the server, store and their packages out of `--help` start-up.
+  await build({
+    entryPoints: { cli: join(ROOT, 'server/cli/main.ts') },
+    outdir,
+    chunkNames: 'chunks/[name]-[hash]',
+    splitting: true,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'error',
+  });
+  return join(outdir, 'cli.js');
 }
 
 export async function removeBuild(cli: string): Promise<void> {

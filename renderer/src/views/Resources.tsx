@@ -293,7 +293,7 @@ function PrmCheckView({ result }: { result: PrmCheckResult }) {
               <div>
                 <div className="ct">{c.title.replace(/`/g, '')}</div>
                 <div className="cd">{c.detail}</div>
-                {showDiff && <DiffView d={{ label: 'registered URI', expected: c.expected!, actual: c.actual!, parts: diffChars(c.expected!, c.actual!) }} />}
+                {showDiff && <DiffView actualLabel="published" d={{ label: 'registered URI', expected: c.expected!, actual: c.actual!, parts: diffChars(c.expected!, c.actual!) }} />}
                 {!showDiff && !c.ok && c.expected && c.actual && (
                   <div className="diff">
                     <span className="lbl">expected</span>
@@ -382,7 +382,7 @@ export function ResourceForm({ open, resource, onClose, onSaved }: { open: boole
     if (Object.keys(errs).length) return;
     setBusy(true);
     try {
-      const saved = editing ? await api.updateResource(resource!.slug, body) : await api.createResource(body as ResourceInput);
+      const saved = editing ? await api.updateResource(resource!.slug, body as ResourcePatch) : await api.createResource(body as ResourceInput);
       onClose();
       onSaved(saved);
     } catch (e) {

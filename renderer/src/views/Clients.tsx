@@ -1,0 +1,394 @@
+/** Clients (MCP agents): list, register, edit, suspend, delete. */
+import { useState } from 'react';
+import { z } from 'zod';
+import { ClientInput, type ClientView, type CreatedClient } from '../../../server/contracts';
+import { api, type ClientPatch } from '../api/admin';
+import { IconAlert, IconArrowRight, IconBot, IconPencil, IconPlus, IconTrash, IconX } from '../components/icons';
+import { useToast } from '../components/toast';
+import { Badge, Button, Confirm, CopyButton, EmptyState, Field, Modal, PageHeader } from '../components/ui';
+import { validate, words, type FieldErrors } from '../lib/forms';
+import { href, navigate, type Route } from '../lib/router';
+import { localDate } from '../lib/time';
+import { useCatalog } from '../state/catalog';
+import { SOURCE_LABEL } from './Prompts';
+
+/** What PATCH /admin/api/clients/:id accepts: the same rules as the server's ClientPatch. */
+const ClientPatchSchema = z
+  .object({
+    client_name: ClientInput.shape.client_name,
+    redirect_uris: ClientInput.shape.redirect_uris.unwrap(),
+    grant_types: ClientInput.shape.grant_types.unwrap(),
+    scope: ClientInput.shape.scope.unwrap(),
+    status: z.enum(['active', 'suspended']),
+  })
+  .partial()
+  .strict();
+
+const GRANTS = [
+  { value: 'authorization_code', label: 'Authorization code', hint: 'a user approves (MCP clients)' },
+  { value: 'refresh_token', label: 'Refresh token', hint: 'rotate without asking again' },
+  { value: 'client_credentials', label: 'Client credentials', hint: 'machine to machine, needs a secret' },
+] as const;
+const AUTH_LABEL: Record<string, string> = { none: 'Public (PKCE only)', client_secret_basic: 'Secret, HTTP Basic', client_secret_post: 'Secret, form body' };
+
+export default function ClientsView({ route }: { route: Route }) {
+  const id = route.parts[1];
+  return id ? <ClientDetail id={id} /> : <ClientList />;
+}
+
+function ClientList() {
+  const { clients, loaded } = useCatalog();
+  const [creating, setCreating] = useState(false);
+  const [created, setCreated] = useState<CreatedClient | null>(null);
+  return (
+    <div className="page">
+      <PageHeader
+        title="Clients"
+        description="The agents and apps that ask for tokens. Clients register here, by dynamic registration (DCR), or by a Client ID Metadata Document URL."
+        actions={
+          <Button variant="primary" icon={<IconPlus />} onClick={() => setCreating(true)}>
+            New client
+          </Button>
+        }
+      />
+      <div className="page-body">
+        {loaded && clients.length === 0 ? (
+          <EmptyState
+            icon={<IconBot />}
+            title="No clients yet"
+            actions={
+              <Button variant="primary" icon={<IconPlus />} onClick={() => setCreating(true)}>
+                Register a client
+              </Button>
+            }
+          >
+            <p>Most MCP clients register themselves through dynamic registration the first time they connect, and show up here. Register one by hand to fix its client_id and redirect URIs.</p>
+          </EmptyState>
+        ) : (
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">client_id</th>
+                  <th scope="col">Registered</th>
+                  <th scope="col">Authentication</th>
+                  <th scope="col">Grants</th>
+                  <th scope="col">Status</th>
+                </tr>
+              </thead>
+              <tbody>
+                {clients.map((c) => (
+                  <tr key={c.client_id}>
+                    <td className="primary-cell">
+                      <a className="row-link" href={href(`/clients/${c.client_id}`)}>
+                        {c.client_name}
+                      </a>
+                    </td>
+                    <td className="mono small truncate">{c.client_id}</td>
+                    <td>
+                      <Badge tone={c.registration_source === 'admin' ? 'outline' : c.registration_source === 'dcr' ? 'accent' : 'blue'}>{SOURCE_LABEL[c.registration_source]}</Badge>
+                    </td>
+                    <td className="small">{AUTH_LABEL[c.token_endpoint_auth_method]}</td>
+                    <td className="small mono">{c.grant_types.join(', ')}</td>
+                    <td>{c.status === 'active' ? <Badge tone="green" dot>active</Badge> : <Badge tone="amber" dot>suspended</Badge>}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </div>
+      <ClientForm
+        open={creating}
+        onClose={() => setCreating(false)}
+        onCreated={(c) => {
+          if (c.client_secret) setCreated(c);
+          else navigate(`/clients/${c.client_id}`);
+        }}
+      />
+      <Modal
+        open={!!created}
+        onClose={() => {
+          const id = created?.client_id;
+          setCreated(null);
+          if (id) navigate(`/clients/${id}`);
+        }}
+        title="Client created: copy its secret now"
+        description="AuthPlane keeps only a hash of it; it is never shown again."
+        footer={
+          <Button variant="primary" onClick={() => setCreated(null)}>
+            I copied it
+          </Button>
+        }
+      >
+        {created?.client_secret && (
+          <div className="stack sm">
+            <div className="field-label">client_secret for {created.client_id}</div>
+            <div className="secret-box">
+              <code>{created.client_secret}</code>
+              <CopyButton text={created.client_secret} label="Copy secret" />
+            </div>
+          </div>
+        )}
+      </Modal>
+    </div>
+  );
+}
+
+function ClientDetail({ id }: { id: string }) {
+  const { clients, loaded } = useCatalog();
+  const c = clients.find((x) => x.client_id === id);
+  const toast = useToast();
+  const [editing, setEditing] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const [busy, setBusy] = useState(false);
+  if (!c)
+    return (
+      <div className="page">
+        <div className="page-body">
+          {loaded && (
+            <EmptyState icon={<IconBot />} title={`No client “${id}”`} actions={<Button onClick={() => navigate('/clients')}>All clients</Button>}>
+              <p>It may have been deleted.</p>
+            </EmptyState>
+          )}
+        </div>
+      </div>
+    );
+  const toggle = async () => {
+    setBusy(true);
+    try {
+      await api.updateClient(c.client_id, { status: c.status === 'active' ? 'suspended' : 'active' });
+      toast({ kind: 'success', title: c.status === 'active' ? `Suspended ${c.client_name}` : `Reactivated ${c.client_name}` });
+    } catch (e) {
+      toast({ kind: 'error', title: 'Could not change the status', detail: (e as Error).message });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="page">
+      <PageHeader
+        crumbs={
+          <>
+            <a href={href('/clients')}>Clients</a>
+            <span aria-hidden="true">/</span>
+            <span className="truncate">{c.client_id}</span>
+          </>
+        }
+        title={c.client_name}
+        description={<span className="mono">{c.client_id}</span>}
+        actions={
+          <>
+            <Button icon={<IconArrowRight />} onClick={() => navigate('/issuances', { client: c.client_id })}>
+              Tokens
+            </Button>
+            <Button busy={busy} onClick={toggle}>
+              {c.status === 'active' ? 'Suspend' : 'Reactivate'}
+            </Button>
+            <Button icon={<IconPencil />} onClick={() => setEditing(true)}>
+              Edit
+            </Button>
+            <Button variant="danger" icon={<IconTrash />} onClick={() => setDeleting(true)}>
+              Delete
+            </Button>
+          </>
+        }
+      />
+      <div className="page-body">
+        <section className="card" aria-label="Client details">
+          <div className="card-body">
+            <dl className="kv">
+              <dt>Status</dt>
+              <dd>{c.status === 'active' ? <Badge tone="green" dot>active</Badge> : <Badge tone="amber" dot>suspended: token requests are refused</Badge>}</dd>
+              <dt>Registered</dt>
+              <dd>
+                {SOURCE_LABEL[c.registration_source]} · {localDate(Date.parse(c.created_at))}
+              </dd>
+              {c.cimd_url && (
+                <>
+                  <dt>Metadata document</dt>
+                  <dd className="mono">{c.cimd_url}</dd>
+                </>
+              )}
+              <dt>Authentication</dt>
+              <dd>{AUTH_LABEL[c.token_endpoint_auth_method]}</dd>
+              <dt>Grant types</dt>
+              <dd className="mono">{c.grant_types.join(', ')}</dd>
+              <dt>Redirect URIs</dt>
+              <dd>{c.redirect_uris.length ? c.redirect_uris.map((u) => <div key={u} className="mono">{u}</div>) : <span className="muted">none (client credentials only)</span>}</dd>
+              <dt>Scope ceiling</dt>
+              <dd>{c.scope.length ? <span className="chips">{c.scope.map((s) => <Badge key={s} mono tone="outline">{s}</Badge>)}</span> : <span className="muted">any scope of the requested resource</span>}</dd>
+            </dl>
+          </div>
+        </section>
+      </div>
+      <ClientForm open={editing} client={c} onClose={() => setEditing(false)} onCreated={() => toast({ kind: 'success', title: 'Client saved' })} />
+      <Confirm
+        open={deleting}
+        title={`Delete ${c.client_name}?`}
+        body={<p>The client can no longer authorize or refresh. Tokens already issued stay valid until they expire.</p>}
+        confirm="Delete client"
+        danger
+        onClose={() => setDeleting(false)}
+        onConfirm={async () => {
+          await api.deleteClient(c.client_id);
+          toast({ kind: 'success', title: `Deleted ${c.client_name}` });
+          navigate('/clients');
+        }}
+      />
+    </div>
+  );
+}
+
+export function ClientForm({ open, client, onClose, onCreated }: { open: boolean; client?: ClientView; onClose: () => void; onCreated: (c: CreatedClient) => void }) {
+  const editing = !!client;
+  const [name, setName] = useState('');
+  const [clientId, setClientId] = useState('');
+  const [redirects, setRedirects] = useState<string[]>(['']);
+  const [grants, setGrants] = useState<string[]>([]);
+  const [auth, setAuth] = useState('none');
+  const [scope, setScope] = useState('');
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+  const [lastOpen, setLastOpen] = useState(false);
+  if (open !== lastOpen) {
+    setLastOpen(open);
+    if (open) {
+      setName(client?.client_name ?? '');
+      setClientId(client?.client_id ?? '');
+      setRedirects(client?.redirect_uris.length ? [...client.redirect_uris] : ['']);
+      setGrants(client?.grant_types ?? ['authorization_code', 'refresh_token']);
+      setAuth(client?.token_endpoint_auth_method ?? 'none');
+      setScope(client?.scope.join(' ') ?? '');
+      setErrors({});
+    }
+  }
+  const submit = async () => {
+    const uris = redirects.map((u) => u.trim()).filter(Boolean);
+    const common = { client_name: name.trim(), redirect_uris: uris, grant_types: grants, scope: words(scope) };
+    const body = editing ? common : { ...common, ...(clientId.trim() ? { client_id: clientId.trim() } : {}), token_endpoint_auth_method: auth };
+    const v = validate(editing ? ClientPatchSchema : ClientInput, body);
+    const errs: FieldErrors = v.ok ? {} : { ...v.errors };
+    if (grants.includes('client_credentials') && auth === 'none' && !editing) errs.token_endpoint_auth_method = 'client credentials need a secret: pick a secret method';
+    if (grants.includes('authorization_code') && uris.length === 0) errs.redirect_uris = 'the authorization-code grant needs at least one redirect URI';
+    setErrors(errs);
+    if (Object.keys(errs).length) return;
+    setBusy(true);
+    try {
+      const saved = editing ? await api.updateClient(client!.client_id, body as ClientPatch) : await api.createClient(body as ClientInput);
+      onClose();
+      onCreated(saved);
+    } catch (e) {
+      setErrors({ _: (e as Error).message });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const redirectErrors = Object.entries(errors).filter(([k]) => k.startsWith('redirect_uris'));
+  return (
+    <Modal
+      open={open}
+      onClose={onClose}
+      wide
+      title={editing ? `Edit ${client!.client_name}` : 'New client'}
+      description="Validated with the same rules as the CLI and dynamic registration."
+      footer={
+        <>
+          <Button onClick={onClose}>Cancel</Button>
+          <Button variant="primary" busy={busy} onClick={submit}>
+            {editing ? 'Save changes' : 'Create client'}
+          </Button>
+        </>
+      }
+    >
+      <form
+        className="form-grid two"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        {errors._ && (
+          <div className="form-error span" role="alert">
+            <IconAlert />
+            <span>{errors._}</span>
+          </div>
+        )}
+        <Field label="Client name" error={errors.client_name}>
+          {(id, d) => <input id={id} aria-describedby={d} aria-invalid={!!errors.client_name} className="input" autoFocus value={name} placeholder="my-agent" onChange={(e) => setName(e.target.value)} />}
+        </Field>
+        <Field label="client_id" hint={editing ? 'Fixed after creation.' : 'Blank for a random one.'} error={errors.client_id}>
+          {(id, d) => <input id={id} aria-describedby={d} aria-invalid={!!errors.client_id} className="input mono" disabled={editing} value={clientId} placeholder="generated" onChange={(e) => setClientId(e.target.value)} />}
+        </Field>
+        <div className="field span">
+          <span className="field-label" id="redir-label">
+            Redirect URIs
+          </span>
+          <div className="list-rows" role="group" aria-labelledby="redir-label">
+            {redirects.map((u, i) => (
+              <div className="list-row" key={i}>
+                <input
+                  className="input mono"
+                  aria-label={`Redirect URI ${i + 1}`}
+                  aria-invalid={!!errors[`redirect_uris.${i}`]}
+                  placeholder="http://127.0.0.1:8765/callback"
+                  value={u}
+                  onChange={(e) => setRedirects((xs) => xs.map((x, j) => (j === i ? e.target.value : x)))}
+                />
+                <Button variant="ghost" icon={<IconX />} label={`Remove redirect URI ${i + 1}`} onClick={() => setRedirects((xs) => (xs.length > 1 ? xs.filter((_, j) => j !== i) : ['']))} />
+              </div>
+            ))}
+          </div>
+          {redirectErrors.length ? (
+            redirectErrors.map(([k, m]) => (
+              <div className="error" role="alert" key={k}>
+                {k === 'redirect_uris' ? m : `URI ${Number(k.split('.')[1]) + 1}: ${m}`}
+              </div>
+            ))
+          ) : (
+            <div className="hint">https anywhere, http only on 127.0.0.1 / localhost / [::1], or an app scheme like cursor://. Compared byte for byte.</div>
+          )}
+          <div>
+            <Button size="sm" variant="ghost" icon={<IconPlus />} onClick={() => setRedirects((xs) => [...xs, ''])}>
+              Add redirect URI
+            </Button>
+          </div>
+        </div>
+        <fieldset className="field span">
+          <legend className="field-label">Grant types</legend>
+          <div className="row wrap">
+            {GRANTS.map((g) => (
+              <label className="check" key={g.value}>
+                <input type="checkbox" checked={grants.includes(g.value)} onChange={(e) => setGrants((xs) => (e.target.checked ? [...xs, g.value] : xs.filter((x) => x !== g.value)))} />
+                <span className="check-text">
+                  <span>{g.label}</span>
+                  <small>{g.hint}</small>
+                </span>
+              </label>
+            ))}
+          </div>
+          {errors.grant_types && (
+            <div className="error" role="alert">
+              {errors.grant_types}
+            </div>
+          )}
+        </fieldset>
+        <Field label="Token endpoint authentication" hint={editing ? 'Fixed after creation.' : 'Public clients (most MCP clients) use PKCE without a secret.'} error={errors.token_endpoint_auth_method}>
+          {(id, d) => (
+            <select id={id} aria-describedby={d} className="select" disabled={editing} value={auth} onChange={(e) => setAuth(e.target.value)}>
+              <option value="none">Public: PKCE only</option>
+              <option value="client_secret_basic">Secret via HTTP Basic</option>
+              <option value="client_secret_post">Secret in the form body</option>
+            </select>
+          )}
+        </Field>
+        <Field label="Scope ceiling" hint="Space-separated. Blank: any scope of the requested resource." error={errors.scope ?? Object.entries(errors).find(([k]) => k.startsWith('scope.'))?.[1]}>
+          {(id, d) => <input id={id} aria-describedby={d} className="input mono" value={scope} placeholder="read write" onChange={(e) => setScope(e.target.value)} />}
+        </Field>
+        <button type="submit" hidden />
+      </form>
+    </Modal>
+  );
+}
