@@ -57,11 +57,14 @@ export function createUiRouter(s: Services, opts: UiRouterOptions): Router {
     return r;
   };
 
-  router.get('/', (ctx) => {
+  router.get('/', async (ctx, next) => {
+    if (ctx.path !== '/') return next();
     ctx.status = 302;
     ctx.redirect('/ui/');
   });
-  router.get('/ui', (ctx) => {
+  router.get('/ui', async (ctx, next) => {
+    // The router matches "/ui/" here too (non-strict): only the bare path redirects.
+    if (ctx.path !== '/ui') return next();
     ctx.status = 301;
     ctx.redirect(`/ui/${ctx.querystring ? `?${ctx.querystring}` : ''}`);
   });

@@ -1,0 +1,158 @@
+/**
+ * The doctor's HTTP plumbing: fetch with a timeout and a bounded body, network errors turned
+ * into one sentence, and a `WWW-Authenticate` parser. Web-standard only (fetch, URL), so the
+ * walk runs wherever fetch does.
+ */
+
+export type DoctorFetch = (input: string, init?: RequestInit) => Promise<Response>;
+
+export const TIMEOUT_MS = 8000;
+const MAX_BODY = 256 * 1024;
+
+export interface HttpResult {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** Parsed JSON body, when the body is JSON. */
+  json?: unknown;
+}
+
+/** A request that failed before any HTTP status (refused, reset, timed out). */
+export class NetworkError extends Error {
+  constructor(
+    readonly url: string,
+    readonly reason: string,
+  ) {
+    super(`cannot reach ${url}: ${reason}`);
+    this.name = 'NetworkError';
+  }
+}
+
+function reasonOf(err: unknown): string {
+  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `no answer within ${TIMEOUT_MS / 1000} s`;
+  const code = e?.cause?.code;
+  if (code === 'ECONNREFUSED') return 'connection refused (is it running, on this port?)';
+  if (code === 'ENOTFOUND') return 'the host name does not resolve';
+  if (code) return code;
+  return e?.cause?.message ?? e?.message ?? String(err);
+}
+
+export async function request(fetchFn: DoctorFetch, url: string, init: RequestInit = {}): Promise<HttpResult> {
+  let res: Response;
+  try {
+    res = await fetchFn(url, { redirect: 'manual', ...init, signal: init.signal ?? AbortSignal.timeout(TIMEOUT_MS) });
+  } catch (err) {
+    throw new NetworkError(url, reasonOf(err));
+  }
+  let text = '';
+  try {
+    text = await readBounded(res);
+  } catch {
+    /* a body that breaks off: the status and headers still say what we need */
+  }
+  let json: unknown;
+  const type = res.headers.get('content-type') ?? '';
+  if (/json/i.test(type) || /^\s*[[{]/.test(text)) {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+async function readBounded(res: Response): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY) {
+      await reader.cancel().catch(() => undefined);
+      break;
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.byteLength;
+  }
+  return new TextDecoder().decode(all);
+}
+
+export interface BearerChallenge {
+  /** The whole header value, for messages. */
+  raw: string;
+  /** Parameters of the Bearer challenge, lower-cased names. */
+  params: Record<string, string>;
+}
+
+/**
+ * The Bearer challenge of a `WWW-Authenticate` value (RFC 7235 §4.1, RFC 6750 §3). Other
+ * schemes in the same header are skipped; undefined when there is no Bearer challenge.
+ */
+export function parseBearerChallenge(header: string | null): BearerChallenge | undefined {
+  if (!header) return undefined;
+  const m = /(?:^|,)\s*Bearer(?=\s|,|$)/i.exec(header);
+  if (!m) return undefined;
+  const rest = header.slice(m.index + m[0].length);
+  const params: Record<string, string> = {};
+  const re = /\s*,?\s*([A-Za-z0-9_!#$%&'*+.^`|~-]+)\s*(=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,"]*)))?/y;
+  let pos = 0;
+  while (pos < rest.length) {
+    re.lastIndex = pos;
+    const p = re.exec(rest);
+    if (!p || p[0].length === 0) break;
+    // A name without "=" starts the next challenge (another scheme): stop.
+    if (p[2] === undefined) break;
+    params[p[1]!.toLowerCase()] = p[3] !== undefined ? p[3].replace(/\\(.)/g, '$1') : (p[4] ?? '');
+    pos = re.lastIndex;
+  }
+  return { raw: header, params };
+}
+
+export const MCP_ACCEPT = 'application/json, text/event-stream';
+
+/** The first message every MCP client sends. */
+export function initializeBody(version: string): string {
+  return JSON.stringify({
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'authplane-doctor', version } },
+  });
+}
+
+/** Decodes a JWT payload without verifying it (the doctor only reports what it was given). */
+export function jwtPayload(jwt: string): Record<string, unknown> | undefined {
+  const part = jwt.split('.')[1];
+  if (!part) return undefined;
+  try {
+    const b64 = part.replace(/-/g, '+').replace(/_/g, '/');
+    const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
+    const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
+    return JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+function b64url(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** PKCE S256 pair and a state, from Web Crypto. */
+export async function pkce(): Promise<{ verifier: string; challenge: string; state: string }> {
+  const verifier = b64url(crypto.getRandomValues(new Uint8Array(32)));
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
+  return { verifier, challenge: b64url(digest), state: b64url(crypto.getRandomValues(new Uint8Array(16))) };
+}

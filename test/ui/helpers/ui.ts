@@ -1,0 +1,50 @@
+/**
+ * A real AuthPlane server with the UI mounted, and a Chromium page opened on it the way the
+ * Electron window does (the preload's `window.authplane.getServerInfo()`), or through the
+ * browser sign-in link.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { createUiRouter } from '../../../server/ui';
+import { startTestServer, type TestServer } from '../../helpers/server';
+import type { StartOptions } from '../../../server/app';
+import { ensureRendererBuilt } from './renderer';
+
+export const SCREENSHOT_DIR = resolve(__dirname, '../../../test-output/screenshots');
+
+export async function startUiServer(opts: Partial<StartOptions> = {}): Promise<TestServer> {
+  const rendererDir = await ensureRendererBuilt();
+  return startTestServer({ consent: 'prompt', ...opts, extraRouters: (s, adminToken) => [createUiRouter(s, { adminToken, rendererDir })] });
+}
+
+/** Opens the UI as the Electron window sees it: credentials from the (emulated) preload. */
+export async function openWindow(browser: BrowserContext, s: TestServer, hash = '#/prompts'): Promise<Page> {
+  const page = await browser.newPage();
+  await page.addInitScript(
+    ({ issuer, adminToken }) => {
+      // What electron/preload.ts exposes through contextBridge.
+      Object.defineProperty(window, 'authplane', { value: Object.freeze({ getServerInfo: () => Promise.resolve({ issuer, adminToken }) }) });
+    },
+    { issuer: s.issuer, adminToken: s.adminToken },
+  );
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  (page as Page & { uiErrors?: string[] }).uiErrors = errors;
+  await page.goto(`${s.issuer}/ui/${hash}`);
+  return page;
+}
+
+export function uiErrors(page: Page): string[] {
+  return (page as Page & { uiErrors?: string[] }).uiErrors ?? [];
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  const file = join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
