@@ -24,6 +24,7 @@ import { openStore } from './store/index';
 import { removeRuntimeFile, writeRuntimeFile } from './store/runtimeFile';
 import { ensureDataDir, loadOrCreateAdminToken } from './store/secrets';
 import type { Store } from './store/types';
+import type { SeedResult } from './seed/applySeed';
 
 export interface AppOptions {
   adminToken: string;
@@ -71,6 +72,8 @@ export interface RunningServer {
   store: Store;
   events: EventBus;
   http: Server;
+  /** What `--seed` created (including one-time client secrets), when a seed was given. */
+  seed?: SeedResult;
   close(): Promise<void>;
 }
 
@@ -117,6 +120,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     const port = await listen(http, pre.port, pre.host);
     const config = loadConfig(opts, port);
     const events = new EventBus(clock);
+    let seed: SeedResult | undefined;
     events.subscribe((e) => {
       if (e.type !== 'request.logged') st.audit.append(e);
     });
@@ -127,7 +131,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       const text = await readFile(opts.seedFile, 'utf8').catch((e: Error) => {
         throw new StartError(`cannot read seed file ${opts.seedFile}: ${e.message}`);
       });
-      await applySeed(services, text, { file: opts.seedFile });
+      seed = await applySeed(services, text, { file: opts.seedFile });
     }
     const app = createApp(services, { adminToken, extraRouters: opts.extraRouters?.(services, adminToken) });
     http.on('request', app.callback());
@@ -147,7 +151,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         await removeRuntimeFile(config.dataDir).catch(() => undefined);
         await lock.release();
       })());
-    return { issuer: config.issuer, port, host: config.host, adminToken, config, services, store: st, events, http, close };
+    return { issuer: config.issuer, port, host: config.host, adminToken, config, services, store: st, events, http, seed, close };
   } catch (err) {
     services?.close();
     if (http.listening) await new Promise((r) => http.close(r));

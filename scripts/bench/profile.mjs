@@ -30,7 +30,7 @@ const C = Number(o.concurrency);
 const profDir = path.join(ROOT, 'bench-results', 'prof');
 mkdirSync(profDir, { recursive: true });
 const before = new Set(readdirSync(profDir));
-const nodeArgs = ['--cpu-prof', `--cpu-prof-dir=${profDir}`];
+const nodeArgs = ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval', '200'];
 
 const b = await buildBench();
 const dataDir = mkdtempSync(path.join(tmpdir(), 'authplane-prof-'));

@@ -106,9 +106,9 @@ export class HttpAdminPort implements AdminPort {
       throw new CliError(`the server at ${this.baseUrl} answered ${res.status} with a non-JSON body`);
     }
     if (!res.ok) {
-      const e = (data ?? {}) as { error?: string; error_description?: string };
+      const e = (data ?? {}) as { error?: string; error_description?: string; issues?: string[] };
       if (res.status === 401) throw new CliError(`the server at ${this.baseUrl} refused the admin token from the data dir (${e.error_description ?? 'unauthorized'})`);
-      throw new CliError(e.error_description ?? e.error ?? `HTTP ${res.status}`);
+      throw new CliError(e.error_description ?? e.error ?? `HTTP ${res.status}`, 1, Array.isArray(e.issues) ? e.issues : undefined);
     }
     return data as T;
   }

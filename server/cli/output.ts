@@ -20,6 +20,8 @@ export class CliError extends Error {
   constructor(
     message: string,
     readonly exitCode: 1 | 2 = 1,
+    /** Several problems found at once (a seed file): printed one per line. */
+    readonly issues?: string[],
   ) {
     super(message);
     this.name = 'CliError';
@@ -65,7 +67,13 @@ export function errorMessage(err: unknown): string {
   return text.replace(/\s*\n\s*/g, '; ');
 }
 
-export function reportError(out: Out, commandPath: string, err: unknown): number {
-  out.stderr(`${commandPath}: ${errorMessage(err)}`);
+/** One `<command>: <message>` line; several issues (seed files) get one line each unless `oneLine`. */
+export function reportError(out: Out, commandPath: string, err: unknown, opts: { oneLine?: boolean } = {}): number {
+  const issues = (err as { issues?: unknown })?.issues;
+  if (!opts.oneLine && Array.isArray(issues) && issues.length > 1) {
+    out.stderr([`${commandPath}: ${issues.length} problems:`, ...issues.map((i) => `  ${String(i)}`)].join('\n'));
+  } else {
+    out.stderr(`${commandPath}: ${errorMessage(err)}`);
+  }
   return err instanceof CliError ? err.exitCode : 1;
 }

@@ -7,6 +7,8 @@ import pkg from '../../package.json';
 import { configureErrors } from './common';
 import { clientCommand } from './commands/client';
 import { consentCommand } from './commands/consent';
+import { demoCommand } from './commands/demo';
+import { doctorCommand } from './commands/doctor';
 import { issuanceCommand } from './commands/issuance';
 import { keyCommand } from './commands/key';
 import { resourceCommand } from './commands/resource';
@@ -23,6 +25,7 @@ export function buildProgram(): Command {
     .exitOverride();
 
   program.addCommand(serveCommand());
+  program.addCommand(demoCommand()).addCommand(doctorCommand());
 
   const admin = configureErrors(new Command('admin'))
     .description('manage resources, clients, users, consent, issuances and keys (through the running server, or the data dir directly)')

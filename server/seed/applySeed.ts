@@ -97,8 +97,8 @@ function issueMessage(issue: z.core.$ZodIssue): string {
 }
 
 class Located {
-  readonly issues: string[] = [];
-  readonly warnings: string[] = [];
+  private readonly errs: Array<{ line: number; text: string }> = [];
+  private readonly warns: Array<{ line: number; text: string }> = [];
   constructor(
     private readonly file: string,
     private readonly doc: Document,
@@ -109,17 +109,27 @@ class Located {
     return this.lines.linePos(offsetOf(this.doc, path)).line;
   }
 
-  format(path: Path, message: string): string {
+  private entry(path: Path, message: string): { line: number; text: string } {
     const p = formatPath(path);
-    return `${this.file}:${this.line(path)}: ${p ? `${p}: ` : ''}${message}`;
+    const line = this.line(path);
+    return { line, text: `${this.file}:${line}: ${p ? `${p}: ` : ''}${message}` };
   }
 
   error(path: Path, message: string): void {
-    this.issues.push(this.format(path, message));
+    this.errs.push(this.entry(path, message));
   }
 
   warn(path: Path, message: string): void {
-    this.warnings.push(this.format(path, message));
+    this.warns.push(this.entry(path, message));
+  }
+
+  /** In file order (Array.prototype.sort is stable: same-line problems keep their order). */
+  get issues(): string[] {
+    return [...this.errs].sort((a, b) => a.line - b.line).map((e) => e.text);
+  }
+
+  get warnings(): string[] {
+    return [...this.warns].sort((a, b) => a.line - b.line).map((e) => e.text);
   }
 }
 

@@ -68,3 +68,31 @@ describe('shutdown', () => {
     expect(server.events.listenerCount).toBe(listeners);
   });
 });
+
+describe('authenticate hook', () => {
+  it('lets a session (e.g. the UI cookie) stand in for the bearer token', async () => {
+    const { default: Koa } = await import('koa');
+    const { createAdminRouter } = await import('../../server/admin/router');
+    const { errorHandler } = await import('../../server/http/errorHandler');
+    const { silentLogger } = await import('../../server/log');
+    const server = await startTestServer();
+    const app = new Koa();
+    app.use(errorHandler(silentLogger));
+    const router = createAdminRouter(server.services, { adminToken: server.adminToken, authenticate: (ctx) => ctx.cookies.get('authplane_session') === 'good' });
+    app.use(router.routes());
+    const http = app.listen(0, '127.0.0.1');
+    await new Promise((r) => http.once('listening', r));
+    const base = `http://127.0.0.1:${(http.address() as { port: number }).port}/admin/api`;
+    try {
+      expect((await fetch(`${base}/users`, { headers: { cookie: 'authplane_session=good' } })).status).toBe(200);
+      expect((await fetch(`${base}/users`, { headers: { cookie: 'authplane_session=bad' } })).status).toBe(401);
+      expect((await fetch(`${base}/users`, { headers: { authorization: `Bearer ${server.adminToken}` } })).status).toBe(200);
+      // A session does not lift the origin rule.
+      const post = await fetch(`${base}/users`, { method: 'POST', headers: { cookie: 'authplane_session=good', origin: 'http://evil.example', 'content-type': 'application/json' }, body: '{"sub":"x"}' });
+      expect(post.status).toBe(403);
+    } finally {
+      await new Promise((r) => http.close(r));
+      await server.stop();
+    }
+  });
+});

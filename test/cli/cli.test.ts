@@ -266,6 +266,18 @@ describe('direct mode (no server running)', () => {
     await writeFile(seed, 'resources:\n  - slug: mcp-z\n    backend_kind: mint\n    uri: not a url\n');
     const bad = await cmd(['seed', 'apply', seed, '--data-dir', dir]);
     expect(bad).toEqual({ code: 1, stdout: '', stderr: `authserver seed apply: ${seed}:4: resources[0].uri: uri must be an absolute http(s) URL with a host and no fragment\n` });
+    await writeFile(seed, 'resources:\n  - slug: Bad\n    uri: nope\n');
+    const many = await cmd(['seed', 'apply', seed, '--data-dir', dir]);
+    expect(many).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: [
+        'authserver seed apply: 2 problems:',
+        `  ${seed}:2: resources[0].slug: slug must match ^[a-z0-9][a-z0-9-]{0,63}$ (lowercase letters, digits and dashes)`,
+        `  ${seed}:3: resources[0].uri: uri must be an absolute http(s) URL with a host and no fragment`,
+        '',
+      ].join('\n'),
+    });
     const missing = await cmd(['seed', 'apply', join(dir, 'nope.yaml'), '--data-dir', dir]);
     expect(missing).toEqual({ code: 1, stdout: '', stderr: `authserver seed apply: cannot read ${join(dir, 'nope.yaml')}: no such file\n` });
   });

@@ -146,6 +146,20 @@ describe('admin commands while a server runs (through its REST API)', () => {
 
     const seeded = await cmd(['seed', 'apply', 'resources/seeds/single-mcp.yaml', '--data-dir', dir, '--json']);
     expect(JSON.parse(seeded.stdout).skipped).toEqual({ resources: ['mcp-a'], clients: ['my-agent'], users: ['alice'] });
+    const badSeed = join(dir, 'bad.yaml');
+    await writeFile(badSeed, 'users:\n  - sub: ok\n  - sub: "has space"\nclients:\n  - name: x\n    auth_method: nope\n');
+    const bad = await cmd(['seed', 'apply', badSeed, '--data-dir', dir]);
+    expect(bad).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: [
+        'authserver seed apply: 2 problems:',
+        `  ${badSeed}:3: users[1].sub: sub must be printable ASCII without spaces`,
+        `  ${badSeed}:6: clients[0].auth_method: Invalid option: expected one of "none"|"client_secret_basic"|"client_secret_post"`,
+        '',
+      ].join('\n'),
+    });
+    expect((await admin('/users/ok')).error).toBe('not_found');
 
     expect(await s.stop()).toBe(0);
     // Everything written through the server is on disk.

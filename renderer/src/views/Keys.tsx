@@ -25,7 +25,7 @@ export default function KeysView() {
         }
         actions={
           <>
-            <CopyButton text={jwksUrl} label="Copy JWKS URL" showText />
+            <CopyButton text={jwksUrl} label="Copy JWKS URL" showText size="md" />
             <Button icon={<IconRefresh />} onClick={() => setRotate('ES256')}>
               Rotate ES256
             </Button>

@@ -89,7 +89,7 @@ export function serveCommand(): Command {
         log: createLogger({ level: opts.logLevel }),
       });
     } catch (err) {
-      process.exitCode = reportError(out, 'authserver serve', err);
+      process.exitCode = reportError(out, 'authserver serve', err, { oneLine: true });
       return;
     }
 

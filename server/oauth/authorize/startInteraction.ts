@@ -18,9 +18,12 @@ export async function startInteraction(ctx: Context, a: AuthorizeState, s: Servi
   if (prompts.includes('none') && config.consent !== 'auto' && !s.consents.covers(config.user, params.client.client_id, params.resource.slug, params.scopes)) {
     throw new OAuthError('consent_required', 'prompt=none was requested but the user has not consented to these scopes yet');
   }
-  const remembered = !prompts.includes('consent') && s.consents.covers(config.user, params.client.client_id, params.resource.slug, params.scopes);
+  const covered = s.consents.covers(config.user, params.client.client_id, params.resource.slug, params.scopes);
+  const remembered = !prompts.includes('consent') && covered;
   if (config.consent === 'auto' || remembered) {
-    if (config.consent === 'auto') await s.consents.record(config.user, params.client.client_id, params.resource.slug, params.scopes);
+    // Auto consent records the grant when it adds something: re-recording scopes already granted
+    // would rewrite consents.json (two fsyncs) on every authorization without changing it.
+    if (config.consent === 'auto' && !covered) await s.consents.record(config.user, params.client.client_id, params.resource.slug, params.scopes);
     ctx.status = 303;
     ctx.redirect(await issueCodeRedirect(s, params, config.user, params.scopes));
     return;

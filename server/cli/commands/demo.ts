@@ -1,0 +1,75 @@
+/**
+ * `authserver demo`: AuthPlane plus the example MCP server, seeded and connected, with the
+ * commands that point MCP Inspector, Claude Code or mcp-remote at it. Runs until Ctrl+C
+ * (SIGINT/SIGTERM close both servers, remove a temporary data dir, exit 0).
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { configureErrors } from '../common';
+import { processOut, reportError } from '../output';
+
+interface DemoFlags {
+  port: number;
+  mcpPort: number;
+  consent: 'prompt' | 'auto';
+  user?: string;
+  dataDir?: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+function parsePort(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535 (0 picks a free port)');
+  return n;
+}
+
+export function demoCommand(): Command {
+  const cmd = configureErrors(new Command('demo'))
+    .description('run AuthPlane and an example MCP server wired together, and print how to connect a client')
+    .option('--port <port>', "AuthPlane's port (0 = a free port)", parsePort, 9000)
+    .option('--mcp-port <port>', "the example MCP server's port (0 = a free port)", parsePort, 3001)
+    .addOption(new Option('--consent <mode>', 'prompt: approve each request on the consent page; auto: approve every valid request').choices(['prompt', 'auto']).default('prompt'))
+    .option('--user <sub>', 'the user who approves (default dev-user)')
+    .option('--data-dir <dir>', 'keep state in this directory (default: a temporary one, removed on exit)')
+    .addOption(new Option('--log-level <level>', 'server log level (stderr)').choices(['debug', 'info', 'warn', 'error', 'silent']).default('warn'));
+
+  cmd.action(async (opts: DemoFlags) => {
+    const out = processOut;
+    let stopSignal: NodeJS.Signals | undefined;
+    let wake: (() => void) | undefined;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopSignal) {
+        out.stderr(`authserver demo: ${signal} again, exiting without a clean shutdown`);
+        process.exit(1);
+      }
+      stopSignal = signal;
+      wake?.();
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+
+    let demo: Awaited<ReturnType<typeof import('../../demo').startDemo>>;
+    let instructions: (typeof import('../../demo'))['demoInstructions'];
+    try {
+      const [{ startDemo, demoInstructions }, { createLogger }] = await Promise.all([import('../../demo'), import('../../log')]);
+      instructions = demoInstructions;
+      demo = await startDemo({ port: opts.port, mcpPort: opts.mcpPort, consent: opts.consent, user: opts.user, dataDir: opts.dataDir, log: createLogger({ level: opts.logLevel }) });
+    } catch (err) {
+      process.exitCode = reportError(out, 'authserver demo', err);
+      return;
+    }
+    out.stdout(instructions(demo));
+
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+      if (stopSignal) resolve();
+    });
+    try {
+      await demo.close();
+      out.stderr('authserver demo: stopped');
+      process.exitCode = 0;
+    } catch (err) {
+      process.exitCode = reportError(out, 'authserver demo', err);
+    }
+  });
+  return cmd;
+}

@@ -1,0 +1,225 @@
+/**
+ * `runDoctor` against a real AuthPlane (consent prompt, so the doctor must approve through the
+ * admin API) and real servers on loopback: the example MCP server (everything ✓), and tiny
+ * servers broken in each way the doctor detects.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startExampleMcpServer, type ExampleMcpServer } from '../../examples/mcp-server/server';
+import { DoctorReport, type DoctorStepId } from '../../server/contracts/doctor';
+import { DOCTOR_CLIENT_ID, formatReport, runDoctor } from '../../server/doctor';
+import { startTestServer, tempDir, type TestServer } from '../helpers/server';
+import { startBrokenServer, type Breakage, type BrokenServer } from './brokenServer';
+
+let s: TestServer;
+let example: ExampleMcpServer;
+const toClose: BrokenServer[] = [];
+let n = 0;
+
+beforeAll(async () => {
+  s = await startTestServer({ consent: 'prompt' });
+  example = await startExampleMcpServer({ issuer: s.issuer });
+  await s.services.resources.create({ slug: 'mcp-a', uri: example.resource, scopes: [{ name: 'read' }, { name: 'write' }] });
+});
+afterAll(async () => {
+  await Promise.all(toClose.map((b) => b.close()));
+  await example?.close();
+  await s?.stop();
+});
+
+const doctor = (mcpUrl: string) => runDoctor({ mcpUrl, issuer: s.issuer, adminToken: s.adminToken });
+
+/** A broken server, registered in AuthPlane (by default exactly at its endpoint URL). */
+async function broken(b: Breakage, registerAs?: (url: string) => string | null) {
+  const srv = await startBrokenServer(s.issuer, b);
+  toClose.push(srv);
+  const uri = registerAs ? registerAs(srv.url) : srv.url;
+  if (uri) await s.services.resources.create({ slug: `broken-${++n}`, uri, scopes: [{ name: 'read' }, { name: 'write' }] });
+  return srv;
+}
+
+function statuses(r: DoctorReport) {
+  return Object.fromEntries(r.steps.map((x) => [x.id, x.status])) as Record<DoctorStepId, string>;
+}
+const stepOf = (r: DoctorReport, id: DoctorStepId) => r.steps.find((x) => x.id === id)!;
+
+/** Every step passes except `failing` (which fail) and `skipped`. */
+function expectOnly(r: DoctorReport, failing: DoctorStepId[], skipped: DoctorStepId[] = []) {
+  const want = Object.fromEntries(r.steps.map((x) => [x.id, failing.includes(x.id) ? 'fail' : skipped.includes(x.id) ? 'skip' : 'pass']));
+  expect(statuses(r), formatReport(r)).toEqual(want);
+  expect(r.ok).toBe(failing.length === 0);
+}
+
+describe('doctor against the example MCP server', () => {
+  it('walks every step with ✓, approving its own consent prompt through the admin API', async () => {
+    const r = await doctor(example.url);
+    expect(() => DoctorReport.parse(r)).not.toThrow();
+    expectOnly(r, []);
+    expect(r.steps.map((x) => x.id)).toEqual([
+      'authplane',
+      'unauthenticated',
+      'challenge',
+      'prm',
+      'prm_resource_url',
+      'resource_registered',
+      'authorization_servers',
+      'scopes',
+      'as_metadata',
+      'jwks',
+      'token',
+      'call_with_token',
+      'wrong_audience',
+      'expired',
+    ]);
+    expect(r).toMatchObject({ ok: true, issuer: s.issuer, resource: { slug: 'mcp-a', uri: example.resource }, prm_url: example.prmUrl, summary: { pass: 14, fail: 0, warn: 0, skip: 0 } });
+    expect(stepOf(r, 'token').detail).toContain('consent approved through the admin API');
+    expect(stepOf(r, 'token').detail).toContain(`aud "${example.resource}"`);
+    expect(stepOf(r, 'call_with_token').detail).toContain('authplane-example-notes');
+    expect(stepOf(r, 'wrong_audience').detail).toMatch(/^HTTP 401 invalid_token/);
+    expect(stepOf(r, 'expired').detail).toMatch(/^HTTP 401 invalid_token: token expired/);
+    const text = formatReport(r);
+    expect(text.split('\n').filter((l) => l.startsWith('✓'))).toHaveLength(14);
+
+    // It registered its test client once, and revoked the token it obtained.
+    const client = s.services.clients.get(DOCTOR_CLIENT_ID)!;
+    expect(client).toMatchObject({ token_endpoint_auth_method: 'none', grant_types: ['authorization_code'] });
+    const page = await (await s.admin(`/issuances?client=${DOCTOR_CLIENT_ID}&limit=1`)).json();
+    expect(page.issuances[0]).toMatchObject({ resource: 'mcp-a', state: 'revoked' });
+    // The test-only tokens are not grants: only the one real token is in the log.
+    const all = await (await s.admin(`/issuances?client=${DOCTOR_CLIENT_ID}`)).json();
+    expect(all.issuances).toHaveLength(1);
+  });
+
+  it('runs again with the remembered consent and the existing client', async () => {
+    const r = await doctor(example.url);
+    expectOnly(r, []);
+    expect(stepOf(r, 'token').detail).not.toContain('consent approved');
+  });
+
+  it('repairs an edited test client', async () => {
+    await s.admin(`/clients/${DOCTOR_CLIENT_ID}`, { method: 'PATCH', body: JSON.stringify({ redirect_uris: ['http://127.0.0.1/elsewhere'], status: 'suspended' }) });
+    expectOnly(await doctor(example.url), []);
+  });
+});
+
+describe('doctor against broken servers', () => {
+  it('a server that does not require a token', async () => {
+    const b = await broken({ noAuth: true });
+    const r = await doctor(b.url);
+    expectOnly(r, ['unauthenticated', 'wrong_audience', 'expired'], ['challenge']);
+    expect(stepOf(r, 'unauthenticated').detail).toBe(`your server answered HTTP 200 to an MCP initialize request without a token: it does not require authorization, so clients never start OAuth`);
+    // The PRM was still found at the well-known URL.
+    expect(stepOf(r, 'prm').detail).toContain('(found at the well-known URL)');
+  });
+
+  it('a 401 without a WWW-Authenticate challenge', async () => {
+    const b = await broken({ noChallenge: true });
+    const r = await doctor(b.url);
+    expectOnly(r, ['challenge']);
+    expect(stepOf(r, 'challenge')).toMatchObject({ detail: 'the 401 has no WWW-Authenticate header', fix: expect.stringContaining(`WWW-Authenticate: Bearer resource_metadata="${b.origin}/.well-known/oauth-protected-resource/mcp"`) });
+  });
+
+  it('a challenge without resource_metadata', async () => {
+    const b = await broken({ noResourceMetadata: true });
+    const r = await doctor(b.url);
+    expectOnly(r, ['challenge']);
+    expect(stepOf(r, 'challenge').detail).toBe('the challenge has no resource_metadata parameter: Bearer');
+    expect(stepOf(r, 'challenge').fix).toContain(`resource_metadata="${b.origin}/.well-known/oauth-protected-resource/mcp"`);
+  });
+
+  it('no Protected Resource Metadata', async () => {
+    const b = await broken({ noPrm: true });
+    const r = await doctor(b.url);
+    expectOnly(r, ['prm'], ['prm_resource_url', 'resource_registered', 'authorization_servers', 'scopes', 'token', 'call_with_token', 'wrong_audience', 'expired']);
+    expect(stepOf(r, 'prm').detail).toBe(`the challenge names ${b.origin}/.well-known/oauth-protected-resource/mcp but it answers HTTP 404`);
+  });
+
+  it('PRM resource with a trailing slash the registration does not have', async () => {
+    const b = await broken({ prmResource: (u) => `${u}/` });
+    const r = await doctor(b.url);
+    // AuthPlane normalizes the request, mints aud = the registered URI, and the server (expecting its own string) refuses it.
+    expectOnly(r, ['resource_registered', 'call_with_token']);
+    const step = stepOf(r, 'resource_registered');
+    expect(step.detail).toContain(`your server publishes ${b.url}/ but the resource is registered as ${b.url}`);
+    expect(step.fix).toContain(`authserver admin resource update broken-${n} --uri ${b.url}/`);
+    expect(stepOf(r, 'call_with_token').detail).toContain(`your server rejected a valid token AuthPlane issued for ${b.url}`);
+    expect(stepOf(r, 'call_with_token').fix).toContain('make them identical');
+  });
+
+  it('authorization_servers with a trailing slash', async () => {
+    const b = await broken({ authorizationServers: (i) => [`${i}/`] });
+    const r = await doctor(b.url);
+    expectOnly(r, ['authorization_servers']);
+    expect(stepOf(r, 'authorization_servers').detail).toContain(`your server lists ${s.issuer}/ but AuthPlane's issuer is ${s.issuer}`);
+    expect(stepOf(r, 'authorization_servers').fix).toBe(`list the issuer exactly as AuthPlane prints it: "authorization_servers": ["${s.issuer}"]`);
+  });
+
+  it('authorization_servers naming another server', async () => {
+    const b = await broken({ authorizationServers: () => ['https://auth.example.com', s.issuer] });
+    const r = await doctor(b.url);
+    expectOnly(r, ['authorization_servers']);
+    expect(stepOf(r, 'authorization_servers').detail).toContain('is listed, but not first');
+  });
+
+  it('a server that accepts a token for another audience', async () => {
+    const b = await broken({ skipAudience: true });
+    const r = await doctor(b.url);
+    expectOnly(r, ['wrong_audience']);
+    expect(stepOf(r, 'wrong_audience').detail).toMatch(new RegExp(`^your server accepted a token whose aud is ${b.origin}/authplane-test-wrong-audience-\\S+, not ${b.url}`));
+    expect(stepOf(r, 'wrong_audience').fix).toContain(`audience: "${b.url}"`);
+  });
+
+  it('a server that accepts an expired token', async () => {
+    const b = await broken({ skipExpiry: true });
+    const r = await doctor(b.url);
+    expectOnly(r, ['expired']);
+    expect(stepOf(r, 'expired').detail).toMatch(/^your server accepted a token that expired at \S+ \(an hour ago\)$/);
+  });
+
+  it('a server that answers 403 to bad tokens: warnings, not failures', async () => {
+    const b = await broken({ forbidInsteadOf401: true });
+    const r = await doctor(b.url);
+    expect(statuses(r)).toMatchObject({ wrong_audience: 'warn', expired: 'warn', call_with_token: 'pass' });
+    expect(r.ok).toBe(true);
+    expect(r.summary.warn).toBe(2);
+  });
+
+  it('a scope the resource does not define', async () => {
+    const b = await broken({ scopes: ['read', 'write', 'admin'] });
+    const r = await doctor(b.url);
+    expectOnly(r, ['scopes']);
+    expect(stepOf(r, 'scopes').detail).toContain(`your server advertises "admin" (scopes_supported), which resource broken-${n} does not define`);
+    // The token step asked only for defined scopes, so the rest of the walk still ran.
+    expect(stepOf(r, 'token').detail).toContain('scope "read write"');
+  });
+
+  it('a PRM resource that is not the endpoint', async () => {
+    const b = await broken({ prmResource: (u) => u.replace('/mcp', '/other') }, (u) => u.replace('/mcp', '/other'));
+    const r = await doctor(b.url);
+    expectOnly(r, ['prm_resource_url']);
+    expect(stepOf(r, 'prm_resource_url').detail).toContain('is neither the MCP endpoint');
+  });
+
+  it('a server whose resource is not registered at all', async () => {
+    const b = await broken({}, () => null);
+    const r = await doctor(b.url);
+    expectOnly(r, ['resource_registered'], ['scopes', 'token', 'call_with_token', 'wrong_audience', 'expired']);
+    expect(stepOf(r, 'resource_registered').detail).toMatch(new RegExp(`^no resource is registered as ${b.url} \\(registered: `));
+    expect(stepOf(r, 'resource_registered').fix).toContain(`authserver admin resource create --slug <name> --uri ${b.url}`);
+  });
+
+  it('an MCP server that is not running', async () => {
+    const b = await broken({});
+    await b.close();
+    const r = await doctor(b.url);
+    expect(stepOf(r, 'unauthenticated')).toMatchObject({ status: 'fail', detail: expect.stringContaining(`cannot reach your MCP server at ${b.url}: connection refused`) });
+    expect(r.ok).toBe(false);
+  });
+
+  it('no AuthPlane running on the data dir', async () => {
+    const dir = await tempDir();
+    const r = await runDoctor({ mcpUrl: example.url, dataDir: dir });
+    expect(stepOf(r, 'authplane')).toMatchObject({ status: 'fail', detail: `no AuthPlane server is running on the data dir ${dir}`, fix: expect.stringContaining(`authserver serve --data-dir ${dir}`) });
+    // What can be checked without it still is: the MCP side, and AS metadata through the PRM.
+    expect(statuses(r)).toMatchObject({ unauthenticated: 'pass', challenge: 'pass', prm: 'pass', as_metadata: 'pass', resource_registered: 'skip', token: 'skip' });
+  });
+});

@@ -1,0 +1,255 @@
+/**
+ * The desktop window against a real server in real Chromium: consent decided in the window
+ * (approve / deny), the issuance log updating live, the JWT decoder's explanations, and a
+ * resource and client created through the forms and then used for a full flow.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchBrowser } from '../helpers/browser';
+import { startCallbackServer } from '../helpers/callbackServer';
+import { authorizationUrl, decodeJwt, discover, postForm } from '../helpers/oauthClient';
+import { seedSingleMcp, type TestServer } from '../helpers/server';
+import { protectedResourceMetadata, prmPath } from '../../server/sdk/prm';
+import { openWindow, screenshot, startUiServer, uiErrors } from './helpers/ui';
+
+let s: TestServer;
+let browser: BrowserContext;
+let cb: Awaited<ReturnType<typeof startCallbackServer>>;
+let win: Page;
+
+beforeAll(async () => {
+  s = await startUiServer({ consent: 'prompt' });
+  await seedSingleMcp(s);
+  cb = await startCallbackServer();
+  browser = await launchBrowser();
+  win = await openWindow(browser, s, '#/prompts');
+  await win.getByRole('heading', { name: 'Consent prompts', level: 1 }).waitFor();
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await cb?.close();
+  await s?.stop();
+});
+
+/** A client starts an authorization in the user's browser tab, which waits on the consent page. */
+async function startAuthorization(o: { clientId: string; scope: string; resource: string; state: string; redirectUri?: string }) {
+  const as = await discover(s.issuer);
+  const { url, verifier } = await authorizationUrl(as, { issuer: s.issuer, redirectUri: o.redirectUri ?? cb.url, ...o });
+  const tab = await browser.newPage();
+  await tab.goto(url.toString());
+  await tab.getByRole('button', { name: 'Approve' }).waitFor();
+  return { tab, verifier };
+}
+
+async function exchange(code: string, verifier: string, clientId: string) {
+  return postForm(`${s.issuer}/oauth/token`, { grant_type: 'authorization_code', code, code_verifier: verifier, client_id: clientId, redirect_uri: cb.url });
+}
+
+describe('consent in the window', () => {
+  it('Approve in the window: the tab redirects with a code, the client gets a token, the issuance appears live', async () => {
+    await win.evaluate(() => (location.hash = '#/prompts'));
+    const { tab, verifier } = await startAuthorization({ clientId: 'my-agent', scope: 'read write', resource: 'http://127.0.0.1:3001/mcp', state: 'win-approve' });
+    const card = win.getByRole('article', { name: /my-agent wants access to MCP A/ });
+    await card.waitFor();
+    await expect(win.getByRole('link', { name: /Consent prompts/ }).textContent()).resolves.toContain('1');
+    await screenshot(win, 'flow-prompt-pending');
+    // Narrow to read only, approve as the default user.
+    await card.getByRole('checkbox', { name: /Write access/ }).uncheck();
+    const hit = cb.forState('win-approve');
+    await card.getByRole('button', { name: 'Approve my-agent' }).click();
+    const callback = await hit;
+    expect(callback.searchParams.get('state')).toBe('win-approve');
+    expect(callback.searchParams.get('iss')).toBe(s.issuer);
+    const code = callback.searchParams.get('code')!;
+    expect(code).toBeTruthy();
+    await card.waitFor({ state: 'detached' });
+    await win.getByText('No pending requests').waitFor();
+    await tab.close();
+
+    // The issuance log is open before the token exists; the row must arrive without a reload.
+    await win.evaluate(() => (location.hash = '#/issuances'));
+    await win.getByRole('heading', { name: 'Issuance log' }).waitFor();
+    await win.getByText('No tokens issued yet').waitFor();
+    const r = await exchange(code, verifier, 'my-agent');
+    expect(r.status).toBe(200);
+    expect(r.json.scope).toBe('read');
+    const { payload } = decodeJwt(r.json.access_token as string);
+    const row = win.locator(`[id="iss-${payload.jti as string}"]`);
+    await row.waitFor();
+    await expect(row.textContent()).resolves.toMatch(/active.*my-agent.*dev-user.*MCP A.*read/);
+    await screenshot(win, 'flow-issuance-live');
+    // The row opens the decoded token; revoke it from there.
+    await row.click();
+    const drawer = win.getByRole('dialog', { name: 'Access token' });
+    await drawer.waitFor();
+    await expect(drawer.textContent()).resolves.toContain(payload.jti as string);
+    await drawer.getByRole('button', { name: 'Revoke token' }).click();
+    await win.getByRole('dialog', { name: 'Revoke this access token?' }).getByRole('button', { name: 'Revoke token' }).click();
+    await drawer.getByText(/^Revoked/).first().waitFor();
+    const intro = await postForm(`${s.issuer}/oauth/introspect`, { token: r.json.access_token as string }, { authorization: `Bearer ${s.adminToken}` });
+    expect(intro.json.active).toBe(false);
+    await win.keyboard.press('Escape');
+    await expect(row.textContent()).resolves.toContain('revoked');
+  });
+
+  it('Deny in the window yields access_denied at the client', async () => {
+    await win.evaluate(() => (location.hash = '#/prompts'));
+    const { tab } = await startAuthorization({ clientId: 'my-agent', scope: 'read', resource: 'http://127.0.0.1:3001/mcp', state: 'win-deny' });
+    const card = win.getByRole('article', { name: /my-agent wants access/ });
+    await card.waitFor();
+    const hit = cb.forState('win-deny');
+    await card.getByRole('button', { name: 'Deny my-agent' }).click();
+    const callback = await hit;
+    expect([callback.searchParams.get('error'), callback.searchParams.get('state'), callback.searchParams.get('iss')]).toEqual(['access_denied', 'win-deny', s.issuer]);
+    await card.waitFor({ state: 'detached' });
+    await tab.close();
+  });
+});
+
+describe('JWT decoder', () => {
+  async function decode(token: string) {
+    await win.evaluate(() => (location.hash = '#/decoder'));
+    const box = win.getByRole('textbox', { name: 'Token' });
+    await box.fill(token);
+    // Wait for the signature check (async) to settle.
+    await win.locator('[data-check="signature"] .ct').filter({ hasNotText: 'Verifying' }).waitFor();
+    return win.getByRole('list', { name: 'Checks' });
+  }
+  const sign = (claims: Record<string, unknown>) => s.services.keys.signJwt('ES256', { typ: 'at+jwt' }, claims).jwt;
+  const now = () => Math.floor(Date.now() / 1000);
+  const base = () => ({ iss: s.issuer, sub: 'dev-user', aud: 'http://127.0.0.1:3001/mcp', client_id: 'my-agent', scope: 'read', jti: `t-${Math.random()}`, iat: now(), nbf: now(), exp: now() + 600 });
+
+  it('explains a valid token', async () => {
+    const checks = await decode(sign(base()));
+    await expect(win.getByRole('status').filter({ hasText: 'Valid token' }).first().textContent()).resolves.toContain('will accept this token');
+    const text = await checks.textContent();
+    expect(text).toContain('Signature is valid');
+    expect(text).toContain('Type is at+jwt');
+    expect(text).toContain('Issuer matches');
+    expect(text).toContain('Audience is MCP A');
+    expect(text).toMatch(/Expires in (9|10) min/);
+    expect(text).toContain('Scopes: read');
+    await screenshot(win, 'decoder-valid');
+  });
+
+  it('explains an expired token', async () => {
+    const checks = await decode(sign({ ...base(), iat: now() - 3600, nbf: now() - 3600, exp: now() - 1800 }));
+    await win.getByRole('status').filter({ hasText: 'This token will be rejected' }).first().waitFor();
+    const exp = checks.locator('[data-check="exp"]');
+    await expect(exp.getAttribute('class')).resolves.toBe('fail');
+    await expect(exp.textContent()).resolves.toMatch(/Expired (29|30) min ago/);
+    await expect(checks.locator('[data-check="signature"]').getAttribute('class')).resolves.toBe('pass');
+    await screenshot(win, 'decoder-expired');
+  });
+
+  it('explains a wrong audience, highlighting the differing characters', async () => {
+    const checks = await decode(sign({ ...base(), aud: 'http://localhost:3001/mcp/' }));
+    const aud = checks.locator('[data-check="aud"]');
+    await expect(aud.getAttribute('class')).resolves.toBe('fail');
+    const text = await aud.textContent();
+    expect(text).toContain('Audience is not a registered resource');
+    expect(text).toContain('The closest is "mcp-a" (http://127.0.0.1:3001/mcp)');
+    expect(text).toContain('an extra “/” at the end');
+    await expect(aud.locator('ins').allTextContents()).resolves.toEqual(['localhost', '/']);
+    await expect(aud.locator('del').allTextContents()).resolves.toEqual(['127.0.0.1']);
+    // Scopes cannot be checked against a catalog without a matching resource.
+    await expect(checks.locator('[data-check="scope"]').getAttribute('class')).resolves.toBe('warn');
+    await screenshot(win, 'decoder-wrong-audience');
+  });
+
+  it('verifies against a pasted JWK and reports a foreign signature', async () => {
+    const jwks = (await (await s.fetch('/.well-known/jwks.json')).json()) as { keys: Array<Record<string, unknown>> };
+    const checks = await decode(sign(base()));
+    await win.getByRole('radio', { name: 'A JWK or JWKS I paste' }).click();
+    await win.getByRole('textbox', { name: 'JWK or JWKS' }).fill(JSON.stringify(jwks.keys[0]));
+    await expect(checks.locator('[data-check="signature"]').textContent()).resolves.toContain('Verified with the key you pasted');
+    // Tamper with the payload: the signature no longer verifies.
+    const [h, p, sig] = sign(base()).split('.');
+    const claims = JSON.parse(Buffer.from(p!, 'base64url').toString());
+    const forged = `${h}.${Buffer.from(JSON.stringify({ ...claims, scope: 'read write' })).toString('base64url')}.${sig}`;
+    await win.getByRole('textbox', { name: 'Token' }).fill(forged);
+    await checks.locator('[data-check="signature"].fail').waitFor();
+    await win.getByRole('radio', { name: "AuthPlane's JWKS" }).click();
+    expect(uiErrors(win)).toEqual([]);
+  });
+});
+
+describe('forms', () => {
+  let mcp: Server;
+  let mcpUrl: string;
+  beforeAll(async () => {
+    // A stand-in MCP server: publishes its PRM and challenges unauthenticated calls.
+    mcp = createServer((req, res) => {
+      const resource = `${mcpUrl}/mcp`;
+      if (req.url === prmPath(resource)) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(protectedResourceMetadata({ resource, issuer: s.issuer, scopes: ['notes:read', 'notes:write'], resourceName: 'Notes MCP' })));
+      } else {
+        res.writeHead(401, { 'www-authenticate': `Bearer resource_metadata="${mcpUrl}${prmPath(resource)}"` });
+        res.end();
+      }
+    });
+    await new Promise<void>((r) => mcp.listen(0, '127.0.0.1', r));
+    mcpUrl = `http://127.0.0.1:${(mcp.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => mcp.close(() => r())));
+
+  it('creates a resource and a client through the forms, checks the MCP server, then completes a flow with them', async () => {
+    const resourceUri = `${mcpUrl}/mcp`;
+    await win.evaluate(() => (location.hash = '#/resources'));
+    await win.getByRole('button', { name: 'New resource' }).click();
+    const form = win.getByRole('dialog', { name: 'New resource' });
+    await form.getByLabel('Display name', { exact: true }).fill('Notes MCP');
+    await expect(form.getByLabel('Slug', { exact: true }).inputValue()).resolves.toBe('notes-mcp');
+    // The shared schema rejects a fragment, like the CLI does.
+    await form.getByLabel('Resource URI', { exact: true }).fill(`${resourceUri}#x`);
+    await form.getByLabel('Scope 1 name', { exact: true }).fill('notes:read');
+    await form.getByLabel('Scope 1 description', { exact: true }).fill('Read notes');
+    await form.getByRole('button', { name: 'Add scope' }).click();
+    await form.getByLabel('Scope 2 name', { exact: true }).fill('notes:write');
+    await form.getByLabel('Scope 2 description', { exact: true }).fill('Write notes');
+    await form.getByRole('button', { name: 'Create resource' }).click();
+    await expect(form.getByRole('alert').first().textContent()).resolves.toContain('uri must be an absolute http(s) URL');
+    await form.getByLabel('Resource URI', { exact: true }).fill(resourceUri);
+    await screenshot(win, 'form-resource');
+    await form.getByRole('button', { name: 'Create resource' }).click();
+    await win.getByRole('heading', { name: 'Notes MCP', level: 1 }).waitFor();
+    expect(s.services.resources.get('notes-mcp')?.uri).toBe(resourceUri);
+
+    // The PRM to publish, and the live check against the stand-in server.
+    const prmCard = win.getByRole('region', { name: 'Protected Resource Metadata' });
+    await expect(prmCard.textContent()).resolves.toContain(`"resource": "${resourceUri}"`);
+    await prmCard.getByRole('button', { name: 'Check my MCP server' }).click();
+    await prmCard.getByText('Your MCP server publishes exactly what AuthPlane expects.').waitFor();
+    await screenshot(win, 'resource-check-ok');
+
+    await win.evaluate(() => (location.hash = '#/clients'));
+    await win.getByRole('button', { name: 'New client' }).click();
+    const cform = win.getByRole('dialog', { name: 'New client' });
+    await cform.getByLabel('Client name', { exact: true }).fill('Notes agent');
+    await cform.getByLabel('client_id', { exact: true }).fill('notes-agent');
+    await cform.getByLabel('Redirect URI 1', { exact: true }).fill('http://example.com/cb');
+    await cform.getByRole('button', { name: 'Create client' }).click();
+    await expect(cform.getByRole('alert').first().textContent()).resolves.toContain('redirect URI must be https');
+    await cform.getByLabel('Redirect URI 1', { exact: true }).fill(cb.url);
+    await cform.getByRole('button', { name: 'Create client' }).click();
+    await win.getByRole('heading', { name: 'Notes agent', level: 1 }).waitFor();
+
+    // The flow: consent approved in the window, token minted for the new resource.
+    await win.evaluate(() => (location.hash = '#/prompts'));
+    const { tab, verifier } = await startAuthorization({ clientId: 'notes-agent', scope: 'notes:read notes:write', resource: resourceUri, state: 'forms' });
+    const card = win.getByRole('article', { name: /Notes agent wants access to Notes MCP/ });
+    await card.waitFor();
+    const hit = cb.forState('forms');
+    await card.getByRole('button', { name: 'Approve Notes agent' }).click();
+    const callback = await hit;
+    await tab.close();
+    const r = await exchange(callback.searchParams.get('code')!, verifier, 'notes-agent');
+    expect(r.status).toBe(200);
+    const { payload } = decodeJwt(r.json.access_token as string);
+    expect([payload.aud, payload.client_id, payload.scope]).toEqual([resourceUri, 'notes-agent', 'notes:read notes:write']);
+    expect(uiErrors(win)).toEqual([]);
+  });
+});
