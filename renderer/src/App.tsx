@@ -23,16 +23,19 @@ const UsersView = lazy(() => import('./views/Users'));
 const ConsentsView = lazy(() => import('./views/Consents'));
 const KeysView = lazy(() => import('./views/Keys'));
 
+/** Read once at load: the server redirects a reused sign-in link to `?login=used`. */
+const LOGIN_LINK_USED = new URL(location.href).searchParams.get('login') === 'used';
+
 type Boot = { state: 'loading' } | { state: 'in'; auth: AuthState } | { state: 'out'; reason?: 'used' | 'expired' } | { state: 'error'; error: Error };
 
 export function App() {
   const [boot, setBoot] = useState<Boot>({ state: 'loading' });
   useEffect(() => {
+    const used = LOGIN_LINK_USED;
     const u = new URL(location.href);
-    const used = u.searchParams.get('login') === 'used';
-    if (used) {
+    if (u.searchParams.has('login')) {
       u.searchParams.delete('login');
-      history.replaceState(null, '', u.pathname + (u.search === '?' ? '' : u.search) + u.hash);
+      history.replaceState(null, '', u.pathname + u.search + u.hash);
     }
     initAuth().then(
       (auth) => {

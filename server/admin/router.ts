@@ -19,6 +19,7 @@ import { keyRoutes } from './keys';
 import { resourceRoutes } from './resources';
 import { seedRoutes } from './seed';
 import { testTokenRoutes } from './testTokens';
+import { doctorRoutes } from './doctor';
 import { statusRoutes } from './status';
 import { userRoutes } from './users';
 
@@ -55,6 +56,7 @@ export function createAdminRouter(services: Services, opts: AdminRouterOptions):
   eventRoutes(router, services, opts.heartbeatMs);
   seedRoutes(router, services);
   testTokenRoutes(router, services); // POST /tokens/mint-test: test-only tokens for `authserver doctor`
+  doctorRoutes(router, services, opts.adminToken); // POST /doctor: the window's "check my MCP server"
 
   // Anything else under the prefix is a JSON 404 (after auth), never the UI's HTML fallback.
   router.all('/{*rest}', (ctx) => {

@@ -8,3 +8,4 @@ export * from './keys';
 export * from './interactions';
 export * from './activity';
 export * from './events';
+export * from './doctor';

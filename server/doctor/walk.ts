@@ -82,8 +82,23 @@ interface Ctx {
   asMeta?: Json;
   token?: string;
   tokenClaims?: Json;
+  /** The PRM resource covers the endpoint (else clients refuse it, and so does the doctor: no token goes there). */
+  resourceCovers: boolean;
+  /** The server accepted a valid token: only then does a refusal of a bad one prove anything. */
+  validAccepted: boolean;
 }
 
+/** URL-level normalisation only (what AuthPlane's resource matching tolerates). */
+const urlNormalized = (uri: string): string | undefined => {
+  try {
+    const u = new URL(uri);
+    return `${u.protocol}//${u.host}${u.pathname}${u.search}`;
+  } catch {
+    return undefined;
+  }
+};
+
+/** Loose comparison for "did you mean": also ignores trailing slashes. */
 const normalizeUri = (uri: string): string | undefined => {
   try {
     const u = new URL(uri);
@@ -129,7 +144,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   assertMcpUrl(opts.mcpUrl);
   const started = Date.now();
   const f: DoctorFetch = opts.fetch ?? ((input, init) => fetch(input, init));
-  const ctx: Ctx = { mcpUrl: opts.mcpUrl, f, flag: opts.dataDir ? ` --data-dir ${quote(opts.dataDir)}` : '', authplaneOk: false, mcpDown: false };
+  const ctx: Ctx = { mcpUrl: opts.mcpUrl, f, flag: opts.dataDir ? ` --data-dir ${quote(opts.dataDir)}` : '', authplaneOk: false, mcpDown: false, resourceCovers: false, validAccepted: false };
   const steps: DoctorStep[] = [];
 
   const step = async (id: DoctorStepId, title: string, fn: () => Promise<Outcome>) => {
@@ -230,7 +245,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   await step('prm', 'Protected Resource Metadata (RFC 9728) is served', async () => {
     need(!ctx.mcpDown, 'the MCP server is unreachable');
     const candidates = ctx.challengeUrl ? [ctx.challengeUrl] : [...new Set([wellKnownPrmUrl(ctx.mcpUrl), `${new URL(ctx.mcpUrl).origin}/.well-known/oauth-protected-resource`])];
-    const tried: string[] = [];
+    const tried: Array<{ url: string; why: string }> = [];
     let found: { url: string; r: HttpResult } | undefined;
     for (const url of candidates) {
       let r: HttpResult;
@@ -238,19 +253,19 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
         r = await request(f, url, { headers: { accept: 'application/json' } });
       } catch (err) {
         if (!(err instanceof NetworkError)) throw err;
-        tried.push(`${url} (${err.reason})`);
+        tried.push({ url, why: err.reason });
         continue;
       }
       if (r.status === 200) {
         found = { url, r };
         break;
       }
-      tried.push(`${url} (HTTP ${r.status})`);
+      tried.push({ url, why: `HTTP ${r.status}` });
     }
     const sample = `{"resource": "${ctx.mcpUrl}", "authorization_servers": ["${ctx.issuer ?? '<AuthPlane issuer>'}"], "scopes_supported": [...]}`;
     if (!found) {
       return fail(
-        ctx.challengeUrl ? `the challenge names ${ctx.challengeUrl} but it answers ${tried[0]!.slice(ctx.challengeUrl.length + 1)}` : `no Protected Resource Metadata at ${tried.join(' or ')}`,
+        ctx.challengeUrl ? `the challenge names ${ctx.challengeUrl} but it answers ${tried[0]!.why}` : `no Protected Resource Metadata at ${tried.map((t) => `${t.url} (${t.why})`).join(' or ')}`,
         `serve the document at ${wellKnownPrmUrl(ctx.mcpUrl)} (and name it in resource_metadata): ${sample} (SDK adapter: mountProtectedResourceMetadata)`,
       );
     }
@@ -280,6 +295,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   await step('prm_resource_url', 'PRM `resource` is the MCP endpoint (or a parent of it)', async () => {
     need(ctx.prmResource, 'no PRM resource to check');
     const r = ctx.prmResource;
+    ctx.resourceCovers = resourceCovers(r, ctx.mcpUrl);
     if (r === ctx.mcpUrl) return pass(`"${r}" is the MCP endpoint URL`);
     let u: URL;
     try {
@@ -288,7 +304,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
       return fail(`"resource" is "${r}", not an absolute URL`, `publish the URL clients connect to: "resource": "${ctx.mcpUrl}"`);
     }
     if (u.hash) return fail(`"resource" "${r}" has a fragment, which RFC 8707 forbids`, `publish "resource": "${ctx.mcpUrl}"`);
-    if (resourceCovers(r, ctx.mcpUrl)) return pass(`"${r}" covers ${ctx.mcpUrl} (same origin, path prefix): clients accept it`);
+    if (ctx.resourceCovers) return pass(`"${r}" covers ${ctx.mcpUrl} (same origin, path prefix): clients accept it`);
     return fail(`your PRM's resource "${r}" is neither the MCP endpoint ${ctx.mcpUrl} nor a parent of it: the MCP SDK clients refuse to use it`, `publish the URL clients connect to: "resource": "${ctx.mcpUrl}" (and register exactly that in AuthPlane)`);
   });
 
@@ -306,8 +322,9 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
       ctx.match = 'exact';
       return pass(`"${published}" is resource ${exact.slug}`);
     }
-    const n = normalizeUri(published);
-    const normalized = n ? all.find((x) => normalizeUri(x.uri) === n) : undefined;
+    // What AuthPlane itself tolerates (server/domain/resourceMatch.ts): scheme/host case, default port, "/" on an origin.
+    const n = urlNormalized(published);
+    const tolerated = n ? all.find((x) => urlNormalized(x.uri) === n) : undefined;
     const origin = (() => {
       try {
         return new URL(published).origin;
@@ -322,13 +339,13 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
         return false;
       }
     });
-    const near = normalized ?? closestResource(published, sameOrigin);
+    const near = tolerated ?? closestResource(published, sameOrigin);
     if (near) {
       ctx.resource = near;
-      ctx.match = normalized ? 'normalized' : 'closest';
-      const how = normalized
+      ctx.match = tolerated ? 'normalized' : 'closest';
+      const how = tolerated
         ? `AuthPlane accepts the difference in the authorization request but mints aud "${near.uri}", which your server compares with "${published}"`
-        : `${describeDifference(published, near.uri)}; AuthPlane refuses "${published}" (invalid_target)`;
+        : `${describeDifference(published, near.uri)}, so AuthPlane refuses "${published}" (invalid_target)`;
       return fail(
         `your server publishes ${published} but the resource is registered as ${near.uri} (${near.slug}): ${how}`,
         `make the two strings identical, character for character: publish "resource": "${near.uri}" in your PRM and verify aud against it, or re-register: authserver admin resource update ${near.slug}${ctx.flag} --uri ${quote(published)}`,
@@ -428,6 +445,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
     need(ctx.asMeta, 'no authorization server metadata');
     need(ctx.resource && ctx.prmResource, 'the PRM resource is not registered in AuthPlane');
     need(ctx.match !== 'closest', `AuthPlane would refuse resource "${ctx.prmResource}" (invalid_target); fix the registration first`);
+    need(ctx.resourceCovers, `a token for "${ctx.prmResource}" must not be sent to ${ctx.mcpUrl}, which that resource does not cover`);
     await ensureDoctorClient(admin);
     const meta = ctx.asMeta;
     const catalog = ctx.resource.scopes.map((x) => x.name);
@@ -480,6 +498,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
     const aud = String(ctx.tokenClaims?.aud ?? ctx.resource?.uri);
     if (r.status >= 200 && r.status < 300) {
       await endSession(f, ctx.mcpUrl, r, ctx.token);
+      ctx.validAccepted = true;
       const info = serverInfo(r);
       return pass(`HTTP ${r.status}: initialize succeeded${info ? ` (${info})` : ''}`);
     }
@@ -503,6 +522,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
       need(ctx.authplaneOk, 'AuthPlane is not reachable with an admin token');
       need(ctx.resource, 'the PRM resource is not registered in AuthPlane');
       need(!ctx.mcpDown, 'the MCP server is unreachable');
+      need(ctx.validAccepted, 'the server does not accept a valid token yet, so refusing this one would prove nothing');
       const m = await admin('/tokens/mint-test', { method: 'POST', json: { resource: ctx.resource.slug, kind, client_id: DOCTOR_CLIENT_ID } });
       if (m.status === 404 && isObject(m.json) && m.json.error === 'not_found' && /no admin route/.test(String(m.json.error_description))) throw new Skip('this AuthPlane cannot mint test tokens (update it)');
       if (m.status !== 200 || !isObject(m.json) || typeof m.json.access_token !== 'string') return fail(`minting the test token failed: ${oauthError(m)}`);

@@ -1,11 +1,28 @@
 /** Random identifiers and hashes. Secrets are 256-bit; what is stored is only their SHA-256. */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, randomFillSync, timingSafeEqual } from 'node:crypto';
 
-export const randomToken = (bytes = 32): string => randomBytes(bytes).toString('base64url');
+// Ids and tokens are cut from a pooled CSPRNG buffer: one randomFillSync per 4 KiB instead of
+// one randomBytes call per value (each costs ~3-10 µs under OpenSSL 3; a token flow needs six).
+// Every byte is used once; nothing keeps a reference to the pool.
+const POOL = Buffer.allocUnsafe(4096);
+let poolAt = POOL.length;
+function randomString(bytes: number): string {
+  if (bytes > 256) return randomBytes(bytes).toString('base64url');
+  if (poolAt + bytes > POOL.length) {
+    randomFillSync(POOL);
+    poolAt = 0;
+  }
+  const s = POOL.toString('base64url', poolAt, poolAt + bytes);
+  poolAt += bytes;
+  return s;
+}
+
+export const randomToken = (bytes = 32): string => randomString(bytes);
 /** 22-char ids (128 bits), as the product uses for client ids, jti and kid. */
-export const randomId = (): string => randomBytes(16).toString('base64url');
-export const sha256hex = (s: string): string => createHash('sha256').update(s).digest('hex');
-export const sha256b64url = (s: string): string => createHash('sha256').update(s).digest('base64url');
+export const randomId = (): string => randomString(16);
+// crypto.hash: the one-shot digest, about half the cost of createHash().update().digest().
+export const sha256hex = (s: string): string => hash('sha256', s, 'hex');
+export const sha256b64url = (s: string): string => hash('sha256', s, 'base64url');
 
 /** Constant-time string comparison (length leaks, contents do not). */
 export function safeEqual(a: string, b: string): boolean {

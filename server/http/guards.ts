@@ -10,15 +10,26 @@ const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
  */
 export function hostGuard(issuer: string) {
   const issuerHost = new URL(issuer).hostname.toLowerCase();
+  // Clients send the same Host header on every request: remember the verdict instead of parsing a URL each time.
+  const verdicts = new Map<string, boolean>();
+  const allowed = (raw: string): boolean => {
+    let ok = verdicts.get(raw);
+    if (ok === undefined) {
+      let hostname = '';
+      try {
+        hostname = new URL(`http://${raw}`).hostname.toLowerCase();
+      } catch {
+        hostname = '';
+      }
+      ok = !!raw && (LOOPBACK_NAMES.has(hostname) || hostname === issuerHost || hostname.endsWith('.localhost'));
+      if (verdicts.size >= 64) verdicts.clear();
+      verdicts.set(raw, ok);
+    }
+    return ok;
+  };
   return async function checkHost(ctx: Context, next: Next) {
     const raw = ctx.get('host');
-    let hostname = '';
-    try {
-      hostname = new URL(`http://${raw}`).hostname.toLowerCase();
-    } catch {
-      hostname = '';
-    }
-    if (!raw || (!LOOPBACK_NAMES.has(hostname) && hostname !== issuerHost && !hostname.endsWith('.localhost'))) {
+    if (!allowed(raw)) {
       throw new OAuthError('invalid_request', `Host "${raw}" is not allowed: AuthPlane only answers requests for ${issuerHost} or loopback names (DNS-rebinding protection)`, 421);
     }
     await next();

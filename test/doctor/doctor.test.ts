@@ -136,12 +136,21 @@ describe('doctor against broken servers', () => {
   it('PRM resource with a trailing slash the registration does not have', async () => {
     const b = await broken({ prmResource: (u) => `${u}/` });
     const r = await doctor(b.url);
-    // AuthPlane normalizes the request, mints aud = the registered URI, and the server (expecting its own string) refuses it.
-    expectOnly(r, ['resource_registered', 'call_with_token']);
+    // AuthPlane refuses the slash variant (invalid_target), so no token can be had for it.
+    expectOnly(r, ['resource_registered'], ['token', 'call_with_token', 'wrong_audience', 'expired']);
     const step = stepOf(r, 'resource_registered');
-    expect(step.detail).toContain(`your server publishes ${b.url}/ but the resource is registered as ${b.url}`);
-    expect(step.fix).toContain(`authserver admin resource update broken-${n} --uri ${b.url}/`);
-    expect(stepOf(r, 'call_with_token').detail).toContain(`your server rejected a valid token AuthPlane issued for ${b.url}`);
+    expect(step.detail).toBe(`your server publishes ${b.url}/ but the resource is registered as ${b.url} (broken-${n}): it has an extra trailing "/", so AuthPlane refuses "${b.url}/" (invalid_target)`);
+    expect(step.fix).toBe(`make the two strings identical, character for character: publish "resource": "${b.url}" in your PRM and verify aud against it, or re-register: authserver admin resource update broken-${n} --uri ${b.url}/`);
+    expect(formatReport(r)).toContain(`✗ PRM \`resource\` is registered in AuthPlane byte for byte\n    your server publishes ${b.url}/ but the resource is registered as ${b.url}`);
+  });
+
+  it('an origin-only resource registered with "/": AuthPlane tolerates it, the server then refuses the aud', async () => {
+    const b = await broken({ prmResource: (u) => new URL(u).origin }, (u) => `${new URL(u).origin}/`);
+    const r = await doctor(b.url);
+    expectOnly(r, ['resource_registered', 'call_with_token'], ['wrong_audience', 'expired']);
+    expect(stepOf(r, 'resource_registered').detail).toBe(`your server publishes ${b.origin} but the resource is registered as ${b.origin}/ (broken-${n}): AuthPlane accepts the difference in the authorization request but mints aud "${b.origin}/", which your server compares with "${b.origin}"`);
+    expect(stepOf(r, 'token').detail).toContain(`aud "${b.origin}/"`);
+    expect(stepOf(r, 'call_with_token').detail).toContain(`your server rejected a valid token AuthPlane issued for ${b.origin}/`);
     expect(stepOf(r, 'call_with_token').fix).toContain('make them identical');
   });
 
@@ -195,7 +204,8 @@ describe('doctor against broken servers', () => {
   it('a PRM resource that is not the endpoint', async () => {
     const b = await broken({ prmResource: (u) => u.replace('/mcp', '/other') }, (u) => u.replace('/mcp', '/other'));
     const r = await doctor(b.url);
-    expectOnly(r, ['prm_resource_url']);
+    // No token for that resource is sent to an endpoint it does not cover.
+    expectOnly(r, ['prm_resource_url'], ['token', 'call_with_token', 'wrong_audience', 'expired']);
     expect(stepOf(r, 'prm_resource_url').detail).toContain('is neither the MCP endpoint');
   });
 

@@ -24,7 +24,10 @@ beforeAll(async () => {
   await seedSingleMcp(s);
   cb = await startCallbackServer();
   browser = await launchBrowser();
+  browser.setDefaultTimeout(10_000);
   win = await openWindow(browser, s, '#/prompts');
+  // Fail on the step that hangs, with its locator, rather than on the test timeout.
+  win.setDefaultTimeout(10_000);
   await win.getByRole('heading', { name: 'Consent prompts', level: 1 }).waitFor();
 }, 120_000);
 afterAll(async () => {
@@ -94,9 +97,22 @@ describe('consent in the window', () => {
     await expect(row.textContent()).resolves.toContain('revoked');
   });
 
+  it('a decision on the browser consent page removes the prompt from the window', async () => {
+    await win.evaluate(() => (location.hash = '#/prompts'));
+    const { tab } = await startAuthorization({ clientId: 'my-agent', scope: 'write', resource: 'http://127.0.0.1:3001/mcp', state: 'page-deny' });
+    const card = win.getByRole('article', { name: /my-agent wants access/ });
+    await card.waitFor();
+    const hit = cb.forState('page-deny');
+    await tab.getByRole('button', { name: 'Deny' }).click();
+    expect((await hit).searchParams.get('error')).toBe('access_denied');
+    await card.waitFor({ state: 'detached' });
+    await tab.close();
+  });
+
   it('Deny in the window yields access_denied at the client', async () => {
     await win.evaluate(() => (location.hash = '#/prompts'));
-    const { tab } = await startAuthorization({ clientId: 'my-agent', scope: 'read', resource: 'http://127.0.0.1:3001/mcp', state: 'win-deny' });
+    // "write" was not consented before, so the user is asked again.
+    const { tab } = await startAuthorization({ clientId: 'my-agent', scope: 'write', resource: 'http://127.0.0.1:3001/mcp', state: 'win-deny' });
     const card = win.getByRole('article', { name: /my-agent wants access/ });
     await card.waitFor();
     const hit = cb.forState('win-deny');

@@ -90,8 +90,48 @@ describe('main screens', () => {
         await page.waitForTimeout(250);
         await screenshot(page, `${name}-${scheme}`);
       }
+      // Overlays: the issuance drawer, a form, the command palette.
+      await page.evaluate(() => (location.hash = '#/issuances'));
+      await page.locator('.vgrid-row').first().click();
+      await page.getByRole('dialog', { name: 'Access token' }).waitFor();
+      await page.waitForTimeout(250);
+      await screenshot(page, `issuance-drawer-${scheme}`);
+      await page.keyboard.press('Escape');
+      await page.evaluate(() => (location.hash = '#/resources'));
+      await page.getByRole('button', { name: 'New resource' }).click();
+      await page.getByRole('dialog', { name: 'New resource' }).waitFor();
+      await page.waitForTimeout(250);
+      await screenshot(page, `resource-form-${scheme}`);
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+k');
+      await page.getByRole('combobox', { name: 'Search' }).fill('mcp');
+      await page.waitForTimeout(150);
+      await screenshot(page, `palette-${scheme}`);
+      await page.keyboard.press('Escape');
       expect(uiErrors(page)).toEqual([]);
       await page.close();
     }
   }, 120_000);
+
+  it('shows empty states that say what to do', async () => {
+    const empty = await startUiServer();
+    try {
+      const page = await openWindow(browser, empty);
+      await page.setViewportSize({ width: 1360, height: 820 });
+      for (const [name, hash, text] of [
+        ['empty-prompts', '#/prompts', 'No pending requests'],
+        ['empty-issuances', '#/issuances', 'No tokens issued yet'],
+        ['empty-resources', '#/resources', 'No resources yet'],
+        ['empty-clients', '#/clients', 'No clients yet'],
+      ] as const) {
+        await page.evaluate((h) => (location.hash = h), hash);
+        await page.getByRole('heading', { name: text }).waitFor();
+        await screenshot(page, name);
+      }
+      expect(uiErrors(page)).toEqual([]);
+      await page.close();
+    } finally {
+      await empty.stop();
+    }
+  });
 });

@@ -84,6 +84,9 @@ export interface CheckContext {
   signature: SignatureResult;
 }
 
+/** Verifiers tolerate small clock differences between machines (and this page ticks once a second). */
+export const CLOCK_LEEWAY_MS = 30_000;
+
 const str = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
 
 function numericDate(v: unknown): number | undefined {
@@ -166,12 +169,12 @@ export function checkJwt(jwt: DecodedJwt, ctx: CheckContext): Check[] {
   else if (exp <= ctx.now) out.push({ id: 'exp', status: 'fail', title: `Expired ${relative(exp, ctx.now)}`, detail: `It expired at ${localDate(exp)}. The client should refresh it or start a new authorization.` });
   else out.push({ id: 'exp', status: 'pass', title: `Expires ${relative(exp, ctx.now)}`, detail: `Valid until ${localDate(exp)}${iat !== undefined ? ` (lifetime ${duration(exp - iat)})` : ''}.` });
   if (nbf !== undefined) {
-    if (nbf > ctx.now) out.push({ id: 'nbf', status: 'fail', title: `Not valid yet: starts ${relative(nbf, ctx.now)}`, detail: `"nbf" is ${localDate(nbf)}; check both machines' clocks.` });
-    else out.push({ id: 'nbf', status: 'pass', title: 'Already valid (nbf)', detail: `Valid since ${localDate(nbf)}.` });
+    if (nbf > ctx.now + CLOCK_LEEWAY_MS) out.push({ id: 'nbf', status: 'fail', title: `Not valid yet: starts ${relative(nbf, ctx.now)}`, detail: `"nbf" is ${localDate(nbf)}; check both machines' clocks.` });
+    else out.push({ id: 'nbf', status: 'pass', title: 'Already valid (nbf)', detail: `Valid since ${localDate(nbf)}${nbf > ctx.now ? ' (within the clock tolerance)' : ''}.` });
   }
   if (iat !== undefined) {
-    if (iat > ctx.now + 60_000) out.push({ id: 'iat', status: 'warn', title: `Issued in the future (${relative(iat, ctx.now)})`, detail: 'The issuing clock runs ahead of this one.' });
-    else out.push({ id: 'iat', status: 'info', title: `Issued ${relative(iat, ctx.now)}`, detail: `At ${localDate(iat)}.` });
+    if (iat > ctx.now + 2 * CLOCK_LEEWAY_MS) out.push({ id: 'iat', status: 'warn', title: `Issued in the future (${relative(iat, ctx.now)})`, detail: 'The issuing clock runs ahead of this one.' });
+    else out.push({ id: 'iat', status: 'info', title: `Issued ${iat > ctx.now ? 'just now' : relative(iat, ctx.now)}`, detail: `At ${localDate(iat)}.` });
   }
 
   const scope = p.scope;

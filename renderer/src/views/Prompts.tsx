@@ -6,6 +6,7 @@ import { useLoad, useNow } from '../api/hooks';
 import { IconAlert, IconInbox, IconInfo } from '../components/icons';
 import { useToast } from '../components/toast';
 import { Badge, Button, CodeBlock, EmptyState, PageHeader } from '../components/ui';
+import { navigate } from '../lib/router';
 import { useCatalog } from '../state/catalog';
 
 export const SOURCE_LABEL: Record<RegistrationSource, string> = { admin: 'Registered by admin', dcr: 'Dynamic registration', cimd: 'Metadata document' };
@@ -18,7 +19,7 @@ function countdown(ms: number): string {
 }
 
 export function PromptsView() {
-  const { pending } = useCatalog();
+  const { pending, resources, loaded: catalogLoaded, mode } = useCatalog();
   const status = useLoad(api.status);
   const seen = useRef(new Set<string>());
   const firstRender = useRef(true);
@@ -43,10 +44,26 @@ export function PromptsView() {
           </div>
         )}
         {pending.length === 0 ? (
-          <EmptyState icon={<IconInbox />} title="No pending requests">
-            <p>When an MCP client starts an authorization, its request appears here the moment it arrives, and this window comes forward. Point a client at one of your resources to try it:</p>
-            <CodeBlock label="example">{`npx @modelcontextprotocol/inspector   # then connect to your MCP server`}</CodeBlock>
-          </EmptyState>
+          resources.length === 0 && catalogLoaded ? (
+            <EmptyState
+              icon={<IconInbox />}
+              title="No pending requests"
+              actions={
+                <Button variant="primary" onClick={() => navigate('/resources')}>
+                  Register your MCP server
+                </Button>
+              }
+            >
+              <p>Requests show up here when an MCP client asks for access to one of your resources. There are no resources yet: register the MCP server you are building first.</p>
+            </EmptyState>
+          ) : (
+            <EmptyState icon={<IconInbox />} title="No pending requests">
+              <p>
+                When an MCP client starts an authorization, its request appears here the moment it arrives{mode === 'bridge' ? ', and this window comes forward' : ''}. Connect a client to your MCP server to try it, for example the MCP Inspector:
+              </p>
+              <CodeBlock label="example" copy="npx @modelcontextprotocol/inspector">{`npx @modelcontextprotocol/inspector`}</CodeBlock>
+            </EmptyState>
+          )
         ) : (
           <ul className="prompt-list" aria-label="Pending requests">
             {pending.map((p) => {

@@ -222,15 +222,29 @@ function ResourceDetail({ slug }: { slug: string }) {
               </Button>
             </div>
           </div>
-          <div className="card-body stack">
-            {prm.error && <ErrorNote error={prm.error} retry={prm.reload} />}
-            {prm.data && (
-              <CodeBlock label="Protected Resource Metadata">
-                <Json value={prm.data.document} />
-              </CodeBlock>
-            )}
-            {checkErr && <ErrorNote error={checkErr} retry={runCheck} />}
-            {check && <PrmCheckView result={check} />}
+          <div className="card-body prm-grid">
+            <div className="stack sm">
+              {prm.error && <ErrorNote error={prm.error} retry={prm.reload} />}
+              {prm.data && (
+                <CodeBlock label="Protected Resource Metadata">
+                  <Json value={prm.data.document} />
+                </CodeBlock>
+              )}
+            </div>
+            <div className="stack sm">
+              {checkErr && <ErrorNote error={checkErr} retry={runCheck} />}
+              {check ? (
+                <PrmCheckView result={check} />
+              ) : (
+                <div className="prm-placeholder">
+                  <IconStethoscope />
+                  <p>
+                    <strong>Is your MCP server set up right?</strong>
+                  </p>
+                  <p className="muted">“Check my MCP server” fetches the metadata it publishes and compares it with this document byte for byte, then checks that a request without a token gets a proper 401 challenge.</p>
+                </div>
+              )}
+            </div>
           </div>
         </section>
       </div>

@@ -1,7 +1,9 @@
-// Bundles what the benchmark runs from TypeScript (the CLI as `npm run build` does, and the
-// bench's own .ts entries) into bench-results/build/, beside node_modules so packages resolve.
-// No tsx, no writes to dist/ (other work may be in flight there).
+// Bundles what the benchmark runs from TypeScript into bench-results/build/ (beside node_modules,
+// so packages resolve): the CLI exactly as scripts/build.mjs bundles dist/cli.js (ESM, packages
+// external, code splitting so a command loads only what it uses), and the bench's own .ts
+// entries. No tsx, and no writes to dist/ (other work may be in flight there).
 import { build } from 'esbuild';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,18 +14,21 @@ const common = { bundle: true, platform: 'node', target: 'node20', format: 'esm'
 
 /** Bundles the CLI and the bench's TS entries; returns their output paths. */
 export async function buildBench() {
+  const cliDir = path.join(BUILD_DIR, 'cli');
+  await rm(cliDir, { recursive: true, force: true });
   const entries = {
-    cli: path.join(ROOT, 'server/cli/main.ts'),
     datagen: path.join(ROOT, 'scripts/bench/ts/datagen.ts'),
     micro: path.join(ROOT, 'scripts/bench/ts/micro.ts'),
+    apserver: path.join(ROOT, 'scripts/bench/ts/apserver.ts'),
   };
-  const out = {};
-  await Promise.all(
-    Object.entries(entries).map(async ([name, entry]) => {
+  const out = { cli: path.join(cliDir, 'cli.js') };
+  await Promise.all([
+    build({ ...common, entryPoints: { cli: path.join(ROOT, 'server/cli/main.ts') }, outdir: cliDir, splitting: true, entryNames: '[name]', chunkNames: 'chunks/[name]-[hash]' }),
+    ...Object.entries(entries).map(async ([name, entry]) => {
       const outfile = path.join(BUILD_DIR, `${name}.mjs`);
       await build({ ...common, entryPoints: [entry], outfile });
       out[name] = outfile;
     }),
-  );
+  ]);
   return out;
 }

@@ -129,29 +129,38 @@ export async function runFlows(t, { concurrency, maxOps, maxMs, pairs, pool, kee
 }
 
 /**
- * Refresh grants with rotation: worker k follows chain `tokens[k]` (one chain per worker).
- * Returns the summary and the chains' latest refresh tokens (to continue in a later run).
+ * Refresh grants with rotation. Each worker takes a refresh token from `tokens` (one per family,
+ * from earlier flows), rotates it `rotations` times (each request uses the token the previous
+ * response returned), then moves on to the next family: clients refresh a session a handful of
+ * times, not thousands. Needs ceil(maxOps / rotations) + concurrency tokens.
  */
-export async function runRefresh(t, { concurrency, maxOps, maxMs, tokens, pool }) {
-  if (tokens.length < concurrency) throw new Error(`runRefresh needs ${concurrency} refresh tokens, got ${tokens.length}`);
+export async function runRefresh(t, { concurrency, maxOps, maxMs, tokens, rotations = 10, pool }) {
+  const need = Math.ceil(maxOps / rotations) + concurrency;
+  if (tokens.length < need) throw new Error(`runRefresh needs ${need} refresh tokens (one per family), got ${tokens.length}`);
   const prep = prepare(t);
   const own = !pool;
   pool ??= createPool(t.origin, concurrency);
-  const chains = tokens.slice(0, concurrency);
   const lat = new Float64Array(maxOps);
   let next = 0;
   let done = 0;
   let errors = 0;
   let firstError;
+  let family = 0;
   const t0 = performance.now();
   const deadline = t0 + maxMs;
-  const worker = async (k) => {
+  const worker = async () => {
+    let token;
+    let left = 0;
     while (next < maxOps && performance.now() < deadline) {
       next++;
+      if (left === 0) {
+        token = tokens[family++];
+        left = rotations;
+      }
       const s = performance.now();
       try {
-        const tok = await oneRefresh(pool, t, prep, chains[k]);
-        chains[k] = tok.refresh_token;
+        token = (await oneRefresh(pool, t, prep, token)).refresh_token;
+        left--;
         lat[done++] = performance.now() - s;
       } catch (err) {
         errors++;
@@ -160,10 +169,10 @@ export async function runRefresh(t, { concurrency, maxOps, maxMs, tokens, pool }
       }
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, (_, k) => worker(k)));
+  await Promise.all(Array.from({ length: concurrency }, worker));
   const ms = performance.now() - t0;
   if (own) await pool.close();
-  return { ...summarize(lat, done, ms, errors, firstError), chains };
+  return { ...summarize(lat, done, ms, errors, firstError), familiesUsed: family };
 }
 
 /** Plain GETs of `path` (the bare-Koa floor and the admin API). */

@@ -23,6 +23,12 @@ export async function startAuthPlane(cli, dataDir, { seed = true, nodeArgs = [],
   return { ...p, target: authPlaneTarget(p.info) };
 }
 
+/** The same server through startServer() with durability `os` (no fsync), for the comparison row. */
+export async function startAuthPlaneWith(apserver, dataDir, durability, { nodeArgs = [] } = {}) {
+  const p = await startChild([...nodeArgs, apserver, dataDir, durability, SEED], { ready: (l) => (URL_LINE.test(l.trim()) ? l.trim() : undefined), label: `AuthPlane (${durability})` });
+  return { ...p, target: { ...authPlaneTarget(p.info), name: `AuthPlane (${durability})` } };
+}
+
 export function authPlaneTarget(origin) {
   return { name: 'AuthPlane', origin, authorizePath: '/oauth/authorize', tokenPath: '/oauth/token', clientId: CLIENT_ID, redirectUri: REDIRECT, resource: RESOURCE, scope: SCOPE };
 }

@@ -1,7 +1,7 @@
 /** grant_type=authorization_code (OAuth 2.1 §4.1.3): single-use code, PKCE S256, same redirect_uri and resource. */
-import { createHash } from 'node:crypto';
 import type { Context } from 'koa';
 import type { Client } from '../../contracts';
+import { sha256b64url } from '../../domain/crypto';
 import { matchResource } from '../../domain/resourceMatch';
 import type { Services } from '../../domain/services';
 import { InvalidGrant, InvalidRequest, InvalidTarget } from '../../errors';
@@ -32,7 +32,7 @@ export async function authorizationCodeGrant(ctx: Context, s: Services, client: 
     warn(ctx, 'pkce_failure', 'code_verifier has the wrong length or characters');
     throw new InvalidGrant('PKCE verification failed: code_verifier must be 43-128 characters from [A-Za-z0-9-._~]');
   }
-  if (createHash('sha256').update(p.code_verifier).digest('base64url') !== record.codeChallenge) {
+  if (sha256b64url(p.code_verifier) !== record.codeChallenge) {
     warn(ctx, 'pkce_failure', 'BASE64URL(SHA256(code_verifier)) does not equal the code_challenge');
     throw new InvalidGrant('PKCE verification failed: BASE64URL(SHA256(code_verifier)) does not equal the code_challenge of the authorization request');
   }

@@ -54,9 +54,21 @@ export async function ensureRendererBuilt(): Promise<string> {
     if (existsSync(join(dir, 'index.html'))) return dir;
     const tmp = `${dir}.tmp-${process.pid}`;
     const { build } = await import('vite');
-    await build({ configFile: join(ROOT, 'vite.config.ts'), root: join(ROOT, 'renderer'), logLevel: 'error', build: { outDir: tmp, emptyOutDir: true, sourcemap: false } });
+    // Vitest sets NODE_ENV=test, which would give a development build of React: test what ships.
+    const env = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({ configFile: join(ROOT, 'vite.config.ts'), root: join(ROOT, 'renderer'), mode: 'production', logLevel: 'error', build: { outDir: tmp, emptyOutDir: true, sourcemap: false } });
+    } finally {
+      process.env.NODE_ENV = env;
+    }
     await rm(dir, { recursive: true, force: true });
     await rename(tmp, dir);
+    // Builds of older sources pile up while the UI is being edited: drop those unused for an hour.
+    for (const e of await readdir(cache)) {
+      const p = join(cache, e);
+      if (p !== dir && !e.endsWith('.lock') && Date.now() - (await stat(p)).mtimeMs > 3600_000) await rm(p, { recursive: true, force: true });
+    }
     return dir;
   } finally {
     await rm(lock, { recursive: true, force: true });

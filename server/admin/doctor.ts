@@ -1,0 +1,26 @@
+/**
+ * POST /admin/api/doctor {mcp_url}: the desktop window's "Check my MCP server". Runs the same
+ * walk as `authserver doctor` server-side (a browser page could not: CORS, and the walk needs
+ * the admin token), against this server.
+ */
+import type Router from '@koa/router';
+import { z } from 'zod';
+import { runDoctor, DoctorInputError } from '../doctor';
+import { parseOrThrow } from '../domain/resources';
+import type { Services } from '../domain/services';
+import { InvalidRequest } from '../errors';
+import { jsonBody } from './http';
+
+const DoctorInput = z.object({ mcp_url: z.string().min(1, 'mcp_url is required').max(2048) });
+
+export function doctorRoutes(router: Router, s: Services, adminToken: string): void {
+  router.post('/doctor', async (ctx) => {
+    const { mcp_url } = parseOrThrow(DoctorInput, await jsonBody(ctx));
+    try {
+      ctx.body = await runDoctor({ mcpUrl: mcp_url, issuer: s.deps.config.issuer, adminToken });
+    } catch (e) {
+      if (e instanceof DoctorInputError) throw new InvalidRequest(e.message);
+      throw e;
+    }
+  });
+}

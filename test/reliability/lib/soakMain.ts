@@ -1,0 +1,24 @@
+/**
+ * `npm run soak`: the kill -9 crash test for many rounds (default 50; `npm run soak -- 200`,
+ * or SOAK_ROUNDS). Prints rounds survived and rows lost; exits 1 if any round failed.
+ * Bundled and started by scripts/soak.mjs.
+ */
+import { buildCli, removeBuild } from '../../cli/helpers';
+import { formatCrashReport, runCrashRounds } from './crash';
+
+const arg = process.argv.slice(2).find((a) => /^\d+$/.test(a));
+const rounds = Number(arg ?? process.env.SOAK_ROUNDS ?? 50);
+const seed = process.env.SOAK_SEED ? Number(process.env.SOAK_SEED) : undefined;
+const cli = await buildCli();
+try {
+  const t0 = Date.now();
+  console.log(`soak: ${rounds} rounds of kill -9 under 16 concurrent OAuth flows`);
+  const report = await runCrashRounds({ cli, rounds, seed, log: (l) => console.log(l) });
+  console.log('');
+  console.log(formatCrashReport(report));
+  console.log(`  took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`ROUNDS SURVIVED ${report.survived}/${report.rounds}, ROWS LOST ${report.rowsLost}`);
+  process.exitCode = report.failures.length === 0 && report.survived === report.rounds ? 0 : 1;
+} finally {
+  await removeBuild(cli);
+}

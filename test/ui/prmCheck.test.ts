@@ -1,0 +1,40 @@
+/** "Check my MCP server": the byte-for-byte comparison of a fetched PRM with the expected one. */
+import { describe, expect, it } from 'vitest';
+import type { Resource } from '../../server/contracts';
+import { comparePrm, expectedPrm } from '../../server/ui/prmCheck';
+
+const ISSUER = 'http://127.0.0.1:9000';
+const r: Resource = { id: 'r1', slug: 'mcp-a', uri: 'http://127.0.0.1:3001/mcp', backend_kind: 'mint', display_name: 'MCP A', scopes: [{ name: 'read' }, { name: 'write' }], created_at: '2026-11-26T00:00:00.000Z', updated_at: '2026-11-26T00:00:00.000Z' };
+const expected = expectedPrm(r, ISSUER);
+const doc = (over: Record<string, unknown>) => JSON.stringify({ ...expected.document, ...over });
+const find = (checks: ReturnType<typeof comparePrm>, id: string) => checks.find((c) => c.id === id)!;
+
+describe('expectedPrm', () => {
+  it('is the SDK document, at the path-aware well-known URL', () => {
+    expect(expected.prm_url).toBe('http://127.0.0.1:3001/.well-known/oauth-protected-resource/mcp');
+    expect(expected.document).toMatchObject({ resource: r.uri, authorization_servers: [ISSUER], scopes_supported: ['read', 'write'], resource_name: 'MCP A' });
+    expect(JSON.parse(expected.text)).toEqual(expected.document);
+  });
+});
+
+describe('comparePrm', () => {
+  it('passes the expected document', () => {
+    expect(comparePrm(expected, expected.text, ISSUER).every((c) => c.ok)).toBe(true);
+  });
+  it('fails a resource that differs by one character', () => {
+    const c = find(comparePrm(expected, doc({ resource: `${r.uri}/` }), ISSUER), 'resource');
+    expect(c).toMatchObject({ ok: false, severity: 'error', expected: r.uri, actual: `${r.uri}/` });
+  });
+  it('fails an issuer with a trailing slash and says so', () => {
+    const c = find(comparePrm(expected, doc({ authorization_servers: [`${ISSUER}/`] }), ISSUER), 'authorization_servers');
+    expect(c.ok).toBe(false);
+    expect(c.detail).toContain('trailing slash');
+  });
+  it('flags scopes outside the catalog as errors and missing ones as warnings', () => {
+    expect(find(comparePrm(expected, doc({ scopes_supported: ['read', 'admin'] }), ISSUER), 'scopes_supported')).toMatchObject({ ok: false, severity: 'error' });
+    expect(find(comparePrm(expected, doc({ scopes_supported: ['read'] }), ISSUER), 'scopes_supported')).toMatchObject({ ok: false, severity: 'warning' });
+  });
+  it('refuses what is not a JSON object', () => {
+    expect(comparePrm(expected, '<html>', ISSUER)).toEqual([expect.objectContaining({ id: 'json', ok: false })]);
+  });
+});
