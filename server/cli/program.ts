@@ -9,6 +9,8 @@ import { clientCommand } from './commands/client';
 import { consentCommand } from './commands/consent';
 import { demoCommand } from './commands/demo';
 import { doctorCommand } from './commands/doctor';
+import { connectCommand } from './commands/connect';
+import { exampleServerCommand } from './commands/exampleServer';
 import { issuanceCommand } from './commands/issuance';
 import { keyCommand } from './commands/key';
 import { resourceCommand } from './commands/resource';
@@ -26,6 +28,7 @@ export function buildProgram(): Command {
 
   program.addCommand(serveCommand());
   program.addCommand(demoCommand()).addCommand(doctorCommand());
+  program.addCommand(connectCommand()).addCommand(exampleServerCommand());
 
   const admin = configureErrors(new Command('admin'))
     .description('manage resources, clients, users, consent, issuances and keys (through the running server, or the data dir directly)')

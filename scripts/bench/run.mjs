@@ -1,0 +1,405 @@
+// `npm run bench`: AuthPlane against node-oidc-provider and against this machine's floor.
+// Prints a table and writes bench-results/bench-<time>.json, latest.json and latest.md.
+// What every number means: BENCHMARKS.md.
+//
+//   node scripts/bench/run.mjs [--rounds 3] [--only flows,refresh,floor,scale,sdk] [--quick]
+//
+// Every server is a separate child process on 127.0.0.1; its CPU is read from /proc/<pid>/stat,
+// so the load generator (this process) never counts against it. Runs alternate between servers
+// (the starting server rotates every round) and every reported figure is the median of the rounds.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { execFileSync } from 'node:child_process';
+import { request } from 'undici';
+import { buildBench, ROOT } from './lib/build.mjs';
+import { pkcePairs, runFlows, runGets, runRefresh } from './lib/loadgen.mjs';
+import { cpuMs, memMB, runChild, stopChild } from './lib/proc.mjs';
+import { startAuthPlane, startAuthPlaneWith, startKoaFloor, startOidcProvider } from './lib/servers.mjs';
+import { fmt, mdTable, median, medianOf, textTable } from './lib/stats.mjs';
+
+const { values: argv } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '3' },
+    only: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+  },
+});
+const QUICK = argv.quick;
+const ROUNDS = QUICK ? 1 : Math.max(1, Number(argv.rounds));
+const ONLY = argv.only ? new Set(argv.only.split(',')) : undefined;
+const want = (part) => !ONLY || ONLY.has(part);
+const SCALE_SIZES = QUICK ? [0, 10_000, 100_000] : [0, 100_000, 1_000_000];
+const BIG = SCALE_SIZES.at(-1);
+
+// Run bounds: count and time, whichever comes first.
+const B = QUICK
+  ? { warm: [1500, 4000], c1: [400, 1000], c8: [2000, 1500], c32: [2000, 1500], refresh: [2000, 1500], koa: [5000, 1000], scale: [2000, 1500], warmScale: [1000, 3000] }
+  : { warm: [5000, 10_000], c1: [1500, 2000], c8: [8000, 3000], c32: [8000, 3000], refresh: [8000, 3000], koa: [20_000, 2000], scale: [6000, 3000], warmScale: [3000, 6000] };
+
+const t0 = performance.now();
+const log = (msg) => process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(3)}s] ${msg}\n`);
+const tmp = (p) => mkdtempSync(path.join(os.tmpdir(), `authplane-bench-${p}-`));
+const cleanup = [];
+const result = { meta: {}, floor: {}, flows: {}, refresh: {}, scale: {}, sdk: {}, targets: [] };
+
+function machine() {
+  const cpus = os.cpus();
+  let fsType = '';
+  try {
+    fsType = execFileSync('df', ['-T', os.tmpdir()], { encoding: 'utf8' }).split('\n')[1]?.split(/\s+/)[1] ?? '';
+  } catch {
+    /* not fatal */
+  }
+  return {
+    date: new Date().toISOString(),
+    node: process.version,
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    cpu: cpus[0]?.model?.trim() ?? 'unknown',
+    cores: cpus.length,
+    memGB: Math.round(os.totalmem() / 2 ** 30),
+    tmpdirFs: fsType,
+    loadavgStart: os.loadavg().map((x) => Math.round(x * 100) / 100),
+    quick: QUICK,
+    rounds: ROUNDS,
+  };
+}
+
+/** Runs `fn` for a server and returns the load summary plus the server's CPU per op. */
+async function measured(srv, fn) {
+  const c0 = cpuMs(srv.pid);
+  const cc0 = process.cpuUsage();
+  const r = await fn();
+  const cc = process.cpuUsage(cc0);
+  const serverCpu = cpuMs(srv.pid) - c0;
+  if (r.errors) throw new Error(`${srv.target?.name ?? 'server'}: ${r.errors} failed requests, first: ${r.firstError}`);
+  return { opsPerSec: r.opsPerSec, p50: r.p50, p99: r.p99, ops: r.ops, serverCpuMsPerOp: serverCpu / r.ops, clientCpuMsPerOp: (cc.user + cc.system) / 1000 / r.ops, errors: r.errors, familiesUsed: r.familiesUsed };
+}
+
+// ---- head to head: AuthPlane vs node-oidc-provider ------------------------------------------
+
+async function headToHead(b) {
+  log('head to head: starting AuthPlane (serve, fsync), AuthPlane (durability os) and oidc-provider');
+  const apDir = tmp('h2h');
+  const osDir = tmp('h2h-os');
+  cleanup.push(apDir, osDir);
+  const servers = [
+    { key: 'authplane', label: 'AuthPlane (default: fsync)', srv: await startAuthPlane(b.cli, apDir) },
+    { key: 'oidc', label: 'node-oidc-provider', srv: await startOidcProvider() },
+    { key: 'authplane_os', label: 'AuthPlane (durability os)', srv: await startAuthPlaneWith(b.apserver, osDir, 'os') },
+  ];
+  const perRun = Math.max(B.c1[0], B.c8[0], B.c32[0]);
+  const pairs = pkcePairs(B.warm[0] + perRun * 2);
+  let pairAt = 0;
+  const nextPairs = (n) => {
+    // Codes are single-use, PKCE pairs may repeat across servers and runs: slide a window.
+    if (pairAt + n > pairs.length) pairAt = 0;
+    const p = pairs.slice(pairAt, pairAt + n);
+    pairAt += n;
+    return p;
+  };
+  for (const s of servers) {
+    s.tokens = [];
+    s.runs = { c1: [], c8: [], c32: [], refresh: [] };
+    log(`  warm-up ${s.label}`);
+    await runFlows(s.srv.target, { concurrency: 8, maxOps: B.warm[0], maxMs: B.warm[1], pairs: nextPairs(B.warm[0]), keep: s.tokens });
+    const rr = await runRefresh(s.srv.target, { concurrency: 8, maxOps: Math.min(2000, B.warm[0]), maxMs: B.warm[1] / 2, tokens: s.tokens });
+    s.tokens.splice(0, rr.familiesUsed);
+  }
+  const plan = [
+    ['c1', 1, B.c1, ['authplane', 'oidc', 'authplane_os']],
+    ['c8', 8, B.c8, ['authplane', 'oidc', 'authplane_os']],
+    ['c32', 32, B.c32, ['authplane', 'oidc']],
+  ];
+  for (let round = 0; round < ROUNDS; round++) {
+    log(`  round ${round + 1}/${ROUNDS}`);
+    for (const [name, conc, [maxOps, maxMs], keys] of plan) {
+      const order = rotate(servers.filter((s) => keys.includes(s.key)), round);
+      for (const s of order) {
+        s.runs[name].push(await measured(s.srv, () => runFlows(s.srv.target, { concurrency: conc, maxOps, maxMs, pairs: nextPairs(maxOps), keep: s.tokens })));
+      }
+    }
+    for (const s of rotate(servers, round)) {
+      const r = await measured(s.srv, () => runRefresh(s.srv.target, { concurrency: 8, maxOps: B.refresh[0], maxMs: B.refresh[1], tokens: s.tokens }));
+      s.tokens.splice(0, r.familiesUsed);
+      s.runs.refresh.push(r);
+    }
+  }
+  for (const s of servers) {
+    const mem = memMB(s.srv.pid);
+    result.flows[s.key] = { label: s.label, peakRssMB: mem.peak, ...Object.fromEntries(['c1', 'c8', 'c32'].filter((c) => s.runs[c].length).map((c) => [c, medianOf(s.runs[c])])) };
+    result.refresh[s.key] = { label: s.label, c8: medianOf(s.runs.refresh) };
+    await stopChild(s.srv.child);
+  }
+}
+
+function rotate(list, k) {
+  const n = list.length;
+  return list.map((_, i) => list[(i + k) % n]);
+}
+
+// ---- floor: one ES256 signature, one bare Koa request ----------------------------------------
+
+async function floor(b) {
+  log('floor: ES256 signature and SDK verification (in-process), bare Koa request');
+  const micro = await runChild([b.micro, '--ms', QUICK ? '400' : '1500'], { timeoutMs: 120_000 });
+  if (micro.code !== 0) throw new Error(`micro benchmark failed: ${micro.stderr}`);
+  const m = JSON.parse(micro.stdout.trim().split('\n').at(-1));
+  result.sdk = m.sdk;
+  const koa = await startKoaFloor();
+  await runGets(koa.origin, '/', { concurrency: 8, maxOps: B.koa[0], maxMs: B.koa[1] });
+  const runs = [];
+  for (let i = 0; i < ROUNDS; i++) runs.push(await measured({ pid: koa.pid }, () => runGets(koa.origin, '/', { concurrency: 8, maxOps: B.koa[0], maxMs: B.koa[1] })));
+  await stopChild(koa.child);
+  const k = medianOf(runs);
+  result.floor = {
+    es256SignUs: m.floor.es256SignUs,
+    koaRequestUs: k.serverCpuMsPerOp * 1000,
+    koaRequestsPerSec: k.opsPerSec,
+    perFlowUs: m.floor.es256SignUs + 2 * k.serverCpuMsPerOp * 1000,
+  };
+}
+
+// ---- scale: 0 / 100k / 1M stored issuances ---------------------------------------------------
+
+async function scale(b) {
+  const dirs = {};
+  result.scale.generate = {};
+  for (const n of SCALE_SIZES) {
+    const dir = tmp(`scale-${n}`);
+    cleanup.push(dir);
+    dirs[n] = dir;
+    if (n > 0) {
+      log(`scale: generating ${n.toLocaleString('en-US')} issuances`);
+      const g = await runChild([b.datagen, dir, String(n)], { timeoutMs: 300_000 });
+      if (g.code !== 0) throw new Error(`datagen failed: ${g.stderr}`);
+      result.scale.generate[n] = JSON.parse(g.stdout.trim());
+    }
+  }
+
+  log('scale: per-flow cost (c8) with ' + SCALE_SIZES.map((n) => n.toLocaleString('en-US')).join(' / ') + ' issuances stored');
+  const servers = [];
+  for (const n of SCALE_SIZES) servers.push({ n, srv: await startAuthPlane(b.cli, dirs[n]), runs: [] });
+  const pairs = pkcePairs(B.scale[0] * 2);
+  for (const s of servers) await runFlows(s.srv.target, { concurrency: 8, maxOps: B.warmScale[0], maxMs: B.warmScale[1], pairs: pairs.slice(0, B.warmScale[0]) });
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const s of rotate(servers, round)) {
+      const slice = pairs.slice(((round + 1) % 2) * B.scale[0], ((round + 1) % 2) * B.scale[0] + B.scale[0]);
+      s.runs.push(await measured(s.srv, () => runFlows(s.srv.target, { concurrency: 8, maxOps: B.scale[0], maxMs: B.scale[1], pairs: slice })));
+    }
+  }
+  result.scale.perFlow = {};
+  for (const s of servers) {
+    result.scale.perFlow[s.n] = { ...medianOf(s.runs), peakRssMB: memMB(s.srv.pid).peak };
+    await stopChild(s.srv.child);
+  }
+
+  // Time to ready and RSS with BIG issuances: `serve` on the (already seeded) data dir.
+  log(`scale: serve time-to-ready with ${BIG.toLocaleString('en-US')} issuances`);
+  const ready = [];
+  for (let i = 0; i < Math.max(3, ROUNDS); i++) {
+    const srv = await startAuthPlane(b.cli, dirs[BIG], { seed: false });
+    const mem = memMB(srv.pid);
+    // RSS once start-up garbage is collectable: after a moment of idling.
+    await new Promise((r) => setTimeout(r, 300));
+    ready.push({ ms: srv.readyMs, rssAtReadyMB: mem.rss, rssAfterMB: memMB(srv.pid).rss });
+    await stopChild(srv.child);
+  }
+  result.scale.ready = { issuances: BIG, ...medianOf(ready) };
+
+  // `issuance list --limit 50` with filters: no server (the CLI opens the store itself), then
+  // through a running server (the CLI calls its admin API), then the admin API alone.
+  log(`scale: issuance list --limit 50 with ${BIG.toLocaleString('en-US')} issuances`);
+  const firstLine = readFileSync(path.join(dirs[BIG], 'issuances', 'seg-000001.jsonl'), 'utf8').slice(0, 400);
+  const oldestJti = /"jti":"([^"]+)"/.exec(firstLine)?.[1];
+  const filters = [
+    ['(none)', []],
+    ['--resource mcp-c --client agent-07', ['--resource', 'mcp-c', '--client', 'agent-07']],
+    ['--sub user-0420', ['--sub', 'user-0420']],
+    ['--state active', ['--state', 'active']],
+    ['--grant refresh_token --state revoked', ['--grant', 'refresh_token', '--state', 'revoked']],
+    [`--jti <oldest row>`, ['--jti', oldestJti]],
+  ];
+  const reps = QUICK ? 2 : 3;
+  const cli = (args) => runChild([b.cli, 'admin', 'issuance', 'list', '--data-dir', dirs[BIG], '--limit', '50', '--json', ...args], { env: cleanEnv() });
+  const timeCli = async (args) => {
+    const ms = [];
+    let rows = 0;
+    for (let i = 0; i < reps; i++) {
+      const r = await cli(args);
+      if (r.code !== 0) throw new Error(`issuance list ${args.join(' ')} failed: ${r.stderr}`);
+      ms.push(r.ms);
+      rows = JSON.parse(r.stdout).length;
+    }
+    return { ms: median(ms), rows };
+  };
+  const baseline = [];
+  for (let i = 0; i < reps; i++) baseline.push((await runChild(['-e', '0'])).ms);
+  const version = [];
+  for (let i = 0; i < reps; i++) version.push((await runChild([b.cli, '--version'])).ms);
+  result.scale.list = { issuances: BIG, nodeStartMs: median(baseline), cliVersionMs: median(version), direct: {}, viaServer: {}, api: {} };
+  for (const [name, args] of filters) result.scale.list.direct[name] = await timeCli(args);
+  const srv = await startAuthPlane(b.cli, dirs[BIG], { seed: false });
+  const token = readFileSync(path.join(dirs[BIG], 'admin-token'), 'utf8').trim();
+  for (const [name, args] of filters) {
+    result.scale.list.viaServer[name] = await timeCli(args);
+    const qs = new URLSearchParams({ limit: '50' });
+    for (let i = 0; i < args.length; i += 2) qs.set(args[i].slice(2), args[i + 1]);
+    const ms = [];
+    for (let i = 0; i < reps * 3; i++) {
+      const s = performance.now();
+      const res = await request(`${srv.target.origin}/admin/api/issuances?${qs}`, { headers: { authorization: `Bearer ${token}` } });
+      await res.body.text();
+      if (res.statusCode !== 200) throw new Error(`GET /admin/api/issuances?${qs} answered ${res.statusCode}`);
+      ms.push(performance.now() - s);
+    }
+    result.scale.list.api[name] = { ms: median(ms) };
+  }
+  await stopChild(srv.child);
+}
+
+function cleanEnv() {
+  const env = { ...process.env };
+  delete env.AUTHPLANE_DATA_DIR;
+  delete env.NODE_OPTIONS;
+  return env;
+}
+
+// ---- report ----------------------------------------------------------------------------------
+
+function targets() {
+  const t = [];
+  const add = (name, target, measured, met, note = '') => t.push({ name, target, measured, met, note });
+  const ap = result.flows.authplane;
+  const op = result.flows.oidc;
+  if (ap?.c8 && op?.c8) {
+    const cpuRatio = ap.c8.serverCpuMsPerOp / op.c8.serverCpuMsPerOp;
+    add('full flow c8: server CPU per flow vs oidc-provider', '≤ 1/5 (0.20×)', `${fmt(ap.c8.serverCpuMsPerOp * 1000)} µs vs ${fmt(op.c8.serverCpuMsPerOp * 1000)} µs = ${fmt(cpuRatio, 2)}×`, cpuRatio <= 0.2);
+    const rate = ap.c8.opsPerSec / op.c8.opsPerSec;
+    add('full flow c8: flows/s vs oidc-provider', '≥ 3×', `${fmt(ap.c8.opsPerSec)} vs ${fmt(op.c8.opsPerSec)} = ${fmt(rate, 2)}×`, rate >= 3);
+  }
+  const rp = result.refresh.authplane?.c8;
+  const ro = result.refresh.oidc?.c8;
+  if (rp && ro) {
+    const rate = rp.opsPerSec / ro.opsPerSec;
+    add('refresh c8: refreshes/s vs oidc-provider', '≥ 3×', `${fmt(rp.opsPerSec)} vs ${fmt(ro.opsPerSec)} = ${fmt(rate, 2)}×`, rate >= 3);
+  }
+  const pf = result.scale.perFlow;
+  if (pf?.[0] && pf?.[BIG]) {
+    const r = pf[BIG].serverCpuMsPerOp / pf[0].serverCpuMsPerOp;
+    add(`per-flow CPU with ${fmt(BIG)} issuances vs empty`, '≤ 1.2×', `${fmt(pf[BIG].serverCpuMsPerOp * 1000)} µs vs ${fmt(pf[0].serverCpuMsPerOp * 1000)} µs = ${fmt(r, 2)}×`, r <= 1.2);
+  }
+  const rd = result.scale.ready;
+  if (rd) {
+    add(`serve ready with ${fmt(BIG)} issuances`, '< 1 s', `${fmt(rd.ms)} ms`, rd.ms < 1000);
+    const rss = Math.max(rd.rssAtReadyMB, rd.rssAfterMB);
+    add(`serve RSS with ${fmt(BIG)} issuances`, '< 200 MB', `${fmt(rss)} MB at ready (peak ${fmt(pf?.[BIG]?.peakRssMB ?? NaN)} MB after the flow runs)`, rss < 200);
+  }
+  const l = result.scale.list;
+  if (l) {
+    const worst = (m) => Math.max(...Object.values(m).map((x) => x.ms));
+    add(`issuance list --limit 50, filters, ${fmt(BIG)} rows: admin API of the running server`, '< 100 ms', `worst filter ${fmt(worst(l.api), 1)} ms`, worst(l.api) < 100);
+    add(`issuance list --limit 50, filters, ${fmt(BIG)} rows: CLI process, server running`, '< 100 ms', `worst filter ${fmt(worst(l.viaServer))} ms (node -e 0 alone: ${fmt(l.nodeStartMs)} ms; authserver --version: ${fmt(l.cliVersionMs)} ms)`, worst(l.viaServer) < 100);
+    add(`issuance list --limit 50, filters, ${fmt(BIG)} rows: CLI process, no server (opens the store)`, '< 100 ms', `worst filter ${fmt(worst(l.direct))} ms`, worst(l.direct) < 100);
+  }
+  const sdk = result.sdk;
+  if (sdk?.repeated) {
+    const r = sdk.repeated.opsPerSec / sdk.joseFresh.opsPerSec;
+    add('SDK: repeated token vs raw jose jwtVerify', '≥ 10×', `${fmt(sdk.repeated.opsPerSec)}/s vs ${fmt(sdk.joseFresh.opsPerSec)}/s = ${fmt(r)}×`, r >= 10);
+  }
+  return t;
+}
+
+function report() {
+  const out = [];
+  const m = result.meta;
+  out.push(`AuthPlane benchmark · ${m.date} · Node ${m.node} · ${m.cpu} × ${m.cores} cores · ${m.memGB} GB · tmpdir on ${m.tmpdirFs} · load avg ${m.loadavgStart.join(' ')} at start, ${m.loadavgEnd?.join(' ')} at end · medians of ${m.rounds} run(s)${m.quick ? ' · QUICK' : ''}`);
+  const tables = [];
+  const flowRows = [['flow (authorize → token)', 'conc', 'flows/s', 'p50 ms', 'p99 ms', 'server CPU µs/flow', 'client CPU µs/flow']];
+  for (const c of ['c1', 'c8', 'c32']) {
+    for (const key of ['authplane', 'authplane_os', 'oidc']) {
+      const f = result.flows[key]?.[c];
+      if (!f) continue;
+      flowRows.push([result.flows[key].label, c.slice(1), fmt(f.opsPerSec), fmt(f.p50, 1), fmt(f.p99, 1), fmt(f.serverCpuMsPerOp * 1000), fmt(f.clientCpuMsPerOp * 1000)]);
+    }
+  }
+  const refreshRows = [['refresh with rotation', 'conc', 'refreshes/s', 'p50 ms', 'p99 ms', 'server CPU µs/refresh', 'client CPU µs/refresh']];
+  for (const key of ['authplane', 'authplane_os', 'oidc']) {
+    const f = result.refresh[key]?.c8;
+    if (f) refreshRows.push([result.refresh[key].label, '8', fmt(f.opsPerSec), fmt(f.p50, 1), fmt(f.p99, 1), fmt(f.serverCpuMsPerOp * 1000), fmt(f.clientCpuMsPerOp * 1000)]);
+  }
+  if (flowRows.length > 1) tables.push(['Full flow', flowRows, ['l']], ['Refresh grant', refreshRows, ['l']]);
+  const memRows = [['server', 'peak RSS MB']];
+  for (const key of ['authplane', 'authplane_os', 'oidc']) if (result.flows[key]) memRows.push([result.flows[key].label, fmt(result.flows[key].peakRssMB)]);
+  if (memRows.length > 1) tables.push(['Peak RSS after the head-to-head runs', memRows, ['l']]);
+  const fl = result.floor;
+  if (fl.es256SignUs) {
+    const ap = result.flows.authplane?.c8;
+    const rows = [['floor', 'CPU µs'], ['one ES256 signature (node:crypto, as keys.ts)', fmt(fl.es256SignUs, 1)], ['one bare Koa request (c8, server process CPU)', fmt(fl.koaRequestUs, 1)], ['floor per flow = 1 signature + 2 requests', fmt(fl.perFlowUs)]];
+    if (ap) rows.push([`AuthPlane c8 server CPU per flow = ${fmt((ap.serverCpuMsPerOp * 1000) / fl.perFlowUs, 1)}× the floor`, fmt(ap.serverCpuMsPerOp * 1000)]);
+    if (result.flows.authplane_os?.c8) rows.push([`AuthPlane (durability os) = ${fmt((result.flows.authplane_os.c8.serverCpuMsPerOp * 1000) / fl.perFlowUs, 1)}× the floor`, fmt(result.flows.authplane_os.c8.serverCpuMsPerOp * 1000)]);
+    if (result.flows.oidc?.c8) rows.push([`node-oidc-provider = ${fmt((result.flows.oidc.c8.serverCpuMsPerOp * 1000) / fl.perFlowUs, 1)}× the floor`, fmt(result.flows.oidc.c8.serverCpuMsPerOp * 1000)]);
+    tables.push(['Floor of this machine', rows, ['l']]);
+  }
+  const sc = result.scale;
+  if (sc.perFlow) {
+    const rows = [['issuances stored', 'generated in', 'flows/s (c8)', 'p50 ms', 'server CPU µs/flow', 'vs empty', 'peak RSS MB']];
+    for (const n of SCALE_SIZES) {
+      const p = sc.perFlow[n];
+      rows.push([fmt(n), n ? `${fmt(sc.generate[n].ms / 1000, 1)} s` : '–', fmt(p.opsPerSec), fmt(p.p50, 1), fmt(p.serverCpuMsPerOp * 1000), `${fmt(p.serverCpuMsPerOp / sc.perFlow[0].serverCpuMsPerOp, 2)}×`, fmt(p.peakRssMB)]);
+    }
+    tables.push(['Scale: per-flow cost with issuances already stored (AuthPlane, fsync)', rows, []]);
+  }
+  if (sc.ready) tables.push([`Scale: serve with ${fmt(BIG)} issuances`, [['measure', 'value'], ['time to ready (spawn → issuer URL printed)', `${fmt(sc.ready.ms)} ms`], ['RSS at ready', `${fmt(sc.ready.rssAtReadyMB)} MB`], ['RSS 300 ms later', `${fmt(sc.ready.rssAfterMB)} MB`]], ['l']]);
+  if (sc.list) {
+    const rows = [['issuance list --limit 50', 'CLI, no server ms', 'CLI, server running ms', 'admin API ms', 'rows']];
+    for (const k of Object.keys(sc.list.direct)) rows.push([k, fmt(sc.list.direct[k].ms), fmt(sc.list.viaServer[k].ms), fmt(sc.list.api[k].ms, 1), fmt(sc.list.direct[k].rows)]);
+    rows.push(['(node -e 0 / authserver --version)', `${fmt(sc.list.nodeStartMs)} / ${fmt(sc.list.cliVersionMs)}`, '', '', '']);
+    tables.push([`Scale: issuance list with ${fmt(BIG)} issuances (wall time, spawn → exit)`, rows, ['l']]);
+  }
+  const sdk = result.sdk;
+  if (sdk.fresh) {
+    tables.push([
+      'SDK adapter (createResourceVerifier) vs raw jose',
+      [
+        ['verification', 'per second', 'CPU µs each'],
+        ['SDK verify, fresh token each time', fmt(sdk.fresh.opsPerSec), fmt(sdk.fresh.cpuUsPerOp, 1)],
+        ['SDK verify, repeated token', fmt(sdk.repeated.opsPerSec), fmt(sdk.repeated.cpuUsPerOp, 2)],
+        ['jose jwtVerify (fresh tokens)', fmt(sdk.joseFresh.opsPerSec), fmt(sdk.joseFresh.cpuUsPerOp, 1)],
+        ['jose jwtVerify (repeated token)', fmt(sdk.joseRepeated.opsPerSec), fmt(sdk.joseRepeated.cpuUsPerOp, 1)],
+      ],
+      ['l'],
+    ]);
+  }
+  const tg = result.targets;
+  if (tg.length) tables.push(['Targets', [['target', 'goal', 'measured', ''], ...tg.map((x) => [x.name, x.target, x.measured, x.met ? 'MET' : 'MISSED'])], ['l', 'l', 'l', 'l']]);
+  const text = [out[0], ...tables.map(([title, rows, align]) => `\n${title}\n${textTable(rows, align)}`)].join('\n');
+  const md = [`_${out[0]}_`, ...tables.map(([title, rows, align]) => `\n**${title}**\n\n${mdTable(rows, align)}`)].join('\n');
+  return { text, md };
+}
+
+// ---- main ------------------------------------------------------------------------------------
+
+result.meta = machine();
+log(`building the CLI and bench entries (esbuild) · load average ${result.meta.loadavgStart.join(' ')}`);
+const b = await buildBench();
+try {
+  if (want('floor') || want('sdk')) await floor(b);
+  if (want('flows') || want('refresh')) await headToHead(b);
+  if (want('scale')) await scale(b);
+} finally {
+  for (const d of cleanup) rmSync(d, { recursive: true, force: true });
+}
+result.meta.loadavgEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
+result.meta.durationS = Math.round((performance.now() - t0) / 1000);
+result.targets = targets();
+const { text, md } = report();
+const outDir = path.join(ROOT, 'bench-results');
+mkdirSync(outDir, { recursive: true });
+const stamp = result.meta.date.replace(/[:.]/g, '-');
+writeFileSync(path.join(outDir, `bench-${stamp}.json`), JSON.stringify(result, null, 2));
+writeFileSync(path.join(outDir, 'latest.json'), JSON.stringify(result, null, 2));
+writeFileSync(path.join(outDir, 'latest.md'), md + '\n');
+process.stdout.write(`${text}\n\nwritten: bench-results/bench-${stamp}.json (also latest.json, latest.md) in ${result.meta.durationS} s\n`);

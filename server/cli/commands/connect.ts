@@ -1,0 +1,49 @@
+/**
+ * `authserver connect <mcp-url>`: be the MCP client. Runs the real SDK client's OAuth flow
+ * against your MCP server and AuthPlane, prints the token it got and calls a tool.
+ */
+import { Command } from 'commander';
+import { configureErrors, run } from '../common';
+import { printJson } from '../output';
+
+export function connectCommand(): Command {
+  const cmd = configureErrors(new Command('connect'))
+    .description('connect to an MCP server as a real MCP client (official SDK): authorize through AuthPlane, list tools, call one')
+    .argument('<mcp-server-url>', 'the MCP endpoint, e.g. http://127.0.0.1:3001/mcp')
+    .option('--client-id <id>', 'use a pre-registered client instead of dynamic registration')
+    .option('--scope <scopes>', 'scopes to request (space separated); default: what the server advertises')
+    .option('--tool <name>', 'tool to call after connecting (default: whoami if the server has it)')
+    .option('--show-token', 'print the raw access token (it is a credential: keep it out of logs)')
+    .option('--json', 'print JSON instead of text');
+  cmd.action(
+    run<{ clientId?: string; scope?: string; tool?: string; showToken?: boolean }>(async (ctx, mcpUrl) => {
+      const { connect } = await import('../../connect');
+      const result = await connect({
+        mcpUrl: mcpUrl!,
+        clientId: ctx.opts.clientId,
+        scope: ctx.opts.scope,
+        tool: ctx.opts.tool,
+        onConsentUrl: (url) => process.stderr.write(`Approve the request in your browser (or in the AuthPlane window):\n  ${url}\n`),
+      });
+      const { access_token, refresh_token, ...rest } = result.tokens;
+      if (ctx.json) {
+        printJson(ctx.out, { client_id: result.clientId, token: { ...rest, ...(ctx.opts.showToken ? { access_token, refresh_token } : {}) }, claims: result.claims, tools: result.tools, tool_result: result.toolResult });
+        return;
+      }
+      const c = result.claims;
+      const lines = [
+        `connected to ${mcpUrl} as client ${result.clientId}`,
+        `access token  aud=${String(c.aud)} sub=${String(c.sub)} scope="${String(c.scope)}" jti=${String(c.jti)} expires=${new Date(Number(c.exp) * 1000).toISOString()}`,
+        `refresh token ${refresh_token ? 'issued' : 'not issued'}`,
+        `tools         ${result.tools.join(', ') || '(none)'}`,
+      ];
+      if (result.toolResult) {
+        const content = (result.toolResult as { content?: Array<{ type: string; text?: string }> }).content ?? [];
+        lines.push(`tool result   ${content.map((x) => x.text ?? `[${x.type}]`).join(' ')}`);
+      }
+      if (ctx.opts.showToken) lines.push(`access_token  ${access_token}`);
+      ctx.out.stdout(lines.join('\n') + '\n');
+    }),
+  );
+  return cmd;
+}
