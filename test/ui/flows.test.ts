@@ -215,83 +215,53 @@ describe('forms', () => {
   it('creates a resource and a client through the forms, checks the MCP server, then completes a flow with them', async () => {
     const resourceUri = `${mcpUrl}/mcp`;
     await win.evaluate(() => (location.hash = '#/resources'));
-    console.log('STEP 1', "await win.evaluate(() => (location.hash = '#/resources'));");
     await win.getByRole('button', { name: 'New resource' }).click();
-    console.log('STEP 2', "await win.getByRole('button', { name: 'New resource' }).clic");
     const form = win.getByRole('dialog', { name: 'New resource' });
     await form.getByLabel('Display name', { exact: true }).fill('Notes MCP');
-    console.log('STEP 3', "await form.getByLabel('Display name', { exact: true }).fill(");
     await expect(form.getByLabel('Slug', { exact: true }).inputValue()).resolves.toBe('notes-mcp');
     // The shared schema rejects a fragment, like the CLI does.
     await form.getByLabel('Resource URI', { exact: true }).fill(`${resourceUri}#x`);
-    console.log('STEP 4', "await form.getByLabel('Resource URI', { exact: true }).fill(");
     await form.getByLabel('Scope 1 name', { exact: true }).fill('notes:read');
-    console.log('STEP 5', "await form.getByLabel('Scope 1 name', { exact: true }).fill(");
     await form.getByLabel('Scope 1 description', { exact: true }).fill('Read notes');
-    console.log('STEP 6', "await form.getByLabel('Scope 1 description', { exact: true }");
     await form.getByRole('button', { name: 'Add scope' }).click();
-    console.log('STEP 7', "await form.getByRole('button', { name: 'Add scope' }).click(");
     await form.getByLabel('Scope 2 name', { exact: true }).fill('notes:write');
-    console.log('STEP 8', "await form.getByLabel('Scope 2 name', { exact: true }).fill(");
     await form.getByLabel('Scope 2 description', { exact: true }).fill('Write notes');
-    console.log('STEP 9', "await form.getByLabel('Scope 2 description', { exact: true }");
     await form.getByRole('button', { name: 'Create resource' }).click();
-    console.log('STEP 10', "await form.getByRole('button', { name: 'Create resource' }).");
     await expect(form.getByRole('alert').first().textContent()).resolves.toContain('uri must be an absolute http(s) URL');
     await form.getByLabel('Resource URI', { exact: true }).fill(resourceUri);
-    console.log('STEP 11', "await form.getByLabel('Resource URI', { exact: true }).fill(");
     await screenshot(win, 'form-resource');
-    console.log('STEP 12', "await screenshot(win, 'form-resource');");
     await form.getByRole('button', { name: 'Create resource' }).click();
-    console.log('STEP 13', "await form.getByRole('button', { name: 'Create resource' }).");
     await win.getByRole('heading', { name: 'Notes MCP', level: 1 }).waitFor();
-    console.log('STEP 14', "await win.getByRole('heading', { name: 'Notes MCP', level: 1");
     expect(s.services.resources.get('notes-mcp')?.uri).toBe(resourceUri);
 
     // The PRM to publish, and the live check against the stand-in server.
     const prmCard = win.getByRole('region', { name: 'Protected Resource Metadata' });
     await expect(prmCard.textContent()).resolves.toContain(`"resource": "${resourceUri}"`);
     await prmCard.getByRole('button', { name: 'Check my MCP server' }).click();
-    console.log('STEP 15', "await prmCard.getByRole('button', { name: 'Check my MCP serv");
     await prmCard.getByText('Your MCP server publishes exactly what AuthPlane expects.').waitFor();
-    console.log('STEP 16', "await prmCard.getByText('Your MCP server publishes exactly w");
     await screenshot(win, 'resource-check-ok');
-    console.log('STEP 17', "await screenshot(win, 'resource-check-ok');");
 
     await win.evaluate(() => (location.hash = '#/clients'));
-    console.log('STEP 18', "await win.evaluate(() => (location.hash = '#/clients'));");
     await win.getByRole('button', { name: 'New client' }).click();
-    console.log('STEP 19', "await win.getByRole('button', { name: 'New client' }).click(");
     const cform = win.getByRole('dialog', { name: 'New client' });
     await cform.getByLabel('Client name', { exact: true }).fill('Notes agent');
-    console.log('STEP 20', "await cform.getByLabel('Client name', { exact: true }).fill(");
     await cform.getByLabel('client_id', { exact: true }).fill('notes-agent');
-    console.log('STEP 21', "await cform.getByLabel('client_id', { exact: true }).fill('n");
     await cform.getByLabel('Redirect URI 1', { exact: true }).fill('http://example.com/cb');
-    console.log('STEP 22', "await cform.getByLabel('Redirect URI 1', { exact: true }).fi");
     await cform.getByRole('button', { name: 'Create client' }).click();
-    console.log('STEP 23', "await cform.getByRole('button', { name: 'Create client' }).c");
     await expect(cform.getByRole('alert').first().textContent()).resolves.toContain('redirect URI must be https');
     await cform.getByLabel('Redirect URI 1', { exact: true }).fill(cb.url);
-    console.log('STEP 24', "await cform.getByLabel('Redirect URI 1', { exact: true }).fi");
     await cform.getByRole('button', { name: 'Create client' }).click();
-    console.log('STEP 25', "await cform.getByRole('button', { name: 'Create client' }).c");
     await win.getByRole('heading', { name: 'Notes agent', level: 1 }).waitFor();
-    console.log('STEP 26', "await win.getByRole('heading', { name: 'Notes agent', level:");
 
     // The flow: consent approved in the window, token minted for the new resource.
     await win.evaluate(() => (location.hash = '#/prompts'));
-    console.log('STEP 27', "await win.evaluate(() => (location.hash = '#/prompts'));");
     const { tab, verifier } = await startAuthorization({ clientId: 'notes-agent', scope: 'notes:read notes:write', resource: resourceUri, state: 'forms' });
     const card = win.getByRole('article', { name: /Notes agent wants access to Notes MCP/ });
     await card.waitFor();
-    console.log('STEP 28', 'await card.waitFor();');
     const hit = cb.forState('forms');
     await card.getByRole('button', { name: 'Approve Notes agent' }).click();
-    console.log('STEP 29', "await card.getByRole('button', { name: 'Approve Notes agent'");
     const callback = await hit;
     await tab.close();
-    console.log('STEP 30', 'await tab.close();');
     const r = await exchange(callback.searchParams.get('code')!, verifier, 'notes-agent');
     expect(r.status).toBe(200);
     const { payload } = decodeJwt(r.json.access_token as string);

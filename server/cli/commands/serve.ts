@@ -11,6 +11,7 @@ import { configureErrors, resolveDataDir } from '../common';
 import { VERSION } from '../../admin/version';
 import { processOut, reportError } from '../output';
 import { seedSummary } from './seed';
+import { parseDuration } from '../../contracts/common';
 
 interface ServeFlags {
   port: number;
@@ -23,6 +24,17 @@ interface ServeFlags {
   allowRemote?: boolean;
   open?: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  signingAlg?: 'ES256' | 'RS256';
+  accessTokenTtl?: number;
+  refreshTokenTtl?: number;
+  codeTtl?: number;
+}
+
+/** `900`, `15m`, `7d` → seconds; commander turns the thrown error into a usage error. */
+function durationFlag(v: string): number {
+  const n = parseDuration(v);
+  if (n === undefined) throw new InvalidArgumentError(`expected a duration such as 900, 15m, 2h or 7d, got "${v}"`);
+  return n;
 }
 
 function parsePort(v: string): number {
@@ -55,6 +67,10 @@ export function serveCommand(): Command {
     .option('--issuer <url>', 'public issuer URL (default: http://<host>:<port>)')
     .option('--allow-remote', 'allow binding a non-loopback interface')
     .option('--open', 'open the admin UI in the browser')
+    .addOption(new Option('--signing-alg <alg>', 'algorithm of the default signing key (resources may override)').choices(['ES256', 'RS256']))
+    .option('--access-token-ttl <duration>', 'access-token lifetime, e.g. 15m (default 15m; resources may override)', durationFlag)
+    .option('--refresh-token-ttl <duration>', 'refresh-token lifetime, e.g. 7d (default 7d)', durationFlag)
+    .option('--code-ttl <duration>', 'authorization-code lifetime, 60s to 10m (default 2m)', durationFlag)
     .addOption(new Option('--log-level <level>', 'server log level (stderr)').choices(['debug', 'info', 'warn', 'error', 'silent']).default('info'));
 
   cmd.action(async (opts: ServeFlags) => {
@@ -86,6 +102,10 @@ export function serveCommand(): Command {
         user: opts.user,
         allowRemote: !!opts.allowRemote,
         seedFile: opts.seed,
+        signingAlg: opts.signingAlg,
+        accessTokenTtl: opts.accessTokenTtl,
+        refreshTokenTtl: opts.refreshTokenTtl,
+        codeTtl: opts.codeTtl,
         log: createLogger({ level: opts.logLevel }),
       });
     } catch (err) {
