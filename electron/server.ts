@@ -5,7 +5,7 @@
 import { startServer, type RunningServer, type StartOptions } from '../server/app';
 import { resolveDataDir } from '../server/cli/common';
 import { createLogger } from '../server/log';
-import { createUiRouter, forgetIssuer, uiLoginUrl } from '../server/ui';
+import { forgetIssuer, uiLoginUrl } from '../server/ui';
 
 export interface DesktopServerOptions {
   port: number;
@@ -36,7 +36,7 @@ export async function startDesktopServer(o: DesktopServerOptions): Promise<Deskt
     consent: o.consent ?? 'prompt',
     seedFile: o.seedFile,
     log: o.log ?? createLogger({ level: 'warn' }),
-    extraRouters: (s, adminToken) => [createUiRouter(s, { adminToken, rendererDir: o.rendererDir })],
+    ui: { rendererDir: o.rendererDir },
   });
   return {
     server,

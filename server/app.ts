@@ -14,11 +14,13 @@ import { createServices, initServices, type Services } from './domain/services';
 import { EventBus } from './events';
 import { activityRecorder } from './http/activity';
 import { isCorsPath, publicCors } from './http/cors';
+import { installClientErrorHandlers } from './http/clientError';
 import { errorHandler } from './http/errorHandler';
-import { hostGuard, securityHeaders } from './http/guards';
+import { allowedHost, hostGuard, securityHeaders } from './http/guards';
 import { createLogger, type Logger } from './log';
 import { createOAuthRouter } from './oauth/router';
 import { createAdminRouter } from './admin/router';
+import { authenticate, createUiRouter } from './ui';
 import { acquireDataDirLock } from './store/lock';
 import { openStore } from './store/index';
 import { removeRuntimeFile, writeRuntimeFile } from './store/runtimeFile';
@@ -28,6 +30,8 @@ import type { SeedResult } from './seed/applySeed';
 
 export interface AppOptions {
   adminToken: string;
+  /** The desktop/browser UI at /ui/ (default on, from dist/renderer); false for API-only apps. */
+  ui?: { rendererDir?: string } | false;
   /** Extra routers mounted after the OAuth and admin routes (the UI). */
   extraRouters?: Router[];
 }
@@ -39,15 +43,19 @@ export function createApp(s: Services, opts: AppOptions): Koa {
   app.silent = true;
   const { log, clock, config } = s.deps;
   app.use(securityHeaders);
-  app.use(async (ctx, next) => (isCorsPath(ctx.path) ? publicCors(ctx, next) : next()));
-  app.use(activityRecorder(s.activity, clock, (p) => p.startsWith('/admin/') || p.startsWith('/assets/') || p === '/consent/wait' || p === '/favicon.ico' || p.startsWith('/ui')));
+  // A foreign Host gets no CORS answer, not even to a preflight: it goes on to the host guard (421).
+  const hostOk = allowedHost(config.issuer);
+  app.use(async (ctx, next) => (isCorsPath(ctx.path) && hostOk(ctx.get('host')) ? publicCors(ctx, next) : next()));
+  app.use(activityRecorder(s.activity, clock, (p) => p === '/' || p.startsWith('/admin/') || p.startsWith('/assets/') || p === '/consent/wait' || p === '/favicon.ico' || p.startsWith('/ui')));
   app.use(errorHandler(log));
   app.use(hostGuard(config.issuer));
   const oauth = createOAuthRouter(s, opts);
   app.use(oauth.routes());
-  const admin = createAdminRouter(s, { adminToken: opts.adminToken });
+  // The UI's session cookie authenticates the admin API like the bearer token does.
+  const admin = createAdminRouter(s, { adminToken: opts.adminToken, authenticate });
   app.use(admin.routes());
   app.use(admin.allowedMethods());
+  if (opts.ui !== false) app.use(createUiRouter(s, { adminToken: opts.adminToken, rendererDir: opts.ui?.rendererDir }).routes());
   for (const r of opts.extraRouters ?? []) app.use(r.routes());
   app.use(oauth.allowedMethods({ throw: false }));
   return app;
@@ -58,8 +66,10 @@ export interface StartOptions extends ConfigInput {
   seedFile?: string;
   log?: Logger;
   clock?: Clock;
-  /** Routers added by the desktop shell or UI (mounted after OAuth/admin). */
+  /** Routers added by the desktop shell (mounted after OAuth, admin and UI). */
   extraRouters?: (s: Services, adminToken: string) => Router[];
+  /** UI options (see AppOptions.ui). */
+  ui?: AppOptions['ui'];
 }
 
 export interface RunningServer {
@@ -111,7 +121,10 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   await ensureDataDir(pre.dataDir);
   const lock = await acquireDataDirLock(pre.dataDir);
   let store: Store | undefined;
-  const http = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000, maxHeaderSize: 16 * 1024 });
+  // Slow clients: headers within 10 s, the whole request (body included) within 30 s, checked every
+  // second (Node's default check runs every 30 s, which would let a trickled body live a minute).
+  const http = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000, maxHeaderSize: 16 * 1024, connectionsCheckingInterval: 1_000 });
+  installClientErrorHandlers(http);
   let services: Services | undefined;
   try {
     const st = await openStore(pre.dataDir, { durability: pre.durability, now: () => clock.now() });
@@ -133,7 +146,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       });
       seed = await applySeed(services, text, { file: opts.seedFile });
     }
-    const app = createApp(services, { adminToken, extraRouters: opts.extraRouters?.(services, adminToken) });
+    const app = createApp(services, { adminToken, ui: opts.ui, extraRouters: opts.extraRouters?.(services, adminToken) });
     http.on('request', app.callback());
     await writeRuntimeFile(config.dataDir, { pid: process.pid, url: config.issuer, started_at: new Date(clock.now()).toISOString() });
     let closing: Promise<void> | undefined;

@@ -46,7 +46,8 @@ export type ConfigInput = z.input<typeof ConfigSchema>;
 export type Config = z.infer<typeof ConfigSchema> & { issuer: string };
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
-export const isLoopbackHost = (h: string): boolean => LOOPBACK_HOSTS.has(h.toLowerCase()) || /^127\./.test(h);
+// 127.0.0.0/8 as a literal address only: a name like "127.evil.example" can resolve anywhere.
+export const isLoopbackHost = (h: string): boolean => LOOPBACK_HOSTS.has(h.toLowerCase()) || /^127(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(h);
 
 export class ConfigError extends Error {
   constructor(message: string) {

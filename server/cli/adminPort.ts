@@ -72,6 +72,29 @@ export interface AdminPort {
 
 const enc = encodeURIComponent;
 
+/**
+ * One request with node:http, not fetch: a CLI command makes one or two calls, and the first
+ * fetch() of a process costs ~30 ms (it loads undici and compiles its HTTP parser). No
+ * keep-alive (the command exits right after), no redirects followed.
+ */
+async function httpCall(url: string, method: string, headers: Record<string, string>, payload: string | undefined): Promise<{ status: number; ok: boolean; text: string }> {
+  const { request } = await import('node:http');
+  return new Promise((resolve, reject) => {
+    const body = payload === undefined ? undefined : Buffer.from(payload, 'utf8');
+    const req = request(url, { method, agent: false, headers: body ? { ...headers, 'content-length': String(body.length) } : headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const status = res.statusCode ?? 0;
+        resolve({ status, ok: status >= 200 && status < 300, text: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 /** Talks to a running server's /admin/api with its admin token. */
 export class HttpAdminPort implements AdminPort {
   readonly mode = 'http' as const;
@@ -90,15 +113,15 @@ export class HttpAdminPort implements AdminPort {
       headers['content-type'] = 'application/yaml';
       payload = body.yaml;
     }
-    let res: Response;
+    let res: { status: number; ok: boolean; text: string };
     try {
-      res = await fetch(`${this.baseUrl}/admin/api${path}`, { method, headers, body: payload, redirect: 'manual' });
+      res = await httpCall(`${this.baseUrl}/admin/api${path}`, method, headers, payload);
     } catch (err) {
-      const code = (err as { cause?: { code?: string } }).cause?.code;
+      const code = (err as { code?: string }).code;
       throw new ServerUnreachable(`cannot reach the server at ${this.baseUrl}${code ? ` (${code})` : ''}`, code);
     }
     if (res.status === 204) return undefined as T;
-    const text = await res.text();
+    const text = res.text;
     let data: unknown;
     try {
       data = text ? JSON.parse(text) : undefined;

@@ -133,7 +133,21 @@ export class InteractionService {
 
   issueCode(r: Omit<CodeRecord, 'expiresAt'>, ttlSeconds: number): string {
     const code = randomToken(32);
-    this.codes.set(sha256hex(code), { ...r, expiresAt: this.d.clock.now() + ttlSeconds * 1000 });
+    // Every field up front, in one object shape: a spread, then familyId/jti added at the exchange,
+    // sent each record down V8's slow property-definition paths.
+    const rec: CodeRecord = {
+      clientId: r.clientId,
+      redirectUri: r.redirectUri,
+      codeChallenge: r.codeChallenge,
+      sub: r.sub,
+      resource: r.resource,
+      scope: r.scope,
+      expiresAt: this.d.clock.now() + ttlSeconds * 1000,
+      consumedAt: r.consumedAt,
+      familyId: r.familyId,
+      jti: r.jti,
+    };
+    this.codes.set(sha256hex(code), rec);
     return code;
   }
 

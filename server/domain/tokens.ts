@@ -146,7 +146,15 @@ export class TokenService {
       access_jtis: [...fam.access_jtis, row.jti].slice(-MAX_FAMILY_JTIS),
     };
     if (inGrace) rotated.previous = fam.previous;
-    await Promise.all([this.record(row), this.d.store.families.put(rotated)]);
+    const [rowWrite, famWrite] = await Promise.allSettled([this.record(row), this.d.store.families.put(rotated)]);
+    if (rowWrite.status === 'rejected' || famWrite.status === 'rejected') {
+      // The client gets a 503 ("nothing was issued") and keeps the token it presented, so a
+      // rotation that did land is undone; otherwise its retry would be reuse and revoke the family.
+      if (famWrite.status === 'fulfilled' && this.d.store.families.get(fam.id)?.current.hash === rotated.current.hash) {
+        await this.d.store.families.put(fam).catch((err: Error) => this.d.log.warn(`could not undo the rotation of refresh family ${fam.id} after a failed save: ${err.message}`));
+      }
+      throw rowWrite.status === 'rejected' ? rowWrite.reason : (famWrite as PromiseRejectedResult).reason;
+    }
     return { access_token: jwt, token_type: 'Bearer', expires_in: ttl, refresh_token: next, scope };
   }
 

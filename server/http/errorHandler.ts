@@ -7,6 +7,7 @@
 import type { Context, Next } from 'koa';
 import { OAuthError, PageError, StorageError } from '../errors';
 import type { Logger } from '../log';
+import { pageHeaders } from './guards';
 import { errorPage } from './page';
 
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable' };
@@ -32,6 +33,8 @@ export function renderError(ctx: Context, oerr: OAuthError, asPage: boolean): vo
   for (const [k, v] of Object.entries(oerr.headers)) ctx.set(k, v);
   ctx.set('Cache-Control', 'no-store');
   if (asPage) {
+    // Every HTML page, error pages included: unframeable, no inline script (as the consent page).
+    pageHeaders(ctx);
     ctx.type = 'text/html; charset=utf-8';
     ctx.body = errorPage(oerr instanceof PageError ? oerr.title : STATUS_TEXT[oerr.status] ?? 'Error', oerr.message, oerr.error);
     return;
@@ -57,6 +60,12 @@ export function errorHandler(log: Logger) {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) {
         throw new OAuthError('not_found', `no route for ${ctx.method} ${ctx.path}`, 404);
+      }
+      // The routers' allowedMethods() set 405 (or 501 for a method no route knows) without a body:
+      // both are the client's mistake, answered as a 405 OAuth error like every other error.
+      if ((ctx.status === 405 || ctx.status === 501) && (ctx.body === undefined || ctx.body === null)) {
+        const allow = ctx.response.get('allow');
+        throw new OAuthError('method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}${allow ? ` (allowed: ${allow})` : ''}`, 405);
       }
     } catch (err) {
       const oerr = toOAuthError(err, log);

@@ -10,9 +10,22 @@ const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
  */
 export function hostGuard(issuer: string) {
   const issuerHost = new URL(issuer).hostname.toLowerCase();
+  const allowed = allowedHost(issuer);
+  return async function checkHost(ctx: Context, next: Next) {
+    const raw = ctx.get('host');
+    if (!allowed(raw)) {
+      throw new OAuthError('invalid_request', `Host "${raw}" is not allowed: AuthPlane only answers requests for ${issuerHost} or loopback names (DNS-rebinding protection)`, 421);
+    }
+    await next();
+  };
+}
+
+/** The host guard's test on its own (the CORS middleware, which runs first, uses it too). */
+export function allowedHost(issuer: string): (raw: string) => boolean {
+  const issuerHost = new URL(issuer).hostname.toLowerCase();
   // Clients send the same Host header on every request: remember the verdict instead of parsing a URL each time.
   const verdicts = new Map<string, boolean>();
-  const allowed = (raw: string): boolean => {
+  return (raw: string): boolean => {
     let ok = verdicts.get(raw);
     if (ok === undefined) {
       let hostname = '';
@@ -26,13 +39,6 @@ export function hostGuard(issuer: string) {
       verdicts.set(raw, ok);
     }
     return ok;
-  };
-  return async function checkHost(ctx: Context, next: Next) {
-    const raw = ctx.get('host');
-    if (!allowed(raw)) {
-      throw new OAuthError('invalid_request', `Host "${raw}" is not allowed: AuthPlane only answers requests for ${issuerHost} or loopback names (DNS-rebinding protection)`, 421);
-    }
-    await next();
   };
 }
 

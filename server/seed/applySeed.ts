@@ -147,7 +147,13 @@ export function parseSeed(services: Services, yamlText: string, opts: { file?: s
     );
   }
   const at = new Located(file, doc, lines);
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (e) {
+    // An alias bomb ("billion laughs") is refused by the YAML library with a ReferenceError: a bad seed, not a crash.
+    throw new SeedError([`${file}: invalid YAML: ${(e as Error).message}`]);
+  }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     at.error([], 'a seed must be a mapping with resources:, clients: and/or users:');
     throw new SeedError(at.issues);

@@ -77,6 +77,11 @@ export function frozenCopy<T>(row: T): T {
   return deepFreeze(structuredClone(row));
 }
 
+/** For rows nobody else holds yet (just parsed from a file): freezing is enough, copying them is not needed. */
+export function frozenInPlace<T>(row: T): T {
+  return deepFreeze(row);
+}
+
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);

@@ -23,7 +23,8 @@ export async function ensureDataDir(dataDir: string): Promise<string> {
   } catch (err) {
     // mkdir -p on an existing file says EEXIST; the stat below words that better.
     if (errnoCode(err) !== 'EEXIST') {
-      throw new StorageError(dir, `cannot create the data dir ${dir}: ${describeFsError(err)}. Pass a different --data-dir (or set AUTHPLANE_DATA_DIR).`, { cause: err });
+      const reason = await mkdirFailure(dir, err);
+      throw new StorageError(dir, `cannot create the data dir ${dir}: ${describeFsError(reason)}. Pass a different --data-dir (or set AUTHPLANE_DATA_DIR).`, { cause: reason });
     }
   }
   const st = await fsp.stat(dir);
@@ -37,6 +38,23 @@ export async function ensureDataDir(dataDir: string): Promise<string> {
     await fsp.rm(probe, { force: true }).catch(() => undefined);
   }
   return dir;
+}
+
+/**
+ * Node's recursive mkdir reports ENOENT for whatever stopped it below an existing ancestor (a
+ * read-only file system, no permission): create the first missing level alone to learn why.
+ */
+async function mkdirFailure(dir: string, err: unknown): Promise<unknown> {
+  if (errnoCode(err) !== 'ENOENT') return err;
+  let first = dir;
+  while (path.dirname(first) !== first && !(await fsp.stat(path.dirname(first)).then(() => true, () => false))) first = path.dirname(first);
+  try {
+    await fsp.mkdir(first, { mode: DIR_MODE });
+    await fsp.rmdir(first).catch(() => undefined);
+  } catch (real) {
+    return real;
+  }
+  return err;
 }
 
 /** Reads `admin-token` (tightening its mode to 0600), or creates it on first start. */

@@ -7,6 +7,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import type { Context } from 'koa';
+import { NotFound } from '../errors';
 
 export const UI_CSP = [
   "default-src 'none'",
@@ -79,21 +80,12 @@ export async function serveUiFile(ctx: Context, dir: string, rel: string): Promi
   uiHeaders(ctx);
   const root = resolve(dir);
   let file = resolve(root, rel.replace(/^\/+/, ''));
-  if (file !== root && !file.startsWith(root + sep)) {
-    ctx.status = 404;
-    ctx.body = 'not found';
-    return;
-  }
+  if (file !== root && !file.startsWith(root + sep)) throw new NotFound(`no UI file ${ctx.path}`);
   let isAsset = extname(file) !== '';
   if (!isAsset || file === root) file = join(root, 'index.html');
   const info = await stat(file).catch(() => undefined);
   if (!info?.isFile()) {
-    if (isAsset) {
-      ctx.status = 404;
-      ctx.type = 'text/plain';
-      ctx.body = 'not found';
-      return;
-    }
+    if (isAsset) throw new NotFound(`no UI file ${ctx.path}`);
     ctx.status = 503;
     ctx.type = 'text/html; charset=utf-8';
     ctx.set('Cache-Control', 'no-store');

@@ -46,6 +46,12 @@ async function startAuthorization(o: { clientId: string; scope: string; resource
   return { tab, verifier };
 }
 
+/** Closes a client tab once it has landed on the callback (closing mid-navigation can stall Chromium). */
+async function closeTab(tab: Page) {
+  await tab.waitForURL(/\/callback\?/);
+  await tab.close();
+}
+
 async function exchange(code: string, verifier: string, clientId: string) {
   return postForm(`${s.issuer}/oauth/token`, { grant_type: 'authorization_code', code, code_verifier: verifier, client_id: clientId, redirect_uri: cb.url });
 }
@@ -69,7 +75,7 @@ describe('consent in the window', () => {
     expect(code).toBeTruthy();
     await card.waitFor({ state: 'detached' });
     await win.getByText('No pending requests').waitFor();
-    await tab.close();
+    await closeTab(tab);
 
     // The issuance log is open before the token exists; the row must arrive without a reload.
     await win.evaluate(() => (location.hash = '#/issuances'));
@@ -106,7 +112,7 @@ describe('consent in the window', () => {
     await tab.getByRole('button', { name: 'Deny' }).click();
     expect((await hit).searchParams.get('error')).toBe('access_denied');
     await card.waitFor({ state: 'detached' });
-    await tab.close();
+    await closeTab(tab);
   });
 
   it('Deny in the window yields access_denied at the client', async () => {
@@ -120,7 +126,7 @@ describe('consent in the window', () => {
     const callback = await hit;
     expect([callback.searchParams.get('error'), callback.searchParams.get('state'), callback.searchParams.get('iss')]).toEqual(['access_denied', 'win-deny', s.issuer]);
     await card.waitFor({ state: 'detached' });
-    await tab.close();
+    await closeTab(tab);
   });
 });
 
@@ -261,7 +267,7 @@ describe('forms', () => {
     const hit = cb.forState('forms');
     await card.getByRole('button', { name: 'Approve Notes agent' }).click();
     const callback = await hit;
-    await tab.close();
+    await closeTab(tab);
     const r = await exchange(callback.searchParams.get('code')!, verifier, 'notes-agent');
     expect(r.status).toBe(200);
     const { payload } = decodeJwt(r.json.access_token as string);

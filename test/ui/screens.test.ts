@@ -3,7 +3,7 @@
  * test-output/screenshots/ (not committed). Also asserts each screen renders without errors.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser';
 import { authorizationUrl, discover } from '../helpers/oauthClient';
 import { seedSingleMcp, type TestServer } from '../helpers/server';
@@ -61,6 +61,19 @@ afterAll(async () => {
   await s?.stop();
 });
 
+/** Every interactive control must have an accessible name (label, aria-label(ledby), text or title). */
+async function unnamedControls(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    for (const el of document.querySelectorAll<HTMLElement>('button, a[href], input:not([type=hidden]), select, textarea, [role=radio], [role=tab], [role=option], [tabindex="0"]')) {
+      if (el.closest('[hidden], [aria-hidden="true"]') || el.hidden) continue;
+      const labelled = (el as HTMLInputElement).labels?.length || el.getAttribute('aria-label')?.trim() || el.getAttribute('aria-labelledby') || el.textContent?.trim() || el.getAttribute('title');
+      if (!labelled) out.push(el.outerHTML.slice(0, 120));
+    }
+    return out;
+  });
+}
+
 const SCREENS = [
   ['prompts', '#/prompts'],
   ['issuances', '#/issuances'],
@@ -89,6 +102,7 @@ describe('main screens', () => {
         await page.getByRole('heading', { level: 1 }).first().waitFor();
         await page.waitForTimeout(250);
         await screenshot(page, `${name}-${scheme}`);
+        if (scheme === 'light') expect(await unnamedControls(page), `controls without an accessible name on ${name}`).toEqual([]);
       }
       // Overlays: the issuance drawer, a form, the command palette.
       await page.evaluate(() => (location.hash = '#/issuances'));

@@ -56,7 +56,9 @@ export default function DecoderView(_props: { route: Route }) {
     };
   }, [decoded, keySource, keyText, jwks.data, jwks.error, keys]);
 
-  const checks = decoded?.ok ? checkJwt(decoded.jwt, { issuer, resources, clients, users, now, signature: sig }) : [];
+  // Problems first: the reason a token is rejected should be the first thing read.
+  const ORDER = { fail: 0, warn: 1, pass: 2, info: 3 } as const;
+  const checks = decoded?.ok ? checkJwt(decoded.jwt, { issuer, resources, clients, users, now, signature: sig }).sort((a, b) => ORDER[a.status] - ORDER[b.status]) : [];
   const v = decoded?.ok ? verdict(checks) : undefined;
   const matched = decoded?.ok ? matchAudience(decoded.jwt.payload.aud, resources) : undefined;
 

@@ -12,9 +12,9 @@ export const BUILD_DIR = path.join(ROOT, 'bench-results', 'build');
 
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'esm', packages: 'external', logLevel: 'error', sourcemap: 'linked' };
 
-/** Bundles the CLI and the bench's TS entries; returns their output paths. */
-export async function buildBench() {
-  const cliDir = path.join(BUILD_DIR, 'cli');
+/** Bundles the CLI and the bench's TS entries into `dir` (beside node_modules); returns their paths. */
+export async function buildBench(dir = BUILD_DIR) {
+  const cliDir = path.join(dir, 'cli');
   await rm(cliDir, { recursive: true, force: true });
   const entries = {
     datagen: path.join(ROOT, 'scripts/bench/ts/datagen.ts'),
@@ -25,7 +25,7 @@ export async function buildBench() {
   await Promise.all([
     build({ ...common, entryPoints: { cli: path.join(ROOT, 'server/cli/main.ts') }, outdir: cliDir, splitting: true, entryNames: '[name]', chunkNames: 'chunks/[name]-[hash]' }),
     ...Object.entries(entries).map(async ([name, entry]) => {
-      const outfile = path.join(BUILD_DIR, `${name}.mjs`);
+      const outfile = path.join(dir, `${name}.mjs`);
       await build({ ...common, entryPoints: [entry], outfile });
       out[name] = outfile;
     }),

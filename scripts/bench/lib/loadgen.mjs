@@ -94,9 +94,10 @@ function summarize(lat, n, ms, errors, firstError, extra = {}) {
 
 /**
  * Runs flows with `concurrency` workers until `maxOps` flows or `maxMs` elapse.
- * `pairs` must hold at least `maxOps` PKCE pairs. `keep` collects refresh tokens (for refresh runs).
+ * `pairs` must hold at least `maxOps` PKCE pairs. `keep` collects refresh tokens (for refresh runs),
+ * `keepAccess` access tokens.
  */
-export async function runFlows(t, { concurrency, maxOps, maxMs, pairs, pool, keep }) {
+export async function runFlows(t, { concurrency, maxOps, maxMs, pairs, pool, keep, keepAccess }) {
   const prep = prepare(t);
   const own = !pool;
   pool ??= createPool(t.origin, concurrency);
@@ -115,6 +116,7 @@ export async function runFlows(t, { concurrency, maxOps, maxMs, pairs, pool, kee
         const tok = await oneFlow(pool, t, prep, pairs[i]);
         lat[done++] = performance.now() - s;
         if (keep && tok.refresh_token) keep.push(tok.refresh_token);
+        if (keepAccess) keepAccess.push(tok.access_token);
       } catch (err) {
         errors++;
         firstError ??= err.message;

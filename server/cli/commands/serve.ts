@@ -115,6 +115,10 @@ export function serveCommand(): Command {
 
     const cfg = server.services.deps.config;
     out.stdout(server.issuer);
+    const { uiLoginUrl } = await import('../../ui');
+    // One-time sign-in link (Jupyter style): opening it sets a session cookie and drops the token.
+    const uiUrl = uiLoginUrl(server.issuer);
+    out.stdout(`UI: ${uiUrl}`);
     const lines = [
       `AuthPlane ${VERSION}: OAuth 2.1 authorization server for MCP, listening on ${server.issuer}`,
       `  data dir   ${cfg.dataDir}`,
@@ -126,7 +130,7 @@ export function serveCommand(): Command {
     if (seeded) lines.push(...seedSummary(seeded).split('\n').map((l) => `  ${l}`));
     lines.push('Press Ctrl+C to stop.');
     out.stdout(lines.join('\n'));
-    if (opts.open) openBrowser(`${server.issuer}/`);
+    if (opts.open) openBrowser(uiUrl);
 
     await new Promise<void>((resolve) => {
       wake = resolve;

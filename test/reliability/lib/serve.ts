@@ -109,10 +109,12 @@ export function unmount(dir: string): void {
   spawnSync('umount', ['-l', dir], { stdio: 'ignore' });
 }
 
-/** Fills the file system holding `dir` (a `filler` file until ENOSPC). */
+let fillers = 0;
+/** Fills the file system holding `dir` (a new filler file, written until ENOSPC); returns its path. */
 export async function fillDisk(dir: string): Promise<string> {
-  const filler = path.join(dir, 'filler.bin');
-  const fh = await fsp.open(filler, 'w');
+  const filler = path.join(dir, `filler-${++fillers}.bin`);
+  const fh = await fsp.open(filler, 'w').catch(() => undefined);
+  if (!fh) return filler;
   const chunk = Buffer.alloc(64 * 1024, 0x61);
   try {
     for (;;) await fh.write(chunk);

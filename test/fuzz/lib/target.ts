@@ -1,0 +1,47 @@
+/**
+ * The fuzz target: a real AuthPlane server (startServer, as `authserver serve` runs it, plus the
+ * UI router) in its own process, so the fuzzer can watch it stay alive and measure its memory.
+ *
+ * argv: <dataDir> <rendererDir>. Prints one JSON line on stdout when ready:
+ *   {"issuer","port","adminToken","pid","interaction","csrf","clientSecret"}
+ * On SIGUSR2 it runs the GC (node --expose-gc) and prints {"memory": process.memoryUsage()}.
+ * FUZZ_REQUEST_TIMEOUT_MS / FUZZ_HEADERS_TIMEOUT_MS shorten the slow-client timeouts so slow
+ * bodies can be tested in seconds (the production values are checked separately).
+ */
+import { writeSync } from 'node:fs';
+import { startServer } from '../../../server/app';
+import { createLogger } from '../../../server/log';
+import { createUiRouter } from '../../../server/ui/index';
+
+const [dataDir, rendererDir] = process.argv.slice(2) as [string, string];
+const log = createLogger({ level: 'warn', write: (line) => process.stderr.write(line + '\n') });
+const server = await startServer({
+  dataDir,
+  port: 0,
+  consent: 'prompt',
+  durability: 'os',
+  log,
+  extraRouters: (s, adminToken) => [createUiRouter(s, { adminToken, rendererDir })],
+});
+if (process.env.FUZZ_REQUEST_TIMEOUT_MS) server.http.requestTimeout = Number(process.env.FUZZ_REQUEST_TIMEOUT_MS);
+if (process.env.FUZZ_HEADERS_TIMEOUT_MS) server.http.headersTimeout = Number(process.env.FUZZ_HEADERS_TIMEOUT_MS);
+
+const s = server.services;
+await s.resources.create({ slug: 'mcp-a', uri: 'http://127.0.0.1:9/mcp', display_name: 'MCP A', scopes: [{ name: 'read', description: 'Read' }, { name: 'write', description: 'Write' }] });
+await s.clients.create({ client_name: 'agent', client_id: 'agent', redirect_uris: ['http://127.0.0.1:8765/callback'], grant_types: ['authorization_code', 'refresh_token'], token_endpoint_auth_method: 'none' });
+const conf = await s.clients.create({ client_name: 'backend', client_id: 'backend', redirect_uris: ['http://127.0.0.1:8765/callback'], grant_types: ['authorization_code', 'refresh_token', 'client_credentials'], token_endpoint_auth_method: 'client_secret_basic' });
+// A pending consent prompt, so the consent page and its POST are reachable with real ids.
+const interaction = s.interactions.start(
+  { client: s.clients.get('agent')!, resource: s.resources.get('mcp-a')!, redirectUri: 'http://127.0.0.1:8765/callback', scopes: ['read', 'write'], state: 'fuzz', codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM' },
+  [],
+);
+
+const print = (v: unknown) => writeSync(1, JSON.stringify(v) + '\n');
+process.on('SIGUSR2', () => {
+  (globalThis as { gc?: () => void }).gc?.();
+  print({ memory: process.memoryUsage() });
+});
+process.on('SIGTERM', () => {
+  void server.close().then(() => process.exit(0));
+});
+print({ issuer: server.issuer, port: server.port, adminToken: server.adminToken, pid: process.pid, interaction: interaction.uid, csrf: interaction.csrf, clientSecret: conf.client_secret });
