@@ -154,6 +154,8 @@ describe('an attacker page on another loopback port, in the same browser', () =>
       ['form from localhost:<other port>', `${evilLocalhost}/form?action=${encodeURIComponent(`${x.server.issuer}/consent`)}&fields=${encodeURIComponent(fields)}`],
     ] as const) {
       const page = await browser.newPage();
+      page.on('response', (r) => console.log('RESP', r.status(), r.url()));
+      page.on('requestfailed', (r) => console.log('FAILED', r.url(), r.failure()?.errorText));
       const answer = page.waitForResponse((r) => r.url() === `${x.server.issuer}/consent` && r.request().method() === 'POST');
       await page.goto(url);
       const r = await answer;

@@ -1,0 +1,52 @@
+/** `authserver serve` prints a one-time `UI:` sign-in link whose cookie authenticates the admin API. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCli, cliEnv, removeBuild, startServe, tempDir, type ServeProcess } from './helpers';
+
+let cli: string;
+let serve: ServeProcess;
+
+beforeAll(async () => {
+  cli = await buildCli();
+  const home = await tempDir();
+  serve = await startServe(cli, ['--port', '0', '--data-dir', await tempDir()], cliEnv(home));
+});
+afterAll(async () => {
+  await serve?.stop();
+  await removeBuild(cli);
+});
+
+async function uiLine(): Promise<string> {
+  for (let i = 0; i < 50; i++) {
+    const line = serve.stdout().split('\n').find((l) => l.startsWith('UI: '));
+    if (line) return line.slice(4);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no UI: line in\n${serve.stdout()}`);
+}
+
+describe('serve UI sign-in', () => {
+  it('prints the UI link on the second line, and it signs the browser in once', async () => {
+    const url = await uiLine();
+    expect(serve.stdout().split('\n')[1]).toBe(`UI: ${url}`);
+    expect(url).toMatch(new RegExp(`^${serve.issuer}/ui/\\?token=[\\w-]{20,}$`));
+
+    const noCookie = await fetch(`${serve.issuer}/admin/api/resources`);
+    expect(noCookie.status).toBe(401);
+
+    const login = await fetch(url, { redirect: 'manual' });
+    expect(login.status).toBe(303);
+    expect(login.headers.get('location')).toBe('/ui/');
+    const setCookie = login.headers.get('set-cookie')!;
+    expect(setCookie).toMatch(/httponly/i);
+    expect(setCookie).toMatch(/samesite=strict/i);
+    const cookie = setCookie.split(';')[0]!;
+
+    const withCookie = await fetch(`${serve.issuer}/admin/api/resources`, { headers: { cookie } });
+    expect(withCookie.status).toBe(200);
+    expect(await withCookie.json()).toEqual([]);
+
+    // The token is single use: a second visit does not create another session.
+    const again = await fetch(url, { redirect: 'manual' });
+    expect(again.headers.get('set-cookie')).toBeNull();
+  });
+});
