@@ -165,6 +165,9 @@ describe('an attacker page on another loopback port, in the same browser', () =>
     }
     // A sandboxed frame posts with Origin: null; refused too.
     const page = await browser.newPage();
+    page.on('response', (r) => console.log('RESP', r.status(), r.url(), r.request().method()));
+    page.on('requestfailed', (r) => console.log('FAILED', r.url(), r.failure()?.errorText));
+    page.on('console', (m) => console.log('CONSOLE', m.text()));
     const answer = page.waitForResponse((r) => r.url() === `${x.server.issuer}/consent` && r.request().method() === 'POST');
     await page.goto(`${evil}/sandboxed-form?action=${encodeURIComponent(`${x.server.issuer}/consent`)}&fields=${encodeURIComponent(fields)}`);
     const r = await answer;
