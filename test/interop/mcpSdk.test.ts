@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExampleMcpServer, type ExampleMcpServer } from '../../examples/mcp-server/server';
 import { buildCli, removeBuild } from '../cli/helpers';
 import { TestAuthProvider } from '../helpers/mcpAuthProvider';
+import { connectSdk, toolText } from './helpers';
 import { tempDir } from '../helpers/server';
 import { decodeJwt } from '../helpers/oauthClient';
 
@@ -52,21 +52,10 @@ afterAll(async () => {
 });
 
 async function connect(provider: TestAuthProvider) {
-  const make = () => new StreamableHTTPClientTransport(new URL(mcp.url), { authProvider: provider });
-  const client = new Client({ name: 'interop', version: '1.0.0' });
-  let transport = make();
-  try {
-    await client.connect(transport);
-  } catch (e) {
-    if (!(e instanceof UnauthorizedError)) throw e;
-    await transport.finishAuth(provider.code!);
-    transport = make();
-    await client.connect(transport);
-  }
-  return client;
+  return (await connectSdk(mcp.url, provider)).client;
 }
 
-const text = (r: unknown) => ((r as { content: Array<{ text: string }> }).content[0]!.text);
+const text = toolText;
 
 describe('real MCP SDK client against authserver serve', () => {
   it('registers dynamically, authorizes with PKCE and resource, and calls a tool', async () => {
