@@ -19,6 +19,8 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
     chunkSizeWarningLimit: 600,
+    // Plugin-timing hints are noise on a loaded CI machine (they depend on load, not on us).
+    rolldownOptions: { checks: { pluginTimings: false } },
   },
   server: { port: 5173, proxy: { '/admin': 'http://127.0.0.1:9000', '/.well-known': 'http://127.0.0.1:9000', '/ui/api': 'http://127.0.0.1:9000' } },
 });

@@ -11,6 +11,9 @@ const REDACTIONS: Array<[RegExp, string]> = [
   [/eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]{5,}/g, '[jwt]'],
   [/\b(code|refresh_token|access_token|client_secret|token|code_verifier|admin_token|t)=([^&\s"]+)/gi, '$1=[redacted]'],
   [/(Bearer|Basic)\s+[\w.~+/=-]+/gi, '$1 [redacted]'],
+  // The same names as JSON members or `name: value` (a logged body, object or header).
+  [/("(?:code|refresh_token|access_token|client_secret|token|code_verifier|admin_token|secret|password)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, '$1"[redacted]"'],
+  [/\b(refresh_token|access_token|client_secret|code_verifier|admin_token)(\s*:\s*)(?!\[redacted\]|")[^\s,;&"}]+/gi, '$1$2[redacted]'],
 ];
 
 export function redact(text: string): string {

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildBench, ROOT } from './lib/build.mjs';
 import { pkcePairs, runFlows, runRefresh } from './lib/loadgen.mjs';
-import { cpuMs, runChild, stopChild } from './lib/proc.mjs';
+import { cpuMs, exitOnSignals, runChild, stopChild } from './lib/proc.mjs';
 import { startAuthPlane, startOidcProvider } from './lib/servers.mjs';
 
 const { values: o } = parseArgs({
@@ -25,6 +25,7 @@ const { values: o } = parseArgs({
     top: { type: 'string', default: '40' },
   },
 });
+exitOnSignals();
 const N = Number(o.flows);
 const C = Number(o.concurrency);
 const profDir = path.join(ROOT, 'bench-results', 'prof');

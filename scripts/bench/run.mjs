@@ -16,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { request } from 'undici';
 import { buildBench, ROOT } from './lib/build.mjs';
 import { pkcePairs, runFlows, runGets, runRefresh } from './lib/loadgen.mjs';
-import { cpuMs, memMB, runChild, stopChild } from './lib/proc.mjs';
+import { cpuMs, exitOnSignals, memMB, runChild, stopChild } from './lib/proc.mjs';
 import { startAuthPlane, startAuthPlaneWith, startKoaFloor, startOidcProvider } from './lib/servers.mjs';
 import { fmt, mdTable, median, medianOf, textTable } from './lib/stats.mjs';
 
@@ -104,9 +104,10 @@ async function headToHead(b) {
     s.tokens = [];
     s.runs = { c1: [], c8: [], c32: [], refresh: [] };
     log(`  warm-up ${s.label}`);
-    await runFlows(s.srv.target, { concurrency: 8, maxOps: B.warm[0], maxMs: B.warm[1], pairs: nextPairs(B.warm[0]), keep: s.tokens });
+    const wf = await runFlows(s.srv.target, { concurrency: 8, maxOps: B.warm[0], maxMs: B.warm[1], pairs: nextPairs(B.warm[0]), keep: s.tokens });
     const rr = await runRefresh(s.srv.target, { concurrency: 8, maxOps: Math.min(2000, B.warm[0]), maxMs: B.warm[1] / 2, tokens: s.tokens });
     s.tokens.splice(0, rr.familiesUsed);
+    s.totals = { flows: wf.ops, refreshes: rr.ops };
   }
   const plan = [
     ['c1', 1, B.c1, ['authplane', 'oidc', 'authplane_os']],
@@ -129,7 +130,10 @@ async function headToHead(b) {
   }
   for (const s of servers) {
     const mem = memMB(s.srv.pid);
-    result.flows[s.key] = { label: s.label, peakRssMB: mem.peak, ...Object.fromEntries(['c1', 'c8', 'c32'].filter((c) => s.runs[c].length).map((c) => [c, medianOf(s.runs[c])])) };
+    const total = (runs) => runs.reduce((a, r) => a + r.ops, 0);
+    s.totals.flows += total(s.runs.c1) + total(s.runs.c8) + total(s.runs.c32);
+    s.totals.refreshes += total(s.runs.refresh);
+    result.flows[s.key] = { label: s.label, peakRssMB: mem.peak, totals: s.totals, ...Object.fromEntries(['c1', 'c8', 'c32'].filter((c) => s.runs[c].length).map((c) => [c, medianOf(s.runs[c])])) };
     result.refresh[s.key] = { label: s.label, c8: medianOf(s.runs.refresh) };
     await stopChild(s.srv.child);
   }
@@ -346,8 +350,8 @@ function report() {
     if (f) refreshRows.push([result.refresh[key].label, '8', fmt(f.opsPerSec), fmt(f.p50, 1), fmt(f.p99, 1), fmt(f.serverCpuMsPerOp * 1000), fmt(f.clientCpuMsPerOp * 1000)]);
   }
   if (flowRows.length > 1) tables.push(['Full flow', flowRows, ['l']], ['Refresh grant', refreshRows, ['l']]);
-  const memRows = [['server', 'peak RSS MB']];
-  for (const key of ['authplane', 'authplane_os', 'oidc']) if (result.flows[key]) memRows.push([result.flows[key].label, fmt(result.flows[key].peakRssMB)]);
+  const memRows = [['server', 'peak RSS MB', 'after flows', 'and refreshes']];
+  for (const key of ['authplane', 'authplane_os', 'oidc']) if (result.flows[key]) memRows.push([result.flows[key].label, fmt(result.flows[key].peakRssMB), fmt(result.flows[key].totals.flows), fmt(result.flows[key].totals.refreshes)]);
   if (memRows.length > 1) tables.push(['Peak RSS after the head-to-head runs', memRows, ['l']]);
   const fl = result.floor;
   if (fl.es256SignUs) {
@@ -402,6 +406,10 @@ function report() {
 
 // ---- main ------------------------------------------------------------------------------------
 
+exitOnSignals();
+process.once('exit', () => {
+  for (const d of cleanup) rmSync(d, { recursive: true, force: true });
+});
 result.meta = machine();
 log(`building the CLI and bench entries (esbuild) · load average ${result.meta.loadavgStart.join(' ')}`);
 const b = await buildBench();

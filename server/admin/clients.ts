@@ -1,23 +1,13 @@
 /** /admin/api/clients: OAuth clients (agents). The secret appears once, in the create response. */
 import type Router from '@koa/router';
-import { z } from 'zod';
-import { ClientInput } from '../contracts';
+import { ClientPatch } from '../contracts';
 import { parseOrThrow } from '../domain/resources';
 import type { Services } from '../domain/services';
 import { jsonBody, param } from './http';
 import { getClient } from './ops';
 
-/** What PATCH may change; identity, auth method and secrets are fixed at creation. */
-export const ClientPatch = z
-  .object({
-    client_name: ClientInput.shape.client_name,
-    redirect_uris: ClientInput.shape.redirect_uris.unwrap(),
-    grant_types: ClientInput.shape.grant_types.unwrap(),
-    scope: ClientInput.shape.scope.unwrap(),
-    status: z.enum(['active', 'suspended']),
-  })
-  .partial()
-  .strict();
+/** What PATCH may change (the shared schema: the UI validates with it too). */
+export { ClientPatch };
 
 export function clientRoutes(router: Router, s: Services): void {
   router.get('/clients', (ctx) => {

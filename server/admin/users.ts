@@ -19,6 +19,9 @@ export function userRoutes(router: Router, s: Services): void {
     if (!user) throw new NotFound(`user "${sub}" not found`);
     ctx.body = user;
   });
+  router.patch('/users/:sub', async (ctx) => {
+    ctx.body = await s.users.update(param(ctx, 'sub'), await jsonBody(ctx));
+  });
   router.delete('/users/:sub', async (ctx) => {
     await s.users.delete(param(ctx, 'sub'));
     ctx.status = 204;

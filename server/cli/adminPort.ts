@@ -10,20 +10,10 @@
  * Both return the same shapes (the REST routes and this file share server/admin/ops.ts).
  */
 import type { ClientView, ConsentGrant, CreatedClient, KeyView, Resource, SigningAlg, User } from '../contracts';
+import { issuanceQueryString, type IssuanceQuery } from '../contracts/issuances';
 import type { FamilyRevocation, IssuancePage, IssuanceRow, StatusView } from '../admin/ops';
 import type { SeedResult } from '../seed/applySeed';
 import { CliError } from './output';
-
-export interface IssuanceQuery {
-  resource?: string;
-  client?: string;
-  sub?: string;
-  grant?: string;
-  state?: string;
-  jti?: string;
-  limit?: number;
-  cursor?: string;
-}
 
 export interface ConsentQuery {
   sub?: string;
@@ -52,6 +42,7 @@ export interface AdminPort {
 
   listUsers(): Promise<User[]>;
   createUser(input: unknown): Promise<User>;
+  updateUser(sub: string, patch: unknown): Promise<User>;
   deleteUser(sub: string): Promise<void>;
 
   listConsents(q: ConsentQuery): Promise<ConsentGrant[]>;
@@ -175,6 +166,9 @@ export class HttpAdminPort implements AdminPort {
   createUser(input: unknown) {
     return this.call<User>('POST', '/users', { json: input });
   }
+  updateUser(sub: string, patch: unknown) {
+    return this.call<User>('PATCH', `/users/${enc(sub)}`, { json: patch });
+  }
   deleteUser(sub: string) {
     return this.call<void>('DELETE', `/users/${enc(sub)}`);
   }
@@ -185,7 +179,7 @@ export class HttpAdminPort implements AdminPort {
     return this.call<ConsentGrant>('DELETE', `/consents/${enc(id)}`);
   }
   listIssuances(q: IssuanceQuery) {
-    return this.call<IssuancePage>('GET', `/issuances${qs({ ...q, limit: q.limit?.toString() })}`);
+    return this.call<IssuancePage>('GET', `/issuances${issuanceQueryString(q)}`);
   }
   getIssuance(jti: string) {
     return this.call<IssuanceRow>('GET', `/issuances/${enc(jti)}`);
@@ -323,6 +317,9 @@ export class DirectAdminPort implements AdminPort {
   }
   async createUser(input: unknown) {
     return this.s.users.create(input);
+  }
+  async updateUser(sub: string, patch: unknown) {
+    return this.s.users.update(sub, patch);
   }
   async deleteUser(sub: string) {
     await this.s.users.delete(sub);

@@ -38,6 +38,19 @@ export const ClientInput = z.object({
 });
 export type ClientInput = z.input<typeof ClientInput>;
 
+/** What PATCH /admin/api/clients/:id may change; identity, auth method and secrets are fixed at creation. */
+export const ClientPatch = z
+  .object({
+    client_name: ClientInput.shape.client_name,
+    redirect_uris: ClientInput.shape.redirect_uris.unwrap(),
+    grant_types: ClientInput.shape.grant_types.unwrap(),
+    scope: ClientInput.shape.scope.unwrap(),
+    status: z.enum(['active', 'suspended']),
+  })
+  .partial()
+  .strict();
+export type ClientPatch = z.input<typeof ClientPatch>;
+
 export const Client = z.object({
   client_id: z.string(),
   client_name: z.string(),

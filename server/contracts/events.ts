@@ -19,6 +19,7 @@ export interface EventMap {
   'client.updated': { client: ClientView };
   'client.deleted': { client_id: string };
   'user.created': { user: User };
+  'user.updated': { user: User };
   'user.deleted': { sub: string };
   'consent.pending': { interaction: PendingInteraction };
   'consent.decided': { uid: string; action: 'approve' | 'deny' | 'expired'; sub?: string; scopes?: string[] };

@@ -15,6 +15,16 @@ export const UserInput = z.object({
 });
 export type UserInput = z.input<typeof UserInput>;
 
+/** What an edit may change: the name, and the email (null removes it). The sub is fixed. */
+export const UserPatch = z
+  .object({
+    name: UserInput.shape.name.unwrap(),
+    email: UserInput.shape.email.unwrap().nullable(),
+  })
+  .partial()
+  .strict();
+export type UserPatch = z.input<typeof UserPatch>;
+
 export const User = z.object({
   sub: Sub,
   name: z.string(),

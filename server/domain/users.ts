@@ -1,6 +1,6 @@
 /** Local test users. There is always at least one (the configured default) so consent works out of the box. */
 import { Conflict, NotFound } from '../errors';
-import { User, UserInput } from '../contracts';
+import { User, UserInput, UserPatch } from '../contracts';
 import { iso } from '../clock';
 import type { CoreDeps } from './deps';
 import { parseOrThrow } from './resources';
@@ -22,6 +22,20 @@ export class UserService {
     const row = User.parse({ sub: v.sub, name: v.name ?? v.sub, email: v.email, created_at: iso(this.d.clock.now()) });
     await this.d.store.users.put(row.sub, row);
     this.d.events.emit('user.created', { user: row });
+    return row;
+  }
+
+  /** Changes the name and/or email (`email: null` removes it); the sub never changes. */
+  async update(sub: string, patch: unknown): Promise<User> {
+    const current = this.get(sub);
+    if (!current) throw new NotFound(`user "${sub}" not found`);
+    const v = parseOrThrow(UserPatch, patch);
+    const next: User = { ...current, name: v.name ?? current.name };
+    if (v.email === null) delete next.email;
+    else if (v.email !== undefined) next.email = v.email;
+    const row = User.parse(next);
+    await this.d.store.users.put(row.sub, row);
+    this.d.events.emit('user.updated', { user: row });
     return row;
   }
 

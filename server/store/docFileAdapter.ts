@@ -22,6 +22,12 @@ export interface DocFile<T> {
   rows: T[];
 }
 
+/**
+ * V8 quotes the text around an unexpected token (`Unexpected token '@', ..."d": @0QHY1r"... is
+ * not valid JSON`); keys.json holds private keys, so the message keeps only what went wrong.
+ */
+const withoutExcerpt = (message: string): string => (/^Unexpected token\b/.test(message) && / is not valid JSON$/.test(message) ? 'an unexpected character' : message);
+
 export class DocFileAdapter<T> implements Adapter<DocFile<T>> {
   /** Completed file writes, for tests that check group commit. */
   writes = 0;
@@ -39,7 +45,7 @@ export class DocFileAdapter<T> implements Adapter<DocFile<T>> {
     try {
       parsed = JSON.parse(buf.toString('utf8'));
     } catch (err) {
-      throw await this.corrupt(`it is not valid JSON (${(err as Error).message})`, err);
+      throw await this.corrupt(`it is not valid JSON (${withoutExcerpt((err as Error).message)})`, err);
     }
     const doc = parsed as Partial<DocFile<unknown>> | null;
     if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw await this.corrupt('expected a JSON object {"version": 1, "rows": [...]}');

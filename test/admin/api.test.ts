@@ -200,6 +200,46 @@ describe('users', () => {
     expect((await call(server, 'DELETE', '/users/alice')).status).toBe(204);
     expect((await call(server, 'GET', '/users/alice')).status).toBe(404);
   });
+
+  it('edits the name and email (null removes the email), never the sub; emits user.updated', async () => {
+    const created = (await call(server, 'POST', '/users', { json: { sub: 'carol', name: 'Carol', email: 'carol@example.com' } })).body;
+    const events: unknown[] = [];
+    const off = server.events.subscribe((e) => e.type === 'user.updated' && events.push(e.data));
+    try {
+      const r = await call(server, 'PATCH', '/users/carol', { json: { name: 'Carol Example', email: 'carol@example.org' } });
+      expect(r.status).toBe(200);
+      expect(r.body).toEqual({ sub: 'carol', name: 'Carol Example', email: 'carol@example.org', created_at: created.created_at });
+      expect((await call(server, 'GET', '/users/carol')).body).toEqual(r.body);
+      // Only what is named changes.
+      const named = await call(server, 'PATCH', '/users/carol', { json: { name: 'C.' } });
+      expect(named.body).toEqual({ ...r.body, name: 'C.' });
+      const cleared = await call(server, 'PATCH', '/users/carol', { json: { email: null } });
+      expect(cleared.status).toBe(200);
+      expect(cleared.body).toEqual({ sub: 'carol', name: 'C.', created_at: created.created_at });
+      expect(server.services.users.get('carol')).toEqual(cleared.body);
+      expect(events).toEqual([{ user: r.body }, { user: named.body }, { user: cleared.body }]);
+    } finally {
+      off();
+    }
+  });
+
+  it('refuses a bad edit, the sub, and an unknown user', async () => {
+    await call(server, 'POST', '/users', { json: { sub: 'dave' } });
+    const badEmail = await call(server, 'PATCH', '/users/dave', { json: { email: 'not-an-email' } });
+    expect(badEmail.status).toBe(400);
+    expect(badEmail.body.error).toBe('invalid_request');
+    expect(badEmail.body.error_description).toMatch(/^email: /);
+    const emptyName = await call(server, 'PATCH', '/users/dave', { json: { name: '' } });
+    expect(emptyName.status).toBe(400);
+    expect(emptyName.body.error_description).toMatch(/^name: /);
+    const sub = await call(server, 'PATCH', '/users/dave', { json: { sub: 'eve' } });
+    expect(sub.status).toBe(400);
+    expect(sub.body.error_description).toBe('Unrecognized key: "sub"');
+    expect(server.services.users.get('dave')).toMatchObject({ sub: 'dave', name: 'dave' });
+    const missing = await call(server, 'PATCH', '/users/nobody', { json: { name: 'X' } });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error_description).toBe('user "nobody" not found');
+  });
 });
 
 describe('keys', () => {

@@ -121,7 +121,7 @@ describe('data-dir generator', () => {
       await store.close();
     }
 
-    const env = { ...process.env, HOME: dir };
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: dir };
     delete env.AUTHPLANE_DATA_DIR;
     delete env.NODE_OPTIONS;
     const list = await runChild([built.cli, 'admin', 'issuance', 'list', '--data-dir', dir, '--limit', '4', '--sub', 'alice', '--json'], { env });

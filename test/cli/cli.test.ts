@@ -54,6 +54,7 @@ describe('help and version', () => {
     'admin client delete',
     'admin user create',
     'admin user list',
+    'admin user update',
     'admin user delete',
     'admin consent list',
     'admin consent revoke',
@@ -241,6 +242,28 @@ describe('direct mode (no server running)', () => {
 
     const status = await cmd(['admin', 'status', '--data-dir', dir, '--json']);
     expect(JSON.parse(status.stdout)).toMatchObject({ running: false, data_dir: dir, version: '0.1.0', counts: { users: 2, resources: 0 } });
+  });
+
+  it('user update changes only the given fields; --no-email removes the email', async () => {
+    const dir = await tempDir();
+    const created = JSON.parse((await cmd(['admin', 'user', 'create', '--data-dir', dir, '--json', '--sub', 'bob', '--email', 'bob@example.com'])).stdout);
+    const renamed = await cmd(['admin', 'user', 'update', 'bob', '--data-dir', dir, '--json', '--name', 'Bob Builder']);
+    expect(renamed.code).toBe(0);
+    expect(JSON.parse(renamed.stdout)).toEqual({ sub: 'bob', name: 'Bob Builder', email: 'bob@example.com', created_at: created.created_at });
+    const table = await cmd(['admin', 'user', 'update', 'bob', '--data-dir', dir, '--email', 'bob@example.org']);
+    expect(table).toEqual({ code: 0, stderr: '', stdout: expect.stringMatching(/^user updated: sub=bob\nsub\s+bob\nname\s+Bob Builder\nemail\s+bob@example\.org\ncreated_at\s+\S+Z\n$/) });
+    const cleared = await cmd(['admin', 'user', 'update', 'bob', '--data-dir', dir, '--json', '--no-email']);
+    expect(JSON.parse(cleared.stdout)).toEqual({ sub: 'bob', name: 'Bob Builder', created_at: created.created_at });
+    const list = JSON.parse((await cmd(['admin', 'user', 'list', '--data-dir', dir, '--json'])).stdout);
+    expect(list.find((u: { sub: string }) => u.sub === 'bob')).toEqual(JSON.parse(cleared.stdout));
+
+    const nothing = await cmd(['admin', 'user', 'update', 'bob', '--data-dir', dir]);
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr.split('\n')[0]).toBe('authserver user update: nothing to update: pass at least one of --name, --email, --no-email');
+    const badEmail = await cmd(['admin', 'user', 'update', 'bob', '--data-dir', dir, '--email', 'nope']);
+    expect(badEmail.code).toBe(1);
+    expect(badEmail.stderr).toMatch(/^authserver user update: email: /);
+    expect(await cmd(['admin', 'user', 'update', 'nobody', '--data-dir', dir, '--name', 'X'])).toEqual({ code: 1, stdout: '', stderr: 'authserver user update: user "nobody" not found\n' });
   });
 
   it('AUTHPLANE_DATA_DIR selects the data dir; admin-level --data-dir works too', async () => {

@@ -144,6 +144,11 @@ describe('admin commands while a server runs (through its REST API)', () => {
     expect(JSON.parse(revoke.stdout)).toMatchObject({ jti: json[0].jti, state: 'revoked' });
     expect((await admin(`/issuances/${json[0].jti}`)).state).toBe('revoked');
 
+    const user = await cmd(['admin', 'user', 'update', 'dev-user', '--data-dir', dir, '--json', '--name', 'Developer', '--email', 'dev@example.com']);
+    expect(user.code).toBe(0);
+    expect(JSON.parse(user.stdout)).toMatchObject({ sub: 'dev-user', name: 'Developer', email: 'dev@example.com' });
+    expect(await admin('/users/dev-user')).toEqual(JSON.parse(user.stdout));
+
     const seeded = await cmd(['seed', 'apply', 'resources/seeds/single-mcp.yaml', '--data-dir', dir, '--json']);
     expect(JSON.parse(seeded.stdout).skipped).toEqual({ resources: ['mcp-a'], clients: ['my-agent'], users: ['alice'] });
     const badSeed = join(dir, 'bad.yaml');

@@ -53,7 +53,7 @@ describe('limits and timeouts as `authserver serve` runs them', () => {
     expect(s.http.headersTimeout).toBe(10_000);
     expect(s.http.requestTimeout).toBe(30_000);
     expect(s.http.keepAliveTimeout).toBe(5_000);
-    expect(s.http.maxHeaderSize).toBe(16 * 1024);
+    expect((s.http as unknown as { maxHeaderSize: number }).maxHeaderSize).toBe(16 * 1024);
     // Checked every second, not every 30 s (Node's default), so the limits are what they say.
     const interval = Object.getOwnPropertySymbols(s.http).map((sym) => (s.http as unknown as Record<symbol, unknown>)[sym]).find((v) => v && typeof v === 'object' && '_repeat' in (v as object)) as { _repeat?: number } | undefined;
     expect(interval?._repeat).toBe(1000);

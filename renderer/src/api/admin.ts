@@ -1,26 +1,13 @@
 /** The narrow, typed admin-API client the views use (and nothing else talks to the server). */
-import type { ActivityEntry, ClientInput, ClientView, ConsentDecision, ConsentGrant, CreatedClient, KeyView, PendingInteraction, Resource, ResourceInput, ResourcePatch, SigningAlg, User, UserInput } from '../../../server/contracts';
+import { issuanceQueryString, type ActivityEntry, type ClientInput, type ClientPatch, type ClientView, type ConsentDecision, type ConsentGrant, type CreatedClient, type IssuanceQuery, type KeyView, type PendingInteraction, type Resource, type ResourceInput, type ResourcePatch, type SigningAlg, type User, type UserInput, type UserPatch } from '../../../server/contracts';
 import type { FamilyRevocation, IssuancePage, IssuanceRow, StatusView } from '../../../server/admin/ops';
 import type { PrmCheckResult, PrmExpectation } from '../../../server/ui/types';
 import { request } from './http';
 
-export type { FamilyRevocation, IssuancePage, IssuanceRow, StatusView };
+export type { ClientPatch, FamilyRevocation, IssuancePage, IssuanceQuery, IssuanceRow, StatusView };
 
 const A = '/admin/api';
 const enc = encodeURIComponent;
-
-export interface IssuanceQuery {
-  resource?: string;
-  client?: string;
-  sub?: string;
-  grant?: string;
-  state?: string;
-  jti?: string;
-  limit?: number;
-  cursor?: string;
-}
-
-export type ClientPatch = Partial<Pick<ClientView, 'client_name' | 'redirect_uris' | 'grant_types' | 'scope' | 'status'>>;
 
 function qs(q: object): string {
   const p = new URLSearchParams();
@@ -46,6 +33,7 @@ export const api = {
 
   users: () => request<User[]>(`${A}/users`),
   createUser: (body: UserInput) => request<User>(`${A}/users`, { method: 'POST', body }),
+  updateUser: (sub: string, body: UserPatch) => request<User>(`${A}/users/${enc(sub)}`, { method: 'PATCH', body }),
   deleteUser: (sub: string) => request<void>(`${A}/users/${enc(sub)}`, { method: 'DELETE' }),
 
   consents: (includeRevoked = false) => request<ConsentGrant[]>(`${A}/consents${qs({ include_revoked: includeRevoked ? 'true' : undefined })}`),
@@ -58,7 +46,7 @@ export const api = {
   interactions: () => request<PendingInteraction[]>(`${A}/interactions`),
   decide: (uid: string, decision: ConsentDecision) => request<{ redirect: string }>(`${A}/interactions/${enc(uid)}/decision`, { method: 'POST', body: decision }),
 
-  issuances: (q: IssuanceQuery, signal?: AbortSignal) => request<IssuancePage>(`${A}/issuances${qs(q)}`, { signal }),
+  issuances: (q: IssuanceQuery, signal?: AbortSignal) => request<IssuancePage>(`${A}/issuances${issuanceQueryString(q)}`, { signal }),
   issuance: (jti: string) => request<IssuanceRow>(`${A}/issuances/${enc(jti)}`),
   revokeIssuance: (jti: string) => request<IssuanceRow>(`${A}/issuances/${enc(jti)}/revoke`, { method: 'POST' }),
   revokeFamily: (id: string) => request<FamilyRevocation>(`${A}/families/${enc(id)}/revoke`, { method: 'POST' }),

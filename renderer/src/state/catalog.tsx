@@ -33,7 +33,7 @@ export function useCatalog(): Catalog {
 export function CatalogProvider({ issuer, mode, children }: { issuer: string; mode: 'bridge' | 'cookie'; children: ReactNode }) {
   const resources = useLoad(api.resources, [], ['resource.created', 'resource.updated', 'resource.deleted']);
   const clients = useLoad(api.clients, [], ['client.created', 'client.updated', 'client.deleted']);
-  const users = useLoad(api.users, [], ['user.created', 'user.deleted']);
+  const users = useLoad(api.users, [], ['user.created', 'user.updated', 'user.deleted']);
   const keys = useLoad(api.keys, [], ['key.rotated']);
   const [pending, setPending] = useState<PendingInteraction[]>([]);
 

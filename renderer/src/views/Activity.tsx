@@ -4,9 +4,11 @@ import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { ActivityEntry, WarningCode } from '../../../server/contracts';
 import { api } from '../api/admin';
 import { useAppEvents, useLoad, useNow } from '../api/hooks';
+import { clientOptions, FilterSelect, GridRow, VirtualGrid } from '../components/grid';
 import { IconActivity, IconAlert } from '../components/icons';
+import { TimeCell } from '../components/time';
 import { Badge, EmptyState, ErrorNote, Modal, PageHeader, Segmented } from '../components/ui';
-import { localDate, shortDate } from '../lib/time';
+import { localDate } from '../lib/time';
 import { useCatalog } from '../state/catalog';
 
 const CAP = 2000;
@@ -26,6 +28,12 @@ export const WARNING_HELP: Record<WarningCode, { label: string; help: string }> 
   dcr_auth_method_defaulted: { label: 'Public client assumed', help: 'The registration named no token_endpoint_auth_method, so the client was registered as public (PKCE only, no secret).' },
 };
 
+type Show = 'all' | 'problems';
+const SHOW_OPTIONS: Array<{ value: Show; label: string }> = [
+  { value: 'all', label: 'All requests' },
+  { value: 'problems', label: 'Problems only' },
+];
+
 function statusTone(e: ActivityEntry): 'green' | 'red' | 'amber' | undefined {
   if (e.error || e.status >= 400) return 'red';
   if (e.warnings.length) return 'amber';
@@ -33,7 +41,7 @@ function statusTone(e: ActivityEntry): 'green' | 'red' | 'amber' | undefined {
 }
 
 export function ActivityView() {
-  const [problems, setProblems] = useState<'all' | 'problems'>('all');
+  const [problems, setProblems] = useState<Show>('all');
   const [client, setClient] = useState('');
   const { clients } = useCatalog();
   const now = useNow(15_000);
@@ -68,23 +76,8 @@ export function ActivityView() {
       <PageHeader title="Activity" description="Every request that reached the authorization server, newest first, with its outcome and what looked wrong. Use it to see why a client failed." />
       <div className="page-body fill">
         <div className="toolbar">
-          <Segmented
-            label="Show"
-            value={problems}
-            onChange={setProblems}
-            options={[
-              { value: 'all', label: 'All requests' },
-              { value: 'problems', label: 'Problems only' },
-            ]}
-          />
-          <select className="select sm" aria-label="Filter by client" value={client} onChange={(e) => setClient(e.target.value)}>
-            <option value="">All clients</option>
-            {clients.map((c) => (
-              <option key={c.client_id} value={c.client_id}>
-                {c.client_name}
-              </option>
-            ))}
-          </select>
+          <Segmented label="Show" value={problems} onChange={setProblems} options={SHOW_OPTIONS} />
+          <FilterSelect label="Filter by client" all="All clients" value={client} onChange={setClient} options={clientOptions(clients)} />
         </div>
         {list.error && <ErrorNote error={list.error} retry={list.reload} />}
         {!list.loading && rows.length === 0 ? (
@@ -92,76 +85,70 @@ export function ActivityView() {
             <p>{problems === 'problems' ? 'Requests that failed or carried warnings (missing resource, unknown scope, PKCE or redirect mismatches) will show here.' : 'Requests to the discovery, authorize, token, registration, revocation and introspection endpoints appear here as they arrive.'}</p>
           </EmptyState>
         ) : (
-          <div className="vgrid activity" role="grid" aria-label="Requests" aria-rowcount={rows.length + 1}>
-            <div className="vgrid-head" role="row" aria-rowindex={1}>
-              <span role="columnheader">Time</span>
-              <span role="columnheader">Status</span>
-              <span role="columnheader">Request</span>
-              <span role="columnheader">Client</span>
-              <span role="columnheader">Outcome</span>
-              <span role="columnheader">Duration</span>
-            </div>
-            <div className="vgrid-scroll" ref={scrollRef} tabIndex={0} role="rowgroup" aria-label="Request rows: arrow keys move, Enter opens" aria-activedescendant={rows[selected] ? `act-${rows[selected]!.id}` : undefined} onKeyDown={onKey}>
-              <div className="vgrid-inner" style={{ height: virt.getTotalSize() }}>
-                {virt.getVirtualItems().map((it) => {
-                  const e = rows[it.index]!;
-                  const tone = statusTone(e);
-                  return (
-                    <div
-                      key={e.id}
-                      id={`act-${e.id}`}
-                      className="vgrid-row"
-                      role="row"
-                      aria-rowindex={it.index + 2}
-                      aria-selected={it.index === selected}
-                      style={{ transform: `translateY(${it.start}px)` }}
-                      onClick={() => {
-                        setSelected(it.index);
-                        setOpen(e);
-                      }}
-                    >
-                      <span role="gridcell" title={localDate(Date.parse(e.at))}>
-                        {shortDate(Date.parse(e.at), now)}
+          <VirtualGrid
+            className="activity"
+            label="Requests"
+            rowCount={rows.length + 1}
+            columns={['Time', 'Status', 'Request', 'Client', 'Outcome', 'Duration']}
+            scrollRef={scrollRef}
+            rowsLabel="Request rows: arrow keys move, Enter opens"
+            activeId={rows[selected] ? `act-${rows[selected]!.id}` : undefined}
+            onKeyDown={onKey}
+            height={virt.getTotalSize()}
+          >
+            {virt.getVirtualItems().map((it) => {
+              const e = rows[it.index]!;
+              const tone = statusTone(e);
+              return (
+                <GridRow
+                  key={e.id}
+                  id={`act-${e.id}`}
+                  index={it.index}
+                  start={it.start}
+                  selected={it.index === selected}
+                  onClick={() => {
+                    setSelected(it.index);
+                    setOpen(e);
+                  }}
+                >
+                  <TimeCell at={e.at} now={now} />
+                  <span role="gridcell">
+                    <Badge tone={tone} mono>
+                      {e.status}
+                    </Badge>
+                  </span>
+                  <span role="gridcell" className="mono strong" title={`${e.method} ${e.path}`}>
+                    <span className="faint">{e.method}</span> {e.path}
+                  </span>
+                  <span role="gridcell" title={e.client_id}>
+                    {e.client_id ? (clientName.get(e.client_id) ?? e.client_id) : <span className="faint">—</span>}
+                  </span>
+                  <span role="gridcell">
+                    {e.error ? (
+                      <span className="state revoked" title={e.error_description}>
+                        {e.error}
+                        {e.error_description ? <span className="muted">: {e.error_description}</span> : null}
                       </span>
-                      <span role="gridcell">
-                        <Badge tone={tone} mono>
-                          {e.status}
-                        </Badge>
+                    ) : e.warnings.length ? (
+                      <span className="chips">
+                        {e.warnings.slice(0, 2).map((w, i) => (
+                          <Badge key={i} tone="amber">
+                            {WARNING_HELP[w.code]?.label ?? w.code}
+                          </Badge>
+                        ))}
+                        {e.warnings.length > 2 && <Badge>+{e.warnings.length - 2}</Badge>}
                       </span>
-                      <span role="gridcell" className="mono strong" title={`${e.method} ${e.path}`}>
-                        <span className="faint">{e.method}</span> {e.path}
-                      </span>
-                      <span role="gridcell" title={e.client_id}>
-                        {e.client_id ? (clientName.get(e.client_id) ?? e.client_id) : <span className="faint">—</span>}
-                      </span>
-                      <span role="gridcell">
-                        {e.error ? (
-                          <span className="state revoked" title={e.error_description}>
-                            {e.error}
-                            {e.error_description ? <span className="muted">: {e.error_description}</span> : null}
-                          </span>
-                        ) : e.warnings.length ? (
-                          <span className="chips">
-                            {e.warnings.slice(0, 2).map((w, i) => (
-                              <Badge key={i} tone="amber">
-                                {WARNING_HELP[w.code]?.label ?? w.code}
-                              </Badge>
-                            ))}
-                            {e.warnings.length > 2 && <Badge>+{e.warnings.length - 2}</Badge>}
-                          </span>
-                        ) : (
-                          <span className="faint">ok</span>
-                        )}
-                      </span>
-                      <span role="gridcell" className="faint">
-                        {e.duration_ms < 1 ? '<1' : Math.round(e.duration_ms)} ms
-                      </span>
-                    </div>
-                  );
-                })}
-              </div>
-            </div>
-          </div>
+                    ) : (
+                      <span className="faint">ok</span>
+                    )}
+                  </span>
+                  <span role="gridcell" className="faint">
+                    {e.duration_ms < 1 ? '<1' : Math.round(e.duration_ms)} ms
+                  </span>
+                </GridRow>
+              );
+            })}
+          </VirtualGrid>
         )}
         {rows.length > 0 && (
           <div className="vgrid-foot">

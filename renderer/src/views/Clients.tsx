@@ -1,28 +1,18 @@
 /** Clients (MCP agents): list, register, edit, suspend, delete. */
 import { useState } from 'react';
-import { z } from 'zod';
-import { ClientInput, type ClientView, type CreatedClient } from '../../../server/contracts';
-import { api, type ClientPatch } from '../api/admin';
-import { IconAlert, IconArrowRight, IconBot, IconPencil, IconPlus, IconTrash, IconX } from '../components/icons';
+import { ClientInput, ClientPatch, type ClientView, type CreatedClient } from '../../../server/contracts';
+import { api } from '../api/admin';
+import { FormModal, TextField } from '../components/form';
+import { IconBot, IconPlus, IconX } from '../components/icons';
+import { DataTable, DeleteConfirm, DetailHeader, ListPage, MissingItem, NewButton } from '../components/list';
 import { useToast } from '../components/toast';
-import { Badge, Button, Confirm, CopyButton, EmptyState, Field, Modal, PageHeader } from '../components/ui';
+import { Badge, Button, CopyButton, EmptyState, Field, Modal } from '../components/ui';
+import { useModalForm } from '../hooks/useModalForm';
 import { validate, words, type FieldErrors } from '../lib/forms';
 import { href, navigate, type Route } from '../lib/router';
 import { localDate } from '../lib/time';
 import { useCatalog } from '../state/catalog';
 import { SOURCE_LABEL } from './Prompts';
-
-/** What PATCH /admin/api/clients/:id accepts: the same rules as the server's ClientPatch. */
-const ClientPatchSchema = z
-  .object({
-    client_name: ClientInput.shape.client_name,
-    redirect_uris: ClientInput.shape.redirect_uris.unwrap(),
-    grant_types: ClientInput.shape.grant_types.unwrap(),
-    scope: ClientInput.shape.scope.unwrap(),
-    status: z.enum(['active', 'suspended']),
-  })
-  .partial()
-  .strict();
 
 const GRANTS = [
   { value: 'authorization_code', label: 'Authorization code', hint: 'a user approves (MCP clients)' },
@@ -41,64 +31,41 @@ function ClientList() {
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<CreatedClient | null>(null);
   return (
-    <div className="page">
-      <PageHeader
-        title="Clients"
-        description="The agents and apps that ask for tokens. Clients register here, by dynamic registration (DCR), or by a Client ID Metadata Document URL."
-        actions={
-          <Button variant="primary" icon={<IconPlus />} onClick={() => setCreating(true)}>
-            New client
-          </Button>
-        }
-      />
-      <div className="page-body">
-        {loaded && clients.length === 0 ? (
-          <EmptyState
-            icon={<IconBot />}
-            title="No clients yet"
-            actions={
-              <Button variant="primary" icon={<IconPlus />} onClick={() => setCreating(true)}>
-                Register a client
-              </Button>
-            }
-          >
-            <p>Most MCP clients register themselves through dynamic registration the first time they connect, and show up here. Register one by hand to fix its client_id and redirect URIs.</p>
-          </EmptyState>
-        ) : (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">client_id</th>
-                  <th scope="col">Registered</th>
-                  <th scope="col">Authentication</th>
-                  <th scope="col">Grants</th>
-                  <th scope="col">Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {clients.map((c) => (
-                  <tr key={c.client_id}>
-                    <td className="primary-cell">
-                      <a className="row-link" href={href(`/clients/${c.client_id}`)}>
-                        {c.client_name}
-                      </a>
-                    </td>
-                    <td className="mono small truncate">{c.client_id}</td>
-                    <td>
-                      <Badge tone={c.registration_source === 'admin' ? 'outline' : c.registration_source === 'dcr' ? 'accent' : 'blue'}>{SOURCE_LABEL[c.registration_source]}</Badge>
-                    </td>
-                    <td className="small">{AUTH_LABEL[c.token_endpoint_auth_method]}</td>
-                    <td className="small mono">{c.grant_types.join(', ')}</td>
-                    <td>{c.status === 'active' ? <Badge tone="green" dot>active</Badge> : <Badge tone="amber" dot>suspended</Badge>}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </div>
+    <ListPage
+      title="Clients"
+      description="The agents and apps that ask for tokens. Clients register here, by dynamic registration (DCR), or by a Client ID Metadata Document URL."
+      actions={<NewButton onClick={() => setCreating(true)}>New client</NewButton>}
+      isEmpty={loaded && clients.length === 0}
+      empty={
+        <EmptyState
+          icon={<IconBot />}
+          title="No clients yet"
+          actions={<NewButton onClick={() => setCreating(true)}>Register a client</NewButton>}
+        >
+          <p>Most MCP clients register themselves through dynamic registration the first time they connect, and show up here. Register one by hand to fix its client_id and redirect URIs.</p>
+        </EmptyState>
+      }
+      table={
+        <DataTable columns={['Name', 'client_id', 'Registered', 'Authentication', 'Grants', 'Status']} rows={clients} rowKey={(c) => c.client_id}>
+          {(c) => (
+            <>
+              <td className="primary-cell">
+                <a className="row-link" href={href(`/clients/${c.client_id}`)}>
+                  {c.client_name}
+                </a>
+              </td>
+              <td className="mono small truncate">{c.client_id}</td>
+              <td>
+                <Badge tone={c.registration_source === 'admin' ? 'outline' : c.registration_source === 'dcr' ? 'accent' : 'blue'}>{SOURCE_LABEL[c.registration_source]}</Badge>
+              </td>
+              <td className="small">{AUTH_LABEL[c.token_endpoint_auth_method]}</td>
+              <td className="small mono">{c.grant_types.join(', ')}</td>
+              <td>{c.status === 'active' ? <Badge tone="green" dot>active</Badge> : <Badge tone="amber" dot>suspended</Badge>}</td>
+            </>
+          )}
+        </DataTable>
+      }
+    >
       <ClientForm
         open={creating}
         onClose={() => setCreating(false)}
@@ -132,7 +99,7 @@ function ClientList() {
           </div>
         )}
       </Modal>
-    </div>
+    </ListPage>
   );
 }
 
@@ -143,18 +110,7 @@ function ClientDetail({ id }: { id: string }) {
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [busy, setBusy] = useState(false);
-  if (!c)
-    return (
-      <div className="page">
-        <div className="page-body">
-          {loaded && (
-            <EmptyState icon={<IconBot />} title={`No client “${id}”`} actions={<Button onClick={() => navigate('/clients')}>All clients</Button>}>
-              <p>It may have been deleted.</p>
-            </EmptyState>
-          )}
-        </div>
-      </div>
-    );
+  if (!c) return <MissingItem loaded={loaded} icon={<IconBot />} title={`No client “${id}”`} back="All clients" backPath="/clients" />;
   const toggle = async () => {
     setBusy(true);
     try {
@@ -168,32 +124,20 @@ function ClientDetail({ id }: { id: string }) {
   };
   return (
     <div className="page">
-      <PageHeader
-        crumbs={
-          <>
-            <a href={href('/clients')}>Clients</a>
-            <span aria-hidden="true">/</span>
-            <span className="truncate">{c.client_id}</span>
-          </>
-        }
+      <DetailHeader
+        list="Clients"
+        listPath="/clients"
+        crumb={<span className="truncate">{c.client_id}</span>}
         title={c.client_name}
         description={<span className="mono">{c.client_id}</span>}
+        tokens={{ client: c.client_id }}
         actions={
-          <>
-            <Button icon={<IconArrowRight />} onClick={() => navigate('/issuances', { client: c.client_id })}>
-              Tokens
-            </Button>
-            <Button busy={busy} onClick={toggle}>
-              {c.status === 'active' ? 'Suspend' : 'Reactivate'}
-            </Button>
-            <Button icon={<IconPencil />} onClick={() => setEditing(true)}>
-              Edit
-            </Button>
-            <Button variant="danger" icon={<IconTrash />} onClick={() => setDeleting(true)}>
-              Delete
-            </Button>
-          </>
+          <Button busy={busy} onClick={toggle}>
+            {c.status === 'active' ? 'Suspend' : 'Reactivate'}
+          </Button>
         }
+        onEdit={() => setEditing(true)}
+        onDelete={() => setDeleting(true)}
       />
       <div className="page-body">
         <section className="card" aria-label="Client details">
@@ -224,18 +168,14 @@ function ClientDetail({ id }: { id: string }) {
         </section>
       </div>
       <ClientForm open={editing} client={c} onClose={() => setEditing(false)} onCreated={() => toast({ kind: 'success', title: 'Client saved' })} />
-      <Confirm
+      <DeleteConfirm
         open={deleting}
-        title={`Delete ${c.client_name}?`}
+        name={c.client_name}
         body={<p>The client can no longer authorize or refresh. Tokens already issued stay valid until they expire.</p>}
         confirm="Delete client"
-        danger
         onClose={() => setDeleting(false)}
-        onConfirm={async () => {
-          await api.deleteClient(c.client_id);
-          toast({ kind: 'success', title: `Deleted ${c.client_name}` });
-          navigate('/clients');
-        }}
+        onDelete={() => api.deleteClient(c.client_id)}
+        onDeleted={() => navigate('/clients')}
       />
     </div>
   );
@@ -249,146 +189,108 @@ export function ClientForm({ open, client, onClose, onCreated }: { open: boolean
   const [grants, setGrants] = useState<string[]>([]);
   const [auth, setAuth] = useState('none');
   const [scope, setScope] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
-  const [lastOpen, setLastOpen] = useState(false);
-  if (open !== lastOpen) {
-    setLastOpen(open);
-    if (open) {
+  const form = useModalForm<CreatedClient>({
+    open,
+    onClose,
+    onSaved: onCreated,
+    reset: () => {
       setName(client?.client_name ?? '');
       setClientId(client?.client_id ?? '');
       setRedirects(client?.redirect_uris.length ? [...client.redirect_uris] : ['']);
       setGrants(client?.grant_types ?? ['authorization_code', 'refresh_token']);
       setAuth(client?.token_endpoint_auth_method ?? 'none');
       setScope(client?.scope.join(' ') ?? '');
-      setErrors({});
-    }
-  }
+    },
+  });
+  const { errors } = form;
   const submit = async () => {
     const uris = redirects.map((u) => u.trim()).filter(Boolean);
     const common = { client_name: name.trim(), redirect_uris: uris, grant_types: grants, scope: words(scope) };
     const body = editing ? common : { ...common, ...(clientId.trim() ? { client_id: clientId.trim() } : {}), token_endpoint_auth_method: auth };
-    const v = validate(editing ? ClientPatchSchema : ClientInput, body);
+    const v = validate(editing ? ClientPatch : ClientInput, body);
     const errs: FieldErrors = v.ok ? {} : { ...v.errors };
     if (grants.includes('client_credentials') && auth === 'none' && !editing) errs.token_endpoint_auth_method = 'client credentials need a secret: pick a secret method';
     if (grants.includes('authorization_code') && uris.length === 0) errs.redirect_uris = 'the authorization-code grant needs at least one redirect URI';
-    setErrors(errs);
-    if (Object.keys(errs).length) return;
-    setBusy(true);
-    try {
-      const saved = editing ? await api.updateClient(client!.client_id, body as ClientPatch) : await api.createClient(body as ClientInput);
-      onClose();
-      onCreated(saved);
-    } catch (e) {
-      setErrors({ _: (e as Error).message });
-    } finally {
-      setBusy(false);
-    }
+    await form.save(errs, () => (editing ? api.updateClient(client!.client_id, body as ClientPatch) : api.createClient(body as ClientInput)));
   };
   const redirectErrors = Object.entries(errors).filter(([k]) => k.startsWith('redirect_uris'));
   return (
-    <Modal
+    <FormModal
       open={open}
       onClose={onClose}
       wide
       title={editing ? `Edit ${client!.client_name}` : 'New client'}
       description="Validated with the same rules as the CLI and dynamic registration."
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button variant="primary" busy={busy} onClick={submit}>
-            {editing ? 'Save changes' : 'Create client'}
-          </Button>
-        </>
-      }
+      submit={editing ? 'Save changes' : 'Create client'}
+      busy={form.busy}
+      onSubmit={submit}
+      error={errors._}
     >
-      <form
-        className="form-grid two"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        {errors._ && (
-          <div className="form-error span" role="alert">
-            <IconAlert />
-            <span>{errors._}</span>
+      <TextField label="Client name" error={errors.client_name} autoFocus value={name} placeholder="my-agent" onChange={setName} />
+      <TextField label="client_id" hint={editing ? 'Fixed after creation.' : 'Blank for a random one.'} error={errors.client_id} mono disabled={editing} value={clientId} placeholder="generated" onChange={setClientId} />
+      <div className="field span">
+        <span className="field-label" id="redir-label">
+          Redirect URIs
+        </span>
+        <div className="list-rows" role="group" aria-labelledby="redir-label">
+          {redirects.map((u, i) => (
+            <div className="list-row" key={i}>
+              <input
+                className="input mono"
+                aria-label={`Redirect URI ${i + 1}`}
+                aria-invalid={!!errors[`redirect_uris.${i}`]}
+                placeholder="http://127.0.0.1:8765/callback"
+                value={u}
+                onChange={(e) => setRedirects((xs) => xs.map((x, j) => (j === i ? e.target.value : x)))}
+              />
+              <Button variant="ghost" icon={<IconX />} label={`Remove redirect URI ${i + 1}`} onClick={() => setRedirects((xs) => (xs.length > 1 ? xs.filter((_, j) => j !== i) : ['']))} />
+            </div>
+          ))}
+        </div>
+        {redirectErrors.length ? (
+          redirectErrors.map(([k, m]) => (
+            <div className="error" role="alert" key={k}>
+              {k === 'redirect_uris' ? m : `URI ${Number(k.split('.')[1]) + 1}: ${m}`}
+            </div>
+          ))
+        ) : (
+          <div className="hint">https anywhere, http only on 127.0.0.1 / localhost / [::1], or an app scheme like cursor://. Compared byte for byte.</div>
+        )}
+        <div>
+          <Button size="sm" variant="ghost" icon={<IconPlus />} onClick={() => setRedirects((xs) => [...xs, ''])}>
+            Add redirect URI
+          </Button>
+        </div>
+      </div>
+      <fieldset className="field span">
+        <legend className="field-label">Grant types</legend>
+        <div className="row wrap">
+          {GRANTS.map((g) => (
+            <label className="check" key={g.value}>
+              <input type="checkbox" checked={grants.includes(g.value)} onChange={(e) => setGrants((xs) => (e.target.checked ? [...xs, g.value] : xs.filter((x) => x !== g.value)))} />
+              <span className="check-text">
+                <span>{g.label}</span>
+                <small>{g.hint}</small>
+              </span>
+            </label>
+          ))}
+        </div>
+        {errors.grant_types && (
+          <div className="error" role="alert">
+            {errors.grant_types}
           </div>
         )}
-        <Field label="Client name" error={errors.client_name}>
-          {(id, d) => <input id={id} aria-describedby={d} aria-invalid={!!errors.client_name} className="input" autoFocus value={name} placeholder="my-agent" onChange={(e) => setName(e.target.value)} />}
-        </Field>
-        <Field label="client_id" hint={editing ? 'Fixed after creation.' : 'Blank for a random one.'} error={errors.client_id}>
-          {(id, d) => <input id={id} aria-describedby={d} aria-invalid={!!errors.client_id} className="input mono" disabled={editing} value={clientId} placeholder="generated" onChange={(e) => setClientId(e.target.value)} />}
-        </Field>
-        <div className="field span">
-          <span className="field-label" id="redir-label">
-            Redirect URIs
-          </span>
-          <div className="list-rows" role="group" aria-labelledby="redir-label">
-            {redirects.map((u, i) => (
-              <div className="list-row" key={i}>
-                <input
-                  className="input mono"
-                  aria-label={`Redirect URI ${i + 1}`}
-                  aria-invalid={!!errors[`redirect_uris.${i}`]}
-                  placeholder="http://127.0.0.1:8765/callback"
-                  value={u}
-                  onChange={(e) => setRedirects((xs) => xs.map((x, j) => (j === i ? e.target.value : x)))}
-                />
-                <Button variant="ghost" icon={<IconX />} label={`Remove redirect URI ${i + 1}`} onClick={() => setRedirects((xs) => (xs.length > 1 ? xs.filter((_, j) => j !== i) : ['']))} />
-              </div>
-            ))}
-          </div>
-          {redirectErrors.length ? (
-            redirectErrors.map(([k, m]) => (
-              <div className="error" role="alert" key={k}>
-                {k === 'redirect_uris' ? m : `URI ${Number(k.split('.')[1]) + 1}: ${m}`}
-              </div>
-            ))
-          ) : (
-            <div className="hint">https anywhere, http only on 127.0.0.1 / localhost / [::1], or an app scheme like cursor://. Compared byte for byte.</div>
-          )}
-          <div>
-            <Button size="sm" variant="ghost" icon={<IconPlus />} onClick={() => setRedirects((xs) => [...xs, ''])}>
-              Add redirect URI
-            </Button>
-          </div>
-        </div>
-        <fieldset className="field span">
-          <legend className="field-label">Grant types</legend>
-          <div className="row wrap">
-            {GRANTS.map((g) => (
-              <label className="check" key={g.value}>
-                <input type="checkbox" checked={grants.includes(g.value)} onChange={(e) => setGrants((xs) => (e.target.checked ? [...xs, g.value] : xs.filter((x) => x !== g.value)))} />
-                <span className="check-text">
-                  <span>{g.label}</span>
-                  <small>{g.hint}</small>
-                </span>
-              </label>
-            ))}
-          </div>
-          {errors.grant_types && (
-            <div className="error" role="alert">
-              {errors.grant_types}
-            </div>
-          )}
-        </fieldset>
-        <Field label="Token endpoint authentication" hint={editing ? 'Fixed after creation.' : 'Public clients (most MCP clients) use PKCE without a secret.'} error={errors.token_endpoint_auth_method}>
-          {(id, d) => (
-            <select id={id} aria-describedby={d} className="select" disabled={editing} value={auth} onChange={(e) => setAuth(e.target.value)}>
-              <option value="none">Public: PKCE only</option>
-              <option value="client_secret_basic">Secret via HTTP Basic</option>
-              <option value="client_secret_post">Secret in the form body</option>
-            </select>
-          )}
-        </Field>
-        <Field label="Scope ceiling" hint="Space-separated. Blank: any scope of the requested resource." error={errors.scope ?? Object.entries(errors).find(([k]) => k.startsWith('scope.'))?.[1]}>
-          {(id, d) => <input id={id} aria-describedby={d} className="input mono" value={scope} placeholder="read write" onChange={(e) => setScope(e.target.value)} />}
-        </Field>
-        <button type="submit" hidden />
-      </form>
-    </Modal>
+      </fieldset>
+      <Field label="Token endpoint authentication" hint={editing ? 'Fixed after creation.' : 'Public clients (most MCP clients) use PKCE without a secret.'} error={errors.token_endpoint_auth_method}>
+        {(id, d) => (
+          <select id={id} aria-describedby={d} className="select" disabled={editing} value={auth} onChange={(e) => setAuth(e.target.value)}>
+            <option value="none">Public: PKCE only</option>
+            <option value="client_secret_basic">Secret via HTTP Basic</option>
+            <option value="client_secret_post">Secret in the form body</option>
+          </select>
+        )}
+      </Field>
+      <TextField label="Scope ceiling" hint="Space-separated. Blank: any scope of the requested resource." error={errors.scope ?? Object.entries(errors).find(([k]) => k.startsWith('scope.'))?.[1]} mono value={scope} placeholder="read write" onChange={setScope} />
+    </FormModal>
   );
 }

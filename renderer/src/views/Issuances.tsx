@@ -5,14 +5,16 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { Issuance } from '../../../server/contracts';
+import { ISSUANCE_FILTER_KEYS, type Issuance, type IssuanceFilterKey } from '../../../server/contracts';
 import { api, type IssuanceQuery, type IssuanceRow } from '../api/admin';
 import { useAppEvents, useLoad, useNow } from '../api/hooks';
+import { clientOptions, FilterSelect, GridRow, VirtualGrid } from '../components/grid';
 import { IconBan, IconFamily, IconFilterOff, IconList, IconSearch } from '../components/icons';
+import { TimeCell } from '../components/time';
 import { useToast } from '../components/toast';
 import { Badge, Button, CodeBlock, Confirm, EmptyState, ErrorNote, Json, Modal, PageHeader, Segmented } from '../components/ui';
 import { navigate, type Route } from '../lib/router';
-import { localDate, relative, shortDate } from '../lib/time';
+import { localDate, relative } from '../lib/time';
 import { useCatalog } from '../state/catalog';
 
 const FIRST_PAGE = 200;
@@ -20,12 +22,11 @@ const NEXT_PAGE = 1000;
 const ROW_HEIGHT = 36;
 
 type State = 'active' | 'expired' | 'revoked';
-const FILTER_KEYS = ['resource', 'client', 'sub', 'grant', 'state', 'jti'] as const;
-type Filters = Partial<Record<(typeof FILTER_KEYS)[number], string>>;
+type Filters = Partial<Record<IssuanceFilterKey, string>>;
 
 function filtersOf(route: Route): Filters {
   const f: Filters = {};
-  for (const k of FILTER_KEYS) {
+  for (const k of ISSUANCE_FILTER_KEYS) {
     const v = route.query.get(k);
     if (v) f[k] = v;
   }
@@ -39,6 +40,11 @@ function matches(row: Issuance, f: Filters): boolean {
 }
 
 const GRANT_LABEL: Record<string, string> = { authorization_code: 'auth code', refresh_token: 'refresh', client_credentials: 'client creds' };
+const GRANT_OPTIONS = [
+  { value: 'authorization_code', label: 'Authorization code' },
+  { value: 'refresh_token', label: 'Refresh token' },
+  { value: 'client_credentials', label: 'Client credentials' },
+];
 
 export function IssuancesView({ route }: { route: Route }) {
   const filters = useMemo(() => filtersOf(route), [route.query.toString()]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -202,36 +208,10 @@ export function IssuancesView({ route }: { route: Route }) {
             <IconSearch />
             <input className="input mono sm" type="search" placeholder="Find by jti (exact)…" aria-label="Search by jti" value={jtiInput} onChange={(e) => setJtiInput(e.target.value)} onBlur={() => jtiInput.trim() !== (filters.jti ?? '') && applyJti()} />
           </form>
-          <select className="select sm" aria-label="Filter by resource" value={filters.resource ?? ''} onChange={(e) => setFilter('resource', e.target.value)}>
-            <option value="">All resources</option>
-            {resources.map((r) => (
-              <option key={r.slug} value={r.slug}>
-                {r.display_name}
-              </option>
-            ))}
-          </select>
-          <select className="select sm" aria-label="Filter by client" value={filters.client ?? ''} onChange={(e) => setFilter('client', e.target.value)}>
-            <option value="">All clients</option>
-            {clients.map((c) => (
-              <option key={c.client_id} value={c.client_id}>
-                {c.client_name}
-              </option>
-            ))}
-          </select>
-          <select className="select sm" aria-label="Filter by user" value={filters.sub ?? ''} onChange={(e) => setFilter('sub', e.target.value)}>
-            <option value="">All users</option>
-            {users.map((u) => (
-              <option key={u.sub} value={u.sub}>
-                {u.sub}
-              </option>
-            ))}
-          </select>
-          <select className="select sm" aria-label="Filter by grant" value={filters.grant ?? ''} onChange={(e) => setFilter('grant', e.target.value)}>
-            <option value="">All grants</option>
-            <option value="authorization_code">Authorization code</option>
-            <option value="refresh_token">Refresh token</option>
-            <option value="client_credentials">Client credentials</option>
-          </select>
+          <FilterSelect label="Filter by resource" all="All resources" value={filters.resource ?? ''} onChange={(v) => setFilter('resource', v)} options={resources.map((r) => ({ value: r.slug, label: r.display_name }))} />
+          <FilterSelect label="Filter by client" all="All clients" value={filters.client ?? ''} onChange={(v) => setFilter('client', v)} options={clientOptions(clients)} />
+          <FilterSelect label="Filter by user" all="All users" value={filters.sub ?? ''} onChange={(v) => setFilter('sub', v)} options={users.map((u) => ({ value: u.sub, label: u.sub }))} />
+          <FilterSelect label="Filter by grant" all="All grants" value={filters.grant ?? ''} onChange={(v) => setFilter('grant', v)} options={GRANT_OPTIONS} />
           <Segmented
             label="Filter by state"
             value={(filters.state ?? 'all') as 'all' | State}
@@ -261,51 +241,39 @@ export function IssuancesView({ route }: { route: Route }) {
             </EmptyState>
           )
         ) : (
-          <div className="vgrid issuances" role="grid" aria-label="Issuances" aria-rowcount={cursor ? -1 : rows.length + 1} aria-busy={loading}>
-            <div className="vgrid-head" role="row" aria-rowindex={1}>
-              <span role="columnheader">State</span>
-              <span role="columnheader">Issued</span>
-              <span role="columnheader">Client</span>
-              <span role="columnheader">User</span>
-              <span role="columnheader">Resource</span>
-              <span role="columnheader">Scope</span>
-              <span role="columnheader">Grant</span>
-              <span role="columnheader">Expires</span>
-              <span role="columnheader">jti</span>
-            </div>
-            <div
-              className="vgrid-scroll"
-              ref={scrollRef}
-              tabIndex={0}
-              role="rowgroup"
-              aria-label="Issuance rows: arrow keys move, Enter opens"
-              aria-activedescendant={selected >= 0 && rows[selected] ? `iss-${rows[selected]!.jti}` : undefined}
-              onKeyDown={onKey}
-            >
-              <div className="vgrid-inner" style={{ height: virt.getTotalSize() }}>
-                {items.map((it) => {
-                  const r = rows[it.index]!;
-                  return (
-                    <IssuanceGridRow
-                      key={r.jti}
-                      row={r}
-                      index={it.index}
-                      start={it.start}
-                      selected={it.index === selected}
-                      fresh={fresh.has(r.jti)}
-                      now={now}
-                      clientName={clientName.get(r.client_id)}
-                      resourceName={resourceName.get(r.resource)}
-                      onOpen={(i) => {
-                        setSelected(i);
-                        setOpen(rows[i]!);
-                      }}
-                    />
-                  );
-                })}
-              </div>
-            </div>
-          </div>
+          <VirtualGrid
+            className="issuances"
+            label="Issuances"
+            rowCount={cursor ? -1 : rows.length + 1}
+            busy={loading}
+            columns={['State', 'Issued', 'Client', 'User', 'Resource', 'Scope', 'Grant', 'Expires', 'jti']}
+            scrollRef={scrollRef}
+            rowsLabel="Issuance rows: arrow keys move, Enter opens"
+            activeId={selected >= 0 && rows[selected] ? `iss-${rows[selected]!.jti}` : undefined}
+            onKeyDown={onKey}
+            height={virt.getTotalSize()}
+          >
+            {items.map((it) => {
+              const r = rows[it.index]!;
+              return (
+                <IssuanceGridRow
+                  key={r.jti}
+                  row={r}
+                  index={it.index}
+                  start={it.start}
+                  selected={it.index === selected}
+                  fresh={fresh.has(r.jti)}
+                  now={now}
+                  clientName={clientName.get(r.client_id)}
+                  resourceName={resourceName.get(r.resource)}
+                  onOpen={(i) => {
+                    setSelected(i);
+                    setOpen(rows[i]!);
+                  }}
+                />
+              );
+            })}
+          </VirtualGrid>
         )}
         {(rows.length > 0 || loading) && (
           <div className="vgrid-foot" aria-live="polite">
@@ -344,22 +312,12 @@ const IssuanceGridRow = memo(function IssuanceGridRow(props: {
   const st = stateAt(r, props.now);
   const exp = Date.parse(r.expires_at);
   return (
-    <div
-      id={`iss-${r.jti}`}
-      className={`vgrid-row${props.fresh ? ' fresh' : ''}`}
-      role="row"
-      aria-rowindex={props.index + 2}
-      aria-selected={props.selected}
-      style={{ transform: `translateY(${props.start}px)` }}
-      onClick={() => props.onOpen(props.index)}
-    >
+    <GridRow id={`iss-${r.jti}`} className={props.fresh ? 'fresh' : undefined} index={props.index} start={props.start} selected={props.selected} onClick={() => props.onOpen(props.index)}>
       <span role="gridcell" className={`state ${st}`}>
         <span className="dot" aria-hidden="true" />
         {st}
       </span>
-      <span role="gridcell" title={localDate(Date.parse(r.issued_at))}>
-        {shortDate(Date.parse(r.issued_at), props.now)}
-      </span>
+      <TimeCell at={r.issued_at} now={props.now} />
       <span role="gridcell" className="strong" title={r.client_id}>
         {props.clientName ?? r.client_id}
       </span>
@@ -379,7 +337,7 @@ const IssuanceGridRow = memo(function IssuanceGridRow(props: {
       <span role="gridcell" className="mono faint" title={r.jti}>
         {r.jti}
       </span>
-    </div>
+    </GridRow>
   );
 });
 

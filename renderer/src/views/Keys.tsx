@@ -3,8 +3,10 @@ import { useState } from 'react';
 import type { KeyView, SigningAlg } from '../../../server/contracts';
 import { api } from '../api/admin';
 import { IconKey, IconRefresh } from '../components/icons';
+import { DataTable, ListPage } from '../components/list';
+import { DateCell } from '../components/time';
 import { useToast } from '../components/toast';
-import { Badge, Button, CodeBlock, Confirm, CopyButton, EmptyState, Json, Modal, PageHeader } from '../components/ui';
+import { Badge, Button, CodeBlock, Confirm, CopyButton, EmptyState, Json, Modal } from '../components/ui';
 import { localDate, relative } from '../lib/time';
 import { useCatalog } from '../state/catalog';
 
@@ -15,66 +17,49 @@ export default function KeysView() {
   const [show, setShow] = useState<KeyView | null>(null);
   const jwksUrl = `${issuer}/.well-known/jwks.json`;
   return (
-    <div className="page">
-      <PageHeader
-        title="Signing keys"
-        description={
-          <>
-            Tokens are signed with the current key of their algorithm; MCP servers verify them offline against the JWKS at <span className="mono">{jwksUrl}</span>. A rotated key stays published until the last token it signed expires.
-          </>
-        }
-        actions={
-          <>
-            <CopyButton text={jwksUrl} label="Copy JWKS URL" showText size="md" />
-            <Button icon={<IconRefresh />} onClick={() => setRotate('ES256')}>
-              Rotate ES256
-            </Button>
-            <Button icon={<IconRefresh />} onClick={() => setRotate('RS256')}>
-              Rotate RS256
-            </Button>
-          </>
-        }
-      />
-      <div className="page-body">
-        {loaded && keys.length === 0 ? (
-          <EmptyState icon={<IconKey />} title="No keys yet">
-            <p>The server creates a key for its default algorithm at start. Rotate to create one now.</p>
-          </EmptyState>
-        ) : (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">kid</th>
-                  <th scope="col">Algorithm</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Leaves the JWKS</th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {keys.map((k) => (
-                  <tr key={k.kid}>
-                    <td className="mono primary-cell">{k.kid}</td>
-                    <td>{k.alg}</td>
-                    <td>{k.status === 'current' ? <Badge tone="green" dot>current</Badge> : <Badge>previous</Badge>}</td>
-                    <td className="muted small">{localDate(Date.parse(k.created_at))}</td>
-                    <td className="muted small">{k.retire_after ? `${localDate(Date.parse(k.retire_after))} (${relative(Date.parse(k.retire_after))})` : '—'}</td>
-                    <td className="actions-cell">
-                      <Button size="sm" variant="ghost" onClick={() => setShow(k)} aria-label={`Show public key ${k.kid}`}>
-                        Public JWK
-                      </Button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </div>
+    <ListPage
+      title="Signing keys"
+      description={
+        <>
+          Tokens are signed with the current key of their algorithm; MCP servers verify them offline against the JWKS at <span className="mono">{jwksUrl}</span>. A rotated key stays published until the last token it signed expires.
+        </>
+      }
+      actions={
+        <>
+          <CopyButton text={jwksUrl} label="Copy JWKS URL" showText size="md" />
+          <Button icon={<IconRefresh />} onClick={() => setRotate('ES256')}>
+            Rotate ES256
+          </Button>
+          <Button icon={<IconRefresh />} onClick={() => setRotate('RS256')}>
+            Rotate RS256
+          </Button>
+        </>
+      }
+      isEmpty={loaded && keys.length === 0}
+      empty={
+        <EmptyState icon={<IconKey />} title="No keys yet">
+          <p>The server creates a key for its default algorithm at start. Rotate to create one now.</p>
+        </EmptyState>
+      }
+      table={
+        <DataTable columns={['kid', 'Algorithm', 'Status', 'Created', 'Leaves the JWKS']} actions rows={keys} rowKey={(k) => k.kid}>
+          {(k) => (
+            <>
+              <td className="mono primary-cell">{k.kid}</td>
+              <td>{k.alg}</td>
+              <td>{k.status === 'current' ? <Badge tone="green" dot>current</Badge> : <Badge>previous</Badge>}</td>
+              <DateCell at={k.created_at} />
+              <td className="muted small">{k.retire_after ? `${localDate(Date.parse(k.retire_after))} (${relative(Date.parse(k.retire_after))})` : '—'}</td>
+              <td className="actions-cell">
+                <Button size="sm" variant="ghost" onClick={() => setShow(k)} aria-label={`Show public key ${k.kid}`}>
+                  Public JWK
+                </Button>
+              </td>
+            </>
+          )}
+        </DataTable>
+      }
+    >
       <Modal open={!!show} onClose={() => setShow(null)} wide title={`Public key ${show?.kid ?? ''}`} description="The private half never leaves the data directory.">
         {show && (
           <CodeBlock label="public JWK" copy={JSON.stringify(show.public_jwk, null, 2)}>
@@ -93,6 +78,6 @@ export default function KeysView() {
           toast({ kind: 'success', title: `New ${k.alg} key`, detail: k.kid });
         }}
       />
-    </div>
+    </ListPage>
   );
 }

@@ -7,15 +7,19 @@ import { parseDuration, ResourceInput, ResourcePatch, type Resource } from '../.
 import type { PrmCheckResult } from '../../../server/ui/types';
 import { api } from '../api/admin';
 import { useLoad } from '../api/hooks';
-import { IconAlert, IconArrowRight, IconCheck, IconInfo, IconPencil, IconPlus, IconServer, IconStethoscope, IconTrash, IconX } from '../components/icons';
+import { DiffView } from '../components/diff';
+import { FormModal, TextField } from '../components/form';
+import { IconAlert, IconCheck, IconInfo, IconPlus, IconServer, IconStethoscope, IconX } from '../components/icons';
+import { DataTable, DeleteConfirm, DetailHeader, ListPage, MissingItem, NewButton } from '../components/list';
+import { DateCell } from '../components/time';
 import { useToast } from '../components/toast';
-import { Badge, Button, CodeBlock, Confirm, EmptyState, ErrorNote, Field, Json, Modal, PageHeader } from '../components/ui';
+import { Badge, Button, CodeBlock, EmptyState, ErrorNote, Field, Json } from '../components/ui';
+import { useModalForm } from '../hooks/useModalForm';
 import { diffChars } from '../lib/diff';
 import { durationInput, formatSeconds, validate, type FieldErrors } from '../lib/forms';
 import { href, navigate, type Route } from '../lib/router';
 import { duration, localDate } from '../lib/time';
 import { useCatalog } from '../state/catalog';
-import { DiffView } from '../components/diff';
 
 export default function ResourcesView({ route }: { route: Route }) {
   const slug = route.parts[1];
@@ -26,75 +30,53 @@ function ResourceList() {
   const { resources, loaded } = useCatalog();
   const [creating, setCreating] = useState(false);
   return (
-    <div className="page">
-      <PageHeader
-        title="Resources"
-        description="Your MCP servers. Each resource's URI is the audience of its tokens, byte for byte, and must be what the server publishes in its Protected Resource Metadata."
-        actions={
-          <Button variant="primary" icon={<IconPlus />} onClick={() => setCreating(true)}>
-            New resource
-          </Button>
-        }
-      />
-      <div className="page-body">
-        {loaded && resources.length === 0 ? (
-          <EmptyState
-            icon={<IconServer />}
-            title="No resources yet"
-            actions={
-              <Button variant="primary" icon={<IconPlus />} onClick={() => setCreating(true)}>
-                Register your MCP server
-              </Button>
-            }
-          >
-            <p>Register the MCP server you are building: its URI (for example http://127.0.0.1:3001/mcp) and the scopes its tools need. AuthPlane then mints tokens for it and shows the metadata it must publish.</p>
-          </EmptyState>
-        ) : (
-          <div className="table-wrap">
-            <table className="table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">URI (token audience)</th>
-                  <th scope="col">Scopes</th>
-                  <th scope="col">Signing</th>
-                  <th scope="col">Created</th>
-                </tr>
-              </thead>
-              <tbody>
-                {resources.map((r) => (
-                  <tr key={r.slug}>
-                    <td className="primary-cell">
-                      <a className="row-link" href={href(`/resources/${r.slug}`)}>
-                        {r.display_name}
-                      </a>{' '}
-                      <span className="mono faint">{r.slug}</span> {r.is_default && <Badge tone="accent">default</Badge>}
-                    </td>
-                    <td className="mono">{r.uri}</td>
-                    <td>
-                      <span className="chips">
-                        {r.scopes.length === 0 ? (
-                          <span className="faint">none</span>
-                        ) : (
-                          r.scopes.map((s) => (
-                            <Badge key={s.name} mono tone="outline" title={s.description}>
-                              {s.name}
-                            </Badge>
-                          ))
-                        )}
-                      </span>
-                    </td>
-                    <td className="mono small">{r.signing_alg ?? 'server default'}</td>
-                    <td className="muted small">{localDate(Date.parse(r.created_at))}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </div>
+    <ListPage
+      title="Resources"
+      description="Your MCP servers. Each resource's URI is the audience of its tokens, byte for byte, and must be what the server publishes in its Protected Resource Metadata."
+      actions={<NewButton onClick={() => setCreating(true)}>New resource</NewButton>}
+      isEmpty={loaded && resources.length === 0}
+      empty={
+        <EmptyState
+          icon={<IconServer />}
+          title="No resources yet"
+          actions={<NewButton onClick={() => setCreating(true)}>Register your MCP server</NewButton>}
+        >
+          <p>Register the MCP server you are building: its URI (for example http://127.0.0.1:3001/mcp) and the scopes its tools need. AuthPlane then mints tokens for it and shows the metadata it must publish.</p>
+        </EmptyState>
+      }
+      table={
+        <DataTable columns={['Name', 'URI (token audience)', 'Scopes', 'Signing', 'Created']} rows={resources} rowKey={(r) => r.slug}>
+          {(r) => (
+            <>
+              <td className="primary-cell">
+                <a className="row-link" href={href(`/resources/${r.slug}`)}>
+                  {r.display_name}
+                </a>{' '}
+                <span className="mono faint">{r.slug}</span> {r.is_default && <Badge tone="accent">default</Badge>}
+              </td>
+              <td className="mono">{r.uri}</td>
+              <td>
+                <span className="chips">
+                  {r.scopes.length === 0 ? (
+                    <span className="faint">none</span>
+                  ) : (
+                    r.scopes.map((s) => (
+                      <Badge key={s.name} mono tone="outline" title={s.description}>
+                        {s.name}
+                      </Badge>
+                    ))
+                  )}
+                </span>
+              </td>
+              <td className="mono small">{r.signing_alg ?? 'server default'}</td>
+              <DateCell at={r.created_at} />
+            </>
+          )}
+        </DataTable>
+      }
+    >
       <ResourceForm open={creating} onClose={() => setCreating(false)} onSaved={(r) => navigate(`/resources/${r.slug}`)} />
-    </div>
+    </ListPage>
   );
 }
 
@@ -109,18 +91,7 @@ function ResourceDetail({ slug }: { slug: string }) {
   const [checking, setChecking] = useState(false);
   const [checkErr, setCheckErr] = useState<Error>();
 
-  if (!r)
-    return (
-      <div className="page">
-        <div className="page-body">
-          {loaded ? (
-            <EmptyState icon={<IconServer />} title={`No resource “${slug}”`} actions={<Button onClick={() => navigate('/resources')}>All resources</Button>}>
-              <p>It may have been deleted.</p>
-            </EmptyState>
-          ) : null}
-        </div>
-      </div>
-    );
+  if (!r) return <MissingItem loaded={loaded} icon={<IconServer />} title={`No resource “${slug}”`} back="All resources" backPath="/resources" />;
 
   const runCheck = async () => {
     setChecking(true);
@@ -136,29 +107,15 @@ function ResourceDetail({ slug }: { slug: string }) {
 
   return (
     <div className="page">
-      <PageHeader
-        crumbs={
-          <>
-            <a href={href('/resources')}>Resources</a>
-            <span aria-hidden="true">/</span>
-            <span>{r.slug}</span>
-          </>
-        }
+      <DetailHeader
+        list="Resources"
+        listPath="/resources"
+        crumb={<span>{r.slug}</span>}
         title={r.display_name}
         description={<span className="mono">{r.uri}</span>}
-        actions={
-          <>
-            <Button icon={<IconArrowRight />} onClick={() => navigate('/issuances', { resource: r.slug })}>
-              Tokens
-            </Button>
-            <Button icon={<IconPencil />} onClick={() => setEditing(true)}>
-              Edit
-            </Button>
-            <Button variant="danger" icon={<IconTrash />} onClick={() => setDeleting(true)}>
-              Delete
-            </Button>
-          </>
-        }
+        tokens={{ resource: r.slug }}
+        onEdit={() => setEditing(true)}
+        onDelete={() => setDeleting(true)}
       />
       <div className="page-body stack">
         <div className="res-grid">
@@ -249,18 +206,14 @@ function ResourceDetail({ slug }: { slug: string }) {
         </section>
       </div>
       <ResourceForm open={editing} resource={r} onClose={() => setEditing(false)} onSaved={() => toast({ kind: 'success', title: 'Resource saved' })} />
-      <Confirm
+      <DeleteConfirm
         open={deleting}
-        title={`Delete ${r.display_name}?`}
+        name={r.display_name}
         body={<p>Clients can no longer get tokens for {r.uri}. Tokens already issued stay valid until they expire, and the issuance log keeps them.</p>}
         confirm="Delete resource"
-        danger
         onClose={() => setDeleting(false)}
-        onConfirm={async () => {
-          await api.deleteResource(r.slug);
-          toast({ kind: 'success', title: `Deleted ${r.display_name}` });
-          navigate('/resources');
-        }}
+        onDelete={() => api.deleteResource(r.slug)}
+        onDeleted={() => navigate('/resources')}
       />
     </div>
   );
@@ -349,12 +302,11 @@ export function ResourceForm({ open, resource, onClose, onSaved }: { open: boole
   const [atTtl, setAtTtl] = useState('');
   const [rtTtl, setRtTtl] = useState('');
   const [isDefault, setIsDefault] = useState(false);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
-  const [lastOpen, setLastOpen] = useState(false);
-  if (open !== lastOpen) {
-    setLastOpen(open);
-    if (open) {
+  const form = useModalForm({
+    open,
+    onClose,
+    onSaved,
+    reset: () => {
       setName(resource?.display_name ?? '');
       setSlug(resource?.slug ?? '');
       setSlugTouched(!!resource);
@@ -364,9 +316,9 @@ export function ResourceForm({ open, resource, onClose, onSaved }: { open: boole
       setAtTtl(formatSeconds(resource?.access_token_ttl));
       setRtTtl(formatSeconds(resource?.refresh_token_ttl));
       setIsDefault(!!resource?.is_default);
-      setErrors({});
-    }
-  }
+    },
+  });
+  const { errors } = form;
   const autoSlug = (n: string) =>
     n
       .toLowerCase()
@@ -392,146 +344,100 @@ export function ResourceForm({ open, resource, onClose, onSaved }: { open: boole
     const errs: FieldErrors = v.ok ? {} : { ...v.errors };
     if (Number.isNaN(at)) errs.access_token_ttl = 'use seconds or 15m, 2h, 7d';
     if (Number.isNaN(rt)) errs.refresh_token_ttl = 'use seconds or 15m, 2h, 7d';
-    setErrors(errs);
-    if (Object.keys(errs).length) return;
-    setBusy(true);
-    try {
-      const saved = editing ? await api.updateResource(resource!.slug, body as ResourcePatch) : await api.createResource(body as ResourceInput);
-      onClose();
-      onSaved(saved);
-    } catch (e) {
-      setErrors({ _: (e as Error).message });
-    } finally {
-      setBusy(false);
-    }
+    await form.save(errs, () => (editing ? api.updateResource(resource!.slug, body as ResourcePatch) : api.createResource(body as ResourceInput)));
   };
 
   return (
-    <Modal
+    <FormModal
       open={open}
       onClose={onClose}
       wide
+      id="resource-form"
       title={editing ? `Edit ${resource!.display_name}` : 'New resource'}
       description="Validated with the same rules as the CLI."
-      footer={
-        <>
-          <Button onClick={onClose}>Cancel</Button>
-          <Button variant="primary" busy={busy} onClick={submit} form="resource-form">
-            {editing ? 'Save changes' : 'Create resource'}
-          </Button>
-        </>
-      }
+      submit={editing ? 'Save changes' : 'Create resource'}
+      busy={form.busy}
+      onSubmit={submit}
+      error={errors._}
     >
-      <form
-        id="resource-form"
-        className="form-grid two"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
+      <TextField
+        label="Display name"
+        error={errors.display_name}
+        value={name}
+        autoFocus
+        placeholder="Weather MCP"
+        onChange={(v) => {
+          setName(v);
+          if (!slugTouched) setSlug(autoSlug(v));
         }}
-      >
-        {errors._ && (
-          <div className="form-error span" role="alert">
-            <IconAlert />
-            <span>{errors._}</span>
-          </div>
+      />
+      <TextField
+        label="Slug"
+        hint={editing ? 'Fixed after creation.' : 'Lowercase letters, digits, dashes. Used by the CLI and filters.'}
+        error={errors.slug}
+        mono
+        value={slug}
+        disabled={editing}
+        placeholder="weather"
+        onChange={(v) => {
+          setSlug(v);
+          setSlugTouched(true);
+        }}
+      />
+      <TextField className="span" label="Resource URI" hint="Exactly what your MCP server publishes as `resource` in its metadata; it becomes the token's aud, byte for byte." error={errors.uri} mono value={uri} placeholder="http://127.0.0.1:3001/mcp" onChange={setUri} />
+      <div className="field span">
+        <span className="field-label" id="scopes-label">
+          Scopes
+        </span>
+        <div className="scope-rows" role="group" aria-labelledby="scopes-label">
+          {scopes.map((s, i) => (
+            <div className="scope-row" key={i}>
+              <input
+                className="input mono"
+                aria-label={`Scope ${i + 1} name`}
+                aria-invalid={!!errors[`scopes.${i}.name`]}
+                placeholder="read"
+                value={s.name}
+                onChange={(e) => setScopes((xs) => xs.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))}
+              />
+              <input className="input" aria-label={`Scope ${i + 1} description`} placeholder="What it allows (shown on consent)" value={s.description} onChange={(e) => setScopes((xs) => xs.map((x, j) => (j === i ? { ...x, description: e.target.value } : x)))} />
+              <Button variant="ghost" icon={<IconX />} label={`Remove scope ${i + 1}`} onClick={() => setScopes((xs) => xs.filter((_, j) => j !== i))} />
+            </div>
+          ))}
+        </div>
+        {Object.entries(errors)
+          .filter(([k]) => k.startsWith('scopes'))
+          .map(([k, m]) => (
+            <div className="error" key={k} role="alert">
+              {k === 'scopes' ? m : `Scope ${Number(k.split('.')[1]) + 1}: ${m}`}
+            </div>
+          ))}
+        <div>
+          <Button size="sm" variant="ghost" icon={<IconPlus />} onClick={() => setScopes((xs) => [...xs, { name: '', description: '' }])}>
+            Add scope
+          </Button>
+        </div>
+      </div>
+      <Field label="Signing algorithm" error={errors.signing_alg}>
+        {(id, d) => (
+          <select id={id} aria-describedby={d} className="select" value={alg} onChange={(e) => setAlg(e.target.value)}>
+            <option value="">Server default</option>
+            <option value="ES256">ES256 (ECDSA P-256)</option>
+            <option value="RS256">RS256 (RSA)</option>
+          </select>
         )}
-        <Field label="Display name" error={errors.display_name}>
-          {(id, d) => (
-            <input
-              id={id}
-              aria-describedby={d}
-              className="input"
-              value={name}
-              autoFocus
-              placeholder="Weather MCP"
-              onChange={(e) => {
-                setName(e.target.value);
-                if (!slugTouched) setSlug(autoSlug(e.target.value));
-              }}
-            />
-          )}
-        </Field>
-        <Field label="Slug" hint={editing ? 'Fixed after creation.' : 'Lowercase letters, digits, dashes. Used by the CLI and filters.'} error={errors.slug}>
-          {(id, d) => (
-            <input
-              id={id}
-              aria-describedby={d}
-              aria-invalid={!!errors.slug}
-              className="input mono"
-              value={slug}
-              disabled={editing}
-              placeholder="weather"
-              onChange={(e) => {
-                setSlug(e.target.value);
-                setSlugTouched(true);
-              }}
-            />
-          )}
-        </Field>
-        <Field className="span" label="Resource URI" hint="Exactly what your MCP server publishes as `resource` in its metadata; it becomes the token's aud, byte for byte." error={errors.uri}>
-          {(id, d) => <input id={id} aria-describedby={d} aria-invalid={!!errors.uri} className="input mono" value={uri} placeholder="http://127.0.0.1:3001/mcp" onChange={(e) => setUri(e.target.value)} />}
-        </Field>
-        <div className="field span">
-          <span className="field-label" id="scopes-label">
-            Scopes
+      </Field>
+      <div className="field">
+        <span className="field-label">Default resource</span>
+        <label className="check">
+          <input type="checkbox" checked={isDefault} onChange={(e) => setIsDefault(e.target.checked)} />
+          <span className="check-text">
+            <span>Use when a request names no resource</span>
           </span>
-          <div className="scope-rows" role="group" aria-labelledby="scopes-label">
-            {scopes.map((s, i) => (
-              <div className="scope-row" key={i}>
-                <input
-                  className="input mono"
-                  aria-label={`Scope ${i + 1} name`}
-                  aria-invalid={!!errors[`scopes.${i}.name`]}
-                  placeholder="read"
-                  value={s.name}
-                  onChange={(e) => setScopes((xs) => xs.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))}
-                />
-                <input className="input" aria-label={`Scope ${i + 1} description`} placeholder="What it allows (shown on consent)" value={s.description} onChange={(e) => setScopes((xs) => xs.map((x, j) => (j === i ? { ...x, description: e.target.value } : x)))} />
-                <Button variant="ghost" icon={<IconX />} label={`Remove scope ${i + 1}`} onClick={() => setScopes((xs) => xs.filter((_, j) => j !== i))} />
-              </div>
-            ))}
-          </div>
-          {Object.entries(errors)
-            .filter(([k]) => k.startsWith('scopes'))
-            .map(([k, m]) => (
-              <div className="error" key={k} role="alert">
-                {k === 'scopes' ? m : `Scope ${Number(k.split('.')[1]) + 1}: ${m}`}
-              </div>
-            ))}
-          <div>
-            <Button size="sm" variant="ghost" icon={<IconPlus />} onClick={() => setScopes((xs) => [...xs, { name: '', description: '' }])}>
-              Add scope
-            </Button>
-          </div>
-        </div>
-        <Field label="Signing algorithm" error={errors.signing_alg}>
-          {(id, d) => (
-            <select id={id} aria-describedby={d} className="select" value={alg} onChange={(e) => setAlg(e.target.value)}>
-              <option value="">Server default</option>
-              <option value="ES256">ES256 (ECDSA P-256)</option>
-              <option value="RS256">RS256 (RSA)</option>
-            </select>
-          )}
-        </Field>
-        <div className="field">
-          <span className="field-label">Default resource</span>
-          <label className="check">
-            <input type="checkbox" checked={isDefault} onChange={(e) => setIsDefault(e.target.checked)} />
-            <span className="check-text">
-              <span>Use when a request names no resource</span>
-            </span>
-          </label>
-        </div>
-        <Field label="Access-token lifetime" hint="Blank for the server default. 900, 15m, 2h…" error={errors.access_token_ttl}>
-          {(id, d) => <input id={id} aria-describedby={d} aria-invalid={!!errors.access_token_ttl} className="input mono" value={atTtl} placeholder="15m" onChange={(e) => setAtTtl(e.target.value)} />}
-        </Field>
-        <Field label="Refresh-token lifetime" hint="Blank for the server default. 7d…" error={errors.refresh_token_ttl}>
-          {(id, d) => <input id={id} aria-describedby={d} aria-invalid={!!errors.refresh_token_ttl} className="input mono" value={rtTtl} placeholder="7d" onChange={(e) => setRtTtl(e.target.value)} />}
-        </Field>
-        <button type="submit" hidden />
-      </form>
-    </Modal>
+        </label>
+      </div>
+      <TextField label="Access-token lifetime" hint="Blank for the server default. 900, 15m, 2h…" error={errors.access_token_ttl} mono value={atTtl} placeholder="15m" onChange={setAtTtl} />
+      <TextField label="Refresh-token lifetime" hint="Blank for the server default. 7d…" error={errors.refresh_token_ttl} mono value={rtTtl} placeholder="7d" onChange={setRtTtl} />
+    </FormModal>
   );
 }

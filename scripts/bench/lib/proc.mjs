@@ -5,6 +5,21 @@ import { spawn, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
+// Children still running when the bench exits (an error) are killed with it.
+const live = new Set();
+process.once('exit', () => {
+  for (const c of live) c.kill('SIGKILL');
+});
+/** For the bench scripts: Ctrl+C or SIGTERM also goes through 'exit', so no server outlives them. */
+export function exitOnSignals() {
+  for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => process.exit(130));
+}
+function track(child) {
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  return child;
+}
+
 let ticks;
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ, almost always 100). */
 export function clockTicks() {
@@ -42,7 +57,7 @@ export function memMB(pid) {
 export function startChild(args, { ready, env, cwd, timeoutMs = 30_000, label = args.join(' ') } = {}) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, args, { cwd, env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = track(spawn(process.execPath, args, { cwd, env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] }));
     let out = '';
     let err = '';
     let done = false;
@@ -95,7 +110,7 @@ export function stopChild(child, graceMs = 5000) {
 export function runChild(args, { env, cwd, timeoutMs = 60_000 } = {}) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, args, { cwd, env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = track(spawn(process.execPath, args, { cwd, env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] }));
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));

@@ -1,6 +1,7 @@
 /** `authserver admin issuance …`: the log of every token issued, and revocation. */
 import { Command, Option } from 'commander';
 import type { IssuanceRow } from '../../admin/ops';
+import type { IssuanceQuery } from '../../contracts';
 import { withAdminPort } from '../adminPort';
 import { parseIntFlag, run, withCommon } from '../common';
 import { keyValues, printJson, table } from '../output';
@@ -41,16 +42,8 @@ export function issuanceDetails(r: IssuanceRow): string {
   ]);
 }
 
-interface ListFlags {
-  resource?: string;
-  client?: string;
-  sub?: string;
-  grant?: string;
-  state?: string;
-  jti?: string;
-  limit?: string;
-  cursor?: string;
-}
+/** The query's fields as flags; --limit arrives as text. */
+type ListFlags = Omit<IssuanceQuery, 'limit'> & { limit?: string };
 
 export function issuanceCommand(): Command {
   const cmd = new Command('issuance').description('inspect and revoke issued tokens');
@@ -67,9 +60,8 @@ export function issuanceCommand(): Command {
     .action(
       run<ListFlags>(async ({ opts, out, json, dataDir }) => {
         const limit = parseIntFlag('--limit', opts.limit, 1, 5000);
-        const page = await withAdminPort(await dataDir(), (p) =>
-          p.listIssuances({ resource: opts.resource, client: opts.client, sub: opts.sub, grant: opts.grant, state: opts.state, jti: opts.jti, limit, cursor: opts.cursor }),
-        );
+        const { resource, client, sub, grant, state, jti, cursor } = opts;
+        const page = await withAdminPort(await dataDir(), (p) => p.listIssuances({ resource, client, sub, grant, state, jti, limit, cursor }));
         if (json) return printJson(out, page.issuances);
         out.stdout(issuanceTable(page.issuances));
         if (page.next_cursor) out.stdout(`more: --cursor ${page.next_cursor}`);

@@ -3,7 +3,9 @@ import { Command } from 'commander';
 import type { User } from '../../contracts';
 import { withAdminPort } from '../adminPort';
 import { defined, run, withCommon } from '../common';
-import { keyValues, printJson, table } from '../output';
+import { keyValues, printJson, table, usageError } from '../output';
+
+const userDetails = (u: User) => keyValues([['sub', u.sub], ['name', u.name], ['email', u.email], ['created_at', u.created_at]]);
 
 export function userCommand(): Command {
   const cmd = new Command('user').description('manage local users');
@@ -16,7 +18,21 @@ export function userCommand(): Command {
       run<{ sub: string; name?: string; email?: string }>(async ({ opts, out, json, dataDir }) => {
         const user = await withAdminPort(await dataDir(), (p) => p.createUser(defined({ sub: opts.sub, name: opts.name, email: opts.email })));
         if (json) return printJson(out, user);
-        out.stdout(`user created: sub=${user.sub}\n${keyValues([['sub', user.sub], ['name', user.name], ['email', user.email], ['created_at', user.created_at]])}`);
+        out.stdout(`user created: sub=${user.sub}\n${userDetails(user)}`);
+      }),
+    );
+
+  withCommon(cmd.command('update').description('change a user (only the given fields)').argument('<sub>', 'subject'))
+    .option('--name <name>', 'display name')
+    .option('--email <email>', 'email address')
+    .option('--no-email', 'remove the email address')
+    .action(
+      run<{ name?: string; email?: string | false }>(async ({ opts, out, json, dataDir }, sub) => {
+        const patch = defined({ name: opts.name, email: opts.email === false ? null : opts.email });
+        if (Object.keys(patch).length === 0) throw usageError('nothing to update: pass at least one of --name, --email, --no-email');
+        const user = await withAdminPort(await dataDir(), (p) => p.updateUser(sub!, patch));
+        if (json) return printJson(out, user);
+        out.stdout(`user updated: sub=${user.sub}\n${userDetails(user)}`);
       }),
     );
 

@@ -24,6 +24,8 @@ export interface TargetInfo {
   interaction: string;
   csrf: string;
   clientSecret: string;
+  /** `authplane_ui_<port>=<session>`: a signed-in UI session. */
+  uiCookie: string;
 }
 
 export interface Target {
@@ -344,10 +346,10 @@ function headerArb(t: TargetInfo, route: Route): fc.Arbitrary<Array<[string, str
     [['Authorization', 'Negotiate abc']],
   );
   const origin = fc.constantFrom<Array<[string, string]>>([], [], [['Origin', `http://127.0.0.1:${t.port}`]], [['Origin', 'http://evil.example']], [['Origin', 'null']], [['Origin', `http://localhost:${t.port}`]]);
-  const cookie = fc.constantFrom<Array<[string, string]>>([], [], [['Cookie', `authplane_consent=${t.csrf}`]], [['Cookie', 'authplane_consent=x; authplane_ui_1=y']], [['Cookie', `${'a'.repeat(100)}=${'b'.repeat(4000)}`]], [['Cookie', '=;;=;']]);
+  const cookie = fc.constantFrom<Array<[string, string]>>([], [], [['Cookie', t.uiCookie]], [['Cookie', `${t.uiCookie}; authplane_consent=${t.csrf}`]], [['Cookie', `authplane_consent=${t.csrf}`]], [['Cookie', 'authplane_consent=x; authplane_ui_1=y']], [['Cookie', `${'a'.repeat(100)}=${'b'.repeat(4000)}`]], [['Cookie', '=;;=;']]);
   const accept = fc.constantFrom<Array<[string, string]>>([], [['Accept', 'text/html']], [['Accept', 'application/json']], [['Accept', '*/*']], [['Accept', 'text/html, application/json;q=0.1']], [['Accept', '\u00ff\u00fe']]);
   const extra = fc.array(fc.tuple(fc.constantFrom('X-Forwarded-For', 'X-Forwarded-Host', 'X-Forwarded-Proto', 'Forwarded', 'Mcp-Protocol-Version', 'DPoP', 'Expect', 'Range', 'If-None-Match', 'Access-Control-Request-Method', 'X-Custom'), fc.constantFrom('evil.example', '1.2.3.4', 'https', '2025-06-18', 'bytes=0-1', '100-continue', '*', 'x'.repeat(1000))), { maxLength: 3 });
-  const authFor = route.admin ? fc.oneof({ weight: 5, arbitrary: fc.constant([bearer(t)]) }, { weight: 3, arbitrary: auth }) : fc.oneof(auth, fc.constant([]));
+  const authFor = route.admin ? fc.oneof({ weight: 5, arbitrary: fc.constant([bearer(t)]) }, { weight: 2, arbitrary: fc.constant([['Cookie', t.uiCookie] as [string, string]]) }, { weight: 3, arbitrary: auth }) : fc.oneof(auth, fc.constant([]));
   return fc.tuple(authFor, origin, cookie, accept, fc.oneof({ weight: 4, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: extra })).map(([a, o, c, ac, e]) => [...a, ...o, ...c, ...ac, ...e]);
 }
 
@@ -378,7 +380,7 @@ export function requestArb(t: TargetInfo): fc.Arbitrary<Case> {
         }),
       },
     );
-    return fc.record({ method, path: pathArb, query: route.body === 'none' || route.method === 'GET' ? params : fc.oneof(fc.constant([]), params), headers: headerArb(t, route), body: bodyArb, chunked: fc.boolean() }).map(({ method, path: p, query, headers, body, chunked }) => {
+    return fc.record({ method, path: pathArb, query: route.body === 'none' || route.method === 'GET' ? params : fc.oneof(fc.constant<Array<[string, string, (v: string) => string]>>([]), params), headers: headerArb(t, route), body: bodyArb, chunked: fc.boolean() }).map(({ method, path: p, query, headers, body, chunked }) => {
       let qs = query.map(([k, v, enc]) => `${encodeURIComponent(k)}=${enc(v)}`).join('&');
       // /consent/wait on the real pending interaction is a 25 s long poll: legitimate, but not for a fuzzer.
       if (p === '/consent/wait') qs = qs.split(encodeURIComponent(t.interaction)).join('x');

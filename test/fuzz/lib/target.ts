@@ -1,9 +1,9 @@
 /**
- * The fuzz target: a real AuthPlane server (startServer, as `authserver serve` runs it, plus the
- * UI router) in its own process, so the fuzzer can watch it stay alive and measure its memory.
+ * The fuzz target: a real AuthPlane server (startServer, as `authserver serve` runs it, UI
+ * included) in its own process, so the fuzzer can watch it stay alive and measure its memory.
  *
  * argv: <dataDir> <rendererDir>. Prints one JSON line on stdout when ready:
- *   {"issuer","port","adminToken","pid","interaction","csrf","clientSecret"}
+ *   {"issuer","port","adminToken","pid","interaction","csrf","clientSecret","uiCookie"}
  * On SIGUSR2 it runs the GC (node --expose-gc) and prints {"memory": process.memoryUsage()}.
  * FUZZ_REQUEST_TIMEOUT_MS / FUZZ_HEADERS_TIMEOUT_MS shorten the slow-client timeouts so slow
  * bodies can be tested in seconds (the production values are checked separately).
@@ -11,7 +11,8 @@
 import { writeSync } from 'node:fs';
 import { startServer } from '../../../server/app';
 import { createLogger } from '../../../server/log';
-import { createUiRouter } from '../../../server/ui/index';
+import { createUiSession } from '../../../server/ui/index';
+import { redeemLoginToken, sessionCookieName } from '../../../server/ui/session';
 
 const [dataDir, rendererDir] = process.argv.slice(2) as [string, string];
 const log = createLogger({ level: 'warn', write: (line) => process.stderr.write(line + '\n') });
@@ -21,7 +22,7 @@ const server = await startServer({
   consent: 'prompt',
   durability: 'os',
   log,
-  extraRouters: (s, adminToken) => [createUiRouter(s, { adminToken, rendererDir })],
+  ui: { rendererDir },
 });
 if (process.env.FUZZ_REQUEST_TIMEOUT_MS) server.http.requestTimeout = Number(process.env.FUZZ_REQUEST_TIMEOUT_MS);
 if (process.env.FUZZ_HEADERS_TIMEOUT_MS) server.http.headersTimeout = Number(process.env.FUZZ_HEADERS_TIMEOUT_MS);
@@ -36,6 +37,9 @@ const interaction = s.interactions.start(
   [],
 );
 
+// A signed-in UI session: its cookie authenticates the admin API like the token does.
+const uiSession = redeemLoginToken(createUiSession(server.issuer).token, server.issuer, server.port)!;
+
 const print = (v: unknown) => writeSync(1, JSON.stringify(v) + '\n');
 process.on('SIGUSR2', () => {
   (globalThis as { gc?: () => void }).gc?.();
@@ -44,4 +48,4 @@ process.on('SIGUSR2', () => {
 process.on('SIGTERM', () => {
   void server.close().then(() => process.exit(0));
 });
-print({ issuer: server.issuer, port: server.port, adminToken: server.adminToken, pid: process.pid, interaction: interaction.uid, csrf: interaction.csrf, clientSecret: conf.client_secret });
+print({ issuer: server.issuer, port: server.port, adminToken: server.adminToken, pid: process.pid, interaction: interaction.uid, csrf: interaction.csrf, clientSecret: conf.client_secret, uiCookie: `${sessionCookieName(server.port)}=${uiSession}` });

@@ -108,7 +108,7 @@ interface Serve {
 }
 
 function spawnServe(cli: string, dataDir: string, port: number, seedFile: string): Serve {
-  const env = { ...process.env, HOME: path.join(dataDir, '..'), NODE_OPTIONS: '' };
+  const env: NodeJS.ProcessEnv = { ...process.env, HOME: path.join(dataDir, '..'), NODE_OPTIONS: '' };
   delete env.AUTHPLANE_DATA_DIR;
   const child = spawn(process.execPath, [cli, 'serve', '--port', String(port), '--data-dir', dataDir, '--consent', 'auto', '--user', 'dev-user', '--seed', seedFile, '--log-level', 'warn'], {
     env,

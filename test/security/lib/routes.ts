@@ -4,7 +4,6 @@
  * each one with a hostile twist (foreign Host, no token, foreign Origin) and compare snapshots.
  */
 import type { StartOptions } from '../../../server/app';
-import { createUiRouter } from '../../../server/ui/index';
 import { startTestServer, type TestServer } from '../../helpers/server';
 
 export interface RouteCase {
@@ -28,7 +27,7 @@ export interface Seeded {
 
 /** A server with the UI mounted, a resource, a public and a confidential client, a grant and a pending prompt. */
 export async function seededServer(opts: Partial<StartOptions> = {}): Promise<Seeded> {
-  const server = await startTestServer({ consent: 'prompt', extraRouters: (s, adminToken) => [createUiRouter(s, { adminToken, rendererDir: '/nonexistent-renderer' })], ...opts });
+  const server = await startTestServer({ consent: 'prompt', ui: { rendererDir: '/nonexistent-renderer' }, ...opts });
   const s = server.services;
   const resource = await s.resources.create({ slug: 'mcp-a', uri: 'http://127.0.0.1:9/mcp', display_name: 'MCP A', scopes: [{ name: 'read', description: 'Read' }, { name: 'write', description: 'Write' }] });
   const client = await s.clients.create({ client_name: 'agent', client_id: 'agent', redirect_uris: ['http://127.0.0.1:8765/callback'], grant_types: ['authorization_code', 'refresh_token'], token_endpoint_auth_method: 'none' });

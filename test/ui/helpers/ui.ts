@@ -15,7 +15,8 @@ export const SCREENSHOT_DIR = resolve(__dirname, '../../../test-output/screensho
 
 export async function startUiServer(opts: Partial<StartOptions> = {}): Promise<TestServer> {
   const rendererDir = await ensureRendererBuilt();
-  return startTestServer({ consent: 'prompt', ...opts, extraRouters: (s, adminToken) => [createUiRouter(s, { adminToken, rendererDir })] });
+  // `ui: false`: the app's own /ui/ mount serves dist/renderer, which may be a stale build.
+  return startTestServer({ consent: 'prompt', ...opts, ui: false, extraRouters: (s, adminToken) => [createUiRouter(s, { adminToken, rendererDir })] });
 }
 
 /** Opens the UI as the Electron window sees it: credentials from the (emulated) preload. */

@@ -1,0 +1,58 @@
+/** Form building blocks: a form in a modal (Cancel / submit footer, the form's own error) and a text field row. */
+import type { InputHTMLAttributes, ReactNode } from 'react';
+import { IconAlert } from './icons';
+import { Button, Field, Modal } from './ui';
+
+/**
+ * A modal holding one form: Enter and the footer's primary button both submit; `error` (the
+ * server's answer) shows above the fields. `wide` gives a wide modal with a two-column grid.
+ */
+export function FormModal(props: { open: boolean; onClose: () => void; title: string; description?: ReactNode; wide?: boolean; id?: string; submit: string; busy: boolean; onSubmit: () => Promise<void> | void; error?: string; children: ReactNode }) {
+  return (
+    <Modal
+      open={props.open}
+      onClose={props.onClose}
+      wide={props.wide}
+      title={props.title}
+      description={props.description}
+      footer={
+        <>
+          <Button onClick={props.onClose}>Cancel</Button>
+          <Button variant="primary" busy={props.busy} onClick={props.onSubmit} form={props.id}>
+            {props.submit}
+          </Button>
+        </>
+      }
+    >
+      <form
+        id={props.id}
+        className={props.wide ? 'form-grid two' : 'form-grid'}
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void props.onSubmit();
+        }}
+      >
+        {props.error && (
+          <div className={props.wide ? 'form-error span' : 'form-error'} role="alert">
+            <IconAlert />
+            <span>{props.error}</span>
+          </div>
+        )}
+        {props.children}
+        <button type="submit" hidden />
+      </form>
+    </Modal>
+  );
+}
+
+type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'className' | 'value' | 'onChange'>;
+
+/** A labelled one-line input with its hint or error; `mono` for identifiers and URLs. */
+export function TextField({ label, hint, error, className, mono, value, onChange, ...input }: InputProps & { label: string; hint?: ReactNode; error?: string; className?: string; mono?: boolean; value: string; onChange: (value: string) => void }) {
+  return (
+    <Field className={className} label={label} hint={hint} error={error}>
+      {(id, describedBy) => <input id={id} aria-describedby={describedBy} aria-invalid={!!error} className={mono ? 'input mono' : 'input'} value={value} onChange={(e) => onChange(e.target.value)} {...input} />}
+    </Field>
+  );
+}
