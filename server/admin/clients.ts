@@ -6,9 +6,6 @@ import type { Services } from '../domain/services';
 import { jsonBody, param } from './http';
 import { getClient } from './ops';
 
-/** What PATCH may change (the shared schema: the UI validates with it too). */
-export { ClientPatch };
-
 export function clientRoutes(router: Router, s: Services): void {
   router.get('/clients', (ctx) => {
     ctx.body = s.clients.list();

@@ -20,6 +20,12 @@ export interface TokenResponse {
 }
 
 const MAX_FAMILY_JTIS = 64;
+/**
+ * Consumed refresh-token hashes kept per family for reuse detection. Bounded so a refresh costs
+ * the same after the 10th or the 10,000th rotation (the family row is rewritten on each one); a
+ * token older than the last 64 rotations is simply unknown: invalid_grant without revoking.
+ */
+const MAX_CONSUMED = 64;
 
 export class TokenService {
   constructor(private readonly d: CoreDeps, private readonly keys: KeyService) {}
@@ -142,7 +148,7 @@ export class TokenService {
       current: { hash: sha256hex(next), issued_at: iso(now), expires_at: exp },
       previous: { ...fam.current, consumed_at: iso(now), grace_until: iso(now + this.d.config.refreshGrace * 1000) },
       // The grace token being replayed means the current one was never delivered: retire both.
-      consumed: [...fam.consumed, ...(fam.previous ? [fam.previous.hash] : []), ...(inGrace ? [fam.current.hash] : [])].filter((h) => h !== hash),
+      consumed: [...fam.consumed, ...(fam.previous ? [fam.previous.hash] : []), ...(inGrace ? [fam.current.hash] : [])].filter((h) => h !== hash).slice(-MAX_CONSUMED),
       access_jtis: [...fam.access_jtis, row.jti].slice(-MAX_FAMILY_JTIS),
     };
     if (inGrace) rotated.previous = fam.previous;

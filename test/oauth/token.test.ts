@@ -122,6 +122,23 @@ describe('refresh_token grant', () => {
     expect(lost.json.error).toBe('invalid_grant');
   });
 
+  it('keeps the family row bounded however often it rotates, and still detects recent reuse', async () => {
+    const { tokens } = await codeFlow({ issuer: s.issuer, clientId: 'my-agent', scope: 'read', resource: RES });
+    let current = tokens.refresh_token!;
+    const seen: string[] = [];
+    for (let i = 0; i < 80; i++) {
+      const r = await postForm(`${s.issuer}/oauth/token`, { grant_type: 'refresh_token', refresh_token: current, client_id: 'my-agent' });
+      expect(r.status).toBe(200);
+      seen.push(current);
+      current = r.json.refresh_token as string;
+    }
+    const jti = decodeJwt(tokens.access_token).payload.jti as string;
+    const familyId = (await s.store.issuances.get(jti))!.family_id!;
+    expect(s.store.families.get(familyId)!.consumed.length).toBeLessThanOrEqual(64);
+    const reuse = await postForm(`${s.issuer}/oauth/token`, { grant_type: 'refresh_token', refresh_token: seen[70]!, client_id: 'my-agent' });
+    expect(reuse.json.error_description).toMatch(/^token family revoked due to reuse detection/);
+  });
+
   it('refuses a refresh token presented by another client', async () => {
     const other = await s.services.clients.create({ client_name: 'other', redirect_uris: [CB], token_endpoint_auth_method: 'none' });
     const { tokens } = await codeFlow({ issuer: s.issuer, clientId: 'my-agent', scope: 'read', resource: RES });

@@ -301,9 +301,6 @@ describe('forms', () => {
     await screenshot(win, 'form-user-edit');
     await form.getByRole('button', { name: 'Save changes' }).click();
     await form.waitFor({ state: 'hidden' });
-    await win.waitForTimeout(1000);
-    await screenshot(win, 'debug-after-save');
-    console.log(JSON.stringify(s.services.users.get('erin')), await win.locator('table').innerHTML());
     // The list follows the user.updated event.
     await row.getByRole('cell', { name: 'erin@example.com' }).waitFor();
     await expect(row.getByRole('cell', { name: 'Erin Example', exact: true }).count()).resolves.toBe(1);

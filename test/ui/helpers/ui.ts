@@ -6,7 +6,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { createUiRouter } from '../../../server/ui';
 import { startTestServer, type TestServer } from '../../helpers/server';
 import type { StartOptions } from '../../../server/app';
 import { ensureRendererBuilt } from './renderer';
@@ -15,8 +14,8 @@ export const SCREENSHOT_DIR = resolve(__dirname, '../../../test-output/screensho
 
 export async function startUiServer(opts: Partial<StartOptions> = {}): Promise<TestServer> {
   const rendererDir = await ensureRendererBuilt();
-  // `ui: false`: the app's own /ui/ mount serves dist/renderer, which may be a stale build.
-  return startTestServer({ consent: 'prompt', ...opts, ui: false, extraRouters: (s, adminToken) => [createUiRouter(s, { adminToken, rendererDir })] });
+  // The app's own /ui/ mount, on this build: by default it serves dist/renderer, which may be stale.
+  return startTestServer({ consent: 'prompt', ...opts, ui: { rendererDir } });
 }
 
 /** Opens the UI as the Electron window sees it: credentials from the (emulated) preload. */
