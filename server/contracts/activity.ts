@@ -14,6 +14,7 @@ export const WarningCode = z.enum([
   'dcr_grant_types_narrowed',
   'dcr_scope_ignored',
   'dcr_auth_method_defaulted',
+  'auto_consent_refused',
 ]);
 export type WarningCode = z.infer<typeof WarningCode>;
 

@@ -98,3 +98,20 @@ describe('GET /oauth/authorize', () => {
     expect(await res.text()).toContain('parameter &quot;client_id&quot; is included more than once');
   });
 });
+
+describe('auto consent and web pages', () => {
+  it('asks the user when a cross-site navigation wants a code at a non-loopback redirect', async () => {
+    const evil = await s.services.clients.create({ client_name: 'evil', redirect_uris: ['https://evil.example/cb'], token_endpoint_auth_method: 'none' });
+    const res = await authz({ client_id: evil.client_id, redirect_uri: 'https://evil.example/cb' }, { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toMatch(/^\/consent\?interaction=/);
+    const entry = s.services.activity.list(5).find((e) => e.warnings.some((w) => w.code === 'auto_consent_refused'));
+    expect(entry).toBeTruthy();
+  });
+
+  it('still auto-approves a cross-site navigation to a loopback redirect (MCP Inspector) and non-browser clients', async () => {
+    expect(redirectParams(await authz({}, { 'sec-fetch-site': 'cross-site' })).get('code')).toBeTruthy();
+    const evil = s.services.clients.list().find((c) => c.client_name === 'evil')!;
+    expect(redirectParams(await authz({ client_id: evil.client_id, redirect_uri: 'https://evil.example/cb' })).get('code')).toBeTruthy();
+  });
+});

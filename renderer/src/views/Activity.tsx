@@ -26,6 +26,7 @@ export const WARNING_HELP: Record<WarningCode, { label: string; help: string }> 
   dcr_grant_types_narrowed: { label: 'Grant types narrowed', help: 'Dynamic registration asked for grant types AuthPlane does not allow for such clients; the unsupported ones were dropped.' },
   dcr_scope_ignored: { label: 'Registration scope ignored', help: 'The scope sent at registration is recorded but not enforced; scopes are checked per resource at authorization.' },
   dcr_auth_method_defaulted: { label: 'Public client assumed', help: 'The registration named no token_endpoint_auth_method, so the client was registered as public (PKCE only, no secret).' },
+  auto_consent_refused: { label: 'Auto consent skipped', help: 'Consent is automatic, but this authorization came from a page on another site and asked for the code at a non-loopback redirect: a web page could collect tokens that way, so the user is asked instead. Loopback redirects (native clients, MCP Inspector) are still approved automatically.' },
 };
 
 type Show = 'all' | 'problems';

@@ -9,6 +9,8 @@ import type { Services } from '../../domain/services';
 import { OAuthError } from '../../errors';
 import { issueCodeRedirect } from '../decide';
 import { PATHS } from '../paths';
+import { isLoopbackRedirect } from '../../domain/redirectUris';
+import { warn } from '../../http/activity';
 import type { AuthorizeState } from './state';
 
 export async function startInteraction(ctx: Context, a: AuthorizeState, s: Services): Promise<void> {
@@ -20,10 +22,18 @@ export async function startInteraction(ctx: Context, a: AuthorizeState, s: Servi
   }
   const covered = s.consents.covers(config.user, params.client.client_id, params.resource.slug, params.scopes);
   const remembered = !prompts.includes('consent') && covered;
-  if (config.consent === 'auto' || remembered) {
+  // Auto consent must not hand tokens to a web page: a page on another site can register a client
+  // with its own https redirect and navigate the browser here. Such a navigation
+  // (Sec-Fetch-Site cross-site / same-site) is auto-approved only when the code goes to a loopback
+  // redirect, which a web page cannot receive; otherwise the user is asked.
+  const site = ctx.get('sec-fetch-site');
+  const fromOtherSite = site === 'cross-site' || site === 'same-site';
+  const auto = config.consent === 'auto' && (!fromOtherSite || isLoopbackRedirect(params.redirectUri));
+  if (config.consent === 'auto' && !auto) warn(ctx, 'auto_consent_refused', `auto consent skipped: a ${site} browser navigation asked for a code at a non-loopback redirect (${params.redirectUri}); the user is asked instead`);
+  if (auto || remembered) {
     // Auto consent records the grant when it adds something: re-recording scopes already granted
     // would rewrite consents.json (two fsyncs) on every authorization without changing it.
-    if (config.consent === 'auto' && !covered) await s.consents.record(config.user, params.client.client_id, params.resource.slug, params.scopes);
+    if (auto && !covered) await s.consents.record(config.user, params.client.client_id, params.resource.slug, params.scopes);
     ctx.status = 303;
     ctx.redirect(await issueCodeRedirect(s, params, config.user, params.scopes));
     return;
