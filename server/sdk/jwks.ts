@@ -37,6 +37,7 @@ export class JwksCache {
   private readonly fetchImpl: FetchLike;
   private readonly now: () => number;
   private readonly cooldownMs: number;
+  private lastKidRefetchAt = -Infinity;
   private readonly defaultTtlMs: number;
   private readonly maxTtlMs: number;
   private readonly failureBackoffMs: number;
@@ -62,9 +63,11 @@ export class JwksCache {
     } catch (err) {
       if (!(err instanceof errors.JWKSNoMatchingKey)) throw this.selectionError(err, header);
     }
-    // Unknown kid: most likely the AS rotated keys. Refetch once, unless we just did.
+    // Unknown kid: most likely the AS rotated keys. Refetch once. The cooldown counts from the last
+    // refetch an unknown kid caused, not from any fetch: a key rotated just after a routine fetch
+    // is picked up at once, while forged kids still cost at most one fetch per cooldown.
     const now = this.now();
-    if (now - keys.fetchedAt < this.cooldownMs || now < this.retryNotBefore) {
+    if (now - this.lastKidRefetchAt < this.cooldownMs || now < this.retryNotBefore) {
       throw new InvalidTokenError(
         `kid "${header.kid}" (alg ${header.alg}) is not in the authorization server's JWKS at ${this.uri}; ` +
           `the key set was fetched ${Math.round((now - keys.fetchedAt) / 1000)} s ago and is refetched on an unknown kid ` +
@@ -72,6 +75,7 @@ export class JwksCache {
       );
     }
     let fresh: KeySet;
+    this.lastKidRefetchAt = now;
     try {
       fresh = await this.refresh();
     } catch (err) {

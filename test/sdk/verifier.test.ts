@@ -185,6 +185,15 @@ describe('createResourceVerifier: JWKS and metadata', () => {
     expect(as.hits.jwks).toBe(3);
   });
 
+  it('picks up a key rotated right after a routine fetch (the cooldown only follows unknown-kid refetches)', async () => {
+    const v = verifier();
+    await v.verify(await as.mint());
+    expect(as.hits.jwks).toBe(1);
+    const rotated = await as.addKey('ES256');
+    await expect(v.verify(await as.mint({}, {}, rotated))).resolves.toBeTruthy();
+    expect(as.hits.jwks).toBe(2);
+  });
+
   it('honours Cache-Control max-age on the JWKS', async () => {
     as.jwksCacheControl = 'public, max-age=60';
     const v = verifier();
