@@ -11,6 +11,7 @@
  * file atomically (temp file + fsync + rename + directory fsync) with mode 0600.
  */
 import { promises as fsp } from 'node:fs';
+import path from 'node:path';
 import type { Adapter } from 'lowdb';
 import { CorruptDataError, StorageError } from '../errors';
 import { atomicWriteFile, type Durability, readIfExists } from './fsio';
@@ -73,10 +74,20 @@ export class DocFileAdapter<T> implements Adapter<DocFile<T>> {
    * take away (`<file>.corrupt-<timestamp>`) and refuse to start.
    */
   private async corrupt(problem: string, cause?: unknown): Promise<CorruptDataError> {
-    const copy = `${this.file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     let kept: string;
     try {
-      await fsp.copyFile(this.file, copy);
+      // A restart loop must not pile up copies: reuse an earlier copy with the same bytes.
+      const bytes = await fsp.readFile(this.file);
+      const dir = path.dirname(this.file);
+      const prefix = `${path.basename(this.file)}.corrupt-`;
+      let same: string | undefined;
+      for (const name of await fsp.readdir(dir)) {
+        if (!name.startsWith(prefix)) continue;
+        const other = await fsp.readFile(path.join(dir, name)).catch(() => undefined);
+        if (other && other.equals(bytes)) same = path.join(dir, name);
+      }
+      const copy = same ?? `${this.file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      if (!same) await fsp.copyFile(this.file, copy);
       kept = `a copy was saved as ${copy}`;
     } catch {
       kept = 'a copy could not be saved next to it';

@@ -101,6 +101,9 @@ describe('doc tables', () => {
     const copies = (await fsp.readdir(dir)).filter((n) => n.startsWith('clients.json.corrupt-'));
     expect(copies).toHaveLength(1);
     expect(await fsp.readFile(path.join(dir, copies[0]!), 'utf8')).toBe(garbage);
+    // A restart loop on the same corrupt bytes keeps that one copy instead of piling up more.
+    await expect(openStore(dir)).rejects.toThrow(`a copy was saved as ${path.join(dir, copies[0]!)}`);
+    expect((await fsp.readdir(dir)).filter((n) => n.startsWith('clients.json.corrupt-'))).toHaveLength(1);
   });
 
   it('refuses a well-formed file with the wrong shape', async () => {
