@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { atomicWriteFile, errnoCode, FILE_MODE, isPidAlive, mkdirPrivate, storageError, tempPathFor } from './fsio';
 
@@ -71,7 +72,28 @@ function isLive(info: LockInfo): boolean {
   // Another machine's pid cannot be checked from here (a data dir on a shared drive): assume live.
   if (info.hostname !== os.hostname()) return true;
   if (info.pid === process.pid) return info.token !== undefined && held.has(info.token);
-  return isPidAlive(info.pid);
+  if (!isPidAlive(info.pid)) return false;
+  // After a reboot or a crash, the pid may now belong to an unrelated process. Where the OS says
+  // when that process started (Linux), one that started after the lock was written is not ours.
+  const started = processStartMs(info.pid);
+  const lockedAt = Date.parse(info.started_at);
+  return started === undefined || !Number.isFinite(lockedAt) || started <= lockedAt + 2000;
+}
+
+/** Start time of a process from /proc (Linux); undefined where that is not available. */
+export function processStartMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Field 22 (starttime, in clock ticks since boot) follows the parenthesised command name.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[19]);
+    const btime = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))?.[1]);
+    if (!Number.isFinite(ticks) || !Number.isFinite(btime)) return undefined;
+    // USER_HZ is 100 on every Linux ABI Node supports.
+    return btime * 1000 + (ticks / 100) * 1000;
+  } catch {
+    return undefined;
+  }
 }
 
 function inUse(dir: string, info: LockInfo): Error {

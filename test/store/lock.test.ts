@@ -37,8 +37,24 @@ describe('data dir lock', () => {
     const dir = tempDir();
     const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
     try {
+      await new Promise((r) => child.once('spawn', r));
+      const startedAt = new Date().toISOString();
+      await fsp.writeFile(path.join(dir, 'server.lock'), JSON.stringify({ pid: child.pid, started_at: startedAt, hostname: os.hostname() }));
+      await expect(acquireDataDirLock(dir)).rejects.toThrow(`(pid ${child.pid}, started ${startedAt}). Stop it, or pass a different --data-dir.`);
+    } finally {
+      child.kill();
+    }
+  });
+
+  it('takes over a lock whose pid now belongs to a process that started after the lock (pid reuse)', async () => {
+    const dir = tempDir();
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+    try {
+      await new Promise((r) => child.once('spawn', r));
       await fsp.writeFile(path.join(dir, 'server.lock'), JSON.stringify({ pid: child.pid, started_at: '2026-01-01T00:00:00.000Z', hostname: os.hostname() }));
-      await expect(acquireDataDirLock(dir)).rejects.toThrow(`(pid ${child.pid}, started 2026-01-01T00:00:00.000Z). Stop it, or pass a different --data-dir.`);
+      const lock = await acquireDataDirLock(dir);
+      expect(JSON.parse(await fsp.readFile(path.join(dir, 'server.lock'), 'utf8')).pid).toBe(process.pid);
+      await lock.release();
     } finally {
       child.kill();
     }
