@@ -10,8 +10,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { UnauthorizedError, type OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
+import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import { MemoryAuthProvider } from './provider';
 
 export interface ConnectOptions {
   mcpUrl: string;
@@ -58,36 +59,15 @@ async function startCallback(): Promise<{ url: string; code: Promise<string>; cl
   return { url: `http://127.0.0.1:${port}/callback`, code, close: () => server.close(), server };
 }
 
-class CliAuthProvider implements OAuthClientProvider {
-  info?: OAuthClientInformationMixed;
-  saved?: OAuthTokens;
-  private verifier = '';
+class CliAuthProvider extends MemoryAuthProvider {
   constructor(
-    private readonly redirect: string,
+    redirect: string,
     private readonly scope: string | undefined,
     private readonly deliver: (code: string) => void,
     private readonly showUrl: (url: string) => void,
     clientId?: string,
   ) {
-    if (clientId) this.info = { client_id: clientId };
-  }
-  get redirectUrl() {
-    return this.redirect;
-  }
-  get clientMetadata(): OAuthClientMetadata {
-    return { client_name: 'authserver connect', redirect_uris: [this.redirect], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none', ...(this.scope ? { scope: this.scope } : {}) };
-  }
-  clientInformation() {
-    return this.info;
-  }
-  saveClientInformation(info: OAuthClientInformationMixed) {
-    this.info = info;
-  }
-  tokens() {
-    return this.saved;
-  }
-  saveTokens(t: OAuthTokens) {
-    this.saved = t;
+    super(redirect, { clientId, scope, clientName: 'authserver connect' });
   }
   async redirectToAuthorization(url: URL) {
     if (this.scope) url.searchParams.set('scope', this.scope);
@@ -106,12 +86,6 @@ class CliAuthProvider implements OAuthClientProvider {
       throw new Error(`authorization request failed with HTTP ${res.status}: ${(await res.text()).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 300)}`);
     }
     this.showUrl(url.toString());
-  }
-  saveCodeVerifier(v: string) {
-    this.verifier = v;
-  }
-  codeVerifier() {
-    return this.verifier;
   }
 }
 

@@ -3,50 +3,15 @@
  * and "opens the browser" by following the authorization URL with fetch: with `--consent auto`
  * AuthPlane answers 303 straight to the redirect URI with the code.
  */
-import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import { MemoryAuthProvider, type MemoryProviderOptions } from '../../server/connect/provider';
 
-export class TestAuthProvider implements OAuthClientProvider {
-  info?: OAuthClientInformationMixed;
-  saved?: OAuthTokens;
-  verifier = '';
+export class TestAuthProvider extends MemoryAuthProvider {
   /** The code from the last authorization redirect. */
   code?: string;
   authorizations: URL[] = [];
 
-  constructor(
-    private readonly redirect = 'http://127.0.0.1:8976/callback',
-    private readonly opts: { clientId?: string; clientMetadataUrl?: string; scope?: string } = {},
-  ) {
-    if (opts.clientId) this.info = { client_id: opts.clientId };
-  }
-
-  get redirectUrl() {
-    return this.redirect;
-  }
-
-  get clientMetadataUrl() {
-    return this.opts.clientMetadataUrl;
-  }
-
-  get clientMetadata(): OAuthClientMetadata {
-    return { client_name: 'MCP SDK test client', redirect_uris: [this.redirect], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none', ...(this.opts.scope ? { scope: this.opts.scope } : {}) };
-  }
-
-  clientInformation() {
-    return this.info;
-  }
-
-  saveClientInformation(info: OAuthClientInformationMixed) {
-    this.info = info;
-  }
-
-  tokens() {
-    return this.saved;
-  }
-
-  saveTokens(tokens: OAuthTokens) {
-    this.saved = tokens;
+  constructor(redirect = 'http://127.0.0.1:8976/callback', opts: MemoryProviderOptions = {}) {
+    super(redirect, { clientName: 'MCP SDK test client', ...opts });
   }
 
   async redirectToAuthorization(url: URL) {
@@ -58,13 +23,5 @@ export class TestAuthProvider implements OAuthClientProvider {
     const error = cb.searchParams.get('error');
     if (error) throw new Error(`authorization failed: ${error}: ${cb.searchParams.get('error_description')}`);
     this.code = cb.searchParams.get('code') ?? undefined;
-  }
-
-  saveCodeVerifier(v: string) {
-    this.verifier = v;
-  }
-
-  codeVerifier() {
-    return this.verifier;
   }
 }
