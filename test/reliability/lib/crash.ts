@@ -19,27 +19,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { decodeJwtPayload, form, freePort, request } from './http';
 import { duplicates, inspectDataDir } from './dataFiles';
+import { SEED_YAML } from './serve';
 
-export const CRASH_SEED_YAML = `resources:
-  - slug: mcp-a
-    display_name: MCP A
-    uri: http://127.0.0.1:3001/mcp
-    scopes:
-      - name: read
-        description: Read access
-      - name: write
-        description: Write access
-clients:
-  - name: crash-agent
-    client_id: crash-agent
-    grant_types: [authorization_code, refresh_token]
-    auth_method: none
-    scopes: [read, write]
-    redirect_uris: [http://127.0.0.1:8765/callback]
-users:
-  - sub: dev-user
-    name: Dev User
-`;
 
 export interface CrashOptions {
   /** The bundled CLI (test/cli/helpers.ts buildCli). */
@@ -168,14 +149,14 @@ class ClientSide {
   async newGrant(chain: Chain): Promise<void> {
     const verifier = b64url(randomBytes(32));
     const challenge = b64url(createHash('sha256').update(verifier).digest());
-    const q = new URLSearchParams({ response_type: 'code', client_id: 'crash-agent', redirect_uri: 'http://127.0.0.1:8765/callback', scope: 'read write', resource: 'http://127.0.0.1:3001/mcp', state: String(chain.id), code_challenge: challenge, code_challenge_method: 'S256' });
+    const q = new URLSearchParams({ response_type: 'code', client_id: 'agent', redirect_uri: 'http://127.0.0.1:8765/callback', scope: 'read write', resource: 'http://127.0.0.1:3001/mcp', state: String(chain.id), code_challenge: challenge, code_challenge_method: 'S256' });
     const auth = await request(`${this.issuer()}/oauth/authorize?${q}`, { agent: this.agent(), timeoutMs: 15_000 });
     const loc = auth.headers.location;
     if (auth.status !== 303 || !loc) throw Object.assign(new Error(`authorize: HTTP ${auth.status} ${auth.text.slice(0, 300)}`), { http: true });
     const code = new URL(loc).searchParams.get('code');
     if (!code) throw Object.assign(new Error(`authorize redirected without a code: ${loc}`), { http: true });
     const tok = this.take(
-      await this.post('/oauth/token', { grant_type: 'authorization_code', code, code_verifier: verifier, client_id: 'crash-agent', redirect_uri: 'http://127.0.0.1:8765/callback', resource: 'http://127.0.0.1:3001/mcp' }),
+      await this.post('/oauth/token', { grant_type: 'authorization_code', code, code_verifier: verifier, client_id: 'agent', redirect_uri: 'http://127.0.0.1:8765/callback', resource: 'http://127.0.0.1:3001/mcp' }),
       'authorization_code',
     );
     if (!tok.refresh_token) throw Object.assign(new Error('no refresh_token in the code exchange response'), { http: true });
@@ -184,7 +165,7 @@ class ClientSide {
   }
 
   async refresh(chain: Chain): Promise<void> {
-    const tok = this.take(await this.post('/oauth/token', { grant_type: 'refresh_token', refresh_token: chain.refresh!, client_id: 'crash-agent' }), 'refresh_token');
+    const tok = this.take(await this.post('/oauth/token', { grant_type: 'refresh_token', refresh_token: chain.refresh!, client_id: 'agent' }), 'refresh_token');
     if (!tok.refresh_token) throw Object.assign(new Error('no refresh_token in the refresh response'), { http: true });
     chain.refresh = tok.refresh_token;
     chain.uses++;
@@ -202,7 +183,7 @@ export async function runCrashRounds(opts: CrashOptions): Promise<CrashReport> {
   const dataDir = opts.dataDir ?? path.join(base!, 'data');
   await fsp.mkdir(dataDir, { recursive: true });
   const seedFile = path.join(path.dirname(dataDir), 'crash-seed.yaml');
-  await fsp.writeFile(seedFile, CRASH_SEED_YAML);
+  await fsp.writeFile(seedFile, SEED_YAML);
   const port = await freePort();
 
   const report: CrashReport = {
