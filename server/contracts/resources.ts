@@ -10,21 +10,27 @@ export const ResourceLifetimes = z.object({
 
 const scopesUnique = (scopes: { name: string }[]) => new Set(scopes.map((s) => s.name)).size === scopes.length;
 
-export const ResourceInput = z
+/** The fields without defaults: a patch must never fill in what the caller left out. */
+const ResourceFields = z
   .object({
     slug: Slug,
     uri: absoluteHttpUrl('uri must be an absolute http(s) URL with a host and no fragment'),
-    backend_kind: z.literal('mint', { error: 'backend_kind must be "mint" (broker resources are not supported locally)' }).default('mint'),
+    backend_kind: z.literal('mint', { error: 'backend_kind must be "mint" (broker resources are not supported locally)' }),
     display_name: z.string().min(1).max(200).optional(),
-    scopes: z.array(ScopeDef).max(100).default([]).refine(scopesUnique, 'scope names must be unique within a resource'),
+    scopes: z.array(ScopeDef).max(100).refine(scopesUnique, 'scope names must be unique within a resource'),
     signing_alg: SigningAlg.optional(),
     /** Used when an authorization request has no `resource` and several resources exist. */
     is_default: z.boolean().optional(),
   })
   .extend(ResourceLifetimes.shape);
+
+export const ResourceInput = ResourceFields.extend({
+  backend_kind: ResourceFields.shape.backend_kind.default('mint'),
+  scopes: ResourceFields.shape.scopes.default([]),
+});
 export type ResourceInput = z.input<typeof ResourceInput>;
 
-export const ResourcePatch = ResourceInput.partial().omit({ slug: true });
+export const ResourcePatch = ResourceFields.partial().omit({ slug: true });
 export type ResourcePatch = z.input<typeof ResourcePatch>;
 
 export const Resource = z

@@ -113,6 +113,9 @@ describe('resources', () => {
     const patched = await call(server, 'PATCH', '/resources/mcp-a', { json: { display_name: 'MCP A (renamed)', access_token_ttl: 300 } });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ slug: 'mcp-a', display_name: 'MCP A (renamed)', access_token_ttl: 300, uri: resourceInput.uri });
+    // A patch changes only what it names: the scope catalog is kept.
+    expect(patched.body.scopes).toEqual(created.body.scopes);
+    expect(patched.body.scopes.length).toBeGreaterThan(0);
 
     const badPatch = await call(server, 'PATCH', '/resources/mcp-a', { json: { backend_kind: 'broker' } });
     expect(badPatch.status).toBe(400);

@@ -20,6 +20,7 @@ import { durationInput, formatSeconds, validate, type FieldErrors } from '../lib
 import { href, navigate, type Route } from '../lib/router';
 import { duration, localDate } from '../lib/time';
 import { useCatalog } from '../state/catalog';
+import { DoctorPanel } from './DoctorPanel';
 
 export default function ResourcesView({ route }: { route: Route }) {
   const slug = route.parts[1];
@@ -204,6 +205,7 @@ function ResourceDetail({ slug }: { slug: string }) {
             </div>
           </div>
         </section>
+        <DoctorPanel mcpUrl={r.uri} />
       </div>
       <ResourceForm open={editing} resource={r} onClose={() => setEditing(false)} onSaved={() => toast({ kind: 'success', title: 'Resource saved' })} />
       <DeleteConfirm

@@ -1,0 +1,46 @@
+/** The window's "Full check (doctor)" on a resource page, against the real example MCP server. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext } from 'playwright-core';
+import { startExampleMcpServer, type ExampleMcpServer } from '../../examples/mcp-server/server';
+import { launchBrowser } from '../helpers/browser';
+import type { TestServer } from '../helpers/server';
+import { openWindow, screenshot, startUiServer, uiErrors } from './helpers/ui';
+
+let s: TestServer;
+let mcp: ExampleMcpServer;
+let browser: BrowserContext;
+
+beforeAll(async () => {
+  s = await startUiServer({ consent: 'prompt' });
+  mcp = await startExampleMcpServer({ issuer: s.issuer });
+  await s.services.resources.create({ slug: 'mcp-a', uri: mcp.resource, display_name: 'MCP A', scopes: [{ name: 'read' }, { name: 'write' }] });
+  browser = await launchBrowser();
+  browser.setDefaultTimeout(20_000);
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await mcp?.close();
+  await s?.stop();
+});
+
+describe('resource page: full doctor check', () => {
+  it('walks the example MCP server to all ✓, and shows the fix when the registration differs', async () => {
+    const win = await openWindow(browser, s, '#/resources/mcp-a');
+    const panel = win.getByRole('region', { name: 'Full check (doctor)' });
+    await expect(panel.getByRole('textbox', { name: 'MCP endpoint URL' }).inputValue()).resolves.toBe(mcp.resource);
+    await panel.getByRole('button', { name: 'Run full check' }).click();
+    await panel.getByText(/^Every step passed/).waitFor();
+    expect(await panel.locator('li.pass').count()).toBe(14);
+    await screenshot(win, 'resource-doctor-ok');
+
+    // Break the registration by one character: the walk names the difference and the fix.
+    await s.services.resources.update('mcp-a', { uri: mcp.resource + '/' });
+    await panel.getByRole('textbox', { name: 'MCP endpoint URL' }).fill(mcp.url);
+    await panel.getByRole('button', { name: 'Run full check' }).click();
+    await panel.getByText(/step(s)? failed/).waitFor();
+    const failed = panel.locator('li.fail').first();
+    await expect(failed.textContent()).resolves.toContain('Fix:');
+    await screenshot(win, 'resource-doctor-fail');
+    expect(uiErrors(win)).toEqual([]);
+  });
+});
