@@ -13,6 +13,7 @@ import { RedirectUri } from '../contracts';
 import type { Services } from '../domain/services';
 import { PageError } from '../errors';
 import { iso } from '../clock';
+import { toView } from '../domain/clients';
 
 const CACHE_MS = 5 * 60_000;
 const MAX_BYTES = 64 * 1024;
@@ -101,5 +102,6 @@ export async function resolveCimdClient(s: Services, clientId: string): Promise<
     updated_at: now,
   };
   await s.deps.store.clients.put(clientId, row);
+  if (!existing) s.deps.events.emit('client.created', { client: toView(row) });
   return row;
 }

@@ -15,7 +15,9 @@ export async function checkClient(ctx: Context, a: AuthorizeState, s: Services):
   const id = a.params.client_id;
   if (!id) throw new PageError('invalid_request', 'Invalid Request', 'client_id is missing from the authorization request');
   ctx.state.clientId = id;
-  const client = isCimdClientId(id) && !s.clients.get(id)?.registration_source.match(/admin|dcr/) ? await resolveCimdClient(s, id) : s.clients.get(id);
+  const existing = s.clients.get(id);
+  // A URL-shaped client_id is a metadata document, unless an admin or DCR registered that id.
+  const client = isCimdClientId(id) && (!existing || existing.registration_source === 'cimd') ? await resolveCimdClient(s, id) : existing;
   if (!client) {
     warn(ctx, 'client_unknown', `client_id "${id}" is not registered`);
     const msg = `Client ID '${id}' is not registered; register it with POST ${PATHS.register} (dynamic registration) or \`authserver admin client create\``;
