@@ -59,8 +59,11 @@ ${warnings}
   );
 }
 
-const WAIT_JS = `(function(){var n=document.getElementById('wait-note');if(!n)return;var uid=n.getAttribute('data-interaction');
-function poll(){fetch('/consent/wait?interaction='+encodeURIComponent(uid),{credentials:'same-origin'}).then(function(r){return r.ok?r.json():null}).then(function(j){if(j&&j.redirect){location.replace(j.redirect)}else if(j&&j.pending){poll()}}).catch(function(){setTimeout(poll,2000)})}
+// Follows a decision made elsewhere (the desktop window). Once this page's own form is
+// submitted it stops: two navigations racing to the same redirect could cancel each other.
+const WAIT_JS = `(function(){var n=document.getElementById('wait-note');if(!n)return;var uid=n.getAttribute('data-interaction');var done=false;
+var f=document.querySelector('form');if(f)f.addEventListener('submit',function(){done=true});
+function poll(){if(done)return;fetch('/consent/wait?interaction='+encodeURIComponent(uid),{credentials:'same-origin'}).then(function(r){return r.ok?r.json():null}).then(function(j){if(done)return;if(j&&j.redirect){done=true;location.replace(j.redirect)}else if(j&&j.pending){poll()}}).catch(function(){if(!done)setTimeout(poll,2000)})}
 poll()})();`;
 
 export function mountConsent(router: Router, s: Services): void {

@@ -14,6 +14,8 @@ beforeAll(async () => {
   await seedSingleMcp(s);
   cb = await startCallbackServer();
   browser = await launchBrowser();
+  // A step that hangs fails with its locator, well before the test timeout.
+  browser.setDefaultTimeout(15_000);
 });
 afterAll(async () => {
   await browser?.close();
@@ -21,7 +23,8 @@ afterAll(async () => {
   await s?.stop();
 });
 
-describe('consent page in headless Chromium', () => {
+// Chromium shares 2 cores with the crash and fuzz suites in CI: allow for a slow first page.
+describe('consent page in headless Chromium', { timeout: 60_000 }, () => {
   it('Approve completes the flow and the code redeems for a token', async () => {
     const as = await discover(s.issuer);
     const { url, verifier } = await authorizationUrl(as, { issuer: s.issuer, clientId: 'my-agent', redirectUri: cb.url, scope: 'read write', resource: 'mcp-a', state: 'browser-1' });
@@ -29,6 +32,8 @@ describe('consent page in headless Chromium', () => {
     await page.goto(url.toString());
     await page.getByRole('checkbox', { name: /Write access/ }).uncheck();
     await page.getByRole('button', { name: 'Approve' }).click();
+    // Waiting on the page first: a stuck navigation then fails with the URL it is stuck on.
+    await page.waitForURL((u) => u.pathname === '/callback');
     const callback = await cb.forState('browser-1');
     const r = await postForm(`${s.issuer}/oauth/token`, { grant_type: 'authorization_code', code: callback.searchParams.get('code')!, code_verifier: verifier, client_id: 'my-agent', redirect_uri: cb.url });
     expect(r.status).toBe(200);
@@ -44,6 +49,7 @@ describe('consent page in headless Chromium', () => {
     const page = await browser.newPage();
     await page.goto(url.toString());
     await page.getByRole('button', { name: 'Deny' }).click();
+    await page.waitForURL((u) => u.pathname === '/callback');
     const callback = await cb.forState('browser-2');
     expect([callback.searchParams.get('error'), callback.searchParams.get('state'), callback.searchParams.get('iss')]).toEqual(['access_denied', 'browser-2', s.issuer]);
     await page.close();

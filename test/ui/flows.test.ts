@@ -242,6 +242,8 @@ describe('forms', () => {
 
     // The PRM to publish, and the live check against the stand-in server.
     const prmCard = win.getByRole('region', { name: 'Protected Resource Metadata' });
+    // The document loads after the page: wait for it before reading the card.
+    await prmCard.getByText(`"${resourceUri}"`).first().waitFor();
     await expect(prmCard.textContent()).resolves.toContain(`"resource": "${resourceUri}"`);
     await prmCard.getByRole('button', { name: 'Check my MCP server' }).click();
     await prmCard.getByText('Your MCP server publishes exactly what AuthPlane expects.').waitFor();
