@@ -92,7 +92,7 @@ describe('consent in the window', () => {
     // The row opens the decoded token; revoke it from there.
     await row.click();
     const drawer = win.getByRole('dialog', { name: 'Access token' });
-    await drawer.waitFor();
+    await drawer.getByText(payload.jti as string).first().waitFor();
     await expect(drawer.textContent()).resolves.toContain(payload.jti as string);
     await drawer.getByRole('button', { name: 'Revoke token' }).click();
     await win.getByRole('dialog', { name: 'Revoke this access token?' }).getByRole('button', { name: 'Revoke token' }).click();
@@ -100,6 +100,8 @@ describe('consent in the window', () => {
     const intro = await postForm(`${s.issuer}/oauth/introspect`, { token: r.json.access_token as string }, { authorization: `Bearer ${s.adminToken}` });
     expect(intro.json.active).toBe(false);
     await win.keyboard.press('Escape');
+    // The row follows the revocation event; wait for it rather than read it at once.
+    await row.getByText('revoked').waitFor();
     await expect(row.textContent()).resolves.toContain('revoked');
   });
 
