@@ -3,7 +3,7 @@
  * `--json`), the action wrapper that turns any error into one stderr line and an exit code, and
  * the flag parsers (`--scopes 'name|upstream|description'`, CSV lists, durations).
  */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { CliError, processOut, reportError, usageError, type Out } from './output';
 
 export interface CommonOptions {
@@ -124,3 +124,10 @@ export function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
 }
 
 export { CliError };
+
+/** Commander parser for `--port`: 0 to 65535, 0 picks a free port. */
+export function parsePort(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535 (0 picks a free port)');
+  return n;
+}

@@ -4,30 +4,17 @@
  * against the MCP endpoint, each step with its fix.
  */
 import { useState, type ReactElement } from 'react';
-import type { DoctorReport, DoctorStep } from '../../../server/contracts';
+import type { DoctorStep } from '../../../server/contracts';
 import { api } from '../api/admin';
 import { IconAlert, IconCheck, IconInfo, IconStethoscope, IconX } from '../components/icons';
 import { Button, ErrorNote } from '../components/ui';
+import { useAction } from '../hooks/useAction';
 
 const ICONS: Record<DoctorStep['status'], ReactElement> = { pass: <IconCheck />, fail: <IconX />, warn: <IconAlert />, skip: <IconInfo /> };
 
 export function DoctorPanel({ mcpUrl }: { mcpUrl: string }) {
   const [url, setUrl] = useState(mcpUrl);
-  const [report, setReport] = useState<DoctorReport>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
-
-  const run = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      setReport(await api.doctor(url));
-    } catch (e) {
-      setError(e as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { result: report, busy, error, run } = useAction(() => api.doctor(url));
 
   const failed = report?.steps.filter((s) => s.status === 'fail').length ?? 0;
   return (

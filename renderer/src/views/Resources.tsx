@@ -15,6 +15,7 @@ import { DateCell } from '../components/time';
 import { useToast } from '../components/toast';
 import { Badge, Button, CodeBlock, EmptyState, ErrorNote, Field, Json } from '../components/ui';
 import { useModalForm } from '../hooks/useModalForm';
+import { useAction } from '../hooks/useAction';
 import { diffChars } from '../lib/diff';
 import { durationInput, formatSeconds, validate, type FieldErrors } from '../lib/forms';
 import { href, navigate, type Route } from '../lib/router';
@@ -88,23 +89,9 @@ function ResourceDetail({ slug }: { slug: string }) {
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const prm = useLoad(() => api.prm(slug), [slug, r?.updated_at]);
-  const [check, setCheck] = useState<PrmCheckResult>();
-  const [checking, setChecking] = useState(false);
-  const [checkErr, setCheckErr] = useState<Error>();
+  const { result: check, busy: checking, error: checkErr, run: runCheck } = useAction(() => api.checkPrm(slug));
 
   if (!r) return <MissingItem loaded={loaded} icon={<IconServer />} title={`No resource “${slug}”`} back="All resources" backPath="/resources" />;
-
-  const runCheck = async () => {
-    setChecking(true);
-    setCheckErr(undefined);
-    try {
-      setCheck(await api.checkPrm(slug));
-    } catch (e) {
-      setCheckErr(e as Error);
-    } finally {
-      setChecking(false);
-    }
-  };
 
   return (
     <div className="page">

@@ -3,8 +3,8 @@
  * commands that point MCP Inspector, Claude Code or mcp-remote at it. Runs until Ctrl+C
  * (SIGINT/SIGTERM close both servers, remove a temporary data dir, exit 0).
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { configureErrors } from '../common';
+import { Command, Option } from 'commander';
+import { configureErrors, parsePort } from '../common';
 import { processOut, reportError } from '../output';
 
 interface DemoFlags {
@@ -14,12 +14,6 @@ interface DemoFlags {
   user?: string;
   dataDir?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
-}
-
-function parsePort(v: string): number {
-  const n = Number(v);
-  if (!/^\d+$/.test(v) || n > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535 (0 picks a free port)');
-  return n;
 }
 
 export function demoCommand(): Command {

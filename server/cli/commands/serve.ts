@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { SeedResult } from '../../seed/applySeed';
-import { configureErrors, resolveDataDir } from '../common';
+import { configureErrors, parsePort, resolveDataDir } from '../common';
 import { VERSION } from '../../admin/version';
 import { processOut, reportError } from '../output';
 import { seedSummary } from './seed';
@@ -34,12 +34,6 @@ interface ServeFlags {
 function durationFlag(v: string): number {
   const n = parseDuration(v);
   if (n === undefined) throw new InvalidArgumentError(`expected a duration such as 900, 15m, 2h or 7d, got "${v}"`);
-  return n;
-}
-
-function parsePort(v: string): number {
-  const n = Number(v);
-  if (!/^\d+$/.test(v) || n > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535 (0 picks a free port)');
   return n;
 }
 

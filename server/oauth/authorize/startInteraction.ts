@@ -17,10 +17,10 @@ export async function startInteraction(ctx: Context, a: AuthorizeState, s: Servi
   const { config } = s.deps;
   const params = { client: a.client!, resource: a.resource!, redirectUri: a.redirectUri!, scopes: a.scopes!, state: a.params.state, codeChallenge: a.params.code_challenge!, prompt: a.params.prompt };
   const prompts = (a.params.prompt ?? '').split(' ');
-  if (prompts.includes('none') && config.consent !== 'auto' && !s.consents.covers(config.user, params.client.client_id, params.resource.slug, params.scopes)) {
+  const covered = s.consents.covers(config.user, params.client.client_id, params.resource.slug, params.scopes);
+  if (prompts.includes('none') && config.consent !== 'auto' && !covered) {
     throw new OAuthError('consent_required', 'prompt=none was requested but the user has not consented to these scopes yet');
   }
-  const covered = s.consents.covers(config.user, params.client.client_id, params.resource.slug, params.scopes);
   const remembered = !prompts.includes('consent') && covered;
   // Auto consent must not hand tokens to a web page: a page on another site can register a client
   // with its own https redirect and navigate the browser here. Such a navigation
