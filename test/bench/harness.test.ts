@@ -4,7 +4,7 @@
  * against node-oidc-provider configured like it, the data-dir generator writes a store AuthPlane
  * opens and queries, and the in-process measurements produce numbers.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBench } from '../../scripts/bench/lib/build.mjs';
 import { pkcePairs, runFlows, runGets, runRefresh } from '../../scripts/bench/lib/loadgen.mjs';
 import { cpuMs, memMB, runChild, stopChild } from '../../scripts/bench/lib/proc.mjs';
-import { CLIENT_ID, RESOURCE, startAuthPlane, startOidcProvider, type Server } from '../../scripts/bench/lib/servers.mjs';
+import { CLIENT_ID, RESOURCE, startAuthPlane, startFlowFloor, startOidcProvider, type Server } from '../../scripts/bench/lib/servers.mjs';
 import { openStore } from '../../server/store/index';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -90,6 +90,32 @@ describe('load generator', () => {
       expect(decode(p!)).toMatchObject({ aud: RESOURCE, client_id: CLIENT_ID, scope: 'read write' });
       const r = await runRefresh(srv.target, { concurrency: 2, maxOps: 6, maxMs: 20_000, tokens: refresh, rotations: 3 });
       expect(r).toMatchObject({ ops: 6, errors: 0 });
+    } finally {
+      await stopChild(srv.child);
+    }
+  }, 60_000);
+
+  it('completes flows and rotating refreshes against the flow floor, one durable row per token', async () => {
+    const dir = await tempDir('bench-floor-');
+    const srv = await startFlowFloor(dir);
+    try {
+      const refresh: string[] = [];
+      const access: string[] = [];
+      const flows = await runFlows(srv.target, { concurrency: 2, maxOps: 10, maxMs: 20_000, pairs: pkcePairs(10), keep: refresh, keepAccess: access });
+      expect(flows).toMatchObject({ ops: 10, errors: 0 });
+      const [h, p] = access[0]!.split('.');
+      expect(decode(h!)).toMatchObject({ alg: 'ES256', typ: 'at+jwt' });
+      expect(decode(p!)).toMatchObject({ aud: RESOURCE, client_id: CLIENT_ID, scope: 'read write' });
+      const r = await runRefresh(srv.target, { concurrency: 2, maxOps: 6, maxMs: 20_000, tokens: refresh, rotations: 3 });
+      expect(r).toMatchObject({ ops: 6, errors: 0 });
+      // Written before each response: every token delivered has its line on disk.
+      const lines = (await readFile(path.join(dir, 'floor-issuances.jsonl'), 'utf8')).trim().split('\n');
+      expect(lines).toHaveLength(16);
+      // A wrong PKCE verifier is refused, like a real server would.
+      const bad = pkcePairs(1);
+      bad[0]!.verifier = 'x'.repeat(43);
+      const refused = await runFlows(srv.target, { concurrency: 1, maxOps: 1, maxMs: 5_000, pairs: bad });
+      expect(refused.firstError).toMatch(/invalid_grant/);
     } finally {
       await stopChild(srv.child);
     }

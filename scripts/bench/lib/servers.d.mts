@@ -12,3 +12,4 @@ export function startAuthPlaneWith(apserver: string, dataDir: string, durability
 export function authPlaneTarget(origin: string): Target;
 export function startOidcProvider(o?: { nodeArgs?: string[] }): Promise<Server<{ url: string; cookie: string }>>;
 export function startKoaFloor(): Promise<Started<string> & { origin: string }>;
+export function startFlowFloor(dataDir: string, durability?: 'fsync' | 'os'): Promise<Server>;

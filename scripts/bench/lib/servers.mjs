@@ -50,3 +50,10 @@ export async function startKoaFloor() {
   const p = await startChild([script], { ready: (l) => (l.startsWith('READY ') ? l.slice(6).trim() : undefined), label: 'koa floor' });
   return { ...p, origin: p.info };
 }
+
+/** scripts/bench/servers/flow-floor.mjs: a whole durable flow with nothing but node:http, crypto and fs. */
+export async function startFlowFloor(dataDir, durability = 'fsync') {
+  const script = path.join(ROOT, 'scripts/bench/servers/flow-floor.mjs');
+  const p = await startChild([script, dataDir, durability], { ready: (l) => (l.startsWith('READY ') ? l.slice(6).trim() : undefined), label: 'flow floor' });
+  return { ...p, target: { name: `flow floor (${durability})`, origin: p.info, authorizePath: '/authorize', tokenPath: '/token', clientId: CLIENT_ID, redirectUri: REDIRECT, resource: RESOURCE, scope: SCOPE } };
+}
