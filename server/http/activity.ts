@@ -1,5 +1,5 @@
 /** Records every request into the activity log with its outcome and the warnings steps attached. */
-import type { Context, Next } from 'koa';
+import type { HttpContext, Next } from './context';
 import type { WarningCode } from '../contracts';
 import { randomId } from '../domain/crypto';
 import type { ActivityLog } from '../domain/activity';
@@ -7,12 +7,12 @@ import type { Clock } from '../clock';
 
 export type Warn = { code: WarningCode; message: string };
 
-export function warn(ctx: Context, code: WarningCode, message: string): void {
+export function warn(ctx: HttpContext, code: WarningCode, message: string): void {
   ((ctx.state.warnings ??= []) as Warn[]).push({ code, message });
 }
 
 export function activityRecorder(log: ActivityLog, clock: Clock, skip: (path: string) => boolean) {
-  return async function recordActivity(ctx: Context, next: Next) {
+  return async function recordActivity(ctx: HttpContext, next: Next) {
     if (skip(ctx.path)) return next();
     const start = performance.now();
     try {

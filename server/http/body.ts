@@ -2,13 +2,13 @@
  * Request-body parsing with hard limits. We parse ourselves (no body-parser) so every failure is
  * an OAuth error with a description, and a slow or oversized body cannot hold memory.
  */
-import type { Context } from 'koa';
+import type { HttpContext } from './context';
 import { InvalidRequest, PayloadTooLarge, UnsupportedMediaType } from '../errors';
 
 export const FORM_LIMIT = 64 * 1024;
 export const JSON_LIMIT = 1024 * 1024;
 
-async function readRaw(ctx: Context, limit: number): Promise<Buffer> {
+async function readRaw(ctx: HttpContext, limit: number): Promise<Buffer> {
   const declared = Number(ctx.get('content-length') || 'NaN');
   if (Number.isFinite(declared) && declared > limit) throw new PayloadTooLarge(`request body is larger than ${limit} bytes`);
   const chunks: Buffer[] = [];
@@ -39,7 +39,7 @@ function utf8(buf: Buffer): string {
  * (RFC 6749 §3.1: "Request and response parameters MUST NOT be included more than once"),
  * except the names in `multi` (e.g. consent scopes).
  */
-export async function readForm(ctx: Context, multi: string[] = []): Promise<{ params: Record<string, string>; lists: Record<string, string[]> }> {
+export async function readForm(ctx: HttpContext, multi: string[] = []): Promise<{ params: Record<string, string>; lists: Record<string, string[]> }> {
   if (!ctx.is('application/x-www-form-urlencoded')) {
     throw new UnsupportedMediaType(`content type must be application/x-www-form-urlencoded (got ${ctx.get('content-type') || 'none'})`);
   }
@@ -62,7 +62,7 @@ export function parseParams(sp: URLSearchParams, multi: string[] = []): { params
   return { params, lists };
 }
 
-export async function readJson(ctx: Context): Promise<unknown> {
+export async function readJson(ctx: HttpContext): Promise<unknown> {
   if (!ctx.is('application/json', '+json')) {
     throw new UnsupportedMediaType(`content type must be application/json (got ${ctx.get('content-type') || 'none'})`);
   }
@@ -74,11 +74,11 @@ export async function readJson(ctx: Context): Promise<unknown> {
   }
 }
 
-export async function readText(ctx: Context, limit = JSON_LIMIT): Promise<string> {
+export async function readText(ctx: HttpContext, limit = JSON_LIMIT): Promise<string> {
   return utf8(await readRaw(ctx, limit));
 }
 
 /** Query parameters of the current request, with duplicates refused. */
-export function queryParams(ctx: Context, multi: string[] = []) {
+export function queryParams(ctx: HttpContext, multi: string[] = []) {
   return parseParams(new URLSearchParams(ctx.querystring), multi);
 }

@@ -2,11 +2,11 @@
  * CORS for the endpoints browser-based MCP clients call (MCP Inspector, Claude web): `*`, no
  * credentials, on success, errors and preflights alike. Never on consent or admin routes.
  */
-import type { Context, Next } from 'koa';
+import type { HttpContext, Next } from './context';
 
 const ALLOW_HEADERS = 'authorization, content-type, mcp-protocol-version, accept, dpop';
 
-export async function publicCors(ctx: Context, next: Next) {
+export async function publicCors(ctx: HttpContext, next: Next) {
   ctx.set('Access-Control-Allow-Origin', '*');
   ctx.set('Access-Control-Expose-Headers', 'WWW-Authenticate, Cache-Control');
   if (ctx.method === 'OPTIONS') {

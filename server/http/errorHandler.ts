@@ -4,7 +4,7 @@
  * page. A StorageError becomes 503 `temporarily_unavailable`: the request failed, nothing was
  * issued. Anything else is a 500 whose body says nothing about internals.
  */
-import type { Context, Next } from 'koa';
+import type { HttpContext, Next } from './context';
 import { OAuthError, PageError, StorageError } from '../errors';
 import type { Logger } from '../log';
 import { pageHeaders } from './guards';
@@ -28,7 +28,7 @@ export function toOAuthError(err: unknown, log: Logger): OAuthError {
   return new OAuthError('server_error', 'an internal error occurred', 500);
 }
 
-export function renderError(ctx: Context, oerr: OAuthError, asPage: boolean): void {
+export function renderError(ctx: HttpContext, oerr: OAuthError, asPage: boolean): void {
   ctx.status = oerr.status;
   for (const [k, v] of Object.entries(oerr.headers)) ctx.set(k, v);
   ctx.set('Cache-Control', 'no-store');
@@ -48,14 +48,14 @@ export function renderError(ctx: Context, oerr: OAuthError, asPage: boolean): vo
 }
 
 /** Browsers navigating (Accept: text/html without json) get pages on page-capable routes. */
-export function wantsHtml(ctx: Context): boolean {
+export function wantsHtml(ctx: HttpContext): boolean {
   const accept = ctx.get('accept');
   if (!accept || accept.includes('application/json')) return false;
   return accept.includes('text/html');
 }
 
 export function errorHandler(log: Logger) {
-  return async function handleErrors(ctx: Context, next: Next) {
+  return async function handleErrors(ctx: HttpContext, next: Next) {
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) {

@@ -1,5 +1,5 @@
 /** Request guards shared by every route: DNS-rebinding defence and security headers. */
-import type { Context, Next } from 'koa';
+import type { HttpContext, Next } from './context';
 import { OAuthError } from '../errors';
 
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -11,7 +11,7 @@ const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
 export function hostGuard(issuer: string) {
   const issuerHost = new URL(issuer).hostname.toLowerCase();
   const allowed = allowedHost(issuer);
-  return async function checkHost(ctx: Context, next: Next) {
+  return async function checkHost(ctx: HttpContext, next: Next) {
     const raw = ctx.get('host');
     if (!allowed(raw)) {
       throw new OAuthError('invalid_request', `Host "${raw}" is not allowed: AuthPlane only answers requests for ${issuerHost} or loopback names (DNS-rebinding protection)`, 421);
@@ -42,20 +42,20 @@ export function allowedHost(issuer: string): (raw: string) => boolean {
   };
 }
 
-export async function securityHeaders(ctx: Context, next: Next) {
+export async function securityHeaders(ctx: HttpContext, next: Next) {
   ctx.set('X-Content-Type-Options', 'nosniff');
   ctx.set('Referrer-Policy', 'no-referrer');
   await next();
 }
 
-export async function noStore(ctx: Context, next: Next) {
+export async function noStore(ctx: HttpContext, next: Next) {
   ctx.set('Cache-Control', 'no-store');
   ctx.set('Pragma', 'no-cache');
   await next();
 }
 
 /** Headers for our own HTML pages: no framing, no inline script, same-origin everything. */
-export function pageHeaders(ctx: Context): void {
+export function pageHeaders(ctx: HttpContext): void {
   ctx.set('Content-Security-Policy', "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'");
   ctx.set('X-Frame-Options', 'DENY');
   // same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on our own form posts.

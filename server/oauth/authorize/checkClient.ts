@@ -3,7 +3,7 @@
  * yet). A JSON caller (mcp-remote probes this way) gets `invalid_client` with the registration
  * endpoint, so it can register and retry on its own.
  */
-import type { Context } from 'koa';
+import type { HttpContext } from '../../http/context';
 import type { Services } from '../../domain/services';
 import { OAuthError, PageError } from '../../errors';
 import { isCimdClientId, resolveCimdClient } from '../cimd';
@@ -11,7 +11,7 @@ import { PATHS } from '../paths';
 import { warn } from '../../http/activity';
 import type { AuthorizeState } from './state';
 
-export async function checkClient(ctx: Context, a: AuthorizeState, s: Services): Promise<void> {
+export async function checkClient(ctx: HttpContext, a: AuthorizeState, s: Services): Promise<void> {
   const id = a.params.client_id;
   if (!id) throw new PageError('invalid_request', 'Invalid Request', 'client_id is missing from the authorization request');
   ctx.state.clientId = id;

@@ -1,11 +1,11 @@
 /** Step 4: PKCE S256 is mandatory for every client, public or confidential (OAuth 2.1 §4.1.1). */
-import type { Context } from 'koa';
+import type { HttpContext } from '../../http/context';
 import type { Services } from '../../domain/services';
 import { InvalidRequest } from '../../errors';
 import { warn } from '../../http/activity';
 import type { AuthorizeState } from './state';
 
-export function checkPkce(ctx: Context, a: AuthorizeState, _s: Services): void {
+export function checkPkce(ctx: HttpContext, a: AuthorizeState, _s: Services): void {
   const challenge = a.params.code_challenge;
   const method = a.params.code_challenge_method;
   if (!challenge) {

@@ -3,14 +3,14 @@
  * public client with no registered URIs may use any loopback redirect. A mismatch is a page,
  * never a redirect (open-redirect guard).
  */
-import type { Context } from 'koa';
+import type { HttpContext } from '../../http/context';
 import { redirectAllowed } from '../../domain/redirectUris';
 import type { Services } from '../../domain/services';
 import { PageError } from '../../errors';
 import { warn } from '../../http/activity';
 import type { AuthorizeState } from './state';
 
-export function checkRedirectUri(ctx: Context, a: AuthorizeState, _s: Services): void {
+export function checkRedirectUri(ctx: HttpContext, a: AuthorizeState, _s: Services): void {
   const client = a.client!;
   let uri = a.params.redirect_uri;
   if (!uri) {

@@ -1,12 +1,12 @@
 /** Step 5: which MCP server the token is for (RFC 8707): slug or URI, see domain/resourceMatch.ts. */
-import type { Context } from 'koa';
+import type { HttpContext } from '../../http/context';
 import { matchResource } from '../../domain/resourceMatch';
 import type { Services } from '../../domain/services';
 import { InvalidTarget } from '../../errors';
 import { warn } from '../../http/activity';
 import type { AuthorizeState } from './state';
 
-export function checkResource(ctx: Context, a: AuthorizeState, s: Services): void {
+export function checkResource(ctx: HttpContext, a: AuthorizeState, s: Services): void {
   const m = matchResource(a.params.resource, s.resources.list());
   if ('error' in m) throw new InvalidTarget(m.error);
   if (m.warning) warn(ctx, m.warning.code, m.warning.message);

@@ -4,7 +4,7 @@
  * `offline_access` is tolerated and dropped: refresh tokens are issued whenever the client may
  * use the refresh_token grant.
  */
-import type { Context } from 'koa';
+import type { HttpContext } from '../../http/context';
 import type { Services } from '../../domain/services';
 import { InvalidScope } from '../../errors';
 import { warn } from '../../http/activity';
@@ -16,7 +16,7 @@ export function requestedScopes(raw: string | undefined): string[] | undefined {
   return [...new Set(list)];
 }
 
-export function checkScope(ctx: Context, a: AuthorizeState, _s: Services): void {
+export function checkScope(ctx: HttpContext, a: AuthorizeState, _s: Services): void {
   const resource = a.resource!;
   const catalog = resource.scopes.map((x) => x.name);
   let asked = requestedScopes(a.params.scope);

@@ -4,7 +4,7 @@
  * the original `state` and `iss`.
  */
 import type Router from '@koa/router';
-import type { Context } from 'koa';
+import type { HttpContext } from '../../http/context';
 import type { Services } from '../../domain/services';
 import { OAuthError } from '../../errors';
 import { queryParams, readForm } from '../../http/body';
@@ -19,12 +19,12 @@ import { checkScope } from './checkScope';
 import { startInteraction } from './startInteraction';
 import type { AuthorizeState } from './state';
 
-type Step = (ctx: Context, a: AuthorizeState, s: Services) => void | Promise<void>;
+type Step = (ctx: HttpContext, a: AuthorizeState, s: Services) => void | Promise<void>;
 
 export const AUTHORIZE_STEPS: Step[] = [checkClient, checkRedirectUri, checkRequest, checkPkce, checkResource, checkScope, startInteraction];
 
-export function mountAuthorize(router: Router, s: Services): void {
-  const handler = async (ctx: Context) => {
+export function authorizeHandler(s: Services) {
+  return async function authorize(ctx: HttpContext): Promise<void> {
     ctx.state.pageRoute = true;
     const a: AuthorizeState = { params: {}, redirectable: false };
     try {
@@ -37,6 +37,10 @@ export function mountAuthorize(router: Router, s: Services): void {
       ctx.redirect(clientRedirect(a.redirectUri!, s.deps.config.issuer, { error: err.error, error_description: err.message, state: a.params.state }));
     }
   };
+}
+
+export function mountAuthorize(router: Router, s: Services): void {
+  const handler = authorizeHandler(s);
   router.get(PATHS.authorize, handler);
   router.post(PATHS.authorize, handler);
 }

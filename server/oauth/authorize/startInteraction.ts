@@ -4,7 +4,7 @@
  * interaction is created and the browser goes to the consent page, while the desktop window
  * shows the same prompt live.
  */
-import type { Context } from 'koa';
+import type { HttpContext } from '../../http/context';
 import type { Services } from '../../domain/services';
 import { OAuthError } from '../../errors';
 import { issueCodeRedirect } from '../decide';
@@ -13,7 +13,7 @@ import { isLoopbackRedirect } from '../../domain/redirectUris';
 import { warn } from '../../http/activity';
 import type { AuthorizeState } from './state';
 
-export async function startInteraction(ctx: Context, a: AuthorizeState, s: Services): Promise<void> {
+export async function startInteraction(ctx: HttpContext, a: AuthorizeState, s: Services): Promise<void> {
   const { config } = s.deps;
   const params = { client: a.client!, resource: a.resource!, redirectUri: a.redirectUri!, scopes: a.scopes!, state: a.params.state, codeChallenge: a.params.code_challenge!, prompt: a.params.prompt };
   const prompts = (a.params.prompt ?? '').split(' ');

@@ -1,5 +1,5 @@
 /** grant_type=authorization_code (OAuth 2.1 §4.1.3): single-use code, PKCE S256, same redirect_uri and resource. */
-import type { Context } from 'koa';
+import type { HttpContext } from '../../http/context';
 import type { Client } from '../../contracts';
 import { sha256b64url } from '../../domain/crypto';
 import { matchResource } from '../../domain/resourceMatch';
@@ -8,7 +8,7 @@ import { InvalidGrant, InvalidRequest, InvalidTarget } from '../../errors';
 import { warn } from '../../http/activity';
 import type { TokenResponse } from '../../domain/tokens';
 
-export async function authorizationCodeGrant(ctx: Context, s: Services, client: Client, p: Record<string, string>): Promise<TokenResponse> {
+export async function authorizationCodeGrant(ctx: HttpContext, s: Services, client: Client, p: Record<string, string>): Promise<TokenResponse> {
   if (!p.code) throw new InvalidRequest('code is required');
   if (!p.code_verifier) {
     warn(ctx, 'pkce_failure', 'token request has no code_verifier');

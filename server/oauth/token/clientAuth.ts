@@ -2,7 +2,7 @@
  * Client authentication for token, revocation and introspection (RFC 6749 §2.3.1): HTTP Basic
  * (id and secret form-urlencoded before base64, §2.3.1) takes precedence over form fields.
  */
-import type { Context } from 'koa';
+import type { HttpContext } from '../../http/context';
 import type { Client } from '../../contracts';
 import type { Services } from '../../domain/services';
 import { InvalidClient, InvalidRequest } from '../../errors';
@@ -13,7 +13,7 @@ export interface Credentials {
   method: 'basic' | 'post' | 'none';
 }
 
-export function readCredentials(ctx: Context, params: Record<string, string>): Credentials {
+export function readCredentials(ctx: HttpContext, params: Record<string, string>): Credentials {
   const header = ctx.get('authorization');
   if (/^basic /i.test(header)) {
     let decoded: string;
@@ -39,7 +39,7 @@ export function readCredentials(ctx: Context, params: Record<string, string>): C
   return { clientId: params.client_id, method: 'none' };
 }
 
-export function authenticateClient(ctx: Context, s: Services, params: Record<string, string>): Client {
+export function authenticateClient(ctx: HttpContext, s: Services, params: Record<string, string>): Client {
   const creds = readCredentials(ctx, params);
   ctx.state.clientId = creds.clientId;
   // Either secret transport is accepted whatever was registered: SDKs pick by metadata order.

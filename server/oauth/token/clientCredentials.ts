@@ -2,7 +2,7 @@
  * grant_type=client_credentials for confidential clients. `aud` is the resource's registered
  * URI even when the slug was sent (the product puts the raw parameter there; that is a trap).
  */
-import type { Context } from 'koa';
+import type { HttpContext } from '../../http/context';
 import type { Client } from '../../contracts';
 import { matchResource } from '../../domain/resourceMatch';
 import type { Services } from '../../domain/services';
@@ -10,7 +10,7 @@ import { InvalidScope, InvalidTarget, UnauthorizedClient } from '../../errors';
 import { warn } from '../../http/activity';
 import type { TokenResponse } from '../../domain/tokens';
 
-export async function clientCredentialsGrant(ctx: Context, s: Services, client: Client, p: Record<string, string>): Promise<TokenResponse> {
+export async function clientCredentialsGrant(ctx: HttpContext, s: Services, client: Client, p: Record<string, string>): Promise<TokenResponse> {
   if (client.token_endpoint_auth_method === 'none') throw new UnauthorizedClient('client_credentials is only for confidential clients (this client is public)');
   const m = matchResource(p.resource, s.resources.list());
   if ('error' in m) throw new InvalidTarget(m.error);

@@ -1,6 +1,6 @@
 /** POST /oauth/token: parse the form, authenticate the client, check the grant is allowed, dispatch. */
 import type Router from '@koa/router';
-import type { Context } from 'koa';
+import type { HttpContext } from '../../http/context';
 import type { Client, GrantType } from '../../contracts';
 import type { Services } from '../../domain/services';
 import type { TokenResponse } from '../../domain/tokens';
@@ -13,7 +13,7 @@ import { authorizationCodeGrant } from './authorizationCode';
 import { clientCredentialsGrant } from './clientCredentials';
 import { refreshTokenGrant } from './refreshToken';
 
-type Grant = (ctx: Context, s: Services, client: Client, p: Record<string, string>) => Promise<TokenResponse>;
+type Grant = (ctx: HttpContext, s: Services, client: Client, p: Record<string, string>) => Promise<TokenResponse>;
 
 const GRANTS = new Map<string, Grant>([
   ['authorization_code', authorizationCodeGrant],
@@ -21,8 +21,8 @@ const GRANTS = new Map<string, Grant>([
   ['client_credentials', clientCredentialsGrant],
 ]);
 
-export function mountToken(router: Router, s: Services): void {
-  router.post(PATHS.token, noStore, async (ctx: Context) => {
+export function tokenHandler(s: Services) {
+  return async function token(ctx: HttpContext): Promise<void> {
     const { params } = await readForm(ctx);
     const grantType = params.grant_type;
     if (!grantType) throw new InvalidRequest('grant_type is required');
@@ -34,5 +34,9 @@ export function mountToken(router: Router, s: Services): void {
       throw new UnauthorizedClient(`client "${client.client_id}" is not registered for the ${grantType} grant (its grant_types: ${client.grant_types.join(', ')})`);
     }
     ctx.body = await grant(ctx, s, client, params);
-  });
+  };
+}
+
+export function mountToken(router: Router, s: Services): void {
+  router.post(PATHS.token, noStore, tokenHandler(s));
 }

@@ -1,5 +1,5 @@
 /** grant_type=refresh_token: rotation on every use, family revocation on reuse (see domain/tokens.ts). */
-import type { Context } from 'koa';
+import type { HttpContext } from '../../http/context';
 import type { Client } from '../../contracts';
 import { matchResource } from '../../domain/resourceMatch';
 import type { Services } from '../../domain/services';
@@ -7,7 +7,7 @@ import { InvalidRequest, InvalidTarget } from '../../errors';
 import { warn } from '../../http/activity';
 import type { TokenResponse } from '../../domain/tokens';
 
-export async function refreshTokenGrant(ctx: Context, s: Services, client: Client, p: Record<string, string>): Promise<TokenResponse> {
+export async function refreshTokenGrant(ctx: HttpContext, s: Services, client: Client, p: Record<string, string>): Promise<TokenResponse> {
   if (!p.refresh_token) throw new InvalidRequest('refresh_token is required');
   let resource;
   if (p.resource !== undefined) {
