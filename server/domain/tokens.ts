@@ -68,13 +68,18 @@ export class TokenService {
     this.d.events.emit('token.issued', { issuance: row });
   }
 
+  /** The row and its family's new state in one durable write (the family log journals the row). */
+  private async recordWithFamily(row: Issuance, family: RefreshFamily): Promise<void> {
+    await this.d.store.families.put(family, row);
+    this.d.events.emit('token.issued', { issuance: row });
+  }
+
   /** authorization_code: a new family and its first refresh token, written with the issuance row. */
   async issueForCode(p: { sub: string; client: Client; resource: Resource; scope: string }): Promise<{ response: TokenResponse; familyId?: string; jti: string }> {
     const withRefresh = p.client.grant_types.includes('refresh_token');
     const familyId = withRefresh ? randomId() : undefined;
     const { jwt, ttl, row } = this.mint({ ...p, grant: 'authorization_code', familyId });
     const response: TokenResponse = { access_token: jwt, token_type: 'Bearer', expires_in: ttl, scope: p.scope };
-    const writes: Promise<void>[] = [this.record(row)];
     if (familyId) {
       const refresh = randomToken(32);
       const now = this.d.clock.now();
@@ -92,10 +97,11 @@ export class TokenService {
         consumed: [],
         access_jtis: [row.jti],
       };
-      writes.push(this.d.store.families.put(family));
+      await this.recordWithFamily(row, family);
       response.refresh_token = refresh;
+    } else {
+      await this.record(row);
     }
-    await Promise.all(writes);
     return { response, familyId, jti: row.jti };
   }
 
@@ -152,14 +158,15 @@ export class TokenService {
       access_jtis: [...fam.access_jtis, row.jti].slice(-MAX_FAMILY_JTIS),
     };
     if (inGrace) rotated.previous = fam.previous;
-    const [rowWrite, famWrite] = await Promise.allSettled([this.record(row), this.d.store.families.put(rotated)]);
-    if (rowWrite.status === 'rejected' || famWrite.status === 'rejected') {
+    try {
+      await this.recordWithFamily(row, rotated);
+    } catch (err) {
       // The client gets a 503 ("nothing was issued") and keeps the token it presented, so a
       // rotation that did land is undone; otherwise its retry would be reuse and revoke the family.
-      if (famWrite.status === 'fulfilled' && this.d.store.families.get(fam.id)?.current.hash === rotated.current.hash) {
-        await this.d.store.families.put(fam).catch((err: Error) => this.d.log.warn(`could not undo the rotation of refresh family ${fam.id} after a failed save: ${err.message}`));
+      if (this.d.store.families.get(fam.id)?.current.hash === rotated.current.hash) {
+        await this.d.store.families.put(fam).catch((e: Error) => this.d.log.warn(`could not undo the rotation of refresh family ${fam.id} after a failed save: ${e.message}`));
       }
-      throw rowWrite.status === 'rejected' ? rowWrite.reason : (famWrite as PromiseRejectedResult).reason;
+      throw err;
     }
     return { access_token: jwt, token_type: 'Bearer', expires_in: ttl, refresh_token: next, scope };
   }

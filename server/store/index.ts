@@ -34,14 +34,17 @@ export async function openStore(dataDir: string, opts: OpenStoreOptions = {}): P
   await mkdirPrivate(dir);
   await removeStaleTempFiles(dir);
 
+  // The family log journals issuance rows (familyStore.ts): it opens once the issuance log is open.
+  const opening = SegmentedIssuanceLog.open(dir, { durability, warn, segmentRows: opts.issuanceSegmentRows });
+  const familiesOpening: Promise<JsonlFamilyStore> = opening.then((journal) => JsonlFamilyStore.open(dir, { durability, now, warn, journal }));
   const [resources, clients, users, consents, keys, families, issuances, audit] = await openAllOrNone([
     LowDocTable.open<Resource>(dir, 'resources', 'slug', durability),
     LowDocTable.open<Client>(dir, 'clients', 'client_id', durability),
     LowDocTable.open<User>(dir, 'users', 'sub', durability),
     LowDocTable.open<ConsentGrant>(dir, 'consents', 'id', durability),
     LowDocTable.open<StoredKey>(dir, 'keys', 'kid', durability),
-    JsonlFamilyStore.open(dir, { durability, now, warn }),
-    SegmentedIssuanceLog.open(dir, { durability, warn, segmentRows: opts.issuanceSegmentRows }),
+    familiesOpening,
+    opening,
     SegmentedAuditLog.open(dir, { durability, warn, segmentBytes: opts.auditSegmentBytes, keepSegments: opts.auditKeepSegments }),
   ] as const);
   let closing: Promise<void> | undefined;
@@ -56,7 +59,14 @@ export async function openStore(dataDir: string, opts: OpenStoreOptions = {}): P
     issuances,
     audit,
     close() {
-      closing ??= closeAll([resources, clients, users, consents, keys, families, issuances, audit]);
+      // Families first: their final checkpoint syncs the issuance log.
+      closing ??= families.close().then(
+        () => closeAll([resources, clients, users, consents, keys, issuances, audit]),
+        async (err) => {
+          await closeAll([resources, clients, users, consents, keys, issuances, audit]).catch(() => undefined);
+          throw err;
+        },
+      );
       return closing;
     },
   };

@@ -42,7 +42,10 @@ export interface IssuanceLogOptions {
   segmentRows?: number;
 }
 
-type LogItem = { kind: 'r'; row: Issuance; line: Buffer } | { kind: 'x'; rec: RevocationRecord; line: Buffer };
+/** A row, a revocation, or a sync point; `sync` false: written now, made durable by a later sync. */
+type LogItem = { kind: 'r'; row: Issuance; line: Buffer; sync: boolean } | { kind: 'x'; rec: RevocationRecord; line: Buffer; sync: true } | { kind: 's'; line: Buffer; sync: true };
+
+const EMPTY = Buffer.alloc(0);
 
 interface Revocation {
   at: string;
@@ -82,17 +85,23 @@ export class SegmentedIssuanceLog implements IssuanceLog {
     return this.commits.flushes;
   }
 
-  append(row: Issuance): Promise<void> {
+  append(row: Issuance, opts: { sync?: boolean } = {}): Promise<void> {
     if (this.closed) return Promise.reject(this.closedError());
     let item: LogItem;
     try {
       const copy = asIssuance(structuredClone(row));
-      item = { kind: 'r', row: copy, line: Buffer.from(encodeRowLine(copy) + '\n', 'utf8') };
+      item = { kind: 'r', row: copy, line: Buffer.from(encodeRowLine(copy) + '\n', 'utf8'), sync: opts.sync ?? true };
     } catch (err) {
       return Promise.reject(err);
     }
     // The index learns the row only once it is durable (see flush): nothing to roll back on failure.
     return this.commits.submit(item);
+  }
+
+  /** Resolves once every append submitted before this call is durable (unsynced ones included). */
+  syncPoint(): Promise<void> {
+    if (this.closed) return Promise.reject(this.closedError());
+    return this.commits.submit({ kind: 's', line: EMPTY, sync: true });
   }
 
   async get(jti: string): Promise<Issuance | undefined> {
@@ -127,6 +136,7 @@ export class SegmentedIssuanceLog implements IssuanceLog {
     if (this.closed) return;
     this.closed = true;
     await this.commits.drain();
+    await (this.active?.reader as AppendFile | undefined)?.sync().catch((err: Error) => this.opts.warn(`could not sync ${this.active?.file} at close: ${err.message}`));
     await Promise.all(this.segments.map((s) => s.reader?.close()));
   }
 
@@ -251,7 +261,7 @@ export class SegmentedIssuanceLog implements IssuanceLog {
     this.revoked.set(jti, entry);
     hit.seg.setRevoked(hit.i, true);
     try {
-      await this.commits.submit({ kind: 'x', rec, line: Buffer.from(encodeRevocationLine(rec) + '\n', 'utf8') });
+      await this.commits.submit({ kind: 'x', rec, line: Buffer.from(encodeRevocationLine(rec) + '\n', 'utf8'), sync: true });
     } catch (err) {
       if (this.revoked.get(jti) === entry) {
         this.revoked.delete(jti);
@@ -270,6 +280,11 @@ export class SegmentedIssuanceLog implements IssuanceLog {
     let next = 0;
     while (next < batch.length) {
       const first = next;
+      // A sync point with no segment yet has nothing to make durable (and must not create a file).
+      if (!this.active && batch[first]!.item.kind === 's') {
+        batch[next++]!.resolve();
+        continue;
+      }
       try {
         const seg = await this.ensureActive();
         let rows = seg.rows;
@@ -287,7 +302,7 @@ export class SegmentedIssuanceLog implements IssuanceLog {
           continue;
         }
         const chunk = batch.slice(first, next);
-        let pos = await seg.reader.append(Buffer.concat(chunk.map((p) => p.item.line), bytes));
+        let pos = await seg.reader.append(Buffer.concat(chunk.map((p) => p.item.line), bytes), chunk.some((p) => p.item.sync));
         seg.bytes = seg.reader.size;
         for (const p of chunk) {
           const item = p.item;
@@ -299,7 +314,7 @@ export class SegmentedIssuanceLog implements IssuanceLog {
               seg.revocations.push(rec);
               this.applyRevocation(rec);
             }
-          } else {
+          } else if (item.kind === 'x') {
             seg.revocations.push(item.rec);
           }
           pos += item.line.length;
@@ -339,6 +354,9 @@ export class SegmentedIssuanceLog implements IssuanceLog {
 
   /** Seals the active segment: narrows its columns and writes its .idx; the next append starts a new one. */
   private async seal(seg: Segment): Promise<void> {
+    // Rows appended unsynced (their family journal line holds them meanwhile) are made durable
+    // before the segment is sealed and indexed: a sealed segment is complete on disk.
+    await (seg.reader as AppendFile).sync();
     seg.bytes = (seg.reader as AppendFile).size;
     seg.seal();
     if (this.active === seg) this.active = undefined;

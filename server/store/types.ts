@@ -74,8 +74,12 @@ export interface FamilyStore {
   get(id: string): RefreshFamily | undefined;
   /** Finds the family that ever held this token hash (current, previous or consumed). */
   findByTokenHash(hash: string): RefreshFamily | undefined;
-  /** Insert or replace; resolves when durable. Hash index is updated from the row. */
-  put(family: RefreshFamily): Promise<void>;
+  /**
+   * Insert or replace; resolves when durable. Hash index is updated from the row. With `issued`,
+   * the access token minted with this change is recorded too, in the same durable write: the
+   * family log is the journal for that issuance row (one fdatasync per token, see familyStore.ts).
+   */
+  put(family: RefreshFamily, issued?: Issuance): Promise<void>;
   /** Families matching every given field, for consent-revocation cascades. */
   find(match: { client_id?: string; sub?: string; resource?: string }): RefreshFamily[];
   size(): number;
@@ -96,8 +100,13 @@ export interface IssuanceQuery {
 }
 
 export interface IssuanceLog {
-  /** Appends one row; resolves once durable. Only then may the token leave the server. */
-  append(row: Issuance): Promise<void>;
+  /**
+   * Appends one row; resolves once durable. Only then may the token leave the server. With
+   * `sync: false` it resolves once written: only for rows another durable write journals.
+   */
+  append(row: Issuance, opts?: { sync?: boolean }): Promise<void>;
+  /** Resolves once every append submitted before the call is durable. */
+  syncPoint(): Promise<void>;
   get(jti: string): Promise<Issuance | undefined>;
   /** Marks revoked (idempotent: the first revocation time is kept). Undefined if no such jti. */
   revoke(jti: string, at: string, reason: string): Promise<Issuance | undefined>;
