@@ -10,7 +10,7 @@
  * Both return the same shapes (the REST routes and this file share server/admin/ops.ts).
  */
 import type { ClientView, ConsentGrant, CreatedClient, KeyView, Resource, SigningAlg, User } from '../contracts';
-import { issuanceQueryString, type IssuanceQuery } from '../contracts/issuances';
+import { issuanceQueryString, type IssuanceQuery } from '../contracts/issuanceQuery';
 import type { FamilyRevocation, IssuancePage, IssuanceRow, StatusView } from '../admin/ops';
 import type { SeedResult } from '../seed/applySeed';
 import { CliError } from './output';

@@ -39,14 +39,7 @@ export type AuthMethod = z.infer<typeof AuthMethod>;
 /** Durations are whole seconds on the wire; the CLI also accepts `15m`, `7d`, ... */
 export const Seconds = z.number().int().positive().max(10 * 365 * 24 * 3600);
 
-/** Parses `90`, `90s`, `15m`, `2h`, `7d` into seconds; undefined when malformed. */
-export function parseDuration(text: string): number | undefined {
-  const m = /^(\d+)\s*(s|m|h|d)?$/.exec(text.trim());
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
-  return n * unit;
-}
+export { parseDuration } from './duration';
 
 export function absoluteHttpUrl(message: string) {
   return z.string().max(2048).refine((v) => {

@@ -11,7 +11,7 @@ import { configureErrors, parsePort, resolveDataDir } from '../common';
 import { VERSION } from '../../admin/version';
 import { processOut, reportError } from '../output';
 import { seedSummary } from './seed';
-import { parseDuration } from '../../contracts/common';
+import { parseDuration } from '../../contracts/duration';
 
 interface ServeFlags {
   port: number;
