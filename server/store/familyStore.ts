@@ -24,7 +24,7 @@ import { AppendFile } from './appendFile';
 import type { Durability } from './fsio';
 import { GroupCommit, type PendingItem } from './groupCommit';
 import { replayJsonl } from './jsonlReplay';
-import { type Change, frozenCopy, frozenInPlace, LayeredRows } from './layeredRows';
+import { type Change, frozenInPlace, LayeredRows } from './layeredRows';
 import type { Issuance } from '../contracts';
 import { asIssuance } from './issuanceSegment';
 import type { FamilyStore, RefreshFamily } from './types';
@@ -128,7 +128,8 @@ export class JsonlFamilyStore implements FamilyStore {
     if (issued && !this.ctx.journal) return Promise.reject(new TypeError('this family store journals no issuance log'));
     let change: Change<RefreshFamily>;
     try {
-      const row = frozenCopy(asFamily(family));
+      // Frozen where it is, not copied: the caller hands the row over (a later write to it throws).
+      const row = frozenInPlace(asFamily(family));
       change = { key: row.id, row };
     } catch (err) {
       return Promise.reject(err);

@@ -89,8 +89,9 @@ export class SegmentedIssuanceLog implements IssuanceLog {
     if (this.closed) return Promise.reject(this.closedError());
     let item: LogItem;
     try {
-      const copy = asIssuance(structuredClone(row));
-      item = { kind: 'r', row: copy, line: Buffer.from(encodeRowLine(copy) + '\n', 'utf8'), sync: opts.sync ?? true };
+      // Frozen, not copied: the line is encoded now and the index reads the row at flush time.
+      const frozen = Object.freeze(asIssuance(row));
+      item = { kind: 'r', row: frozen, line: Buffer.from(encodeRowLine(frozen) + '\n', 'utf8'), sync: opts.sync ?? true };
     } catch (err) {
       return Promise.reject(err);
     }

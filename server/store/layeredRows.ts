@@ -77,7 +77,7 @@ export function frozenCopy<T>(row: T): T {
   return deepFreeze(structuredClone(row));
 }
 
-/** For rows nobody else holds yet (just parsed from a file): freezing is enough, copying them is not needed. */
+/** For rows nobody else holds (just parsed from a file, or handed over by the caller): freezing is enough. */
 export function frozenInPlace<T>(row: T): T {
   return deepFreeze(row);
 }
