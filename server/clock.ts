@@ -20,5 +20,19 @@ export function fixedClock(start: number | string | Date): Clock & { advance(ms:
   };
 }
 
-export const iso = (ms: number): string => new Date(ms).toISOString();
+// A token's timestamps repeat (issued_at/expires_at, the events and log lines of one request):
+// two remembered values skip most Date allocations and formatting on the hot path.
+let isoA = NaN;
+let isoAText = '';
+let isoB = NaN;
+let isoBText = '';
+export const iso = (ms: number): string => {
+  if (ms === isoA) return isoAText;
+  if (ms === isoB) return isoBText;
+  isoB = isoA;
+  isoBText = isoAText;
+  isoA = ms;
+  isoAText = new Date(ms).toISOString();
+  return isoAText;
+};
 export const epochSeconds = (ms: number): number => Math.floor(ms / 1000);

@@ -1,6 +1,6 @@
 /** The typed event bus (guide rule 7): domain services emit, the audit log / SSE / notifier listen. */
 import type { AppEvent, EventMap, EventName } from './contracts/events';
-import type { Clock } from './clock';
+import { iso, type Clock } from './clock';
 
 type Listener = (event: AppEvent) => void;
 
@@ -9,7 +9,7 @@ export class EventBus {
   constructor(private readonly clock: Clock) {}
 
   emit<K extends EventName>(type: K, data: EventMap[K]): void {
-    const event = { type, at: new Date(this.clock.now()).toISOString(), data } as AppEvent;
+    const event = { type, at: iso(this.clock.now()), data } as AppEvent;
     for (const l of this.listeners) {
       // A broken subscriber must not break the request that caused the event.
       try {

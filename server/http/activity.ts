@@ -3,7 +3,7 @@ import type { HttpContext, Next } from './context';
 import type { WarningCode } from '../contracts';
 import { randomId } from '../domain/crypto';
 import type { ActivityLog } from '../domain/activity';
-import type { Clock } from '../clock';
+import { iso, type Clock } from '../clock';
 
 export type Warn = { code: WarningCode; message: string };
 
@@ -28,7 +28,7 @@ export function activityRecorder(log: ActivityLog, clock: Clock, skip: (path: st
       }
       log.record({
         id: randomId(),
-        at: new Date(clock.now()).toISOString(),
+        at: iso(clock.now()),
         method: ctx.method,
         path: ctx.path,
         status,
