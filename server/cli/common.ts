@@ -4,7 +4,10 @@
  * the flag parsers (`--scopes 'name|upstream|description'`, CSV lists, durations).
  */
 import { InvalidArgumentError, type Command } from 'commander';
+import { resolveDataDir } from './dataDir';
 import { CliError, processOut, reportError, usageError, type Out } from './output';
+
+export { resolveDataDir };
 
 export interface CommonOptions {
   dataDir?: string;
@@ -48,13 +51,6 @@ export function withCommon(cmd: Command): Command {
   return configureErrors(cmd)
     .option('--data-dir <dir>', 'data directory (default: $AUTHPLANE_DATA_DIR or the platform default)')
     .option('--json', 'print JSON instead of a table');
-}
-
-export async function resolveDataDir(flag?: string): Promise<string> {
-  if (flag) return flag;
-  if (process.env.AUTHPLANE_DATA_DIR) return process.env.AUTHPLANE_DATA_DIR;
-  const { defaultDataDir } = await import('../store/paths');
-  return defaultDataDir();
 }
 
 /**

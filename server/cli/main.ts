@@ -2,23 +2,31 @@
  * Entry point of the `authserver` CLI (bundled to dist/cli.js). Exit codes: 0 success, 1 the
  * operation failed, 2 the command line was wrong.
  */
-import { CommanderError } from 'commander';
-import { buildProgram } from './program';
+export {};
 
 function exit(code: number): void {
   // Let stdout/stderr drain (pipes can be asynchronous) before exiting.
   process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }
 
-try {
-  await buildProgram().parseAsync(process.argv);
-  exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
-} catch (err) {
-  if (err instanceof CommanderError) {
-    // --help / --version / `help` exit 0; anything else commander rejects is a usage error.
-    exit(err.exitCode === 0 ? 0 : 2);
-  } else {
-    process.stderr.write(`authserver: ${err instanceof Error ? err.message : String(err)}\n`);
-    exit(1);
+const args = process.argv.slice(2);
+// `issuance list` against a running server skips loading commander and the command tree (fastList.ts).
+const fast = args[0] === 'admin' && args[1] === 'issuance' && args[2] === 'list' && (await (await import('./fastList')).issuanceListFast(args.slice(3)));
+if (fast) exit(0);
+else await full();
+
+async function full(): Promise<void> {
+  const [{ CommanderError }, { buildProgram }] = await Promise.all([import('commander'), import('./program')]);
+  try {
+    await buildProgram().parseAsync(process.argv);
+    exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help / --version / `help` exit 0; anything else commander rejects is a usage error.
+      exit(err.exitCode === 0 ? 0 : 2);
+    } else {
+      process.stderr.write(`authserver: ${err instanceof Error ? err.message : String(err)}\n`);
+      exit(1);
+    }
   }
 }

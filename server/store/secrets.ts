@@ -87,6 +87,11 @@ export async function loadOrCreateAdminToken(dataDir: string): Promise<string> {
   }
 }
 
+/** The admin token if the data dir has one (never creates it), else undefined. */
+export async function readAdminToken(dataDir: string): Promise<string | undefined> {
+  return (await readToken(path.join(path.resolve(dataDir), ADMIN_TOKEN_FILE))) || undefined;
+}
+
 /** The token, '' for an empty file, undefined when there is no file. */
 async function readToken(file: string): Promise<string | undefined> {
   let text: string;
