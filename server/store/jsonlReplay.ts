@@ -31,7 +31,12 @@ const NEWLINE = 0x0a;
 export async function replayJsonl(
   file: string,
   onLine: (line: JsonlLine) => void,
-  opts: { durability: Durability; warn: (message: string) => void },
+  opts: {
+    durability: Durability;
+    warn: (message: string) => void;
+    /** Claims a line before it is parsed (true: counted, not parsed, onLine not called); `buf` is the whole file. */
+    raw?: (buf: Buffer, start: number, end: number, lineNo: number) => boolean;
+  },
 ): Promise<ReplayResult> {
   const buf = await readIfExists(file);
   if (!buf) return { validBytes: 0, lines: 0, tornBytes: 0 };
@@ -42,7 +47,8 @@ export async function replayJsonl(
     const nl = buf.indexOf(NEWLINE, pos);
     if (nl < 0) break;
     lineNo++;
-    if (!isBlank(buf, pos, nl)) {
+    if (opts.raw?.(buf, pos, nl, lineNo)) lines++;
+    else if (!isBlank(buf, pos, nl)) {
       let value: unknown;
       try {
         value = JSON.parse(buf.toString('utf8', pos, nl));

@@ -25,14 +25,13 @@ async function afterPowerCut(dir: string, keepSegmentBytes: number): Promise<str
 }
 
 describe('the token journal in families.jsonl', () => {
-  it('writes the family and its issuance row in one line, and the row reaches the issuance log', async () => {
+  it('writes the issuance row and the family in one write, and the row reaches the issuance log', async () => {
     const dir = tempDir();
     const store = await open(dir);
     const row = issuance(1, { family_id: 'f1', grant: 'authorization_code' });
     await store.families.put(family('f1', { access_jtis: [row.jti] }), row);
     const journal = await lines(path.join(dir, 'families.jsonl'));
-    expect(journal).toHaveLength(1);
-    expect(JSON.parse(journal[0]!)).toEqual({ family: family('f1', { access_jtis: [row.jti] }), issuance: row });
+    expect(journal.map((l) => JSON.parse(l))).toEqual([{ issuance: row }, family('f1', { access_jtis: [row.jti] })]);
     expect(await store.issuances.get(row.jti)).toEqual(row);
     expect(store.families.get('f1')).toEqual(family('f1', { access_jtis: [row.jti] }));
     await store.close();
@@ -81,7 +80,7 @@ describe('the token journal in families.jsonl', () => {
     const afterTwo = (await fsp.stat(segment(dir))).size;
     await put(3);
     const journal = (await lines(path.join(dir, 'families.jsonl'))).map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(journal.map((l) => ('checkpoint' in l ? 'c' : (l.issuance as { jti: string }).jti))).toEqual(['jti-1', 'c', 'jti-2', 'c', 'jti-3']);
+    expect(journal.map((l) => ('checkpoint' in l ? 'c' : 'issuance' in l ? (l.issuance as { jti: string }).jti : l.id))).toEqual(['jti-1', 'f1', 'c', 'jti-2', 'f2', 'c', 'jti-3', 'f3']);
 
     // Lose every row from the log: only those after the second-to-last checkpoint (jti-2, jti-3)
     // come back; jti-1 was synced before checkpoint 2 was written, so it is not looked for.
@@ -97,7 +96,13 @@ describe('the token journal in families.jsonl', () => {
     await reopened.close();
   });
 
-  it('a refresh family without a new token is an ordinary line, and old plain lines still open', async () => {
+  it('a damaged journal line that is still pending is reported with its line number', async () => {
+    const dir = tempDir();
+    await fsp.writeFile(path.join(dir, 'families.jsonl'), '{"issuance":{"jti":1}}\n' + JSON.stringify(family('f')) + '\n', { mode: 0o600 });
+    await expect(open(dir)).rejects.toThrow(/families\.jsonl.*line 1/);
+  });
+
+  it('a family change without a new token is one ordinary line, and old plain lines still open', async () => {
     const dir = tempDir();
     await fsp.writeFile(path.join(dir, 'families.jsonl'), JSON.stringify(family('old')) + '\n', { mode: 0o600 });
     const store = await open(dir);
