@@ -25,8 +25,6 @@ export class AppendFile {
     private readonly durability: Durability,
   ) {
     this.end = size;
-    // Bytes a previous process wrote may still be only in the page cache: the first sync() covers them.
-    this.unsynced = size > 0;
   }
 
   /**
@@ -104,9 +102,12 @@ export class AppendFile {
     return at;
   }
 
-  /** Makes every append so far durable (a no-op with durability 'os' or nothing unsynced). */
-  async sync(): Promise<void> {
-    if (!this.unsynced || this.durability !== 'fsync') return;
+  /**
+   * Makes every append so far durable (a no-op with durability 'os' or nothing unsynced). `force`
+   * syncs anyway: bytes a previous process wrote may still be only in the page cache.
+   */
+  async sync(force = false): Promise<void> {
+    if ((!this.unsynced && !force) || this.durability !== 'fsync') return;
     this.unsynced = false;
     try {
       await datasync(this.fh.fd);

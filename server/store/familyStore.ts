@@ -38,7 +38,7 @@ const CHECKPOINT_MS = 1000;
 /** The issuance log, as the journal sees it. */
 export interface JournaledLog {
   append(row: Issuance, opts: { sync: boolean }): Promise<void>;
-  syncPoint(): Promise<void>;
+  syncPoint(opts?: { force?: boolean }): Promise<void>;
   get(jti: string): Promise<Issuance | undefined>;
 }
 
@@ -296,7 +296,8 @@ async function recover(rows: Issuance[], ctx: FamilyStoreContext): Promise<numbe
     if (!(await log.get(r.jti))) missing.push(r);
   }
   await Promise.all(missing.map((r) => log.append(r, { sync: false })));
-  await log.syncPoint();
+  // Forced: rows found present may be only in the page cache, written by the process that crashed.
+  await log.syncPoint({ force: true });
   return missing.length;
 }
 

@@ -43,7 +43,7 @@ export interface IssuanceLogOptions {
 }
 
 /** A row, a revocation, or a sync point; `sync` false: written now, made durable by a later sync. */
-type LogItem = { kind: 'r'; row: Issuance; line: Buffer; sync: boolean } | { kind: 'x'; rec: RevocationRecord; line: Buffer; sync: true } | { kind: 's'; line: Buffer; sync: true };
+type LogItem = { kind: 'r'; row: Issuance; line: Buffer; sync: boolean } | { kind: 'x'; rec: RevocationRecord; line: Buffer; sync: true } | { kind: 's'; line: Buffer; sync: true; force: boolean };
 
 const EMPTY = Buffer.alloc(0);
 
@@ -99,10 +99,13 @@ export class SegmentedIssuanceLog implements IssuanceLog {
     return this.commits.submit(item);
   }
 
-  /** Resolves once every append submitted before this call is durable (unsynced ones included). */
-  syncPoint(): Promise<void> {
+  /**
+   * Resolves once every append submitted before this call is durable (unsynced ones included).
+   * `force`: also what earlier processes wrote (recovery after a crash must not trust the page cache).
+   */
+  syncPoint(opts: { force?: boolean } = {}): Promise<void> {
     if (this.closed) return Promise.reject(this.closedError());
-    return this.commits.submit({ kind: 's', line: EMPTY, sync: true });
+    return this.commits.submit({ kind: 's', line: EMPTY, sync: true, force: opts.force ?? false });
   }
 
   async get(jti: string): Promise<Issuance | undefined> {
@@ -304,6 +307,7 @@ export class SegmentedIssuanceLog implements IssuanceLog {
         }
         const chunk = batch.slice(first, next);
         let pos = await seg.reader.append(Buffer.concat(chunk.map((p) => p.item.line), bytes), chunk.some((p) => p.item.sync));
+        if (chunk.some((p) => p.item.kind === 's' && p.item.force)) await seg.reader.sync(true);
         seg.bytes = seg.reader.size;
         for (const p of chunk) {
           const item = p.item;

@@ -105,8 +105,8 @@ export interface IssuanceLog {
    * `sync: false` it resolves once written: only for rows another durable write journals.
    */
   append(row: Issuance, opts?: { sync?: boolean }): Promise<void>;
-  /** Resolves once every append submitted before the call is durable. */
-  syncPoint(): Promise<void>;
+  /** Resolves once every append submitted before the call is durable (`force`: also earlier processes' writes). */
+  syncPoint(opts?: { force?: boolean }): Promise<void>;
   get(jti: string): Promise<Issuance | undefined>;
   /** Marks revoked (idempotent: the first revocation time is kept). Undefined if no such jti. */
   revoke(jti: string, at: string, reason: string): Promise<Issuance | undefined>;
