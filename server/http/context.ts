@@ -12,7 +12,7 @@ export interface HttpContext {
   readonly path: string;
   /** The query string without `?`. */
   readonly querystring: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Koa's state is `any` too; steps own their keys.
+  /** Per-request values the steps share (as Koa's `any`-typed ctx.state). */
   state: any;
   status: number;
   body: unknown;

@@ -16,7 +16,7 @@ const EMPTY_STATUS = new Set([204, 205, 304]);
 const REDIRECT_STATUS = new Set([300, 301, 302, 303, 305, 307, 308]);
 
 export class LaneContext implements HttpContext {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as Koa's ctx.state
+  /** As Koa's ctx.state. */
   state: any = {};
   private _status = 404;
   private explicitStatus = false;
