@@ -1,11 +1,14 @@
 /**
- * `authserver admin issuance list` while a server runs, without commander: scripts poll this
- * command, and loading the full CLI costs more than the query (~50 ms against Node's ~75 ms
- * start). Only a command line the full CLI would accept as is, answered through the running
- * server's admin API, takes this path; anything else (help, a flag it does not know, a bad
- * value, no server, an error) returns undefined and the full CLI runs as usual.
+ * `authserver admin issuance list` without commander: scripts poll this command, and loading the
+ * full CLI costs more than the query (~50 ms against Node's ~75 ms start). Only a command line
+ * the full CLI would accept as is takes this path: through the running server's admin API, or,
+ * with no server, straight from the issuance log under the data-dir lock (the full CLI would open
+ * the whole store and the domain services for it). Anything else (help, a flag it does not know,
+ * a bad value, a journal that needs recovery, an error) returns false and the full CLI runs.
  */
+import type { Issuance } from '../contracts';
 import type { IssuanceQuery } from '../contracts/issuanceQuery';
+import type { IssuanceRow } from '../admin/ops';
 import { HttpAdminPort } from './adminPort';
 import { resolveDataDir } from './dataDir';
 import { issuanceTable } from './issuanceFormat';
@@ -51,14 +54,48 @@ export async function issuanceListFast(args: string[]): Promise<boolean> {
     const dataDir = await resolveDataDir(parsed.dataDir);
     const [{ readRunningServer }, { readAdminToken }] = await Promise.all([import('../store/runtimeFile'), import('../store/secrets')]);
     const running = await readRunningServer(dataDir);
-    if (!running) return false;
-    const token = await readAdminToken(dataDir);
-    if (!token) return false;
-    const page = await new HttpAdminPort(running.url.replace(/\/$/, ''), token).listIssuances(parsed.query);
+    let page: { issuances: IssuanceRow[]; next_cursor: string | null } | undefined;
+    if (running) {
+      const token = await readAdminToken(dataDir);
+      if (!token) return false;
+      page = await new HttpAdminPort(running.url.replace(/\/$/, ''), token).listIssuances(parsed.query);
+    } else {
+      page = await fromIssuanceLog(dataDir, parsed.query);
+    }
+    if (!page) return false;
     const text = parsed.json ? JSON.stringify(page.issuances, null, 2) : issuanceTable(page.issuances) + (page.next_cursor ? `\nmore: --cursor ${page.next_cursor}` : '');
     process.stdout.write(`${text}\n`);
     return true;
   } catch {
     return false;
+  }
+}
+
+/** The page as the admin API would give it, read from the issuance log alone; undefined to defer. */
+async function fromIssuanceLog(dataDir: string, q: IssuanceQuery): Promise<{ issuances: IssuanceRow[]; next_cursor: string | null } | undefined> {
+  const { existsSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  if (!existsSync(join(dataDir, 'issuances'))) return undefined;
+  const [{ acquireDataDirLock }, { pendingJournalRows }, { SegmentedIssuanceLog }, { issuanceState }] = await Promise.all([
+    import('../store/lock'),
+    import('../store/familyStore'),
+    import('../store/issuanceLog'),
+    import('../contracts/issuanceState'),
+  ]);
+  const lock = await acquireDataDirLock(dataDir);
+  try {
+    // Rows a crash left only in the journal are restored by a full open: let the full CLI do it.
+    if ((await pendingJournalRows(dataDir)) > 0) return undefined;
+    // Repairs (a torn tail cut, an index rebuilt) are reported as the full CLI's store does.
+    const log = await SegmentedIssuanceLog.open(dataDir, { durability: 'fsync', warn: (m) => console.warn(`authplane store: ${m}`) });
+    try {
+      const now = Date.now();
+      const page = await log.list({ ...q, grant: q.grant as Issuance['grant'] | undefined, state: q.state as IssuanceRow['state'] | undefined, limit: q.limit ?? 50, now });
+      return { issuances: page.rows.map((r) => ({ ...r, state: issuanceState(r, now) })), next_cursor: page.next_cursor ?? null };
+    } finally {
+      await log.close();
+    }
+  } finally {
+    await lock.release();
   }
 }

@@ -39,7 +39,4 @@ export type IssuanceFilter = z.input<typeof IssuanceFilter>;
 /** The fields an issuance list is filtered by, in query-string order. */
 export { ISSUANCE_FILTER_KEYS, issuanceQueryString, type IssuanceFilterKey, type IssuanceQuery } from './issuanceQuery';
 
-export function issuanceState(row: Issuance, now: number): IssuanceState {
-  if (row.revoked_at) return 'revoked';
-  return Date.parse(row.expires_at) <= now ? 'expired' : 'active';
-}
+export { issuanceState } from './issuanceState';

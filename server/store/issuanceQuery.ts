@@ -4,7 +4,8 @@
  * from disk and confirm them exactly (hash collisions, the expiry second that straddles `now`).
  */
 import { InvalidRequest } from '../errors';
-import { type Issuance, type IssuanceState, issuanceState } from '../contracts';
+import type { Issuance, IssuanceState } from '../contracts';
+import { issuanceState } from '../contracts/issuanceState';
 import { grantCode, jtiHash, type Segment } from './issuanceSegment';
 import type { IssuanceQuery } from './types';
 

@@ -1,0 +1,122 @@
+/**
+ * `authserver admin issuance list` with no server reads the issuance log alone (fastList.ts),
+ * printing exactly what the full CLI prints after opening the whole store; when a crash left
+ * journaled rows to restore, it leaves the command to the full CLI, which restores them.
+ */
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Issuance } from '../../server/contracts';
+import { pendingJournalRows } from '../../server/store/familyStore';
+import { openStore } from '../../server/store/index';
+import { buildCli, cliEnv, removeBuild, runCli, tempDir } from './helpers';
+
+let cli: string;
+let env: NodeJS.ProcessEnv;
+beforeAll(async () => {
+  cli = await buildCli();
+  env = cliEnv(await tempDir('authplane-cli-home-'));
+});
+afterAll(async () => {
+  if (cli) await removeBuild(cli);
+});
+const cmd = (args: string[]) => runCli(cli, args, { env });
+
+const NOW = Date.now();
+function row(i: number, over: Partial<Issuance> = {}): Issuance {
+  return {
+    jti: `jti-${String(i).padStart(4, '0')}`,
+    sub: i % 2 ? 'alice' : 'bob',
+    client_id: 'my-agent',
+    resource: 'mcp-a',
+    aud: 'http://127.0.0.1:3001/mcp',
+    scope: 'read',
+    grant: i % 3 ? 'authorization_code' : 'refresh_token',
+    family_id: `fam-${i}`,
+    kid: 'k1',
+    issued_at: new Date(NOW - (100 - i) * 60_000).toISOString(),
+    expires_at: new Date(NOW + (i % 4 ? 3600_000 : -3600_000)).toISOString(),
+    ...over,
+  };
+}
+const family = (id: string, jti: string) => ({
+  id,
+  client_id: 'my-agent',
+  sub: 'alice',
+  resource: 'mcp-a',
+  aud: 'http://127.0.0.1:3001/mcp',
+  scope: 'read',
+  created_at: new Date(NOW).toISOString(),
+  expires_at: new Date(NOW + 86400_000).toISOString(),
+  current: { hash: `h-${id}`, issued_at: new Date(NOW).toISOString(), expires_at: new Date(NOW + 86400_000).toISOString() },
+  consumed: [],
+  access_jtis: [jti],
+});
+
+describe('issuance list without a server', () => {
+  it('prints exactly what the full CLI prints, for every filter and page', async () => {
+    const dir = await tempDir();
+    const store = await openStore(dir, { durability: 'os' });
+    for (let i = 0; i < 40; i++) await store.issuances.append(row(i, i === 7 ? { revoked_at: new Date(NOW).toISOString(), revoked_reason: 'admin' } : {}));
+    await store.close();
+    const first = await cmd(['admin', 'issuance', 'list', '--data-dir', dir, '--limit', '5', '--json']);
+    expect(JSON.parse(first.stdout)).toHaveLength(5);
+    const table = await cmd(['admin', 'issuance', 'list', '--data-dir', dir, '--limit', '5']);
+    const cursor = /more: --cursor (\S+)/.exec(table.stdout)![1]!;
+    for (const extra of [['--json'], [], ['--sub', 'alice', '--state', 'active'], ['--grant=refresh_token'], ['--state', 'revoked', '--json'], ['--jti', 'jti-0007'], ['--limit', '5', '--cursor', cursor], ['--resource', 'nope']]) {
+      const fast = await cmd(['admin', 'issuance', 'list', '--data-dir', dir, ...extra]);
+      const full = await cmd(['admin', '--data-dir', dir, 'issuance', 'list', ...extra]);
+      expect(fast.code, extra.join(' ')).toBe(0);
+      expect(fast, extra.join(' ')).toEqual(full);
+    }
+    // A bad cursor is the full CLI's error, as before.
+    const bad = await cmd(['admin', 'issuance', 'list', '--data-dir', dir, '--cursor', 'garbage']);
+    expect(bad).toEqual(await cmd(['admin', '--data-dir', dir, 'issuance', 'list', '--cursor', 'garbage']));
+    expect(bad.code).toBe(1);
+  });
+
+  it('defers to the full CLI when a crash left journaled rows to restore, which then appear', async () => {
+    const dir = await tempDir();
+    const store = await openStore(dir, { durability: 'fsync' });
+    await store.issuances.append(row(1, { family_id: undefined, grant: 'client_credentials' }));
+    const synced = (await fsp.stat(path.join(dir, 'issuances', 'seg-000001.jsonl'))).size;
+    const lost = row(2);
+    await store.families.put(family('fam-2', lost.jti), lost);
+    // The state a power cut leaves: the journal line on disk, the row's unsynced write gone.
+    const copy = await tempDir();
+    await fsp.cp(dir, copy, { recursive: true });
+    await fsp.rm(path.join(copy, 'server.lock'), { force: true });
+    await fsp.truncate(path.join(copy, 'issuances', 'seg-000001.jsonl'), synced);
+    await store.close();
+    expect(await pendingJournalRows(copy)).toBe(1);
+
+    const r = await cmd(['admin', 'issuance', 'list', '--data-dir', copy, '--json']);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as Issuance[]).map((x) => x.jti)).toEqual([lost.jti, 'jti-0001']);
+    expect(r.stderr).toMatch(/1 issuance row\(s\) journaled here were missing .* restored/);
+    // Restored and checkpointed: the next listing takes the fast path and agrees.
+    expect(await pendingJournalRows(copy)).toBe(0);
+    expect(await cmd(['admin', 'issuance', 'list', '--data-dir', copy, '--json'])).toEqual({ ...r, stderr: '' });
+  });
+});
+
+describe('pendingJournalRows', () => {
+  it('counts the rows after the second-to-last checkpoint, reading backwards across chunks', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'families.jsonl');
+    const fam = JSON.stringify(family('f', 'j')) + '\n';
+    const iss = (i: number) => JSON.stringify({ issuance: row(i) }) + '\n';
+    const cp = '{"checkpoint":1}\n';
+    expect(await pendingJournalRows(dir)).toBe(0);
+    // 600 journaled rows (~600 kB, three read chunks) with no checkpoint: all pending.
+    const many = Array.from({ length: 600 }, (_, i) => iss(i) + fam).join('');
+    await fsp.writeFile(file, many);
+    expect(await pendingJournalRows(dir)).toBe(600);
+    await fsp.writeFile(file, many + cp + iss(1) + fam + iss(2) + fam + cp + iss(3) + fam);
+    expect(await pendingJournalRows(dir)).toBe(3);
+    await fsp.writeFile(file, many + cp + iss(1) + fam + '{"checkpoint":"all"}\n' + iss(3) + fam);
+    expect(await pendingJournalRows(dir)).toBe(1);
+    await fsp.writeFile(file, many + '{"checkpoint":"all"}\n');
+    expect(await pendingJournalRows(dir)).toBe(0);
+  });
+});
