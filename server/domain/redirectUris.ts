@@ -5,13 +5,22 @@
  */
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
+const loopbackVerdicts = new Map<string, boolean>();
+
+/** Asked on every authorization for the same few URIs: the verdict is remembered (bounded). */
 export function isLoopbackRedirect(uri: string): boolean {
-  try {
-    const u = new URL(uri);
-    return u.protocol === 'http:' && LOOPBACK.has(u.hostname);
-  } catch {
-    return false;
+  let ok = loopbackVerdicts.get(uri);
+  if (ok === undefined) {
+    try {
+      const u = new URL(uri);
+      ok = u.protocol === 'http:' && LOOPBACK.has(u.hostname);
+    } catch {
+      ok = false;
+    }
+    if (loopbackVerdicts.size >= 256) loopbackVerdicts.clear();
+    loopbackVerdicts.set(uri, ok);
   }
+  return ok;
 }
 
 export function redirectUriMatches(requested: string, registered: string): boolean {
