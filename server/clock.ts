@@ -20,19 +20,18 @@ export function fixedClock(start: number | string | Date): Clock & { advance(ms:
   };
 }
 
-// A token's timestamps repeat (issued_at/expires_at, the events and log lines of one request):
-// two remembered values skip most Date allocations and formatting on the hot path.
-let isoA = NaN;
-let isoAText = '';
-let isoB = NaN;
-let isoBText = '';
+// A token's few instants (issued, expires, now, the refresh expiry) are formatted again and again
+// for its rows, events and log lines: a small ring of remembered values skips most of the work.
+const ISO_SLOTS = 4;
+const isoMs: number[] = new Array(ISO_SLOTS).fill(NaN);
+const isoText: string[] = new Array(ISO_SLOTS).fill('');
+let isoNext = 0;
 export const iso = (ms: number): string => {
-  if (ms === isoA) return isoAText;
-  if (ms === isoB) return isoBText;
-  isoB = isoA;
-  isoBText = isoAText;
-  isoA = ms;
-  isoAText = new Date(ms).toISOString();
-  return isoAText;
+  for (let i = 0; i < ISO_SLOTS; i++) if (isoMs[i] === ms) return isoText[i]!;
+  const text = new Date(ms).toISOString();
+  isoMs[isoNext] = ms;
+  isoText[isoNext] = text;
+  isoNext = (isoNext + 1) % ISO_SLOTS;
+  return text;
 };
 export const epochSeconds = (ms: number): number => Math.floor(ms / 1000);
