@@ -11,7 +11,7 @@ import { type Durability, FILE_MODE, fsyncDir, storageError, tempPathFor, writeF
 const datasync = (fd: number) => new Promise<void>((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
 
 export class AppendFile {
-  /** Bytes known to be durable; everything past this is an unacknowledged leftover. */
+  /** Bytes acknowledged to callers (durable, or written unsynced on request); anything past is an unacknowledged leftover. */
   private end: number;
   private dirty = false;
   /** Bytes were written since the last fdatasync. */
