@@ -49,6 +49,40 @@ describe('pending interactions (consent: prompt)', () => {
   });
 });
 
+describe('event stream', () => {
+  it('delivers every event in order, in a few batched chunks rather than one write per event', async () => {
+    const server = await startTestServer();
+    try {
+      const res = await fetch(`${server.issuer}/admin/api/events`, { headers: { authorization: `Bearer ${server.adminToken}` } });
+      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+      expect((await reader.read()).value).toContain(': connected');
+      // A steady trickle, as a load test produces: one event every millisecond or so.
+      const emitting = (async () => {
+        for (let i = 0; i < 150; i++) {
+          server.events.emit('family.revoked', { family_id: `f-${i}`, reason: 'admin' });
+          await new Promise((r) => setTimeout(r, 1));
+        }
+      })();
+      let text = '';
+      let chunks = 0;
+      while ((text.match(/^event: family\.revoked$/gm) ?? []).length < 150) {
+        const r = await reader.read();
+        if (r.done) break;
+        text += r.value;
+        chunks++;
+      }
+      const ids = [...text.matchAll(/"family_id":"(f-\d+)"/g)].map((m) => m[1]);
+      await emitting;
+      expect(ids).toEqual(Array.from({ length: 150 }, (_, i) => `f-${i}`));
+      // ~150 ms of events at most every 20 ms: about 8 writes (one per event would be 150).
+      expect(chunks).toBeLessThan(40);
+      await reader.cancel();
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describe('shutdown', () => {
   it('an open event stream does not keep the server from closing', async () => {
     const server = await startTestServer();
