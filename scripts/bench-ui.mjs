@@ -7,7 +7,10 @@
 // opens /ui/#/issuances the way the Electron window does and measures, per run (fresh page):
 //   - first rows rendered / painted: the page's own performance marks, from navigation start;
 //   - the row visible to playwright, from just before page.goto (wall clock);
-// plus jumping 10,000 rows down (pages load as you scroll) and the renderer's JS size (gzip).
+// plus jumping 10,000 rows down (pages load as you scroll), the renderer's JS size (gzip), and
+// the log staying live under a load test: tokens issued as fast as the server can (their events
+// streamed to the open page) while the page counts its frames and long tasks, then how long the
+// page takes to show the last one.
 // Prints a summary and writes bench-results/ui.json. A benchmark, not a test.
 import { mkdtemp, readdir, readFile, rm, mkdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -118,6 +121,55 @@ try {
     await page.close();
   }
 
+  // --- live under load --------------------------------------------------------------------------
+  const live = {};
+  {
+    const page = await context.newPage();
+    await page.goto(`${server.issuer}/ui/#/issuances`);
+    await page.locator('[role="row"][aria-rowindex="2"]').waitFor();
+    await page.evaluate(() => {
+      const w = window;
+      w.__live = { frames: 0, longTasks: 0, longMs: 0, maxLong: 0, running: true };
+      new PerformanceObserver((l) => {
+        for (const e of l.getEntries()) {
+          w.__live.longTasks++;
+          w.__live.longMs += e.duration;
+          w.__live.maxLong = Math.max(w.__live.maxLong, e.duration);
+        }
+      }).observe({ type: 'longtask' });
+      const tick = () => {
+        if (!w.__live.running) return;
+        w.__live.frames++;
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    const client = svc.clients.get('agent-0');
+    const resource = resources[0];
+    const LIVE = 20_000;
+    const t1 = performance.now();
+    let last;
+    for (let i = 0; i < LIVE; i += 50) {
+      const batch = [];
+      for (let k = 0; k < 50; k++) batch.push(svc.tokens.issueForCode({ sub: 'dev-user', client, resource, scope: 'read' }));
+      last = (await Promise.all(batch)).at(-1).jti;
+      // Yield to the event loop like a server between requests, so events flow out as they come.
+      await new Promise((r) => setImmediate(r));
+    }
+    const streamMs = performance.now() - t1;
+    await page.locator(`[role="row"]:has-text("${last}")`).first().waitFor({ timeout: 60_000 });
+    const caughtUp = performance.now() - t1;
+    const stats = await page.evaluate(() => ((window.__live.running = false), window.__live));
+    live.tokens = LIVE;
+    live.tokens_per_second = Math.round(LIVE / (streamMs / 1000));
+    live.page_frames_per_second = Math.round(stats.frames / (caughtUp / 1000));
+    live.long_tasks = stats.longTasks;
+    live.long_task_ms_total = Math.round(stats.longMs);
+    live.long_task_ms_max = Math.round(stats.maxLong);
+    live.last_token_visible_after_stream_ms = Math.round(caughtUp - streamMs);
+    await page.close();
+  }
+
   // --- JS size ------------------------------------------------------------------------------------
   const assets = join(root, 'dist/renderer/assets');
   const html = await readFile(join(root, 'dist/renderer/index.html'), 'utf8');
@@ -150,6 +202,7 @@ try {
     scroll_10k_rows_ms: Math.round(runs.scroll10k),
     dom_rows_after_scroll: runs.domRows,
     js_gzip_bytes: { initial, total },
+    live_under_load: live,
     chromium: browser.version(),
     runs: runs.map((r) => ({ cold: r.cold, rendered: Math.round(r.rendered), painted: Math.round(r.painted), wall: Math.round(r.wall), dom_content_loaded: Math.round(r.domContentLoaded), js_loaded: Math.round(r.jsLoaded), issuances_api: [Math.round(r.apiStart), Math.round(r.apiEnd)] })),
   };
@@ -161,6 +214,7 @@ try {
   console.log(`  goto → row visible   ${result.goto_to_row_visible_ms.cold} ms cold, ${result.goto_to_row_visible_ms.warm_median} ms warm (wall clock, playwright)`);
   console.log(`  DOM rows             ${result.dom_rows_rendered} (virtualized); ${result.dom_rows_after_scroll} after scrolling 10,000 rows down in ${result.scroll_10k_rows_ms} ms`);
   console.log(`  renderer JS (gzip)   ${(initial / 1024).toFixed(1)} KiB on first load, ${(total / 1024).toFixed(1)} KiB all chunks`);
+  console.log(`  live under load      ${live.tokens.toLocaleString()} tokens at ${live.tokens_per_second.toLocaleString()}/s streamed to the open log: ${live.page_frames_per_second} frames/s, ${live.long_tasks} long tasks (${live.long_task_ms_total} ms, longest ${live.long_task_ms_max} ms), last token on screen ${live.last_token_visible_after_stream_ms} ms after the stream`);
   console.log('  → bench-results/ui.json');
 } finally {
   await browser?.close();

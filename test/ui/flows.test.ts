@@ -105,6 +105,29 @@ describe('consent in the window', () => {
     await expect(row.textContent()).resolves.toContain('revoked');
   });
 
+  it('a burst of tokens, as in a load test, reaches the open log newest first, each once', async () => {
+    await win.evaluate(() => (location.hash = '#/issuances'));
+    const grid = win.getByRole('grid');
+    await grid.waitFor();
+    const before = Number(await grid.getAttribute('aria-rowcount'));
+    const newBadge = async () => Number(/(\d+) new/.exec((await win.locator('.page-header, header').first().textContent()) ?? '')?.[1] ?? 0);
+    const newBefore = await newBadge();
+    const client = s.services.clients.get('my-agent')!;
+    const resource = s.services.resources.get('mcp-a')!;
+    const jtis: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const batch = await Promise.all(Array.from({ length: 50 }, () => s.services.tokens.issueForCode({ sub: 'dev-user', client, resource, scope: 'read' })));
+      jtis.push(...batch.map((b) => b.jti));
+      await new Promise((r) => setImmediate(r));
+    }
+    await win.waitForFunction((n) => Number(document.querySelector('[role="grid"]')?.getAttribute('aria-rowcount')) >= n, before + 1000);
+    expect(Number(await grid.getAttribute('aria-rowcount'))).toBe(before + 1000);
+    await win.getByText(`${newBefore + 1000} new`).first().waitFor();
+    const top = await win.locator('[role="row"][aria-rowindex="2"]').getAttribute('id');
+    const second = await win.locator('[role="row"][aria-rowindex="3"]').getAttribute('id');
+    expect([top, second]).toEqual([`iss-${jtis.at(-1)}`, `iss-${jtis.at(-2)}`]);
+  });
+
   it('a decision on the browser consent page removes the prompt from the window', async () => {
     await win.evaluate(() => (location.hash = '#/prompts'));
     const { tab } = await startAuthorization({ clientId: 'my-agent', scope: 'write', resource: 'http://127.0.0.1:3001/mcp', state: 'page-deny' });

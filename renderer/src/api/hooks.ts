@@ -16,6 +16,35 @@ export function useAppEvents<K extends EventName>(types: readonly K[], fn: (e: E
   }, [key]);
 }
 
+/**
+ * Like useAppEvents, but hands the events over in one batch per animation frame: under a load
+ * test thousands of tokens a second arrive, and a state update (and list copy) per event would
+ * freeze the window. Order is kept; `apply` gets the events oldest first.
+ */
+export function useAppEventBatches<K extends EventName>(types: readonly K[], apply: (events: EventOf<K>[]) => void): void {
+  const queue = useRef<EventOf<K>[]>([]);
+  const frame = useRef(0);
+  const applyRef = useRef(apply);
+  applyRef.current = apply;
+  useAppEvents(types, (e) => {
+    queue.current.push(e);
+    frame.current ||= requestAnimationFrame(() => {
+      frame.current = 0;
+      const batch = queue.current;
+      queue.current = [];
+      applyRef.current(batch);
+    });
+  });
+  useEffect(
+    () => () => {
+      cancelAnimationFrame(frame.current);
+      frame.current = 0;
+      queue.current = [];
+    },
+    [],
+  );
+}
+
 export function useConnectionState() {
   return useSyncExternalStore(onConnectionState, connectionState);
 }

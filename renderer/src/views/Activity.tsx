@@ -3,7 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { ActivityEntry, WarningCode } from '../../../server/contracts';
 import { api } from '../api/admin';
-import { useAppEvents, useLoad, useNow } from '../api/hooks';
+import { useAppEventBatches, useLoad, useNow } from '../api/hooks';
 import { clientOptions, FilterSelect, GridRow, VirtualGrid } from '../components/grid';
 import { IconActivity, IconAlert } from '../components/icons';
 import { TimeCell } from '../components/time';
@@ -50,11 +50,10 @@ export function ActivityView() {
   const [open, setOpen] = useState<ActivityEntry | null>(null);
   const [selected, setSelected] = useState(-1);
   const scrollRef = useRef<HTMLDivElement>(null);
-  useAppEvents(['request.logged'], (e) => {
-    const entry = e.data.entry;
-    if (client && entry.client_id !== client) return;
-    if (problems === 'problems' && !entry.error && entry.warnings.length === 0) return;
-    list.set((xs) => [entry, ...(xs ?? [])].slice(0, CAP));
+  // One update per frame: a load test logs thousands of requests a second.
+  useAppEventBatches(['request.logged'], (events) => {
+    const entries = events.map((e) => e.data.entry).filter((entry) => (!client || entry.client_id === client) && (problems !== 'problems' || entry.error || entry.warnings.length > 0));
+    if (entries.length) list.set((xs) => entries.reverse().concat(xs ?? []).slice(0, CAP));
   });
   const rows = list.data ?? [];
   const virt = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => 36, overscan: 10 });

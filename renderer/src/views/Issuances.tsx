@@ -7,7 +7,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { ISSUANCE_FILTER_KEYS, type Issuance, type IssuanceFilterKey } from '../../../server/contracts';
 import { api, type IssuanceQuery, type IssuanceRow } from '../api/admin';
-import { useAppEvents, useLoad, useNow } from '../api/hooks';
+import { useAppEventBatches, useLoad, useNow } from '../api/hooks';
 import { clientOptions, FilterSelect, GridRow, VirtualGrid } from '../components/grid';
 import { IconBan, IconFamily, IconFilterOff, IconList, IconSearch } from '../components/icons';
 import { TimeCell } from '../components/time';
@@ -54,6 +54,8 @@ export function IssuancesView({ route }: { route: Route }) {
   const now = useNow(10_000);
   const status = useLoad(api.status, [], []);
   const [rows, setRows] = useState<IssuanceRow[]>([]);
+  const rowsRef = useRef(rows);
+  rowsRef.current = rows;
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<Error>();
@@ -138,25 +140,44 @@ export function IssuancesView({ route }: { route: Route }) {
     requestAnimationFrame(() => performance.mark('authplane:issuances-painted'));
   }, [loading]);
 
-  // Live: new tokens on top (keeping the viewport still when scrolled), revocations in place.
-  useAppEvents(['token.issued', 'token.revoked', 'family.revoked'], (e) => {
-    if (e.type === 'token.issued') {
-      const row = e.data.issuance;
-      if (!matches(row, filters)) return;
-      setRows((xs) => (xs.some((x) => x.jti === row.jti) ? xs : [{ ...row, state: 'active' }, ...xs]));
-      setFresh((s) => new Set(s).add(row.jti));
-      setLiveCount((n) => n + 1);
-      setSelected((i) => (i >= 0 ? i + 1 : i));
-      const el = scrollRef.current;
-      if (el && el.scrollTop > 0) el.scrollTop += ROW_HEIGHT;
-      setTimeout(() => setFresh((s) => (s.has(row.jti) ? new Set([...s].filter((j) => j !== row.jti)) : s)), 1700);
-    } else if (e.type === 'token.revoked') {
-      setRows((xs) => xs.map((x) => (x.jti === e.data.jti && !x.revoked_at ? { ...x, revoked_at: e.at, revoked_reason: e.data.reason, state: 'revoked' } : x)));
-      setOpen((o) => (o && o.jti === e.data.jti && !o.revoked_at ? { ...o, revoked_at: e.at, revoked_reason: e.data.reason, state: 'revoked' } : o));
-    } else {
-      setRows((xs) => xs.map((x) => (x.family_id === e.data.family_id && !x.revoked_at ? { ...x, revoked_at: e.at, revoked_reason: e.data.reason, state: 'revoked' } : x)));
-      setOpen((o) => (o && o.family_id === e.data.family_id && !o.revoked_at ? { ...o, revoked_at: e.at, revoked_reason: e.data.reason, state: 'revoked' } : o));
+  // Live: new tokens on top (keeping the viewport still when scrolled), revocations in place;
+  // applied once per frame, so a load test's thousands of tokens a second keep the window smooth.
+  useAppEventBatches(['token.issued', 'token.revoked', 'family.revoked'], (events) => {
+    const added: IssuanceRow[] = [];
+    const revokedJti = new Map<string, { at: string; reason: string }>();
+    const revokedFamily = new Map<string, { at: string; reason: string }>();
+    for (const e of events) {
+      if (e.type === 'token.issued') {
+        if (matches(e.data.issuance, filters)) added.push({ ...e.data.issuance, state: 'active' });
+      } else if (e.type === 'token.revoked') revokedJti.set(e.data.jti, { at: e.at, reason: e.data.reason });
+      else revokedFamily.set(e.data.family_id, { at: e.at, reason: e.data.reason });
     }
+    const revocationOf = (x: IssuanceRow) => (x.revoked_at ? undefined : revokedJti.get(x.jti) ?? (x.family_id ? revokedFamily.get(x.family_id) : undefined));
+    const revoke = (x: IssuanceRow): IssuanceRow => {
+      const r = revocationOf(x);
+      return r ? { ...x, revoked_at: r.at, revoked_reason: r.reason, state: 'revoked' } : x;
+    };
+    const revoking = revokedJti.size > 0 || revokedFamily.size > 0;
+    // A token can be both in the first page and in an event: it would be among the newest rows.
+    const newest = (xs: IssuanceRow[], n: number) => new Set(xs.slice(0, FIRST_PAGE + n).map((x) => x.jti));
+    const seen = newest(rowsRef.current, added.length);
+    const fresh = added.filter((x) => !seen.has(x.jti)).reverse();
+    setRows((xs) => {
+      const head = newest(xs, fresh.length);
+      const front = fresh.filter((x) => !head.has(x.jti)).map(revoke);
+      const rest = revoking ? xs.map(revoke) : xs;
+      return front.length ? front.concat(rest) : rest;
+    });
+    if (revoking) setOpen((o) => (o ? revoke(o) : o));
+    const n = fresh.length;
+    if (!n) return;
+    const marked = fresh.slice(0, 200).map((x) => x.jti);
+    setFresh((s) => new Set([...s, ...marked]));
+    setLiveCount((c) => c + n);
+    setSelected((i) => (i >= 0 ? i + n : i));
+    const el = scrollRef.current;
+    if (el && el.scrollTop > 0) el.scrollTop += n * ROW_HEIGHT;
+    setTimeout(() => setFresh((s) => (marked.some((j) => s.has(j)) ? new Set([...s].filter((j) => !marked.includes(j))) : s)), 1700);
   });
 
   const clientName = useMemo(() => new Map(clients.map((c) => [c.client_id, c.client_name])), [clients]);
