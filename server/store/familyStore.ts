@@ -40,7 +40,8 @@ const CHECKPOINT_MS = 1000;
 export interface JournaledLog {
   append(row: Issuance, opts: { sync: boolean }): Promise<void>;
   syncPoint(opts?: { force?: boolean }): Promise<void>;
-  get(jti: string): Promise<Issuance | undefined>;
+  /** Which of these jtis the log does not hold. */
+  missing(jtis: string[]): Promise<string[]>;
 }
 
 export interface FamilyStoreContext {
@@ -333,13 +334,8 @@ function parseJournalLine(file: string, l: JournalLine): Issuance {
 async function recover(rows: Issuance[], ctx: FamilyStoreContext): Promise<number> {
   const log = ctx.journal;
   if (!log) throw new TypeError('families.jsonl holds journaled issuance rows but no issuance log was given to restore them to');
-  const missing: Issuance[] = [];
-  const seen = new Set<string>();
-  for (const r of rows) {
-    if (seen.has(r.jti)) continue;
-    seen.add(r.jti);
-    if (!(await log.get(r.jti))) missing.push(r);
-  }
+  const byJti = new Map(rows.map((r) => [r.jti, r]));
+  const missing = (await log.missing([...byJti.keys()])).map((jti) => byJti.get(jti)!);
   await Promise.all(missing.map((r) => log.append(r, { sync: false })));
   // Forced: rows found present may be only in the page cache, written by the process that crashed.
   await log.syncPoint({ force: true });

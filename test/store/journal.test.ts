@@ -65,6 +65,28 @@ describe('the token journal in families.jsonl', () => {
     await again.close();
   });
 
+  it('restores only what is missing when the pending rows span several segments: no duplicate jti', async () => {
+    const dir = tempDir();
+    const opts = { durability: 'fsync' as const, now: () => T0, issuanceSegmentRows: 4 };
+    const store = await openStore(dir, opts);
+    const rows = Array.from({ length: 10 }, (_, i) => issuance(100 + i, { family_id: `f${i}`, grant: 'refresh_token' }));
+    for (const [i, r] of rows.entries()) await store.families.put(family(`f${i}`, { access_jtis: [r.jti] }), r);
+    // Rows 1-8 are in two sealed segments (synced when sealed); 9 and 10 in the active one.
+    const active = path.join(dir, 'issuances', 'seg-000003.jsonl');
+    const keep = (await fsp.readFile(active, 'utf8')).split('\n')[0]!.length + 1;
+    const copy = tempDir();
+    await fsp.cp(dir, copy, { recursive: true });
+    await fsp.rm(path.join(copy, 'server.lock'), { force: true });
+    await fsp.truncate(path.join(copy, 'issuances', 'seg-000003.jsonl'), keep);
+    await store.close();
+    const w = warnings();
+    const reopened = await openStore(copy, { ...opts, onWarning: w.onWarning });
+    expect(w.messages.join('\n')).toMatch(/1 issuance row\(s\) journaled here were missing/);
+    const listed = (await reopened.issuances.list({ now: T0, limit: 100 })).rows.map((r) => r.jti);
+    expect(listed.sort()).toEqual(rows.map((r) => r.jti).sort());
+    await reopened.close();
+  });
+
   it('trusts what a checkpoint covers: rows before the second-to-last checkpoint are not looked up again', async () => {
     const dir = tempDir();
     const store = await open(dir);
