@@ -2,7 +2,8 @@
  * Admin operations whose answer is more than one service call. The REST routes and the CLI's
  * DirectAdminPort both call these, so a command prints the same JSON with or without a server.
  */
-import { IssuanceFilter, issuanceState, type ClientView, type ConsentGrant, type Issuance, type IssuanceState } from '../contracts';
+import { withState } from '../contracts/issuanceState';
+import { IssuanceFilter, type ClientView, type ConsentGrant, type Issuance, type IssuanceState } from '../contracts';
 import { toView } from '../domain/clients';
 import { parseOrThrow } from '../domain/resources';
 import type { Services } from '../domain/services';
@@ -41,7 +42,6 @@ export interface FamilyRevocation {
   revoked: true;
 }
 
-const withState = (row: Issuance, now: number): IssuanceRow => ({ ...row, state: issuanceState(row, now) });
 
 /** Newest first, filtered, paginated with the store's opaque cursor. */
 export async function listIssuances(s: Services, query: unknown): Promise<IssuancePage> {

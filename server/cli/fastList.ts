@@ -76,7 +76,7 @@ async function fromIssuanceLog(dataDir: string, q: IssuanceQuery): Promise<{ iss
   const { existsSync } = await import('node:fs');
   const { join } = await import('node:path');
   if (!existsSync(join(dataDir, 'issuances'))) return undefined;
-  const [{ acquireDataDirLock }, { pendingJournalRows }, { SegmentedIssuanceLog }, { issuanceState }] = await Promise.all([
+  const [{ acquireDataDirLock }, { pendingJournalRows }, { SegmentedIssuanceLog }, { withState }] = await Promise.all([
     import('../store/lock'),
     import('../store/familyStore'),
     import('../store/issuanceLog'),
@@ -91,7 +91,7 @@ async function fromIssuanceLog(dataDir: string, q: IssuanceQuery): Promise<{ iss
     try {
       const now = Date.now();
       const page = await log.list({ ...q, grant: q.grant as Issuance['grant'] | undefined, state: q.state as IssuanceRow['state'] | undefined, limit: q.limit ?? 50, now });
-      return { issuances: page.rows.map((r) => ({ ...r, state: issuanceState(r, now) })), next_cursor: page.next_cursor ?? null };
+      return { issuances: page.rows.map((r) => withState(r, now)), next_cursor: page.next_cursor ?? null };
     } finally {
       await log.close();
     }
