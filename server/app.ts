@@ -55,12 +55,12 @@ function frontMiddlewares(s: Services): HttpMiddleware[] {
   ];
 }
 
-export function createApp(s: Services, opts: AppOptions): Koa {
+export function createApp(s: Services, opts: AppOptions, front: HttpMiddleware[] = frontMiddlewares(s)): Koa {
   const app = new Koa();
   app.proxy = false;
   // Koa's own error logging would print stack traces for client errors; ours decides.
   app.silent = true;
-  for (const mw of frontMiddlewares(s)) app.use(mw as Koa.Middleware);
+  for (const mw of front) app.use(mw as Koa.Middleware);
   const oauth = createOAuthRouter(s, opts);
   app.use(oauth.routes());
   // The UI's session cookie authenticates the admin API like the bearer token does.
@@ -78,8 +78,9 @@ export function createApp(s: Services, opts: AppOptions): Koa {
  * the lane, everything else through the Koa app. Both run the same middlewares and handlers.
  */
 export function createRequestListener(s: Services, opts: AppOptions): (req: IncomingMessage, res: ServerResponse) => void {
-  const koa = createApp(s, opts).callback();
-  const lane = createLane(frontMiddlewares(s), [
+  const front = frontMiddlewares(s);
+  const koa = createApp(s, opts, front).callback();
+  const lane = createLane(front, [
     { method: 'GET', path: PATHS.authorize, handlers: [authorizeHandler(s)] },
     { method: 'POST', path: PATHS.authorize, handlers: [authorizeHandler(s)] },
     { method: 'POST', path: PATHS.token, handlers: [noStore, tokenHandler(s)] },
