@@ -364,14 +364,23 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * starting holds the lock before its runtime file exists, so a held lock is retried for a few
  * seconds before it is reported.
  */
+/**
+ * Whether the runtime file names a live server, and its admin API. The token is created when
+ * missing unless `createToken` is false (a read-only caller: no token, no port).
+ */
+export async function runningServerPort(dataDir: string, opts: { createToken?: boolean } = {}): Promise<{ running: boolean; port?: HttpAdminPort }> {
+  const [{ readRunningServer }, { loadOrCreateAdminToken, readAdminToken }] = await Promise.all([import('../store/runtimeFile'), import('../store/secrets')]);
+  const running = await readRunningServer(dataDir);
+  if (!running) return { running: false };
+  const token = opts.createToken === false ? await readAdminToken(dataDir) : await loadOrCreateAdminToken(dataDir);
+  return { running: true, port: token ? new HttpAdminPort(running.url.replace(/\/$/, ''), token) : undefined };
+}
+
 export async function openAdminPort(dataDir: string, opts: { waitMs?: number } = {}): Promise<AdminPort> {
-  const { readRunningServer } = await import('../store/runtimeFile');
-  const { loadOrCreateAdminToken } = await import('../store/secrets');
   const deadline = Date.now() + (opts.waitMs ?? 5000);
   for (;;) {
-    const running = await readRunningServer(dataDir);
-    if (running) {
-      const port = new HttpAdminPort(running.url.replace(/\/$/, ''), await loadOrCreateAdminToken(dataDir));
+    const { port } = await runningServerPort(dataDir);
+    if (port) {
       try {
         await port.status();
         return port;

@@ -7,14 +7,15 @@
  * a bad value, a journal that needs recovery, an error) returns false and the full CLI runs.
  */
 import type { Issuance } from '../contracts';
+import { GRANT_TYPES, ISSUANCE_STATES } from '../contracts/enums';
 import type { IssuanceQuery } from '../contracts/issuanceQuery';
 import type { IssuanceRow } from '../admin/ops';
-import { HttpAdminPort } from './adminPort';
+import { runningServerPort } from './adminPort';
 import { resolveDataDir } from './dataDir';
 import { issuanceTable } from './issuanceFormat';
 
 const VALUED = new Set(['resource', 'client', 'sub', 'grant', 'state', 'jti', 'limit', 'cursor', 'data-dir']);
-const CHOICES: Record<string, string[]> = { grant: ['authorization_code', 'refresh_token', 'client_credentials'], state: ['active', 'expired', 'revoked'] };
+const CHOICES: Record<string, readonly string[]> = { grant: GRANT_TYPES, state: ISSUANCE_STATES };
 
 interface Parsed {
   query: IssuanceQuery;
@@ -52,16 +53,11 @@ export async function issuanceListFast(args: string[]): Promise<boolean> {
   if (!parsed) return false;
   try {
     const dataDir = await resolveDataDir(parsed.dataDir);
-    const [{ readRunningServer }, { readAdminToken }] = await Promise.all([import('../store/runtimeFile'), import('../store/secrets')]);
-    const running = await readRunningServer(dataDir);
+    const server = await runningServerPort(dataDir, { createToken: false });
     let page: { issuances: IssuanceRow[]; next_cursor: string | null } | undefined;
-    if (running) {
-      const token = await readAdminToken(dataDir);
-      if (!token) return false;
-      page = await new HttpAdminPort(running.url.replace(/\/$/, ''), token).listIssuances(parsed.query);
-    } else {
-      page = await fromIssuanceLog(dataDir, parsed.query);
-    }
+    if (server.port) page = await server.port.listIssuances(parsed.query);
+    // A server without a readable token is for the full CLI to explain; no server: read the log.
+    else if (!server.running) page = await fromIssuanceLog(dataDir, parsed.query);
     if (!page) return false;
     const text = parsed.json ? JSON.stringify(page.issuances, null, 2) : issuanceTable(page.issuances) + (page.next_cursor ? `\nmore: --cursor ${page.next_cursor}` : '');
     process.stdout.write(`${text}\n`);

@@ -2,6 +2,7 @@
  * Browser-safe building blocks shared by every contract. No `node:` imports anywhere under
  * server/contracts: the renderer bundles these files.
  */
+import { GRANT_TYPES } from './enums';
 import { z } from 'zod';
 
 /** ISO 8601 UTC timestamp, as stored everywhere (`2026-11-26T18:52:37.000Z`). */
@@ -30,7 +31,7 @@ export type ScopeDef = z.infer<typeof ScopeDef>;
 export const SigningAlg = z.enum(['ES256', 'RS256']);
 export type SigningAlg = z.infer<typeof SigningAlg>;
 
-export const GrantType = z.enum(['authorization_code', 'refresh_token', 'client_credentials']);
+export const GrantType = z.enum(GRANT_TYPES);
 export type GrantType = z.infer<typeof GrantType>;
 
 export const AuthMethod = z.enum(['none', 'client_secret_basic', 'client_secret_post']);

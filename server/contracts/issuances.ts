@@ -1,4 +1,5 @@
 /** The issuance log: one row per token AuthPlane returned, written to disk before the response. */
+import { ISSUANCE_STATES } from './enums';
 import { z } from 'zod';
 import { GrantType, IsoTime } from './common';
 
@@ -20,7 +21,7 @@ export const Issuance = z.object({
 });
 export type Issuance = z.infer<typeof Issuance>;
 
-export const IssuanceState = z.enum(['active', 'expired', 'revoked']);
+export const IssuanceState = z.enum(ISSUANCE_STATES);
 export type IssuanceState = z.infer<typeof IssuanceState>;
 
 export const IssuanceFilter = z.object({

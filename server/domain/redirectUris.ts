@@ -3,25 +3,19 @@
  * (RFC 8252 §7.3: native apps bind an ephemeral port). Scheme, host literal, path and query
  * must still match, and localhost never matches 127.0.0.1 (TS SDK `redirectUriMatches`).
  */
+import { memoByString } from '../memo';
+
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-const loopbackVerdicts = new Map<string, boolean>();
-
-/** Asked on every authorization for the same few URIs: the verdict is remembered (bounded). */
-export function isLoopbackRedirect(uri: string): boolean {
-  let ok = loopbackVerdicts.get(uri);
-  if (ok === undefined) {
-    try {
-      const u = new URL(uri);
-      ok = u.protocol === 'http:' && LOOPBACK.has(u.hostname);
-    } catch {
-      ok = false;
-    }
-    if (loopbackVerdicts.size >= 256) loopbackVerdicts.clear();
-    loopbackVerdicts.set(uri, ok);
+/** Asked on every authorization for the same few URIs: the verdict is remembered. */
+export const isLoopbackRedirect = memoByString((uri) => {
+  try {
+    const u = new URL(uri);
+    return u.protocol === 'http:' && LOOPBACK.has(u.hostname);
+  } catch {
+    return false;
   }
-  return ok;
-}
+}, 256);
 
 export function redirectUriMatches(requested: string, registered: string): boolean {
   if (requested === registered) return true;

@@ -1,6 +1,7 @@
 /** Request guards shared by every route: DNS-rebinding defence and security headers. */
 import type { HttpContext, Next } from './context';
 import { OAuthError } from '../errors';
+import { memoByString } from '../memo';
 
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -24,22 +25,15 @@ export function hostGuard(issuer: string) {
 export function allowedHost(issuer: string): (raw: string) => boolean {
   const issuerHost = new URL(issuer).hostname.toLowerCase();
   // Clients send the same Host header on every request: remember the verdict instead of parsing a URL each time.
-  const verdicts = new Map<string, boolean>();
-  return (raw: string): boolean => {
-    let ok = verdicts.get(raw);
-    if (ok === undefined) {
-      let hostname = '';
-      try {
-        hostname = new URL(`http://${raw}`).hostname.toLowerCase();
-      } catch {
-        hostname = '';
-      }
-      ok = !!raw && (LOOPBACK_NAMES.has(hostname) || hostname === issuerHost || hostname.endsWith('.localhost'));
-      if (verdicts.size >= 64) verdicts.clear();
-      verdicts.set(raw, ok);
+  return memoByString((raw) => {
+    let hostname = '';
+    try {
+      hostname = new URL(`http://${raw}`).hostname.toLowerCase();
+    } catch {
+      hostname = '';
     }
-    return ok;
-  };
+    return !!raw && (LOOPBACK_NAMES.has(hostname) || hostname === issuerHost || hostname.endsWith('.localhost'));
+  }, 64);
 }
 
 export async function securityHeaders(ctx: HttpContext, next: Next) {

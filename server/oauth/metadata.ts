@@ -3,6 +3,7 @@
  * OIDC schema requires jwks_uri, subject_types_supported and id_token_signing_alg_values_supported;
  * a partial document makes it fail hard).
  */
+import { GRANT_TYPES } from '../contracts/enums';
 import type Router from '@koa/router';
 import type { Services } from '../domain/services';
 import { PATHS } from './paths';
@@ -20,7 +21,7 @@ export function asMetadata(s: Services): Record<string, unknown> {
     introspection_endpoint: iss + PATHS.introspect,
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
-    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+    grant_types_supported: [...GRANT_TYPES],
     code_challenge_methods_supported: ['S256'],
     token_endpoint_auth_methods_supported: authMethods,
     revocation_endpoint_auth_methods_supported: authMethods,

@@ -1,3 +1,5 @@
+import { memoByString } from '../memo';
+
 /** Builds the redirect back to the client: `code` or `error`, the original `state`, and `iss` (RFC 9207). */
 export function clientRedirect(redirectUri: string, issuer: string, params: Record<string, string | undefined>): string {
   const base = plainBase(redirectUri);
@@ -14,17 +16,8 @@ export function clientRedirect(redirectUri: string, issuer: string, params: Reco
   return u.toString();
 }
 
-const bases = new Map<string, string | null>();
-
 /** The serialized http(s) URI when it has no query and no fragment (so parameters append), else null. */
-function plainBase(uri: string): string | null {
-  let base = bases.get(uri);
-  if (base === undefined) {
-    const u = new URL(uri);
-    base = (u.protocol === 'http:' || u.protocol === 'https:') && !u.href.includes('?') && !u.href.includes('#') ? u.href : null;
-    // Registered redirect URIs are few; a bound keeps a flood of distinct ones from growing it.
-    if (bases.size >= 256) bases.clear();
-    bases.set(uri, base);
-  }
-  return base;
-}
+const plainBase = memoByString((uri): string | null => {
+  const u = new URL(uri);
+  return (u.protocol === 'http:' || u.protocol === 'https:') && !u.href.includes('?') && !u.href.includes('#') ? u.href : null;
+}, 256);

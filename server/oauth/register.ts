@@ -3,6 +3,7 @@
  * unsupported grant types are narrowed, odd scopes are tolerated, a missing auth method means
  * a public client, and the response says exactly what was registered.
  */
+import { GRANT_TYPES } from '../contracts/enums';
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
@@ -25,7 +26,7 @@ const DcrBody = z.object({
   application_type: z.string().max(32).optional(),
 }).passthrough();
 
-const SUPPORTED: GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials'];
+const SUPPORTED: readonly GrantType[] = GRANT_TYPES;
 
 export function mountRegister(router: Router, s: Services): void {
   router.post(PATHS.register, noStore, async (ctx: Context) => {

@@ -52,6 +52,9 @@ export interface FamilyStoreContext {
   journal?: JournaledLog;
 }
 
+/** At open the issuance log may still be opening: replay does not wait for it, recovery does. */
+export type FamilyStoreOpenContext = Omit<FamilyStoreContext, 'journal'> & { journal?: JournaledLog | Promise<JournaledLog> };
+
 type Item = { change: Change<RefreshFamily>; issued?: Issuance } | { checkpoint: 1 | 'all' };
 type JournalLine = { buf: Buffer; start: number; end: number; lineNo: number };
 const ISSUANCE_PREFIX = Buffer.from('{"issuance":');
@@ -76,7 +79,7 @@ export class JsonlFamilyStore implements FamilyStore {
     this.commits = new GroupCommit((batch) => this.flush(batch));
   }
 
-  static async open(dataDir: string, ctx: FamilyStoreContext): Promise<JsonlFamilyStore> {
+  static async open(dataDir: string, opening: FamilyStoreOpenContext): Promise<JsonlFamilyStore> {
     const file = path.join(dataDir, 'families.jsonl');
     const latest = new Map<string, RefreshFamily>();
     // Journaled rows not yet known durable: those after the second-to-last checkpoint (kept as
@@ -96,7 +99,7 @@ export class JsonlFamilyStore implements FamilyStore {
         latest.set(row.id, row);
       },
       {
-        ...ctx,
+        ...opening,
         raw: (buf, start, end, lineNo) => {
           if (end - start < ISSUANCE_PREFIX.length || buf.compare(ISSUANCE_PREFIX, 0, ISSUANCE_PREFIX.length, start, start + ISSUANCE_PREFIX.length) !== 0) return false;
           sinceLast.push({ buf, start, end, lineNo });
@@ -104,19 +107,21 @@ export class JsonlFamilyStore implements FamilyStore {
         },
       },
     );
+    const ctx: FamilyStoreContext = { ...opening, journal: await opening.journal };
     const pending = [...beforeLast, ...sinceLast].map((l) => parseJournalLine(file, l));
     const recovered = pending.length ? await recover(pending, ctx) : 0;
     const now = ctx.now();
     const live = [...latest.values()].filter((f) => !isDead(f, now));
-    // Rewriting costs O(live rows), less than the replay we just did: worth it whenever anything is dead.
-    const appendFile =
-      replay.lines > live.length ? await AppendFile.replace(file, serialize(live.map((row) => ({ change: { key: row.id, row } }))), ctx.durability) : await AppendFile.open(file, ctx.durability, replay.validBytes);
+    // Rewriting costs O(live rows), less than the replay we just did: worth it whenever anything is
+    // dead. It also drops the journal lines, whose rows are durable in the issuance log by now.
+    const rewrite = replay.lines > live.length;
+    const appendFile = rewrite ? await AppendFile.replace(file, serializeRows(live), ctx.durability) : await AppendFile.open(file, ctx.durability, replay.validBytes);
     const store = new JsonlFamilyStore(appendFile, ctx);
-    store.lines = replay.lines > live.length ? live.length : replay.lines;
+    store.lines = rewrite ? live.length : replay.lines;
     // Rows parsed just now and referenced nowhere else: freeze them, no copy (open time grows with live families).
     for (const f of live) store.rows.load(f.id, frozenInPlace(f));
     // The recovered rows are durable now: say so, so the next open need not look them up again.
-    if (pending.length && replay.lines <= live.length) await store.commits.submit({ checkpoint: 'all' });
+    if (pending.length && !rewrite) await store.commits.submit({ checkpoint: 'all' });
     if (recovered) ctx.warn(`${file}: ${recovered} issuance row(s) journaled here were missing from the issuance log (lost in a crash before their sync) and have been restored`);
     if (ctx.journal) store.timer = setInterval(() => void store.checkpoint(), CHECKPOINT_MS).unref();
     return store;
@@ -159,8 +164,7 @@ export class JsonlFamilyStore implements FamilyStore {
     this.checkpointing ??= (async () => {
       this.journaled = false;
       try {
-        await this.ctx.journal!.syncPoint();
-        await this.commits.submit({ checkpoint: 1 });
+        await this.mark(1);
       } catch (err) {
         this.journaled = true;
         this.ctx.warn(`journal checkpoint failed (it is retried): ${(err as Error).message}`);
@@ -186,6 +190,12 @@ export class JsonlFamilyStore implements FamilyStore {
     return this.rows.view.size;
   }
 
+  /** Syncs the issuance log, then writes a checkpoint saying so (see the file's doc comment). */
+  private async mark(kind: 1 | 'all'): Promise<void> {
+    await this.ctx.journal!.syncPoint();
+    await this.commits.submit({ checkpoint: kind });
+  }
+
   /** Call before closing the issuance log: the final checkpoint syncs it. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -195,8 +205,7 @@ export class JsonlFamilyStore implements FamilyStore {
     await this.commits.drain();
     if (this.journaled && this.ctx.journal) {
       try {
-        await this.ctx.journal.syncPoint();
-        await this.commits.submit({ checkpoint: 'all' });
+        await this.mark('all');
       } catch (err) {
         // Not fatal: the rows are journaled here and are checked again at the next open.
         this.ctx.warn(`final journal checkpoint failed: ${(err as Error).message}`);
@@ -237,7 +246,7 @@ export class JsonlFamilyStore implements FamilyStore {
     }
     const live = [...this.rows.durable.values()];
     try {
-      const next = await AppendFile.replace(this.file.file, serialize(live.map((row) => ({ change: { key: row.id, row } }))), this.ctx.durability);
+      const next = await AppendFile.replace(this.file.file, serializeRows(live), this.ctx.durability);
       await this.file.close();
       this.file = next;
       this.lines = live.length;
@@ -329,6 +338,8 @@ function parseJournalLine(file: string, l: JournalLine): Issuance {
     throw corruptLine(file, l.lineNo, err instanceof SyntaxError ? `is not valid JSON (${err.message})` : (err as Error).message, err);
   }
 }
+
+const serializeRows = (rows: RefreshFamily[]): Buffer => serialize(rows.map((row) => ({ change: { key: row.id, row } })));
 
 /** Appends the journaled rows the issuance log lacks, durably; returns how many. */
 async function recover(rows: Issuance[], ctx: FamilyStoreContext): Promise<number> {

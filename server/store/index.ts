@@ -34,9 +34,10 @@ export async function openStore(dataDir: string, opts: OpenStoreOptions = {}): P
   await mkdirPrivate(dir);
   await removeStaleTempFiles(dir);
 
-  // The family log journals issuance rows (familyStore.ts): it opens once the issuance log is open.
+  // The family log journals issuance rows (familyStore.ts): its replay runs while the issuance
+  // log opens; only the recovery of journaled rows waits for it.
   const opening = SegmentedIssuanceLog.open(dir, { durability, warn, segmentRows: opts.issuanceSegmentRows });
-  const familiesOpening: Promise<JsonlFamilyStore> = opening.then((journal) => JsonlFamilyStore.open(dir, { durability, now, warn, journal }));
+  const familiesOpening = JsonlFamilyStore.open(dir, { durability, now, warn, journal: opening });
   const [resources, clients, users, consents, keys, families, issuances, audit] = await openAllOrNone([
     LowDocTable.open<Resource>(dir, 'resources', 'slug', durability),
     LowDocTable.open<Client>(dir, 'clients', 'client_id', durability),

@@ -1,6 +1,7 @@
 /** `authserver admin issuance …`: the log of every token issued, and revocation. */
 import { Command, Option } from 'commander';
 import type { IssuanceQuery } from '../../contracts';
+import { GRANT_TYPES, ISSUANCE_STATES } from '../../contracts/enums';
 import { withAdminPort } from '../adminPort';
 import { parseIntFlag, run, withCommon } from '../common';
 import { issuanceDetails, issuanceTable } from '../issuanceFormat';
@@ -18,8 +19,8 @@ export function issuanceCommand(): Command {
     .option('--resource <slug>', 'only this resource')
     .option('--client <client_id>', 'only this client')
     .option('--sub <sub>', 'only this subject')
-    .addOption(new Option('--grant <grant>', 'only this grant type').choices(['authorization_code', 'refresh_token', 'client_credentials']))
-    .addOption(new Option('--state <state>', 'only this state').choices(['active', 'expired', 'revoked']))
+    .addOption(new Option('--grant <grant>', 'only this grant type').choices(GRANT_TYPES))
+    .addOption(new Option('--state <state>', 'only this state').choices(ISSUANCE_STATES))
     .option('--jti <jti>', 'only this token id')
     .option('--limit <n>', 'page size (1..5000)', '50')
     .option('--cursor <cursor>', 'continue after a previous page')
