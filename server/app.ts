@@ -147,7 +147,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const clock = opts.clock ?? systemClock;
   const pre = loadConfig(opts, opts.port ?? 9000);
   if (!isLoopbackHost(pre.host)) log.warn(`binding ${pre.host}: AuthPlane is reachable from other machines. It is a development server; do not expose it to networks you do not trust.`);
-  await ensureDataDir(pre.dataDir);
+  await ensureDataDir(pre.dataDir, (m) => log.warn(m));
   const lock = await acquireDataDirLock(pre.dataDir);
   let store: Store | undefined;
   // Slow clients: headers within 10 s, the whole request (body included) within 30 s, checked every

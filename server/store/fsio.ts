@@ -2,7 +2,7 @@
  * Low-level file helpers every store file shares: full writes, durable syncs, atomic
  * replacement and plain-words errors. Nothing here knows about rows.
  */
-import { promises as fsp } from 'node:fs';
+import { constants, promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { StorageError } from '../errors';
@@ -160,12 +160,16 @@ export async function removeStaleTempFiles(dir: string): Promise<void> {
   );
 }
 
-/** Reads a file, or undefined when it does not exist. Other errors are StorageErrors. */
+/**
+ * Reads a file, or undefined when it does not exist. Other errors are StorageErrors. Never follows
+ * a symbolic link: data files are ours alone (dataDirTrust.ts), a link there is someone else's.
+ */
 export async function readIfExists(file: string): Promise<Buffer | undefined> {
   try {
-    return await fsp.readFile(file);
+    return await fsp.readFile(file, { flag: constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) });
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') return undefined;
+    if (errnoCode(err) === 'ELOOP') throw new StorageError(file, `${file} is a symbolic link; AuthPlane never follows links for its data files. Replace it with the file itself.`, { cause: err });
     throw storageError(file, 'read', err);
   }
 }

@@ -5,18 +5,21 @@
  * the server, so a file found with looser permissions is tightened on POSIX.
  */
 import { randomBytes } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
+import { constants, promises as fsp } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { StorageError } from '../errors';
+import { checkDataDirTrust } from './dataDirTrust';
 import { atomicWriteFile, describeFsError, DIR_MODE, errnoCode, FILE_MODE, storageError, tempPathFor } from './fsio';
 
 export const ADMIN_TOKEN_FILE = 'admin-token';
 
 /**
- * mkdir -p with mode 0700, then proves the dir is writable by creating and removing a probe file
- * (access(W_OK) lies for root and on some network file systems). Returns the absolute path.
+ * mkdir -p with mode 0700, refuses a dir that is not private (dataDirTrust.ts), then proves the
+ * dir is writable by creating and removing a probe file (access(W_OK) lies for root and on some
+ * network file systems). Returns the absolute path.
  */
-export async function ensureDataDir(dataDir: string): Promise<string> {
+export async function ensureDataDir(dataDir: string, warn: (message: string) => void = (m) => console.warn(`authplane: ${m}`)): Promise<string> {
   const dir = path.resolve(dataDir);
   try {
     await fsp.mkdir(dir, { recursive: true, mode: DIR_MODE });
@@ -29,6 +32,7 @@ export async function ensureDataDir(dataDir: string): Promise<string> {
   }
   const st = await fsp.stat(dir);
   if (!st.isDirectory()) throw new StorageError(dir, `the data dir ${dir} is not a directory. Pass a different --data-dir (or set AUTHPLANE_DATA_DIR).`);
+  await checkDataDirTrust(dir, warn);
   const probe = path.join(dir, `.write-test-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
     await fsp.writeFile(probe, '', { flag: 'wx', mode: FILE_MODE });
@@ -92,18 +96,23 @@ export async function readAdminToken(dataDir: string): Promise<string | undefine
   return (await readToken(path.join(path.resolve(dataDir), ADMIN_TOKEN_FILE))) || undefined;
 }
 
-/** The token, '' for an empty file, undefined when there is no file. */
+/** The token, '' for an empty file, undefined when there is no file. Never follows a link. */
 async function readToken(file: string): Promise<string | undefined> {
-  let text: string;
+  let fh: FileHandle;
   try {
-    text = await fsp.readFile(file, 'utf8');
+    fh = await fsp.open(file, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') return undefined;
+    if (errnoCode(err) === 'ELOOP') throw new StorageError(file, `${file} is a symbolic link; AuthPlane reads its admin token only from the file itself. Replace the link with the file.`);
     throw storageError(file, 'read', err);
   }
-  if (process.platform !== 'win32') {
-    const st = await fsp.stat(file);
-    if ((st.mode & 0o077) !== 0) await fsp.chmod(file, FILE_MODE).catch((err) => Promise.reject(storageError(file, 'restrict the permissions of', err)));
+  try {
+    // Tighten through the handle: a path could have been swapped for a link since it was opened.
+    if (process.platform !== 'win32' && ((await fh.stat()).mode & 0o077) !== 0) await fh.chmod(FILE_MODE).catch((err) => Promise.reject(storageError(file, 'restrict the permissions of', err)));
+    return (await fh.readFile('utf8')).trim();
+  } catch (err) {
+    throw storageError(file, 'read', err);
+  } finally {
+    await fh.close().catch(() => undefined);
   }
-  return text.trim();
 }
