@@ -1,7 +1,8 @@
 /** "Check my MCP server": the byte-for-byte comparison of a fetched PRM with the expected one. */
 import { describe, expect, it } from 'vitest';
 import type { Resource } from '../../server/contracts';
-import { comparePrm, expectedPrm } from '../../server/ui/prmCheck';
+import { checkPrm, comparePrm, expectedPrm } from '../../server/ui/prmCheck';
+import { endless, gzipBomb, startHostileServer } from '../net/hostileServer';
 
 const ISSUER = 'http://127.0.0.1:9000';
 const r: Resource = { id: 'r1', slug: 'mcp-a', uri: 'http://127.0.0.1:3001/mcp', backend_kind: 'mint', display_name: 'MCP A', scopes: [{ name: 'read' }, { name: 'write' }], created_at: '2026-11-26T00:00:00.000Z', updated_at: '2026-11-26T00:00:00.000Z' };
@@ -36,5 +37,32 @@ describe('comparePrm', () => {
   });
   it('refuses what is not a JSON object', () => {
     expect(comparePrm(expected, '<html>', ISSUER)).toEqual([expect.objectContaining({ id: 'json', ok: false })]);
+  });
+});
+
+describe('checkPrm against a hostile MCP server', () => {
+  it('stops reading an endless or gzip-bombed document at 64 KB, asking for identity', async () => {
+    const mcp = await startHostileServer({
+      '/.well-known/oauth-protected-resource/endless': (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        endless(res);
+      },
+      '/.well-known/oauth-protected-resource/bomb': (_req, res) => {
+        const body = gzipBomb(64 * 1024 * 1024);
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': String(body.length) }).end(body);
+      },
+    });
+    try {
+      for (const path of ['endless', 'bomb']) {
+        const url = `${mcp.origin}/.well-known/oauth-protected-resource/${path}`;
+        const out = await checkPrm({ ...r, uri: `${mcp.origin}/${path}` }, ISSUER);
+        expect(out.tried).toEqual([{ url, error: 'the document is larger than the 64 KB limit' }]);
+        expect(find(out.checks, 'reachable')).toMatchObject({ ok: false, severity: 'error', detail: `${url}: the document is larger than the 64 KB limit.` });
+        expect((await mcp.visit(`/.well-known/oauth-protected-resource/${path}`)).headers['accept-encoding']).toBe('identity');
+      }
+      await (await mcp.visit('/.well-known/oauth-protected-resource/endless')).closed;
+    } finally {
+      await mcp.close();
+    }
   });
 });
