@@ -17,7 +17,7 @@ import { toView } from '../domain/clients';
 import { isLoopbackAddress, isSpecialPurposeAddress } from '../net/addresses';
 import { BoundedFetchError, boundedFetch } from '../net/boundedFetch';
 import { pinnedFetch } from '../net/pinnedFetch';
-import { systemResolve } from '../net/resolve';
+import { systemResolve, type Resolve } from '../net/resolve';
 
 const CACHE_MS = 5 * 60_000;
 const MAX_BYTES = 64 * 1024;
@@ -53,6 +53,19 @@ function checkScheme(s: Services, url: URL, clientId: string): void {
   }
 }
 
+/** A resolver that never answers must not hold /oauth/authorize open: same 5 s as the fetch. */
+async function resolveWithin(resolve: Resolve, host: string, clientId: string): Promise<string[]> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(fail(`client_id "${clientId}": the host ${host} did not resolve within ${TIMEOUT_MS / 1000} s`)), TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([resolve(host).catch(() => []), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * The one address the document is fetched from. Every address the name has must pass (a name
  * with one private address among public ones is refused): loopback names must stay on loopback,
@@ -61,7 +74,7 @@ function checkScheme(s: Services, url: URL, clientId: string): void {
 async function checkedAddress(s: Services, url: URL, clientId: string): Promise<string> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const resolve = s.deps.resolve ?? systemResolve;
-  const addrs = isIP(host) ? [host] : await resolve(host).catch(() => []);
+  const addrs = isIP(host) ? [host] : await resolveWithin(resolve, host, clientId);
   if (addrs.length === 0) throw fail(`client_id "${clientId}": the host ${url.hostname} does not resolve`);
   if (LOOPBACK.has(url.hostname)) {
     const outside = addrs.find((a) => !isLoopbackAddress(a));

@@ -48,6 +48,7 @@ beforeAll(async () => {
   s = await startTestServer({
     resolve: async (host) => {
       resolveCalls.push(host);
+      if (host === 'slow.test') return new Promise<string[]>(() => undefined);
       const found = names.get(host);
       if (!found) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
       // A rebinding resolver: the first answer is the one a check sees; later ones point elsewhere.
@@ -174,6 +175,11 @@ describe('CIMD address checks', () => {
     const url = 'https://nowhere.test/client.json';
     expect(await refusal(await authorize(url))).toEqual(refused(`client_id "${url}": the host nowhere.test does not resolve`));
   });
+
+  it('gives up on a resolver that never answers after 5 s', async () => {
+    const url = 'https://slow.test/client.json';
+    expect(await refusal(await authorize(url))).toEqual(refused(`client_id "${url}": the host slow.test did not resolve within 5 s`));
+  }, 30_000);
 
   it('resolves a loopback name once and connects to the address it checked', async () => {
     const port = new URL(docs.origin).port;
