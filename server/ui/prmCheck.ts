@@ -104,6 +104,9 @@ async function readLimited(res: Response): Promise<string> {
   return text.length > MAX_BODY ? text.slice(0, MAX_BODY) : text;
 }
 
+/** Ends a detail with a full stop, unless it already ends as a sentence does ("…running?"). */
+const sentence = (text: string): string => (/[.?!]$/.test(text) ? text : `${text}.`);
+
 function describeError(e: unknown): string {
   const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (err?.name === 'TimeoutError' || err?.name === 'AbortError') return `no answer within ${TIMEOUT_MS / 1000} s`;
@@ -149,7 +152,7 @@ export async function checkPrm(r: Resource, issuer: string): Promise<PrmCheckRes
       ok: false,
       severity: 'error',
       title: 'No Protected Resource Metadata found',
-      detail: last?.error ? `${expected.prm_url}: ${last.error}.` : `Clients fetch ${expected.prm_url} (then ${rootUrl}); ${tried.map((t) => `${t.url} answered ${t.status}`).join(', ')}. Publish the document below at ${expected.prm_url}.`,
+      detail: last?.error ? sentence(`${expected.prm_url}: ${last.error}`) : `Clients fetch ${expected.prm_url} (then ${rootUrl}); ${tried.map((t) => `${t.url} answered ${t.status}`).join(', ')}. Publish the document below at ${expected.prm_url}.`,
       expected: expected.prm_url,
     });
     return { resource: r.slug, expected, tried, checks, ok: false };
@@ -182,7 +185,7 @@ export async function checkPrm(r: Resource, issuer: string): Promise<PrmCheckRes
       actual: `${res.status}${www ? `, WWW-Authenticate: ${www}` : ''}`,
     });
   } catch (e) {
-    checks.push({ id: 'challenge', ok: false, severity: 'warning', title: 'The MCP endpoint did not answer', detail: `POST ${r.uri}: ${describeError(e)}.` });
+    checks.push({ id: 'challenge', ok: false, severity: 'warning', title: 'The MCP endpoint did not answer', detail: sentence(`POST ${r.uri}: ${describeError(e)}`) });
   }
   return { resource: r.slug, expected, tried, body, content_type: contentType, checks, ok: checks.every((c) => c.ok || c.severity !== 'error') };
 }
