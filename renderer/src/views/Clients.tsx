@@ -46,7 +46,7 @@ function ClientList() {
         </EmptyState>
       }
       table={
-        <DataTable columns={['Name', 'client_id', 'Registered', 'Authentication', 'Grants', 'Status']} rows={clients} rowKey={(c) => c.client_id}>
+        <DataTable columns={['Name', 'client_id', 'Registered', 'Authentication', 'Grants', 'Status']} narrow={['Registered']} rows={clients} rowKey={(c) => c.client_id}>
           {(c) => (
             <>
               <td className="primary-cell">
