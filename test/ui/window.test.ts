@@ -80,13 +80,15 @@ describe('forms validate live, per field, with the contract schema', () => {
     await uri.fill('http://127.0.0.1:8765/cb');
     await expect.poll(() => form.getByRole('alert').count()).toBe(0);
     await expect(uri.getAttribute('aria-invalid')).resolves.toBe('false');
-    // A field never left shows nothing until a submit; then every error shows.
-    await form.getByLabel('Client name', { exact: true }).fill('');
-    await expect(fieldError(form, 'Client name')).resolves.toBeNull();
-    await form.getByRole('button', { name: 'Create client' }).click();
-    await expect.poll(() => fieldError(form, 'Client name')).not.toBeNull();
-    await form.getByLabel('Client name', { exact: true }).fill('Live agent');
-    await expect.poll(() => fieldError(form, 'Client name')).toBeNull();
+    // While still in a field, nothing shows until a submit (Enter, no blur); then the error does.
+    const id = form.getByLabel('client_id', { exact: true });
+    await id.fill('live agent');
+    await expect(fieldError(form, 'client_id')).resolves.toBeNull();
+    await id.press('Enter');
+    await expect.poll(() => fieldError(form, 'client_id')).toBe('client_id must be printable ASCII without spaces');
+    await id.fill('live-agent');
+    await expect.poll(() => fieldError(form, 'client_id')).toBeNull();
+    expect(s.services.clients.get('live-agent')).toBeUndefined();
     await page.close();
   });
 
