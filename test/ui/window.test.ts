@@ -134,6 +134,8 @@ const SCREENS = ['#/prompts', '#/issuances', '#/activity', '#/decoder', '#/resou
 
 /** Elements that reach past the viewport's right edge, or tables and grid rows wider than their box (cut columns). */
 async function horizontalOverflow(page: Page): Promise<string[]> {
+  // A drawer sliding in is not an overflow: measure once the opening animations are done.
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity));
   return page.evaluate(() => {
     const W = document.documentElement.clientWidth;
     const name = (el: Element) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} "${(el.textContent ?? '').trim().slice(0, 40)}"`;
@@ -161,6 +163,20 @@ describe('layout from 800 px up', () => {
       expect(await horizontalOverflow(page), `overflow on ${hash}`).toEqual([]);
     }
     await screenshot(page, 'window-800-resource-detail-light');
+    // The widest overlays: the two-column resource form and the issuance drawer.
+    await page.evaluate(() => (location.hash = '#/resources'));
+    await page.getByRole('button', { name: 'New resource' }).click();
+    await page.getByRole('dialog', { name: 'New resource' }).waitFor();
+    expect(await horizontalOverflow(page), 'overflow with the resource form open').toEqual([]);
+    await screenshot(page, 'window-800-resource-form-light');
+    await page.keyboard.press('Escape');
+    await page.evaluate(() => (location.hash = '#/issuances'));
+    await page.locator('.vgrid-row').first().click();
+    await page.getByRole('dialog', { name: 'Access token' }).waitFor();
+    expect(await horizontalOverflow(page), 'overflow with the issuance drawer open').toEqual([]);
+    await screenshot(page, 'window-800-issuance-drawer-light');
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog', { name: 'Access token' }).waitFor({ state: 'hidden' });
     const nav = page.getByRole('navigation', { name: 'Main' });
     for (const item of NAV) {
       const link = nav.getByRole('link', { name: item.label, exact: true });
