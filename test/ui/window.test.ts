@@ -75,7 +75,7 @@ describe('forms validate live, per field, with the contract schema', () => {
     // Still in the field: nothing shown yet.
     await expect(form.getByRole('alert').count()).resolves.toBe(0);
     await form.getByLabel('Client name', { exact: true }).focus();
-    await expect.poll(() => form.getByRole('alert').allTextContents()).toEqual([expect.stringContaining('URI 1: redirect URI must be https')]);
+    await expect.poll(() => form.getByRole('alert').allTextContents()).toEqual(['URI 1: redirect URI "http://example.com/cb" is not allowed: http is allowed only on a loopback host (localhost, 127.0.0.1, [::1]); use https']);
     await expect(uri.getAttribute('aria-invalid')).resolves.toBe('true');
     await uri.fill('http://127.0.0.1:8765/cb');
     await expect.poll(() => form.getByRole('alert').count()).toBe(0);
