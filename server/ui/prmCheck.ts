@@ -101,6 +101,9 @@ function get(url: string, init: { method?: string; headers?: Record<string, stri
   return boundedFetch(url, { ...init, headers: { 'user-agent': 'AuthPlane-PRM-check', ...init.headers }, maxBytes: MAX_BODY, timeoutMs: TIMEOUT_MS });
 }
 
+/** Ends a detail with a full stop, unless it already ends as a sentence does ("…running?"). */
+const sentence = (text: string): string => (/[.?!]$/.test(text) ? text : `${text}.`);
+
 function describeError(e: unknown): string {
   if (e instanceof BoundedFetchError && e.kind === 'timeout') return `no answer within ${TIMEOUT_MS / 1000} s`;
   if (e instanceof BoundedFetchError && e.kind === 'too_large') return `the document is larger than the ${MAX_BODY / 1024} KB limit`;
@@ -145,7 +148,7 @@ export async function checkPrm(r: Resource, issuer: string): Promise<PrmCheckRes
       ok: false,
       severity: 'error',
       title: 'No Protected Resource Metadata found',
-      detail: last?.error ? `${expected.prm_url}: ${last.error}.` : `Clients fetch ${expected.prm_url} (then ${rootUrl}); ${tried.map((t) => `${t.url} answered ${t.status}`).join(', ')}. Publish the document below at ${expected.prm_url}.`,
+      detail: last?.error ? sentence(`${expected.prm_url}: ${last.error}`) : `Clients fetch ${expected.prm_url} (then ${rootUrl}); ${tried.map((t) => `${t.url} answered ${t.status}`).join(', ')}. Publish the document below at ${expected.prm_url}.`,
       expected: expected.prm_url,
     });
     return { resource: r.slug, expected, tried, checks, ok: false };
@@ -177,7 +180,7 @@ export async function checkPrm(r: Resource, issuer: string): Promise<PrmCheckRes
       actual: `${res.status}${www ? `, WWW-Authenticate: ${www}` : ''}`,
     });
   } catch (e) {
-    checks.push({ id: 'challenge', ok: false, severity: 'warning', title: 'The MCP endpoint did not answer', detail: `POST ${r.uri}: ${describeError(e)}.` });
+    checks.push({ id: 'challenge', ok: false, severity: 'warning', title: 'The MCP endpoint did not answer', detail: sentence(`POST ${r.uri}: ${describeError(e)}`) });
   }
   return { resource: r.slug, expected, tried, body, content_type: contentType, checks, ok: checks.every((c) => c.ok || c.severity !== 'error') };
 }

@@ -1,4 +1,6 @@
 /** "Check my MCP server": the byte-for-byte comparison of a fetched PRM with the expected one. */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { Resource } from '../../server/contracts';
 import { checkPrm, comparePrm, expectedPrm } from '../../server/ui/prmCheck';
@@ -64,5 +66,20 @@ describe('checkPrm against a hostile MCP server', () => {
     } finally {
       await mcp.close();
     }
+  });
+});
+
+describe('checkPrm', () => {
+  it('says a refused connection in one sentence, without a stray full stop after the question', async () => {
+    // A port that was just free: nothing listens there.
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const down: Resource = { ...r, uri: `http://127.0.0.1:${port}/mcp` };
+    const result = await checkPrm(down, ISSUER);
+    const prmUrl = `http://127.0.0.1:${port}/.well-known/oauth-protected-resource/mcp`;
+    expect(result.ok).toBe(false);
+    expect(result.checks).toEqual([expect.objectContaining({ id: 'reachable', ok: false, severity: 'error', title: 'No Protected Resource Metadata found', detail: `${prmUrl}: connection refused: is your MCP server running?` })]);
   });
 });
