@@ -17,6 +17,8 @@ export const MAX_CONSENT_COOKIES = 16;
 const PREFIX = 'authplane_consent_';
 /** The single shared cookie of earlier versions: cleared when seen, never accepted. */
 const LEGACY = 'authplane_consent';
+/** Interaction ids are base64url (randomId). */
+const UID = /^[\w-]{1,64}$/;
 
 /** The port the browser reached us on: cookies are per host, so it is the one to separate by. */
 function portOf(ctx: Context): string {
@@ -36,14 +38,24 @@ function expire(ctx: Context, name: string): void {
   ctx.append('Set-Cookie', header(name, '', 0));
 }
 
+function cookiePairs(ctx: Context): Array<[string, string]> {
+  return ctx
+    .get('cookie')
+    .split(';')
+    .map((pair): [string, string] => {
+      const eq = pair.indexOf('=');
+      return eq < 0 ? [pair.trim(), ''] : [pair.slice(0, eq).trim(), pair.slice(eq + 1).trim()];
+    });
+}
+
 /** This server's consent cookies the request carries: interaction id → cookie value. */
 function carried(ctx: Context): Map<string, string> {
   const own = `${PREFIX}${portOf(ctx)}_`;
   const out = new Map<string, string>();
-  for (const pair of ctx.get('cookie').split(';')) {
-    const eq = pair.indexOf('=');
-    const name = (eq < 0 ? pair : pair.slice(0, eq)).trim();
-    if (name.startsWith(own)) out.set(name.slice(own.length), eq < 0 ? '' : pair.slice(eq + 1).trim());
+  for (const [name, value] of cookiePairs(ctx)) {
+    const uid = name.slice(own.length);
+    // Only names this module could have set: anything else is never echoed into a Set-Cookie.
+    if (name.startsWith(own) && UID.test(uid)) out.set(uid, value);
   }
   return out;
 }
@@ -63,7 +75,7 @@ export function issueConsentCookie(ctx: Context, interactions: InteractionServic
   }
   live.sort((a, b) => a.createdAt - b.createdAt);
   for (const old of live.slice(0, Math.max(0, live.length - (MAX_CONSENT_COOKIES - 1)))) expire(ctx, consentCookieName(port, old.uid));
-  if (ctx.get('cookie').split(';').some((p) => p.trim().startsWith(`${LEGACY}=`))) expire(ctx, LEGACY);
+  if (cookiePairs(ctx).some(([name]) => name === LEGACY)) expire(ctx, LEGACY);
   const maxAge = Math.max(1, Math.ceil((i.expiresAt - now) / 1000));
   ctx.append('Set-Cookie', header(consentCookieName(port, i.uid), i.csrf, maxAge));
 }

@@ -209,4 +209,12 @@ describe('several consent pages open in one browser', () => {
     expect(JSON.parse(r.text).redirect).toMatch(/error=access_denied/);
     expect(jar.consentCookies()).toEqual([consentCookieName(x.server.port, fresh.uid)]);
   });
+
+  it('cookie names it could not have set are left alone, never echoed back', async () => {
+    const i = newInteraction();
+    const odd = [`authplane_consent_${x.server.port}_a b\u00ff`, `authplane_consent_${x.server.port}_`, `authplane_consent_${x.server.port}_${'x'.repeat(200)}`];
+    const r = await request(`${x.server.issuer}/consent?interaction=${i.uid}`, { headers: { accept: 'text/html', cookie: odd.map((n) => `${n}=v`).join('; ') } });
+    expect(r.status).toBe(200);
+    expect(([] as string[]).concat(r.headers['set-cookie'] ?? []).map((c) => c.split('=')[0])).toEqual([consentCookieName(x.server.port, i.uid)]);
+  });
 });
