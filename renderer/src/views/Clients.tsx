@@ -9,7 +9,7 @@ import { useToast } from '../components/toast';
 import { Badge, Button, CopyButton, EmptyState, Field, Modal } from '../components/ui';
 import { useZodForm } from '../hooks/useZodForm';
 import { words, type FieldErrors } from '../lib/forms';
-import { href, navigate, type Route } from '../lib/router';
+import { href, itemPath, navigate, type Route } from '../lib/router';
 import { localDate } from '../lib/time';
 import { useCatalog } from '../state/catalog';
 import { SOURCE_LABEL } from './Prompts';
@@ -50,7 +50,7 @@ function ClientList() {
           {(c) => (
             <>
               <td className="primary-cell">
-                <a className="row-link" href={href(`/clients/${c.client_id}`)}>
+                <a className="row-link" href={href(itemPath('clients', c.client_id))}>
                   {c.client_name}
                 </a>
               </td>
@@ -71,7 +71,7 @@ function ClientList() {
         onClose={() => setCreating(false)}
         onCreated={(c) => {
           if (c.client_secret) setCreated(c);
-          else navigate(`/clients/${c.client_id}`);
+          else navigate(itemPath('clients', c.client_id));
         }}
       />
       <Modal
@@ -79,7 +79,7 @@ function ClientList() {
         onClose={() => {
           const id = created?.client_id;
           setCreated(null);
-          if (id) navigate(`/clients/${id}`);
+          if (id) navigate(itemPath('clients', id));
         }}
         title="Client created: copy its secret now"
         description="AuthPlane keeps only a hash of it; it is never shown again."

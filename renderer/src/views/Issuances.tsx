@@ -13,7 +13,7 @@ import { IconBan, IconFamily, IconFilterOff, IconList, IconSearch } from '../com
 import { TimeCell } from '../components/time';
 import { useToast } from '../components/toast';
 import { Badge, Button, CodeBlock, Confirm, EmptyState, ErrorNote, Json, Modal, PageHeader, Segmented } from '../components/ui';
-import { navigate, type Route } from '../lib/router';
+import { href, itemPath, navigate, type Route } from '../lib/router';
 import { ago, localDate, relative } from '../lib/time';
 import { useCatalog } from '../state/catalog';
 
@@ -425,7 +425,7 @@ function IssuanceDrawer({ row, onClose }: { row: IssuanceRow | null; onClose: ()
               <dt>Client</dt>
               <dd>
                 {client ? (
-                  <a href={`#/clients/${encodeURIComponent(client.client_id)}`} onClick={onClose}>
+                  <a href={href(itemPath('clients', client.client_id))} onClick={onClose}>
                     {client.client_name}
                   </a>
                 ) : (
@@ -438,7 +438,7 @@ function IssuanceDrawer({ row, onClose }: { row: IssuanceRow | null; onClose: ()
               <dt>Resource</dt>
               <dd>
                 {resource ? (
-                  <a href={`#/resources/${encodeURIComponent(resource.slug)}`} onClick={onClose}>
+                  <a href={href(itemPath('resources', resource.slug))} onClick={onClose}>
                     {resource.display_name}
                   </a>
                 ) : (

@@ -18,7 +18,7 @@ import { useZodForm } from '../hooks/useZodForm';
 import { useAction } from '../hooks/useAction';
 import { diffChars } from '../lib/diff';
 import { durationInput, formatSeconds, type FieldErrors } from '../lib/forms';
-import { href, navigate, type Route } from '../lib/router';
+import { href, itemPath, navigate, type Route } from '../lib/router';
 import { duration, localDate } from '../lib/time';
 import { useCatalog } from '../state/catalog';
 import { DoctorPanel } from './DoctorPanel';
@@ -51,7 +51,7 @@ function ResourceList() {
           {(r) => (
             <>
               <td className="primary-cell">
-                <a className="row-link" href={href(`/resources/${r.slug}`)}>
+                <a className="row-link" href={href(itemPath('resources', r.slug))}>
                   {r.display_name}
                 </a>{' '}
                 <span className="mono faint">{r.slug}</span> {r.is_default && <Badge tone="accent">default</Badge>}
@@ -77,7 +77,7 @@ function ResourceList() {
         </DataTable>
       }
     >
-      <ResourceForm open={creating} onClose={() => setCreating(false)} onSaved={(r) => navigate(`/resources/${r.slug}`)} />
+      <ResourceForm open={creating} onClose={() => setCreating(false)} onSaved={(r) => navigate(itemPath('resources', r.slug))} />
     </ListPage>
   );
 }
