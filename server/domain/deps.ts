@@ -11,4 +11,6 @@ export interface CoreDeps {
   clock: Clock;
   events: EventBus;
   log: Logger;
+  /** The server secret (the data dir's admin-token): keys for values sealed at rest derive from it. */
+  secret: string;
 }
