@@ -65,7 +65,7 @@ export class TokenService {
     const ttl = this.accessTtl(p.resource);
     const jti = randomId();
     const alg = p.resource.signing_alg ?? this.d.config.signingAlg;
-    const claims = { iss: this.d.config.issuer, sub: p.sub, aud: p.resource.uri, client_id: p.client.client_id, scope: p.scope, jti, iat, nbf: iat, exp: iat + ttl };
+    const claims = { iss: this.d.config.issuer, sub: p.sub, aud: [p.resource.uri], client_id: p.client.client_id, scope: p.scope, jti, iat, nbf: iat, exp: iat + ttl };
     const { jwt, kid } = this.keys.signJwt(alg, { typ: 'at+jwt' }, claims);
     const row: Issuance = {
       jti,

@@ -131,7 +131,6 @@ describe('refresh_token grant with an opt-in grace window', () => {
     const first = await refreshWith(s, tokens.refresh_token!);
     const fam = await familyOf(s, tokens.access_token);
     expect(fam.previous?.sealed_next).toMatch(/^[\w-]+$/);
-    await s.store.families.checkpoint();
     const onDisk = await readFile(join(s.dataDir, 'families.jsonl'), 'utf8');
     expect(onDisk).toContain(fam.previous!.sealed_next!);
     expect(onDisk).not.toContain(first.json.refresh_token as string);

@@ -23,7 +23,7 @@ describe('authorization_code grant', () => {
     const jwks = createLocalJWKSet(await (await s.fetch('/.well-known/jwks.json')).json());
     const { payload, protectedHeader } = await jwtVerify(tokens.access_token, jwks, { issuer: s.issuer, audience: RES, typ: 'at+jwt' });
     expect(protectedHeader).toMatchObject({ alg: 'ES256', typ: 'at+jwt' });
-    expect(payload).toMatchObject({ iss: s.issuer, sub: 'dev-user', aud: RES, client_id: 'my-agent', scope: 'read' });
+    expect(payload).toMatchObject({ iss: s.issuer, sub: 'dev-user', aud: [RES], client_id: 'my-agent', scope: 'read' });
     expect(payload.exp! - payload.iat!).toBe(900);
     expect(payload.nbf).toBe(payload.iat);
     const row = await s.store.issuances.get(payload.jti!);
@@ -32,7 +32,7 @@ describe('authorization_code grant', () => {
 
   it('uses the registered URI as aud even when the slug was sent', async () => {
     const { tokens } = await codeFlow({ issuer: s.issuer, clientId: 'my-agent', scope: 'read', resource: 'mcp-a' });
-    expect(decodeJwt(tokens.access_token).payload.aud).toBe(RES);
+    expect(decodeJwt(tokens.access_token).payload.aud).toEqual([RES]);
   });
 
   it('sends Cache-Control: no-store on token responses', async () => {
@@ -83,7 +83,7 @@ describe('client authentication and client_credentials', () => {
     const r = await postForm(`${s.issuer}/oauth/token`, { grant_type: 'client_credentials', resource: 'mcp-a', scope: 'read' }, { authorization: basic });
     expect(r.status).toBe(200);
     const p = decodeJwt(r.json.access_token as string).payload;
-    expect([p.aud, p.sub, p.client_id, p.scope]).toEqual([RES, c.client_id, c.client_id, 'read']);
+    expect([p.aud, p.sub, p.client_id, p.scope]).toEqual([[RES], c.client_id, c.client_id, 'read']);
     expect(r.json.refresh_token).toBeUndefined();
     const post = await postForm(`${s.issuer}/oauth/token`, { grant_type: 'client_credentials', resource: RES, client_id: c.client_id, client_secret: c.client_secret! });
     expect(post.status).toBe(200);

@@ -64,7 +64,7 @@ export function serveCommand(): Command {
     .addOption(new Option('--signing-alg <alg>', 'algorithm of the default signing key (resources may override)').choices(['ES256', 'RS256']))
     .option('--access-token-ttl <duration>', 'access-token lifetime, e.g. 15m (default 15m; resources may override)', durationFlag)
     .option('--refresh-token-ttl <duration>', 'refresh-token lifetime, e.g. 7d (default 7d)', durationFlag)
-    .option('--code-ttl <duration>', 'authorization-code lifetime, 60s to 10m (default 2m)', durationFlag)
+    .option('--code-ttl <duration>', 'authorization-code lifetime, 60s to 10m (default 10m)', durationFlag)
     .addOption(new Option('--log-level <level>', 'server log level (stderr)').choices(['debug', 'info', 'warn', 'error', 'silent']).default('info'));
 
   cmd.action(async (opts: ServeFlags) => {
