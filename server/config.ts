@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { SigningAlg, Sub } from './contracts';
+import { MAX_REFRESH_GRACE_S } from './contracts/duration';
 
 export const ConfigSchema = z.object({
   /** Where resources, clients, keys and the issuance log live. */
@@ -37,7 +38,7 @@ export const ConfigSchema = z.object({
    * Above 0 (opt-in, for clients that lose responses): a retry within the window gets the same
    * new refresh token again, never a second one.
    */
-  refreshGrace: z.number().int().min(0).max(300).default(0),
+  refreshGrace: z.number().int().min(0).max(MAX_REFRESH_GRACE_S).default(0),
   /** Seconds a pending consent prompt stays open. */
   interactionTtl: z.number().int().min(30).max(3600).default(600),
   /** Bind to a non-loopback host. Off by default: this is a development tool. */
