@@ -15,6 +15,7 @@ import { pageHeaders } from '../http/guards';
 import { esc, page } from '../http/page';
 import { decideInteraction } from './decide';
 import { PATHS } from './paths';
+import { rememberBrowserUser } from './userSession';
 
 const COOKIE = 'authplane_consent';
 
@@ -102,7 +103,8 @@ export function mountConsent(router: Router, s: Services): void {
       throw new PageError('invalid_request', 'No Permissions Selected', 'Select at least one permission to approve, or deny the request.');
     }
     try {
-      const { redirect } = await decideInteraction(s, i.uid, action === 'deny' ? { action } : { action, sub: params.sub, scopes: lists.scope });
+      const { redirect, sub } = await decideInteraction(s, i.uid, action === 'deny' ? { action } : { action, sub: params.sub, scopes: lists.scope });
+      if (sub) rememberBrowserUser(ctx, s, sub);
       ctx.cookies.set(COOKIE, '', { path: PATHS.consent, maxAge: 0 });
       ctx.status = 303;
       ctx.redirect(redirect);

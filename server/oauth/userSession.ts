@@ -1,0 +1,44 @@
+/**
+ * Which user a browser is. There are no passwords here: the user is whoever the browser last
+ * approved a consent as, kept in a session cookie `authplane_user_<port>` (cookies are shared by
+ * every port of a host, so each AuthPlane instance has its own). The value is the sub sealed with
+ * a key derived from the server secret (domain/seal.ts), so another local server or a page cannot
+ * forge "I am alice". A browser that never approved is the default user (`--user`), as before.
+ * A remembered consent skips the prompt only for the user it was given by.
+ */
+import type { Context } from 'koa';
+import type { HttpContext } from '../http/context';
+import { createSealer } from '../domain/seal';
+import type { Services } from '../domain/services';
+
+/** The cookie's name for this server: the issuer's port, or the scheme's default. */
+export function userSessionCookie(issuer: string): string {
+  const u = new URL(issuer);
+  return `authplane_user_${u.port || (u.protocol === 'https:' ? '443' : '80')}`;
+}
+
+const sealer = (s: Services) => createSealer(s.deps.secret, 'user-session');
+
+/** The value of cookie `name` in a Cookie header, or undefined. */
+function cookieValue(header: string, name: string): string | undefined {
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/** The sub this browser approved as, if that user still exists; else the default user. */
+export function browserUser(ctx: HttpContext, s: Services): string {
+  const { issuer, user } = s.deps.config;
+  const sealed = cookieValue(ctx.get('cookie'), userSessionCookie(issuer));
+  const sub = sealed === undefined ? undefined : sealer(s).open(sealed, issuer);
+  return sub !== undefined && s.users.get(sub) ? sub : user;
+}
+
+/** Remembers that this browser approved as `sub` (for the browser session, every path). */
+export function rememberBrowserUser(ctx: Context, s: Services, sub: string): void {
+  const { issuer } = s.deps.config;
+  // Lax, not Strict: the authorization request is a top-level navigation from the client's site.
+  ctx.cookies.set(userSessionCookie(issuer), sealer(s).seal(sub, issuer), { httpOnly: true, sameSite: 'lax', path: '/', overwrite: true, signed: false });
+}
