@@ -25,16 +25,21 @@ function loadInteraction(s: Services, uid: string | undefined): Interaction {
   return i;
 }
 
+/** Where the answer goes, in words: a web host, or the app that owns a private-use scheme (it has no host). */
+function returnTarget(redirectUri: string): string {
+  try {
+    const u = new URL(redirectUri);
+    if (u.protocol === 'http:' || u.protocol === 'https:') return `<strong>${esc(u.host)}</strong>`;
+    return `the app <strong>${esc(u.protocol.slice(0, -1))}</strong>`;
+  } catch {
+    return `<strong>${esc(redirectUri)}</strong>`;
+  }
+}
+
 export function renderConsent(s: Services, i: Interaction): string {
   const users = s.users.list();
   const def = s.deps.config.user;
-  const host = (() => {
-    try {
-      return new URL(i.redirectUri).host;
-    } catch {
-      return i.redirectUri;
-    }
-  })();
+  const returnsTo = returnTarget(i.redirectUri);
   const scopes = i.resource.scopes
     .filter((x) => i.scopes.includes(x.name))
     .map((x) => `<label class="scope"><input type="checkbox" name="scope" value="${esc(x.name)}" checked><span>${esc(x.description || x.name)}<small class="mono">${esc(x.name)}</small></span></label>`)
@@ -46,7 +51,7 @@ export function renderConsent(s: Services, i: Interaction): string {
     'Authorize access',
     `<h1><strong>${esc(i.client.client_name)}</strong> wants access to <strong>${esc(i.resource.display_name)}</strong></h1>
 <p><span class="chip mono">${esc(i.resource.slug)} · ${esc(i.resource.uri)}</span></p>
-<p class="muted">Client <code>${esc(i.client.client_id)}</code>, ${source}. After you decide, your browser returns to <strong>${esc(host)}</strong>.</p>
+<p class="muted">Client <code>${esc(i.client.client_id)}</code>, ${source}. After you decide, your browser returns to ${returnsTo}.</p>
 ${warnings}
 <form method="post" action="${PATHS.consent}">
 <input type="hidden" name="interaction" value="${esc(i.uid)}">
