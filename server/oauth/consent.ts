@@ -15,7 +15,7 @@ import { pageHeaders } from '../http/guards';
 import { esc, page } from '../http/page';
 import { decideInteraction } from './decide';
 import { PATHS } from './paths';
-import { rememberBrowserUser } from './userSession';
+import { browserUser, rememberBrowserUser } from './userSession';
 
 const COOKIE = 'authplane_consent';
 
@@ -36,9 +36,9 @@ function returnTarget(redirectUri: string): string {
   }
 }
 
-export function renderConsent(s: Services, i: Interaction): string {
+/** `def`: the user preselected under "Approve as" (the browser's user, userSession.ts). */
+export function renderConsent(s: Services, i: Interaction, def = s.deps.config.user): string {
   const users = s.users.list();
-  const def = s.deps.config.user;
   const returnsTo = returnTarget(i.redirectUri);
   const scopes = i.resource.scopes
     .filter((x) => i.scopes.includes(x.name))
@@ -84,7 +84,7 @@ export function mountConsent(router: Router, s: Services): void {
     }
     ctx.cookies.set(COOKIE, i.csrf, { httpOnly: true, sameSite: 'strict', path: PATHS.consent, overwrite: true, signed: false });
     ctx.type = 'text/html; charset=utf-8';
-    ctx.body = renderConsent(s, i);
+    ctx.body = renderConsent(s, i, browserUser(ctx, s));
   });
 
   router.post(PATHS.consent, async (ctx: Context) => {

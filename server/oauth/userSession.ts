@@ -11,10 +11,9 @@ import type { HttpContext } from '../http/context';
 import { createSealer } from '../domain/seal';
 import type { Services } from '../domain/services';
 
-/** The cookie's name for this server: the issuer's port, or the scheme's default. */
-export function userSessionCookie(issuer: string): string {
-  const u = new URL(issuer);
-  return `authplane_user_${u.port || (u.protocol === 'https:' ? '443' : '80')}`;
+/** The cookie's name: cookies are per host, not per port, so the port the browser reached us on separates servers. */
+export function userSessionCookie(host: string): string {
+  return `authplane_user_${/:(\d+)$/.exec(host)?.[1] ?? 'default'}`;
 }
 
 const sealer = (s: Services) => createSealer(s.deps.secret, 'user-session');
@@ -31,7 +30,7 @@ function cookieValue(header: string, name: string): string | undefined {
 /** The sub this browser approved as, if that user still exists; else the default user. */
 export function browserUser(ctx: HttpContext, s: Services): string {
   const { issuer, user } = s.deps.config;
-  const sealed = cookieValue(ctx.get('cookie'), userSessionCookie(issuer));
+  const sealed = cookieValue(ctx.get('cookie'), userSessionCookie(ctx.get('host')));
   const sub = sealed === undefined ? undefined : sealer(s).open(sealed, issuer);
   return sub !== undefined && s.users.get(sub) ? sub : user;
 }
@@ -40,5 +39,5 @@ export function browserUser(ctx: HttpContext, s: Services): string {
 export function rememberBrowserUser(ctx: Context, s: Services, sub: string): void {
   const { issuer } = s.deps.config;
   // Lax, not Strict: the authorization request is a top-level navigation from the client's site.
-  ctx.cookies.set(userSessionCookie(issuer), sealer(s).seal(sub, issuer), { httpOnly: true, sameSite: 'lax', path: '/', overwrite: true, signed: false });
+  ctx.cookies.set(userSessionCookie(ctx.get('host')), sealer(s).seal(sub, issuer), { httpOnly: true, sameSite: 'lax', path: '/', overwrite: true, signed: false });
 }

@@ -74,6 +74,18 @@ describe('remembered consent per browser user', () => {
     expect((await authorizeAs(undefined)).prompted).toBe(true);
   });
 
+  it('preselects the browser\'s user under "Approve as" when it is asked again', async () => {
+    const first = await authorizeAs(undefined);
+    const { cookie } = await approveAs((first as { location: string }).location, 'alice');
+    const as = await discover(s.issuer);
+    const { url } = await authorizationUrl(as, { issuer: s.issuer, clientId: 'my-agent', scope: 'read', resource: RES });
+    url.searchParams.set('prompt', 'consent');
+    const location = (await fetch(url, { redirect: 'manual', headers: { cookie } })).headers.get('location')!;
+    const html = await (await s.fetch(location, { headers: { accept: 'text/html', cookie } })).text();
+    expect(html).toContain('<option value="alice" selected>Alice (alice)</option>');
+    expect(html).not.toContain('<option value="dev-user" selected>');
+  });
+
   it("never lets one user's browser ride on another user's consent", async () => {
     const client = await s.services.clients.create({ client_name: 'agent-2', client_id: 'agent-2', redirect_uris: [CB], grant_types: ['authorization_code', 'refresh_token'], token_endpoint_auth_method: 'none' });
     await s.services.consents.record('dev-user', client.client_id, 'mcp-a', ['read']);
