@@ -2,11 +2,11 @@
  * grant_type=refresh_token against the real server: rotation, strict reuse detection (the
  * default), atomic consumption under concurrency, and the opt-in grace window.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codeFlow, decodeJwt, postForm, refresh } from '../helpers/oauthClient';
-import { seedSingleMcp, startTestServer, type TestServer } from '../helpers/server';
+import { seedSingleMcp, startTestServer, tempDir, type TestServer } from '../helpers/server';
 
 const CB = 'http://127.0.0.1:8765/callback';
 const RES = 'http://127.0.0.1:3001/mcp';
@@ -124,6 +124,25 @@ describe('refresh_token grant with an opt-in grace window', () => {
     expect(results.map((r) => r.status)).toEqual(Array(8).fill(200));
     expect(new Set(results.map((r) => r.json.refresh_token)).size).toBe(1);
     expect((await refreshWith(s, results[0]!.json.refresh_token as string)).status).toBe(200);
+  });
+
+  it('answers a retry after a restart (the response lost to a crash) with the same token', async () => {
+    const dataDir = await tempDir();
+    let srv = await startTestServer({ dataDir, refreshGrace: 300 });
+    try {
+      await seedSingleMcp(srv);
+      const { tokens } = await codeFlow({ issuer: srv.issuer, clientId: 'my-agent', scope: 'read', resource: RES });
+      const first = await refreshWith(srv, tokens.refresh_token!);
+      expect(first.status).toBe(200);
+      await srv.stop();
+      srv = await startTestServer({ dataDir, refreshGrace: 300 });
+      const retry = await refreshWith(srv, tokens.refresh_token!);
+      expect(retry.status).toBe(200);
+      expect(retry.json.refresh_token).toBe(first.json.refresh_token);
+    } finally {
+      await srv.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('stores the grace token only sealed, never in the clear', async () => {
