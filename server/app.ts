@@ -169,7 +169,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     events.subscribe((e) => {
       if (e.type !== 'request.logged') st.audit.append(e);
     });
-    services = createServices({ config, store: st, clock, events, log, resolve: opts.resolve });
+    services = createServices({ config, store: st, clock, events, log, secret: adminToken, resolve: opts.resolve });
     await initServices(services);
     if (opts.seedFile) {
       const { applySeed } = await import('./seed/applySeed');
