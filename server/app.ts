@@ -49,7 +49,7 @@ function frontMiddlewares(s: Services): HttpMiddleware[] {
   return [
     securityHeaders,
     (ctx, next) => (isCorsPath(ctx.path) && hostOk(ctx.get('host')) ? publicCors(ctx, next) : next()),
-    activityRecorder(s.activity, clock, (p) => p === '/' || p.startsWith('/admin/') || p.startsWith('/assets/') || p === '/consent/wait' || p === '/favicon.ico' || p.startsWith('/ui')),
+    activityRecorder(s.activity, clock, log, (p) => p === '/' || p.startsWith('/admin/') || p.startsWith('/assets/') || p === '/consent/wait' || p === '/favicon.ico' || p.startsWith('/ui')),
     errorHandler(log),
     hostGuard(config.issuer),
   ];
