@@ -15,6 +15,7 @@ import { EventBus } from './events';
 import { activityRecorder } from './http/activity';
 import { isCorsPath, publicCors } from './http/cors';
 import { installClientErrorHandlers } from './http/clientError';
+import { DrainingResponse } from './http/drain';
 import { errorHandler } from './http/errorHandler';
 import { allowedHost, hostGuard, noStore, securityHeaders } from './http/guards';
 import type { HttpMiddleware } from './http/context';
@@ -152,7 +153,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   let store: Store | undefined;
   // Slow clients: headers within 10 s, the whole request (body included) within 30 s, checked every
   // second (Node's default check runs every 30 s, which would let a trickled body live a minute).
-  const http = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000, maxHeaderSize: 16 * 1024, connectionsCheckingInterval: 1_000 });
+  const http = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000, maxHeaderSize: 16 * 1024, connectionsCheckingInterval: 1_000, ServerResponse: DrainingResponse });
   installClientErrorHandlers(http);
   let services: Services | undefined;
   try {
