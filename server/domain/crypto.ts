@@ -18,8 +18,16 @@ function randomString(bytes: number): string {
 }
 
 export const randomToken = (bytes = 32): string => randomString(bytes);
-/** 22-char ids (128 bits), as the product uses for client ids, jti and kid. */
-export const randomId = (): string => randomString(16);
+/**
+ * 22-char ids (128 bits), as the product uses for client ids, jti and kid. Never starting with
+ * "-": ids are pasted into command lines, where a leading "-" reads as a flag (1 draw in 64 retries).
+ */
+export function randomId(): string {
+  for (;;) {
+    const id = randomString(16);
+    if (id[0] !== '-') return id;
+  }
+}
 // crypto.hash: the one-shot digest, about half the cost of createHash().update().digest().
 export const sha256hex = (s: string): string => hash('sha256', s, 'hex');
 export const sha256b64url = (s: string): string => hash('sha256', s, 'base64url');
