@@ -3,19 +3,16 @@
  * DirectAdminPort both call these, so a command prints the same JSON with or without a server.
  */
 import { withState } from '../contracts/issuanceState';
-import { IssuanceFilter, type ClientView, type ConsentGrant, type Issuance, type IssuanceState } from '../contracts';
+import { IssuanceListQuery, type ClientView, type ConsentGrant } from '../contracts';
 import { toView } from '../domain/clients';
-import { parseOrThrow } from '../domain/resources';
+import { parseQuery } from './query';
 import type { Services } from '../domain/services';
 import { NotFound } from '../errors';
 import { VERSION } from './version';
 
-export type IssuanceRow = Issuance & { state: IssuanceState };
-export interface IssuancePage {
-  issuances: IssuanceRow[];
-  /** Pass back as `cursor` for the next (older) page; null on the last page. */
-  next_cursor: string | null;
-}
+import { issuancePage, type IssuancePage, type IssuanceRow } from './issuancePage';
+
+export type { IssuancePage, IssuanceRow };
 
 export interface StatusView {
   issuer: string;
@@ -43,12 +40,9 @@ export interface FamilyRevocation {
 }
 
 
-/** Newest first, filtered, paginated with the store's opaque cursor. */
-export async function listIssuances(s: Services, query: unknown): Promise<IssuancePage> {
-  const f = parseOrThrow(IssuanceFilter, query);
-  const now = s.deps.clock.now();
-  const page = await s.deps.store.issuances.list({ ...f, now });
-  return { issuances: page.rows.map((r) => withState(r, now)), next_cursor: page.next_cursor ?? null };
+/** Newest first, filtered, paginated with the store's opaque cursor; `query` as GET /issuances takes it. */
+export async function listIssuances(s: Services, query: Record<string, string>): Promise<IssuancePage> {
+  return issuancePage(s.deps.store.issuances, parseQuery(IssuanceListQuery, query), s.deps.clock.now());
 }
 
 export async function getIssuance(s: Services, jti: string): Promise<IssuanceRow> {

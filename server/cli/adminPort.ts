@@ -10,7 +10,7 @@
  * Both return the same shapes (the REST routes and this file share server/admin/ops.ts).
  */
 import type { ClientView, ConsentGrant, CreatedClient, KeyView, Resource, SigningAlg, User } from '../contracts';
-import { issuanceQueryString, type IssuanceQuery } from '../contracts/issuanceQuery';
+import { issuanceQueryParams, issuanceQueryString, type IssuanceQuery } from '../contracts/issuanceQuery';
 import type { FamilyRevocation, IssuancePage, IssuanceRow, StatusView } from '../admin/ops';
 import type { SeedResult } from '../seed/applySeed';
 import { CliError } from './output';
@@ -331,7 +331,7 @@ export class DirectAdminPort implements AdminPort {
     return this.s.consents.revoke(id);
   }
   async listIssuances(q: IssuanceQuery) {
-    return this.ops.listIssuances(this.s, q);
+    return this.ops.listIssuances(this.s, issuanceQueryParams(q));
   }
   async getIssuance(jti: string) {
     return this.ops.getIssuance(this.s, jti);

@@ -103,6 +103,7 @@ function confirm(row: Issuance, q: IssuanceQuery): boolean {
   if (q.grant !== undefined && row.grant !== q.grant) return false;
   if (q.jti !== undefined && row.jti !== q.jti) return false;
   if (q.state !== undefined && issuanceState(row, q.now) !== q.state) return false;
+  if (q.since !== undefined && Date.parse(row.issued_at) < q.since) return false;
   return true;
 }
 

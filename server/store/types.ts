@@ -92,6 +92,8 @@ export interface IssuanceQuery {
   grant?: GrantType;
   jti?: string;
   state?: IssuanceState;
+  /** Only rows issued at or after this instant (ms). */
+  since?: number;
   /** Reference time for `state` (ms). */
   now: number;
   limit: number;
