@@ -3,7 +3,7 @@
  * DirectAdminPort both call these, so a command prints the same JSON with or without a server.
  */
 import { withState } from '../contracts/issuanceState';
-import { IssuanceListQuery, type ClientView, type ConsentGrant } from '../contracts';
+import { AuditListQuery, IssuanceListQuery, sinceInstant, type AppEvent, type ClientView, type ConsentGrant } from '../contracts';
 import { toView } from '../domain/clients';
 import { parseQuery } from './query';
 import type { Services } from '../domain/services';
@@ -93,4 +93,22 @@ export function getStatus(s: Services): StatusView {
       pending_interactions: s.interactions.listPending().length,
     },
   };
+}
+
+export interface AuditPage {
+  /** Newest first. */
+  events: AppEvent[];
+}
+
+/** The audit trail filtered; `query` as GET /audit takes it (`since`/`until`: duration back from now or RFC 3339). */
+export async function listAudit(s: Services, query: Record<string, string>): Promise<AuditPage> {
+  const q = parseQuery(AuditListQuery, query);
+  const now = s.deps.clock.now();
+  const instant = (v: string | undefined) => {
+    if (v === undefined) return undefined;
+    const r = sinceInstant(v, now);
+    return 'at' in r ? r.at : undefined; // the schema already refused bad values
+  };
+  const events = await s.deps.store.audit.query({ type: q.type, sub: q.sub, client: q.client, resource: q.resource, since: instant(q.since), until: instant(q.until) }, q.limit);
+  return { events };
 }

@@ -11,7 +11,7 @@
  */
 import type { ClientView, ConsentGrant, CreatedClient, KeyView, Resource, SigningAlg, User } from '../contracts';
 import { issuanceQueryParams, issuanceQueryString, type IssuanceQuery } from '../contracts/issuanceQuery';
-import type { FamilyRevocation, IssuancePage, IssuanceRow, StatusView } from '../admin/ops';
+import type { AuditPage, FamilyRevocation, IssuancePage, IssuanceRow, StatusView } from '../admin/ops';
 import type { SeedResult } from '../seed/applySeed';
 import { CliError } from './output';
 
@@ -52,6 +52,9 @@ export interface AdminPort {
   getIssuance(jti: string): Promise<IssuanceRow>;
   revokeIssuance(jti: string): Promise<IssuanceRow>;
   revokeFamily(id: string): Promise<FamilyRevocation>;
+
+  /** `q` as GET /admin/api/audit takes it. */
+  listAudit(q: Record<string, string>): Promise<AuditPage>;
 
   listKeys(): Promise<KeyView[]>;
   rotateKey(alg?: SigningAlg): Promise<KeyView>;
@@ -189,6 +192,9 @@ export class HttpAdminPort implements AdminPort {
   }
   revokeFamily(id: string) {
     return this.call<FamilyRevocation>('POST', `/families/${enc(id)}/revoke`);
+  }
+  listAudit(q: Record<string, string>) {
+    return this.call<AuditPage>('GET', `/audit${qs(q)}`);
   }
   listKeys() {
     return this.call<KeyView[]>('GET', '/keys');
@@ -341,6 +347,9 @@ export class DirectAdminPort implements AdminPort {
   }
   async revokeFamily(id: string) {
     return this.ops.revokeFamily(this.s, id);
+  }
+  async listAudit(q: Record<string, string>) {
+    return this.ops.listAudit(this.s, q);
   }
   async listKeys() {
     return this.s.keys.list();
