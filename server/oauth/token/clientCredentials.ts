@@ -12,7 +12,7 @@ import type { TokenResponse } from '../../domain/tokens';
 
 export async function clientCredentialsGrant(ctx: HttpContext, s: Services, client: Client, p: Record<string, string>): Promise<TokenResponse> {
   if (client.token_endpoint_auth_method === 'none') throw new UnauthorizedClient('client_credentials is only for confidential clients (this client is public)');
-  const m = matchResource(p.resource, s.resources.list());
+  const m = matchResource(p.resource, s.resources.list(), { strict: s.deps.config.strict });
   if ('error' in m) throw new InvalidTarget(m.error);
   if (m.warning) warn(ctx, m.warning.code, m.warning.message);
   const catalog = m.resource.scopes.map((x) => x.name);
