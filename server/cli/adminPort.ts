@@ -59,7 +59,9 @@ export interface AdminPort {
   listKeys(): Promise<KeyView[]>;
   rotateKey(alg?: SigningAlg): Promise<KeyView>;
 
-  applySeed(yamlText: string, file: string): Promise<SeedResult>;
+  applySeed(yamlText: string, file: string, opts?: { update?: boolean }): Promise<SeedResult>;
+  /** The stored resources, clients and users as seed YAML. */
+  exportSeed(): Promise<string>;
 
   close(): Promise<void>;
 }
@@ -97,8 +99,8 @@ export class HttpAdminPort implements AdminPort {
     private readonly token: string,
   ) {}
 
-  private async call<T>(method: string, path: string, body?: { json?: unknown; yaml?: string }): Promise<T> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, accept: 'application/json' };
+  private async call<T>(method: string, path: string, body?: { json?: unknown; yaml?: string }, as: 'json' | 'text' = 'json'): Promise<T> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, accept: as === 'text' ? 'application/yaml, application/json' : 'application/json' };
     let payload: string | undefined;
     if (body?.json !== undefined) {
       headers['content-type'] = 'application/json';
@@ -116,6 +118,7 @@ export class HttpAdminPort implements AdminPort {
     }
     if (res.status === 204) return undefined as T;
     const text = res.text;
+    if (as === 'text' && res.ok) return text as T;
     let data: unknown;
     try {
       data = text ? JSON.parse(text) : undefined;
@@ -202,8 +205,11 @@ export class HttpAdminPort implements AdminPort {
   rotateKey(alg?: SigningAlg) {
     return this.call<KeyView>('POST', '/keys/rotate', { json: alg ? { alg } : {} });
   }
-  applySeed(yamlText: string, file: string) {
-    return this.call<SeedResult>('POST', `/seed${qs({ file })}`, { yaml: yamlText });
+  applySeed(yamlText: string, file: string, opts: { update?: boolean } = {}) {
+    return this.call<SeedResult>('POST', `/seed${qs({ file, update: opts.update })}`, { yaml: yamlText });
+  }
+  exportSeed() {
+    return this.call<string>('GET', '/seed/export', undefined, 'text');
   }
   async close(): Promise<void> {}
 }
@@ -357,9 +363,13 @@ export class DirectAdminPort implements AdminPort {
   async rotateKey(alg?: SigningAlg) {
     return this.s.keys.rotate(alg);
   }
-  async applySeed(yamlText: string, file: string) {
+  async applySeed(yamlText: string, file: string, opts: { update?: boolean } = {}) {
     const { applySeed } = await import('../seed/applySeed');
-    return applySeed(this.s, yamlText, { file });
+    return applySeed(this.s, yamlText, { file, update: opts.update });
+  }
+  async exportSeed() {
+    const { exportSeed } = await import('../seed/exportSeed');
+    return exportSeed(this.s);
   }
   async close(): Promise<void> {
     await this.release();
