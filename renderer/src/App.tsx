@@ -22,6 +22,7 @@ const ClientsView = lazy(() => import('./views/Clients'));
 const UsersView = lazy(() => import('./views/Users'));
 const ConsentsView = lazy(() => import('./views/Consents'));
 const KeysView = lazy(() => import('./views/Keys'));
+const AuditView = lazy(() => import('./views/Audit'));
 
 /** Read once at load: the server redirects a reused sign-in link to `?login=used`. */
 const LOGIN_LINK_USED = new URL(location.href).searchParams.get('login') === 'used';
@@ -108,6 +109,9 @@ function Shell() {
       break;
     case '/activity':
       view = <ActivityView />;
+      break;
+    case '/audit':
+      view = <AuditView />;
       break;
     case '/decoder':
       view = <DecoderView route={route} />;
