@@ -39,7 +39,14 @@ export default function AuditView() {
 
   return (
     <div className="page">
-      <PageHeader title="Audit log" description="Every change the server recorded: resources, clients, users, consent, tokens issued and revoked, key rotations. Newest first; the same trail as `authserver admin audit list`." />
+      <PageHeader
+        title="Audit log"
+        description={
+          <>
+            Every change the server recorded: resources, clients, users, consent, tokens issued and revoked, key rotations. Newest first; the same trail as <span className="mono">authserver admin audit list</span>.
+          </>
+        }
+      />
       <div className="page-body">
         <div className="toolbar">
           <FilterSelect label="Filter by event type" all="All events" value={type} onChange={setType} options={TYPE_OPTIONS} />
