@@ -17,6 +17,10 @@ export function clientRoutes(router: Router, s: Services): void {
     ctx.set('Location', `${ctx.path.replace(/\/$/, '')}/${encodeURIComponent(created.client_id)}`);
     ctx.body = created;
   });
+  // Recovery when dynamic registration hits its cap (DCR_LIMITS.clients).
+  router.post('/clients/prune', noQuery, async (ctx) => {
+    ctx.body = await s.clients.prune(await jsonBody(ctx));
+  });
   router.get('/clients/:id', noQuery, (ctx) => {
     ctx.body = getClient(s, param(ctx, 'id'));
   });
