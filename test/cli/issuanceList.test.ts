@@ -101,6 +101,9 @@ describe('issuance list for scripts', () => {
     expect(bad.stderr).toContain('--since "yesterday": expected a duration like 30m, 24h, 7d, 2w or an RFC 3339 time');
     const twice = await both(['--user', 'alice', '--sub', 'bob']);
     expect(twice).toMatchObject({ code: 2, stderr: 'authserver issuance list: --user and --sub name the same filter: pass one of them\n' });
+    // The same subject flag, both spellings, on consent list.
+    expect(await cmd(['admin', 'consent', 'list', '--data-dir', dir, '--user', 'alice', '--sub', 'bob'])).toMatchObject({ code: 2, stderr: 'authserver consent list: --user and --sub name the same filter: pass one of them\n' });
+    expect(await cmd(['admin', 'consent', 'list', '--data-dir', dir, '--user', 'alice', '--json'])).toMatchObject({ code: 0, stdout: '[]\n' });
     const unknown = await both(['--usr', 'alice']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown option '--usr'");

@@ -3,10 +3,9 @@ import { Command } from 'commander';
 import type { AppEvent } from '../../contracts';
 import { auditFacets } from '../../contracts/auditFacets';
 import { auditSummary } from '../../contracts/auditSummary';
-import { sinceInstant } from '../../contracts/since';
 import { withAdminPort } from '../adminPort';
-import { defined, parseIntFlag, run, withCommon } from '../common';
-import { printJson, table, usageError } from '../output';
+import { checkSinceFlag, defined, parseIntFlag, run, subjectFlag, withCommon } from '../common';
+import { printJson, table } from '../output';
 
 interface AuditFlags {
   type?: string;
@@ -47,14 +46,10 @@ export function auditCommand(): Command {
     .option('--limit <n>', 'at most this many events (1..5000)', '200')
     .action(
       run<AuditFlags>(async ({ opts, out, json, dataDir }) => {
-        if (opts.user !== undefined && opts.sub !== undefined && opts.user !== opts.sub) throw usageError('--user and --sub name the same filter: pass one of them');
-        for (const flag of ['since', 'until'] as const) {
-          const v = opts[flag];
-          const r = v === undefined ? undefined : sinceInstant(v, Date.now());
-          if (r && 'error' in r) throw usageError(`--${r.error.replace(/^since/, flag)}`);
-        }
+        checkSinceFlag('since', opts.since);
+        checkSinceFlag('until', opts.until);
         const limit = parseIntFlag('--limit', opts.limit, 1, 5000);
-        const q = defined({ type: opts.type, sub: opts.user ?? opts.sub, client: opts.client, resource: opts.resource, since: opts.since, until: opts.until, limit: String(limit) }) as Record<string, string>;
+        const q = defined({ type: opts.type, sub: subjectFlag(opts), client: opts.client, resource: opts.resource, since: opts.since, until: opts.until, limit: String(limit) }) as Record<string, string>;
         const page = await withAdminPort(await dataDir(), (p) => p.listAudit(q));
         if (json) return printJson(out, page);
         out.stdout(auditTable(page.events));

@@ -3,8 +3,8 @@ import { Command, Option } from 'commander';
 import type { IssuanceQuery } from '../../contracts';
 import { GRANT_TYPES, ISSUANCE_STATES } from '../../contracts/enums';
 import { withAdminPort } from '../adminPort';
-import { parseIntFlag, run, withCommon } from '../common';
-import { SINCE_DEFAULT, sinceInstant } from '../../contracts/since';
+import { checkSinceFlag, parseIntFlag, run, subjectFlag, withCommon } from '../common';
+import { SINCE_DEFAULT } from '../../contracts/since';
 import { ALL_PAGE, printIssuanceList, stdoutWrite } from '../issuanceList';
 import { issuanceDetails, issuanceTable } from '../issuanceFormat';
 import { printJson, usageError } from '../output';
@@ -43,10 +43,8 @@ export function issuanceCommand(): Command {
       run<ListFlags>(async ({ opts, json, dataDir }) => {
         const limit = parseIntFlag('--limit', opts.limit, 1, 5000) ?? (opts.all ? ALL_PAGE : 50);
         const { resource, client, grant, state, jti, cursor, since } = opts;
-        if (opts.user !== undefined && opts.sub !== undefined && opts.user !== opts.sub) throw usageError('--user and --sub name the same filter: pass one of them');
-        const checked = sinceInstant(since ?? SINCE_DEFAULT, Date.now());
-        if ('error' in checked) throw usageError(`--${checked.error}`);
-        const q: IssuanceQuery = { resource, client, sub: opts.user ?? opts.sub, grant, state, jti, since, limit, cursor };
+        checkSinceFlag('since', since);
+        const q: IssuanceQuery = { resource, client, sub: subjectFlag(opts), grant, state, jti, since, limit, cursor };
         const mode = opts.all ? 'all' : json ? 'json' : 'table';
         await withAdminPort(await dataDir(), (p) => printIssuanceList((page) => p.listIssuances(page), q, mode, stdoutWrite));
       }),
