@@ -45,6 +45,13 @@ export const ConfigSchema = z.object({
   allowRemote: z.boolean().default(false),
   /** `fsync`: acknowledged writes survive power loss; `os`: a process crash only. */
   durability: z.enum(['fsync', 'os']).default('fsync'),
+  /**
+   * Product behaviour instead of Desktop's leniencies: a missing `scope` is refused (not granted
+   * as the resource's scopes), a `resource` must be the registered URI or slug byte for byte (no
+   * trailing-"/" or case normalisation), and a missing `resource` is refused (not bound to the
+   * only or default resource).
+   */
+  strict: z.boolean().default(false),
   /** Accept `http://` loopback Client ID Metadata Document URLs (local testing of CIMD clients). */
   cimdAllowLoopback: z.boolean().default(true),
 });

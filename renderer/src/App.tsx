@@ -23,6 +23,7 @@ const ClientsView = lazy(() => import('./views/Clients'));
 const UsersView = lazy(() => import('./views/Users'));
 const ConsentsView = lazy(() => import('./views/Consents'));
 const KeysView = lazy(() => import('./views/Keys'));
+const AuditView = lazy(() => import('./views/Audit'));
 
 /** Read once at load: the server redirects a reused sign-in link to `?login=used`. */
 const LOGIN_LINK_USED = new URL(location.href).searchParams.get('login') === 'used';
@@ -109,6 +110,9 @@ function Shell() {
       break;
     case '/activity':
       view = <ActivityView />;
+      break;
+    case '/audit':
+      view = <AuditView />;
       break;
     case '/decoder':
       view = <DecoderView route={route} />;

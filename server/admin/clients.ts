@@ -5,29 +5,30 @@ import { parseOrThrow } from '../domain/resources';
 import type { Services } from '../domain/services';
 import { jsonBody, param } from './http';
 import { getClient } from './ops';
+import { noQuery } from './query';
 
 export function clientRoutes(router: Router, s: Services): void {
-  router.get('/clients', (ctx) => {
+  router.get('/clients', noQuery, (ctx) => {
     ctx.body = s.clients.list();
   });
-  router.post('/clients', async (ctx) => {
+  router.post('/clients', noQuery, async (ctx) => {
     const created = await s.clients.create(await jsonBody(ctx), 'admin');
     ctx.status = 201;
     ctx.set('Location', `${ctx.path.replace(/\/$/, '')}/${encodeURIComponent(created.client_id)}`);
     ctx.body = created;
   });
   // Recovery when dynamic registration hits its cap (DCR_LIMITS.clients).
-  router.post('/clients/prune', async (ctx) => {
+  router.post('/clients/prune', noQuery, async (ctx) => {
     ctx.body = await s.clients.prune(await jsonBody(ctx));
   });
-  router.get('/clients/:id', (ctx) => {
+  router.get('/clients/:id', noQuery, (ctx) => {
     ctx.body = getClient(s, param(ctx, 'id'));
   });
-  router.patch('/clients/:id', async (ctx) => {
+  router.patch('/clients/:id', noQuery, async (ctx) => {
     const patch = parseOrThrow(ClientPatch, await jsonBody(ctx));
     ctx.body = await s.clients.update(param(ctx, 'id'), patch);
   });
-  router.delete('/clients/:id', async (ctx) => {
+  router.delete('/clients/:id', noQuery, async (ctx) => {
     await s.clients.delete(param(ctx, 'id'));
     ctx.status = 204;
   });

@@ -1,15 +1,16 @@
 /** /admin/api/consents: remembered consent grants; revoking one cascades to its tokens. */
 import type Router from '@koa/router';
 import type { Services } from '../domain/services';
-import { param, query } from './http';
+import { ConsentListQuery } from '../contracts/adminQueries';
+import { param } from './http';
 import { listConsents } from './ops';
+import { noQuery, readQuery } from './query';
 
 export function consentRoutes(router: Router, s: Services): void {
   router.get('/consents', (ctx) => {
-    const q = query(ctx);
-    ctx.body = listConsents(s, { sub: q.sub, client_id: q.client_id, resource: q.resource, include_revoked: q.include_revoked === 'true' || q.include_revoked === '1' });
+    ctx.body = listConsents(s, readQuery(ctx, ConsentListQuery));
   });
-  router.delete('/consents/:id', async (ctx) => {
+  router.delete('/consents/:id', noQuery, async (ctx) => {
     ctx.body = await s.consents.revoke(param(ctx, 'id'));
   });
 }

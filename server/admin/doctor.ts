@@ -10,11 +10,12 @@ import { parseOrThrow } from '../domain/resources';
 import type { Services } from '../domain/services';
 import { InvalidRequest } from '../errors';
 import { jsonBody } from './http';
+import { noQuery } from './query';
 
 const DoctorInput = z.object({ mcp_url: z.string().min(1, 'mcp_url is required').max(2048) });
 
 export function doctorRoutes(router: Router, s: Services, adminToken: string): void {
-  router.post('/doctor', async (ctx) => {
+  router.post('/doctor', noQuery, async (ctx) => {
     const { mcp_url } = parseOrThrow(DoctorInput, await jsonBody(ctx));
     try {
       ctx.body = await runDoctor({ mcpUrl: mcp_url, issuer: s.deps.config.issuer, adminToken });

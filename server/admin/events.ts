@@ -14,6 +14,7 @@ import { PassThrough } from 'node:stream';
 import type Router from '@koa/router';
 import type { AppEvent } from '../contracts';
 import type { Services } from '../domain/services';
+import { noQuery } from './query';
 
 export const HEARTBEAT_MS = 15_000;
 /** How long an event may wait for others to share its write (a consent prompt shows up this much later at most). */
@@ -34,7 +35,7 @@ export function formatEvent(e: AppEvent): string {
 }
 
 export function eventRoutes(router: Router, s: Services, heartbeatMs = HEARTBEAT_MS): void {
-  router.get('/events', (ctx) => {
+  router.get('/events', noQuery, (ctx) => {
     const socket = ctx.req.socket;
     socket.setTimeout(0);
     socket.setNoDelay(true);

@@ -5,7 +5,7 @@
 import type { Context, Next } from 'koa';
 import { safeEqual } from '../domain/crypto';
 import { OAuthError, Unauthorized, UnsupportedMediaType } from '../errors';
-import { JSON_LIMIT, queryParams, readJson, readText } from '../http/body';
+import { JSON_LIMIT, readJson, readText } from '../http/body';
 
 export interface AdminAuthOptions {
   adminToken: string;
@@ -72,11 +72,6 @@ export async function yamlBody(ctx: Context): Promise<string> {
     throw new UnsupportedMediaType(`content type must be application/yaml or text/plain (got ${ctx.get('content-type') || 'none'})`);
   }
   return readText(ctx, JSON_LIMIT);
-}
-
-/** Single-valued query parameters (duplicates refused). */
-export function query(ctx: Context): Record<string, string> {
-  return queryParams(ctx).params;
 }
 
 /** Route params arrive decoded by the router; client ids may be URLs (CIMD), sent encodeURIComponent'd. */

@@ -5,12 +5,13 @@ import { parseOrThrow } from '../domain/resources';
 import type { Services } from '../domain/services';
 import { decideInteraction } from '../oauth/decide';
 import { jsonBody, param } from './http';
+import { noQuery } from './query';
 
 export function interactionRoutes(router: Router, s: Services): void {
-  router.get('/interactions', (ctx) => {
+  router.get('/interactions', noQuery, (ctx) => {
     ctx.body = s.interactions.listPending();
   });
-  router.post('/interactions/:uid/decision', async (ctx) => {
+  router.post('/interactions/:uid/decision', noQuery, async (ctx) => {
     const decision = parseOrThrow(ConsentDecision, await jsonBody(ctx));
     const { redirect } = await decideInteraction(s, param(ctx, 'uid'), decision);
     ctx.body = { redirect };

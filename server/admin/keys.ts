@@ -5,14 +5,15 @@ import { SigningAlg } from '../contracts';
 import { parseOrThrow } from '../domain/resources';
 import type { Services } from '../domain/services';
 import { jsonBody } from './http';
+import { noQuery } from './query';
 
 export const RotateKeyInput = z.object({ alg: SigningAlg.optional() }).strict();
 
 export function keyRoutes(router: Router, s: Services): void {
-  router.get('/keys', (ctx) => {
+  router.get('/keys', noQuery, (ctx) => {
     ctx.body = s.keys.list();
   });
-  router.post('/keys/rotate', async (ctx) => {
+  router.post('/keys/rotate', noQuery, async (ctx) => {
     const { alg } = parseOrThrow(RotateKeyInput, await jsonBody(ctx));
     ctx.status = 201;
     ctx.body = await s.keys.rotate(alg);

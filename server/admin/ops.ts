@@ -3,19 +3,16 @@
  * DirectAdminPort both call these, so a command prints the same JSON with or without a server.
  */
 import { withState } from '../contracts/issuanceState';
-import { IssuanceFilter, type ClientView, type ConsentGrant, type Issuance, type IssuanceState } from '../contracts';
+import { AuditListQuery, IssuanceListQuery, sinceInstant, type AppEvent, type ClientView, type ConsentGrant } from '../contracts';
 import { toView } from '../domain/clients';
-import { parseOrThrow } from '../domain/resources';
+import { parseQuery } from './query';
 import type { Services } from '../domain/services';
 import { NotFound } from '../errors';
 import { VERSION } from './version';
 
-export type IssuanceRow = Issuance & { state: IssuanceState };
-export interface IssuancePage {
-  issuances: IssuanceRow[];
-  /** Pass back as `cursor` for the next (older) page; null on the last page. */
-  next_cursor: string | null;
-}
+import { issuancePage, type IssuancePage, type IssuanceRow } from './issuancePage';
+
+export type { IssuancePage, IssuanceRow };
 
 export interface StatusView {
   issuer: string;
@@ -43,12 +40,9 @@ export interface FamilyRevocation {
 }
 
 
-/** Newest first, filtered, paginated with the store's opaque cursor. */
-export async function listIssuances(s: Services, query: unknown): Promise<IssuancePage> {
-  const f = parseOrThrow(IssuanceFilter, query);
-  const now = s.deps.clock.now();
-  const page = await s.deps.store.issuances.list({ ...f, now });
-  return { issuances: page.rows.map((r) => withState(r, now)), next_cursor: page.next_cursor ?? null };
+/** Newest first, filtered, paginated with the store's opaque cursor; `query` as GET /issuances takes it. */
+export async function listIssuances(s: Services, query: Record<string, string>): Promise<IssuancePage> {
+  return issuancePage(s.deps.store.issuances, parseQuery(IssuanceListQuery, query), s.deps.clock.now());
 }
 
 export async function getIssuance(s: Services, jti: string): Promise<IssuanceRow> {
@@ -99,4 +93,22 @@ export function getStatus(s: Services): StatusView {
       pending_interactions: s.interactions.listPending().length,
     },
   };
+}
+
+export interface AuditPage {
+  /** Newest first. */
+  events: AppEvent[];
+}
+
+/** The audit trail filtered; `query` as GET /audit takes it (`since`/`until`: duration back from now or RFC 3339). */
+export async function listAudit(s: Services, query: Record<string, string>): Promise<AuditPage> {
+  const q = parseQuery(AuditListQuery, query);
+  const now = s.deps.clock.now();
+  const instant = (v: string | undefined) => {
+    if (v === undefined) return undefined;
+    const r = sinceInstant(v, now);
+    return 'at' in r ? r.at : undefined; // the schema already refused bad values
+  };
+  const events = await s.deps.store.audit.query({ type: q.type, sub: q.sub, client: q.client, resource: q.resource, since: instant(q.since), until: instant(q.until) }, q.limit);
+  return { events };
 }

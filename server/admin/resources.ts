@@ -2,27 +2,28 @@
 import type Router from '@koa/router';
 import type { Services } from '../domain/services';
 import { jsonBody, param } from './http';
+import { noQuery } from './query';
 
 export function resourceRoutes(router: Router, s: Services): void {
-  router.get('/resources', (ctx) => {
+  router.get('/resources', noQuery, (ctx) => {
     ctx.body = s.resources.list();
   });
-  router.post('/resources', async (ctx) => {
+  router.post('/resources', noQuery, async (ctx) => {
     const row = await s.resources.create(await jsonBody(ctx));
     if (row.signing_alg) await s.keys.ensure(row.signing_alg);
     ctx.status = 201;
     ctx.set('Location', `${ctx.path.replace(/\/$/, '')}/${encodeURIComponent(row.slug)}`);
     ctx.body = row;
   });
-  router.get('/resources/:slug', (ctx) => {
+  router.get('/resources/:slug', noQuery, (ctx) => {
     ctx.body = s.resources.require(param(ctx, 'slug'));
   });
-  router.patch('/resources/:slug', async (ctx) => {
+  router.patch('/resources/:slug', noQuery, async (ctx) => {
     const row = await s.resources.update(s.resources.require(param(ctx, 'slug')).slug, await jsonBody(ctx));
     if (row.signing_alg) await s.keys.ensure(row.signing_alg);
     ctx.body = row;
   });
-  router.delete('/resources/:slug', async (ctx) => {
+  router.delete('/resources/:slug', noQuery, async (ctx) => {
     await s.resources.delete(param(ctx, 'slug'));
     ctx.status = 204;
   });

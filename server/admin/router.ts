@@ -9,6 +9,7 @@ import type { Context } from 'koa';
 import type { Services } from '../domain/services';
 import { NotFound } from '../errors';
 import { activityRoutes } from './activity';
+import { auditRoutes } from './audit';
 import { clientRoutes } from './clients';
 import { consentRoutes } from './consents';
 import { eventRoutes } from './events';
@@ -53,6 +54,7 @@ export function createAdminRouter(services: Services, opts: AdminRouterOptions):
   keyRoutes(router, services);
   interactionRoutes(router, services);
   activityRoutes(router, services);
+  auditRoutes(router, services);
   eventRoutes(router, services, opts.heartbeatMs);
   seedRoutes(router, services);
   testTokenRoutes(router, services); // POST /tokens/mint-test: test-only tokens for `authserver doctor`

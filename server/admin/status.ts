@@ -2,9 +2,10 @@
 import type Router from '@koa/router';
 import type { Services } from '../domain/services';
 import { getStatus } from './ops';
+import { noQuery } from './query';
 
 export function statusRoutes(router: Router, s: Services): void {
-  router.get('/status', (ctx) => {
+  router.get('/status', noQuery, (ctx) => {
     ctx.body = getStatus(s);
   });
 }

@@ -21,6 +21,7 @@ import { parseOrThrow } from '../domain/resources';
 import type { Services } from '../domain/services';
 import { InvalidRequest } from '../errors';
 import { jsonBody } from './http';
+import { noQuery } from './query';
 
 const EXPIRED_AGO_S = 3600;
 const WRONG_AUD_TTL_S = 60;
@@ -75,7 +76,7 @@ export function mintTestToken(s: Services, input: unknown): MintTestTokenResult 
 }
 
 export function testTokenRoutes(router: Router, s: Services): void {
-  router.post('/tokens/mint-test', async (ctx) => {
+  router.post('/tokens/mint-test', noQuery, async (ctx) => {
     ctx.body = mintTestToken(s, await jsonBody(ctx));
   });
 }

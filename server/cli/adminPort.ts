@@ -10,8 +10,8 @@
  * Both return the same shapes (the REST routes and this file share server/admin/ops.ts).
  */
 import type { ClientPruneResult, ClientView, ConsentGrant, CreatedClient, KeyView, Resource, SigningAlg, User } from '../contracts';
-import { issuanceQueryString, type IssuanceQuery } from '../contracts/issuanceQuery';
-import type { FamilyRevocation, IssuancePage, IssuanceRow, StatusView } from '../admin/ops';
+import { issuanceQueryParams, issuanceQueryString, type IssuanceQuery } from '../contracts/issuanceQuery';
+import type { AuditPage, FamilyRevocation, IssuancePage, IssuanceRow, StatusView } from '../admin/ops';
 import type { SeedResult } from '../seed/applySeed';
 import { CliError } from './output';
 
@@ -54,10 +54,15 @@ export interface AdminPort {
   revokeIssuance(jti: string): Promise<IssuanceRow>;
   revokeFamily(id: string): Promise<FamilyRevocation>;
 
+  /** `q` as GET /admin/api/audit takes it. */
+  listAudit(q: Record<string, string>): Promise<AuditPage>;
+
   listKeys(): Promise<KeyView[]>;
   rotateKey(alg?: SigningAlg): Promise<KeyView>;
 
-  applySeed(yamlText: string, file: string): Promise<SeedResult>;
+  applySeed(yamlText: string, file: string, opts?: { update?: boolean }): Promise<SeedResult>;
+  /** The stored resources, clients and users as seed YAML. */
+  exportSeed(): Promise<string>;
 
   close(): Promise<void>;
 }
@@ -95,8 +100,8 @@ export class HttpAdminPort implements AdminPort {
     private readonly token: string,
   ) {}
 
-  private async call<T>(method: string, path: string, body?: { json?: unknown; yaml?: string }): Promise<T> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, accept: 'application/json' };
+  private async call<T>(method: string, path: string, body?: { json?: unknown; yaml?: string }, as: 'json' | 'text' = 'json'): Promise<T> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, accept: as === 'text' ? 'application/yaml, application/json' : 'application/json' };
     let payload: string | undefined;
     if (body?.json !== undefined) {
       headers['content-type'] = 'application/json';
@@ -114,6 +119,7 @@ export class HttpAdminPort implements AdminPort {
     }
     if (res.status === 204) return undefined as T;
     const text = res.text;
+    if (as === 'text' && res.ok) return text as T;
     let data: unknown;
     try {
       data = text ? JSON.parse(text) : undefined;
@@ -194,14 +200,20 @@ export class HttpAdminPort implements AdminPort {
   revokeFamily(id: string) {
     return this.call<FamilyRevocation>('POST', `/families/${enc(id)}/revoke`);
   }
+  listAudit(q: Record<string, string>) {
+    return this.call<AuditPage>('GET', `/audit${qs(q)}`);
+  }
   listKeys() {
     return this.call<KeyView[]>('GET', '/keys');
   }
   rotateKey(alg?: SigningAlg) {
     return this.call<KeyView>('POST', '/keys/rotate', { json: alg ? { alg } : {} });
   }
-  applySeed(yamlText: string, file: string) {
-    return this.call<SeedResult>('POST', `/seed${qs({ file })}`, { yaml: yamlText });
+  applySeed(yamlText: string, file: string, opts: { update?: boolean } = {}) {
+    return this.call<SeedResult>('POST', `/seed${qs({ file, update: opts.update })}`, { yaml: yamlText });
+  }
+  exportSeed() {
+    return this.call<string>('GET', '/seed/export', undefined, 'text');
   }
   async close(): Promise<void> {}
 }
@@ -338,7 +350,7 @@ export class DirectAdminPort implements AdminPort {
     return this.s.consents.revoke(id);
   }
   async listIssuances(q: IssuanceQuery) {
-    return this.ops.listIssuances(this.s, q);
+    return this.ops.listIssuances(this.s, issuanceQueryParams(q));
   }
   async getIssuance(jti: string) {
     return this.ops.getIssuance(this.s, jti);
@@ -349,15 +361,22 @@ export class DirectAdminPort implements AdminPort {
   async revokeFamily(id: string) {
     return this.ops.revokeFamily(this.s, id);
   }
+  async listAudit(q: Record<string, string>) {
+    return this.ops.listAudit(this.s, q);
+  }
   async listKeys() {
     return this.s.keys.list();
   }
   async rotateKey(alg?: SigningAlg) {
     return this.s.keys.rotate(alg);
   }
-  async applySeed(yamlText: string, file: string) {
+  async applySeed(yamlText: string, file: string, opts: { update?: boolean } = {}) {
     const { applySeed } = await import('../seed/applySeed');
-    return applySeed(this.s, yamlText, { file });
+    return applySeed(this.s, yamlText, { file, update: opts.update });
+  }
+  async exportSeed() {
+    const { exportSeed } = await import('../seed/exportSeed');
+    return exportSeed(this.s);
   }
   async close(): Promise<void> {
     await this.release();

@@ -4,6 +4,7 @@
  * the flag parsers (`--scopes 'name|upstream|description'`, CSV lists, durations).
  */
 import { InvalidArgumentError, type Command } from 'commander';
+import { sinceInstant } from '../contracts/since';
 import { resolveDataDir } from './dataDir';
 import { CliError, processOut, reportError, usageError, type Out } from './output';
 
@@ -112,6 +113,18 @@ export function parseIntFlag(flag: string, text: string | undefined, min: number
   const n = Number(text);
   if (!/^\d+$/.test(text.trim()) || n < min || n > max) throw usageError(`${flag} "${text}": expected an integer from ${min} to ${max}`);
   return n;
+}
+
+/** Refuses a `--since` / `--until` value the server would refuse (a duration or RFC 3339 time, at most 30 days back). */
+export function checkSinceFlag(flag: 'since' | 'until', value: string | undefined): void {
+  const r = value === undefined ? undefined : sinceInstant(value, Date.now());
+  if (r && 'error' in r) throw usageError(`--${flag}${r.error.slice('since'.length)}`);
+}
+
+/** `--user` is the product's name for the subject, `--sub` Desktop's: one filter, either spelling. */
+export function subjectFlag(opts: { user?: string; sub?: string }): string | undefined {
+  if (opts.user !== undefined && opts.sub !== undefined && opts.user !== opts.sub) throw usageError('--user and --sub name the same filter: pass one of them');
+  return opts.user ?? opts.sub;
 }
 
 /** Drops undefined members so a PATCH only names what the user passed. */

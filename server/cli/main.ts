@@ -12,7 +12,7 @@ function exit(code: number): void {
 const args = process.argv.slice(2);
 // `issuance list` against a running server skips loading commander and the command tree (fastList.ts).
 const fast = args[0] === 'admin' && args[1] === 'issuance' && args[2] === 'list' && (await (await import('./fastList')).issuanceListFast(args.slice(3)));
-if (fast) exit(0);
+if (fast) exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
 else await full();
 
 async function full(): Promise<void> {

@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import pkg from '../../package.json';
 import { configureErrors } from './common';
+import { auditCommand } from './commands/audit';
 import { clientCommand } from './commands/client';
 import { consentCommand } from './commands/consent';
 import { demoCommand } from './commands/demo';
@@ -34,7 +35,7 @@ export function buildProgram(): Command {
     .description('manage resources, clients, users, consent, issuances and keys (through the running server, or the data dir directly)')
     .option('--data-dir <dir>', 'data directory (default: $AUTHPLANE_DATA_DIR or the platform default)')
     .option('--json', 'print JSON instead of a table');
-  for (const make of [resourceCommand, clientCommand, userCommand, consentCommand, issuanceCommand, keyCommand, seedCommand]) admin.addCommand(make());
+  for (const make of [resourceCommand, clientCommand, userCommand, consentCommand, issuanceCommand, auditCommand, keyCommand, seedCommand]) admin.addCommand(make());
   admin.addCommand(statusCommand());
   program.addCommand(admin);
 

@@ -9,3 +9,5 @@ export * from './interactions';
 export * from './activity';
 export * from './events';
 export * from './doctor';
+export * from './adminQueries';
+export * from './since';

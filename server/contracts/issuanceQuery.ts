@@ -6,15 +6,20 @@ export const ISSUANCE_FILTER_KEYS = ['resource', 'client', 'sub', 'grant', 'stat
 export type IssuanceFilterKey = (typeof ISSUANCE_FILTER_KEYS)[number];
 
 /** GET /admin/api/issuances's query as callers (the UI, the CLI) write it; IssuanceFilter parses it. */
-export type IssuanceQuery = Partial<Record<IssuanceFilterKey | 'cursor', string>> & { limit?: number };
+export type IssuanceQuery = Partial<Record<IssuanceFilterKey | 'since' | 'cursor', string>> & { limit?: number };
 
-/** `?resource=…&limit=…` for GET /admin/api/issuances (blank and absent values left out), or ''. Browser-safe. */
-export function issuanceQueryString(q: IssuanceQuery): string {
-  const p = new URLSearchParams();
-  for (const k of [...ISSUANCE_FILTER_KEYS, 'limit', 'cursor'] as const) {
+/** The query as GET /admin/api/issuances's parameters (blank and absent values left out). */
+export function issuanceQueryParams(q: IssuanceQuery): Record<string, string> {
+  const p: Record<string, string> = {};
+  for (const k of [...ISSUANCE_FILTER_KEYS, 'since', 'limit', 'cursor'] as const) {
     const v = q[k];
-    if (v !== undefined && v !== '') p.set(k, String(v));
+    if (v !== undefined && v !== '') p[k] = String(v);
   }
-  const s = p.toString();
+  return p;
+}
+
+/** `?resource=…&limit=…` for GET /admin/api/issuances, or ''. Browser-safe. */
+export function issuanceQueryString(q: IssuanceQuery): string {
+  const s = new URLSearchParams(issuanceQueryParams(q)).toString();
   return s ? `?${s}` : '';
 }

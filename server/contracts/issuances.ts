@@ -24,20 +24,8 @@ export type Issuance = z.infer<typeof Issuance>;
 export const IssuanceState = z.enum(ISSUANCE_STATES);
 export type IssuanceState = z.infer<typeof IssuanceState>;
 
-export const IssuanceFilter = z.object({
-  resource: z.string().optional(),
-  client: z.string().optional(),
-  sub: z.string().optional(),
-  grant: GrantType.optional(),
-  jti: z.string().optional(),
-  state: IssuanceState.optional(),
-  limit: z.coerce.number().int().min(1).max(5000).default(50),
-  /** Opaque cursor from a previous page (`next_cursor`). */
-  cursor: z.string().optional(),
-});
-export type IssuanceFilter = z.input<typeof IssuanceFilter>;
 
 /** The fields an issuance list is filtered by, in query-string order. */
-export { ISSUANCE_FILTER_KEYS, issuanceQueryString, type IssuanceFilterKey, type IssuanceQuery } from './issuanceQuery';
+export { ISSUANCE_FILTER_KEYS, issuanceQueryParams, issuanceQueryString, type IssuanceFilterKey, type IssuanceQuery } from './issuanceQuery';
 
 export { issuanceState } from './issuanceState';

@@ -73,8 +73,12 @@ export function closestResource(sent: string, resources: Resource[]): Resource |
   return best;
 }
 
-export function matchResource(param: string | undefined, resources: Resource[]): ResourceMatchResult {
+/** What `strict` (config key, `serve --strict`) refuses instead of resolving with a warning. */
+export const STRICT_MISSING_RESOURCE = 'the resource parameter is required (strict mode): send resource=<registered URI> (RFC 8707)';
+
+export function matchResource(param: string | undefined, resources: Resource[], opts: { strict?: boolean } = {}): ResourceMatchResult {
   if (param === undefined || param === '') {
+    if (opts.strict) return { error: STRICT_MISSING_RESOURCE };
     if (resources.length === 0) return { error: 'no resource is registered: create one with `authserver admin resource create --slug ... --uri ...`' };
     if (resources.length === 1) {
       const only = resources[0]!;
@@ -100,7 +104,7 @@ export function matchResource(param: string | undefined, resources: Resource[]):
     return { error: `resource "${param}" must be an absolute http(s) URI without a fragment, or a registered slug` };
   }
   if (/#/.test(param)) return { error: `resource "${param}" must not contain a fragment (RFC 8707 §2)` };
-  const normalized = resources.find((r) => normalize(r.uri) === n);
+  const normalized = opts.strict ? undefined : resources.find((r) => normalize(r.uri) === n);
   if (normalized) {
     return {
       resource: normalized,

@@ -4,19 +4,29 @@
  * - The whole file is parsed and validated first (schema, duplicates inside the file, conflicts
  *   with what is already stored); nothing is written unless every row is valid.
  * - Every error names its line: `seed.yaml:7: resources[0].uri: uri must be an absolute http(s) URL`.
- * - Idempotent, like the product: a row whose slug / client_id / sub already exists is skipped,
- *   never updated. A client without `client_id` is matched by name.
+ * - Idempotent, like the product: a row whose slug / client_id / sub already exists is not
+ *   created again. When the stored row differs from the seed in a field the seed states, the
+ *   difference is reported (a warning naming each field) and left alone, unless `update` is set
+ *   (`seed apply --update`): then exactly those fields are patched. A client without
+ *   `client_id` is matched by name.
  */
 import { readFile } from 'node:fs/promises';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { InvalidRequest } from '../errors';
 import type { Services } from '../domain/services';
+import { clientDiff, describeDiff, patchOf, resourceDiff, userDiff, type FieldDiff } from './seedDiff';
 import { IGNORED_RESOURCE_KEYS, IGNORED_TOP_LEVEL, SeedFile, toClientInput, toResourceInput } from './schema';
 
+type Ids = { resources: string[]; clients: string[]; users: string[] };
+
 export interface SeedResult {
-  created: { resources: string[]; clients: string[]; users: string[] };
-  skipped: { resources: string[]; clients: string[]; users: string[] };
+  created: Ids;
+  /** Already stored and equal to the seed. */
+  skipped: Ids;
+  /** Stored rows that differ from the seed: patched (`update`), else reported in `warnings`. */
+  differing: Ids;
+  updated: Ids;
   /** Every client of the seed with its id; `client_secret` only when it was just created (shown once). */
   clients: Array<{ name: string; client_id: string; created: boolean; client_secret?: string }>;
   /** Ignored product keys and similar notes, each with its line. */
@@ -215,19 +225,28 @@ export function parseSeed(services: Services, yamlText: string, opts: { file?: s
   return { seed, warnings: at.warnings };
 }
 
-/** Validates the whole seed, then creates what does not exist yet. */
-export async function applySeed(services: Services, yamlText: string, opts: { file?: string } = {}): Promise<SeedResult> {
+/** Validates the whole seed, then creates what does not exist yet (and, with `update`, patches what differs). */
+export async function applySeed(services: Services, yamlText: string, opts: { file?: string; update?: boolean } = {}): Promise<SeedResult> {
   const { seed, warnings } = parseSeed(services, yamlText, opts);
-  const result: SeedResult = {
-    created: { resources: [], clients: [], users: [] },
-    skipped: { resources: [], clients: [], users: [] },
-    clients: [],
-    warnings,
+  const empty = (): Ids => ({ resources: [], clients: [], users: [] });
+  const result: SeedResult = { created: empty(), skipped: empty(), differing: empty(), updated: empty(), clients: [], warnings };
+
+  /** An existing row: equal (skipped), or different (patched with `update`, else a warning). */
+  const existing = async (kind: keyof Ids, id: string, d: FieldDiff[], patch: () => Promise<unknown>) => {
+    if (d.length === 0) return void result.skipped[kind].push(id);
+    if (opts.update) {
+      await patch();
+      return void result.updated[kind].push(id);
+    }
+    result.differing[kind].push(id);
+    result.warnings.push(`${kind.slice(0, -1)} "${id}" differs from the seed (${describeDiff(d)}); left as stored: \`seed apply --update\` applies the seed`);
   };
 
   for (const u of seed.users ?? []) {
-    if (services.users.get(u.sub)) {
-      result.skipped.users.push(u.sub);
+    const stored = services.users.get(u.sub);
+    if (stored) {
+      const d = userDiff(stored, u);
+      await existing('users', u.sub, d, () => services.users.update(u.sub, patchOf(d)));
       continue;
     }
     await services.users.create(u);
@@ -235,8 +254,13 @@ export async function applySeed(services: Services, yamlText: string, opts: { fi
   }
 
   for (const r of seed.resources ?? []) {
-    if (services.deps.store.resources.get(r.slug)) {
-      result.skipped.resources.push(r.slug);
+    const stored = services.deps.store.resources.get(r.slug);
+    if (stored) {
+      const d = resourceDiff(stored, r);
+      await existing('resources', r.slug, d, async () => {
+        const row = await services.resources.update(r.slug, patchOf(d));
+        if (row.signing_alg) await services.keys.ensure(row.signing_alg);
+      });
       continue;
     }
     const row = await services.resources.create(toResourceInput(r));
@@ -245,10 +269,14 @@ export async function applySeed(services: Services, yamlText: string, opts: { fi
   }
 
   for (const c of seed.clients ?? []) {
-    const existing = c.client_id !== undefined ? services.clients.get(c.client_id) : services.clients.list().find((x) => x.client_name === c.name);
-    if (existing) {
-      result.skipped.clients.push(existing.client_id);
-      result.clients.push({ name: c.name, client_id: existing.client_id, created: false });
+    const stored = c.client_id !== undefined ? services.clients.get(c.client_id) : services.clients.list().find((x) => x.client_name === c.name);
+    if (stored) {
+      const d = clientDiff(stored, c);
+      await existing('clients', stored.client_id, d, () => services.clients.update(stored.client_id, patchOf(d)));
+      if (c.auth_method !== undefined && c.auth_method !== stored.token_endpoint_auth_method) {
+        result.warnings.push(`client "${stored.client_id}": auth_method ${stored.token_endpoint_auth_method} → ${c.auth_method} is not applied (fixed at creation; delete the client to change it)`);
+      }
+      result.clients.push({ name: c.name, client_id: stored.client_id, created: false });
       continue;
     }
     const created = await services.clients.create(toClientInput(c), 'admin');

@@ -9,6 +9,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { AppEvent } from '../contracts';
+import { auditMatcher, type AuditFilter } from '../contracts/auditFacets';
 import { AppendFile } from './appendFile';
 import { type Durability, fsyncDir, mkdirPrivate, removeStaleTempFiles, storageError } from './fsio';
 import type { AuditLog } from './types';
@@ -97,14 +98,20 @@ export class SegmentedAuditLog implements AuditLog {
     return run;
   }
 
-  async tail(limit: number): Promise<AppEvent[]> {
+  tail(limit: number): Promise<AppEvent[]> {
+    return this.query({}, limit);
+  }
+
+  /** Newest first, up to `limit` matching events, read backwards over the segments (and what is not yet written). */
+  async query(filter: AuditFilter, limit: number): Promise<AppEvent[]> {
     const out: AppEvent[] = [];
     if (limit <= 0) return out;
+    const keep = auditMatcher(filter);
     // Unwritten events are the newest; after a successful flush the buffer is empty.
     await this.flush().catch(() => undefined);
-    for (let i = this.buffer.length - 1; i >= 0 && out.length < limit; i--) pushParsed(out, this.buffer[i]!);
+    for (let i = this.buffer.length - 1; i >= 0 && out.length < limit; i--) pushParsed(out, this.buffer[i]!, keep);
     for (let s = this.segments.length - 1; s >= 0 && out.length < limit; s--) {
-      await readLinesBackward(segFile(this.dir, this.segments[s]!), limit - out.length, out);
+      await readLinesBackward(segFile(this.dir, this.segments[s]!), limit - out.length, out, keep);
     }
     return out;
   }
@@ -155,16 +162,17 @@ export class SegmentedAuditLog implements AuditLog {
   }
 }
 
-function pushParsed(out: AppEvent[], line: string): void {
+function pushParsed(out: AppEvent[], line: string, keep: (e: AppEvent) => boolean): void {
   try {
-    out.push(JSON.parse(line) as AppEvent);
+    const e = JSON.parse(line) as AppEvent;
+    if (keep(e)) out.push(e);
   } catch {
     // A damaged audit line is skipped: the trail is informational, never a source of truth.
   }
 }
 
-/** Appends up to `max` events from the end of `file` to `out`, newest first, reading 64 KB chunks backwards. */
-async function readLinesBackward(file: string, max: number, out: AppEvent[]): Promise<void> {
+/** Appends up to `max` kept events from the end of `file` to `out`, newest first, reading 64 KB chunks backwards. */
+async function readLinesBackward(file: string, max: number, out: AppEvent[], keep: (e: AppEvent) => boolean): Promise<void> {
   let fh;
   try {
     fh = await fsp.open(file, 'r');
@@ -190,12 +198,12 @@ async function readLinesBackward(file: string, max: number, out: AppEvent[]): Pr
       while (end > 0 && out.length - start < max) {
         const nl = buf.lastIndexOf(0x0a, end - 1);
         if (nl < 0) break;
-        if (nl + 1 < end) pushParsed(out, buf.toString('utf8', nl + 1, end));
+        if (nl + 1 < end) pushParsed(out, buf.toString('utf8', nl + 1, end), keep);
         end = nl;
       }
       carry = buf.subarray(0, end);
       if (pos === 0) {
-        if (carry.length > 0 && out.length - start < max) pushParsed(out, carry.toString('utf8'));
+        if (carry.length > 0 && out.length - start < max) pushParsed(out, carry.toString('utf8'), keep);
         break;
       }
     }

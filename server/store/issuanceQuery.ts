@@ -22,6 +22,8 @@ interface Position {
 }
 
 const CURSOR_PREFIX = 'i1.';
+/** How far out of issue order a row may be appended (concurrent issuances), generously. */
+const ISSUE_ORDER_SLACK_MS = 60_000;
 
 export function encodeCursor(p: Position): string {
   return Buffer.from(`${CURSOR_PREFIX}${p.seg}.${p.row}`, 'utf8').toString('base64url');
@@ -103,6 +105,7 @@ function confirm(row: Issuance, q: IssuanceQuery): boolean {
   if (q.grant !== undefined && row.grant !== q.grant) return false;
   if (q.jti !== undefined && row.jti !== q.jti) return false;
   if (q.state !== undefined && issuanceState(row, q.now) !== q.state) return false;
+  if (q.since !== undefined && Date.parse(row.issued_at) < q.since) return false;
   return true;
 }
 
@@ -114,18 +117,27 @@ export async function listIssuances(src: RowSource, q: IssuanceQuery): Promise<{
   const want = limit + 1;
   const found: Array<{ row: Issuance; pos: Position }> = [];
   const segments = [...src.segments];
-  for (let s = segments.length - 1; s >= 0 && found.length < want; s--) {
+  // Rows are appended as they are issued, so issue times only grow along the log (within the
+  // few ms concurrent issuances take): a candidate well before `since` ends the scan instead of
+  // reading every older match from disk only to drop it.
+  const oldest = q.since === undefined ? undefined : q.since - ISSUE_ORDER_SLACK_MS;
+  let past = false;
+  for (let s = segments.length - 1; s >= 0 && found.length < want && !past; s--) {
     const seg = segments[s]!;
     if (start && seg.no > start.seg) continue;
     const m = compile(seg, q);
     if (!m) continue;
     let from = start && seg.no === start.seg ? Math.min(start.row, seg.rows) : seg.rows;
-    while (from > 0 && found.length < want) {
+    while (from > 0 && found.length < want && !past) {
       const candidates: number[] = [];
       from = scan(seg, m, from, want - found.length, candidates);
       if (candidates.length === 0) break;
       const rows = await src.readRows(seg, candidates);
       for (let k = 0; k < rows.length && found.length < want; k++) {
+        if (oldest !== undefined && Date.parse(rows[k]!.issued_at) < oldest) {
+          past = true;
+          break;
+        }
         if (confirm(rows[k]!, q)) found.push({ row: rows[k]!, pos: { seg: seg.no, row: candidates[k]! } });
       }
     }

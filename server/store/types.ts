@@ -9,6 +9,7 @@
  *   (they stay small), high-volume records are appended to segments.
  * - A corrupt file is a CorruptDataError naming the file; nothing is silently reset.
  */
+import type { AuditFilter } from '../contracts/auditFacets';
 import type { Client, ConsentGrant, Issuance, IssuanceState, Resource, User, AppEvent, GrantType, SigningAlg } from '../contracts';
 
 /** A small keyed table, fully in memory, persisted as one JSON file (lowdb) rewritten atomically. */
@@ -96,6 +97,8 @@ export interface IssuanceQuery {
   grant?: GrantType;
   jti?: string;
   state?: IssuanceState;
+  /** Only rows issued at or after this instant (ms). */
+  since?: number;
   /** Reference time for `state` (ms). */
   now: number;
   limit: number;
@@ -126,6 +129,8 @@ export interface AuditLog {
   append(event: AppEvent): void;
   /** Newest first. */
   tail(limit: number): Promise<AppEvent[]>;
+  /** Newest first, the events matching `filter` (up to `limit`), over every kept segment. */
+  query(filter: AuditFilter, limit: number): Promise<AppEvent[]>;
   flush(): Promise<void>;
 }
 

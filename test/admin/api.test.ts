@@ -312,9 +312,21 @@ describe('seed', () => {
     const yaml = 'resources:\n  - slug: seeded\n    uri: https://seeded.example.com\n    scopes: [{ name: read }]\nusers:\n  - sub: seeded-user\n';
     const r = await call(server, 'POST', '/seed', { body: yaml, contentType: 'application/yaml' });
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ created: { resources: ['seeded'], clients: [], users: ['seeded-user'] }, skipped: { resources: [], clients: [], users: [] }, clients: [], warnings: [] });
+    expect(r.body).toEqual({ created: { resources: ['seeded'], clients: [], users: ['seeded-user'] }, skipped: { resources: [], clients: [], users: [] }, differing: { resources: [], clients: [], users: [] }, updated: { resources: [], clients: [], users: [] }, clients: [], warnings: [] });
     const again = await call(server, 'POST', '/seed', { body: yaml, contentType: 'text/plain' });
     expect(again.body.skipped).toEqual({ resources: ['seeded'], clients: [], users: ['seeded-user'] });
+    // A changed URI is a difference, applied only with ?update=true.
+    const changed = yaml.replace('https://seeded.example.com', 'https://seeded2.example.com');
+    const differs = await call(server, 'POST', '/seed', { body: changed, contentType: 'application/yaml' });
+    expect(differs.body.differing.resources).toEqual(['seeded']);
+    expect(differs.body.warnings).toEqual(['resource "seeded" differs from the seed (uri "https://seeded.example.com" → "https://seeded2.example.com"); left as stored: `seed apply --update` applies the seed']);
+    const updated = await call(server, 'POST', '/seed?update=true', { body: changed, contentType: 'application/yaml' });
+    expect(updated.body.updated.resources).toEqual(['seeded']);
+    expect((await call(server, 'GET', '/resources/seeded')).body.uri).toBe('https://seeded2.example.com');
+    const exported = await call(server, 'GET', '/seed/export');
+    expect(exported.headers.get('content-type')).toMatch(/^application\/yaml/);
+    expect(exported.text).toContain('uri: https://seeded2.example.com');
+    expect((await call(server, 'POST', '/seed?overwrite=true', { body: changed, contentType: 'application/yaml' })).body).toMatchObject({ error: 'invalid_request', error_description: 'unknown query parameter "overwrite"; accepted: file, update' });
   });
 
   it('POST /seed reports line-numbered issues and refuses JSON', async () => {

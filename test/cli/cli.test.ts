@@ -235,7 +235,7 @@ describe('direct mode (no server running)', () => {
     expect(JSON.parse((await cmd(['admin', 'consent', 'list', '--data-dir', dir, '--json'])).stdout)).toEqual([]);
     expect((await cmd(['admin', 'consent', 'list', '--data-dir', dir])).stdout).toBe('no consent grants found\n');
     expect((await cmd(['admin', 'consent', 'revoke', 'nope', '--data-dir', dir])).stderr).toBe('authserver consent revoke: consent grant "nope" not found\n');
-    expect(JSON.parse((await cmd(['admin', 'issuance', 'list', '--data-dir', dir, '--json', '--resource', 'mcp-a', '--limit', '5'])).stdout)).toEqual([]);
+    expect(JSON.parse((await cmd(['admin', 'issuance', 'list', '--data-dir', dir, '--json', '--resource', 'mcp-a', '--limit', '5'])).stdout)).toEqual({ issuances: [], next_cursor: null });
     expect((await cmd(['admin', 'issuance', 'list', '--data-dir', dir])).stdout).toBe('no issuances found\n');
     expect((await cmd(['admin', 'issuance', 'list', '--data-dir', dir, '--limit', '0'])).code).toBe(2);
     expect((await cmd(['admin', 'issuance', 'revoke', 'nope', '--data-dir', dir])).stderr).toBe('authserver issuance revoke: issuance "nope" not found\n');

@@ -60,7 +60,7 @@ describe('issuance list without a server', () => {
     for (let i = 0; i < 40; i++) await store.issuances.append(row(i, i === 7 ? { revoked_at: new Date(NOW).toISOString(), revoked_reason: 'admin' } : {}));
     await store.close();
     const first = await cmd(['admin', 'issuance', 'list', '--data-dir', dir, '--limit', '5', '--json']);
-    expect(JSON.parse(first.stdout)).toHaveLength(5);
+    expect(JSON.parse(first.stdout).issuances).toHaveLength(5);
     const table = await cmd(['admin', 'issuance', 'list', '--data-dir', dir, '--limit', '5']);
     const cursor = /more: --cursor (\S+)/.exec(table.stdout)![1]!;
     for (const extra of [['--json'], [], ['--sub', 'alice', '--state', 'active'], ['--grant=refresh_token'], ['--state', 'revoked', '--json'], ['--jti', 'jti-0007'], ['--limit', '5', '--cursor', cursor], ['--resource', 'nope']]) {
@@ -92,7 +92,7 @@ describe('issuance list without a server', () => {
 
     const r = await cmd(['admin', 'issuance', 'list', '--data-dir', copy, '--json']);
     expect(r.code).toBe(0);
-    expect((JSON.parse(r.stdout) as Issuance[]).map((x) => x.jti)).toEqual([lost.jti, 'jti-0001']);
+    expect((JSON.parse(r.stdout).issuances as Issuance[]).map((x) => x.jti)).toEqual([lost.jti, 'jti-0001']);
     expect(r.stderr).toMatch(/1 issuance row\(s\) journaled here were missing .* restored/);
     // Restored and checkpointed: the next listing takes the fast path and agrees.
     expect(await pendingJournalRows(copy)).toBe(0);

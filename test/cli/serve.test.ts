@@ -178,7 +178,7 @@ describe('admin commands while a server runs (through its REST API)', () => {
     const [header, first] = issuances.stdout.split('\n');
     expect(header).toMatch(/^SUB\s+CLIENT_ID\s+SCOPE\s+JTI\s+EXPIRES_AT\s+STATE\s+RESOURCE\s+GRANT$/);
     expect(first).toMatch(/^ci-bot\s+ci-bot\s+deploy\s+[\w-]{22}\s+\d{4}-\d\d-\d\dT\S+Z\s+active\s+mcp-b\s+client_credentials$/);
-    const json = JSON.parse((await cmd(['admin', 'issuance', 'list', '--data-dir', dir, '--resource', 'mcp-b', '--json'])).stdout);
+    const json = JSON.parse((await cmd(['admin', 'issuance', 'list', '--data-dir', dir, '--resource', 'mcp-b', '--json'])).stdout).issuances;
     expect(json).toHaveLength(1);
     // `issuance list` with a server takes a path without commander (fastList.ts); with the
     // option before the noun it goes through the full CLI: both print the same bytes.

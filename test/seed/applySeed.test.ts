@@ -34,6 +34,8 @@ describe('resources/seeds/single-mcp.yaml', () => {
     expect(first).toEqual({
       created: { resources: ['mcp-a'], clients: ['my-agent'], users: ['alice'] },
       skipped: { resources: [], clients: [], users: [] },
+      differing: { resources: [], clients: [], users: [] },
+      updated: { resources: [], clients: [], users: [] },
       clients: [{ name: 'my-agent', client_id: 'my-agent', created: true }],
       warnings: [],
     });
@@ -47,6 +49,8 @@ describe('resources/seeds/single-mcp.yaml', () => {
     expect(second).toEqual({
       created: { resources: [], clients: [], users: [] },
       skipped: { resources: ['mcp-a'], clients: ['my-agent'], users: ['alice'] },
+      differing: { resources: [], clients: [], users: [] },
+      updated: { resources: [], clients: [], users: [] },
       clients: [{ name: 'my-agent', client_id: 'my-agent', created: false }],
       warnings: [],
     });
@@ -96,11 +100,24 @@ describe('product seed format', () => {
     expect(server.services.clients.list().filter((c) => c.client_name === 'ci-bot')).toHaveLength(1);
   });
 
-  it('skips rows that exist (never updates them), like the product', async () => {
+  it('reports a stored row that differs from the seed (not "already present") and leaves it; update applies the difference', async () => {
     await server.services.resources.create({ slug: 'mcp-a', uri: 'https://old.example.com', scopes: [] });
-    const r = await applySeed(server.services, 'resources:\n  - slug: mcp-a\n    uri: https://new.example.com\n');
-    expect(r.skipped.resources).toEqual(['mcp-a']);
+    await server.services.users.create({ sub: 'alice', name: 'Alice' });
+    const text = 'resources:\n  - slug: mcp-a\n    uri: https://new.example.com\n    scopes: [{ name: read }]\nusers:\n  - sub: alice\n    name: Alice\n';
+    const r = await applySeed(server.services, text);
+    expect(r.skipped).toEqual({ resources: [], clients: [], users: ['alice'] });
+    expect(r.differing.resources).toEqual(['mcp-a']);
+    expect(r.warnings).toEqual(['resource "mcp-a" differs from the seed (uri "https://old.example.com" → "https://new.example.com", scopes [] → [{"name":"read"}]); left as stored: `seed apply --update` applies the seed']);
     expect(server.services.resources.require('mcp-a').uri).toBe('https://old.example.com');
+
+    const u = await applySeed(server.services, text, { update: true });
+    expect(u.updated.resources).toEqual(['mcp-a']);
+    expect(u.warnings).toEqual([]);
+    expect(server.services.resources.require('mcp-a')).toMatchObject({ uri: 'https://new.example.com', scopes: [{ name: 'read' }] });
+    // Applied: a third run finds nothing to change.
+    const again = await applySeed(server.services, text);
+    expect(again.skipped.resources).toEqual(['mcp-a']);
+    expect(again.warnings).toEqual([]);
   });
 
   it('treats an empty file and empty sections as nothing to do', async () => {

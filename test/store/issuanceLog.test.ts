@@ -212,3 +212,24 @@ describe('issuance log', () => {
     await again.close();
   });
 });
+
+describe('list with since', () => {
+  it('keeps rows issued at or after since, across segments and pages, including rows appended slightly out of order', async () => {
+    const dir = tempDir();
+    const log = await open(dir);
+    const rows: Issuance[] = [];
+    for (let i = 0; i < 3000; i++) rows.push(issuance(i));
+    // Two concurrent issuances may be appended in either order: 2950 lands after 2951.
+    [rows[2950], rows[2951]] = [rows[2951]!, rows[2950]!];
+    for (const r of rows) await log.append(r);
+    const since = T0 + 2900 * 1000;
+    const want = rows.filter((r) => Date.parse(r.issued_at) >= since).reverse();
+    expect(want).toHaveLength(100);
+    expect(await listAll(log, { since, now: T0, limit: 7 })).toEqual(want);
+    expect(await listAll(log, { since, sub: 'user-3', now: T0, limit: 5 })).toEqual(want.filter((r) => r.sub === 'user-3'));
+    // Older than every row: the whole log; newer than every row: nothing.
+    expect(await listAll(log, { since: T0 - 1, now: T0, limit: 1000 })).toHaveLength(3000);
+    expect((await log.list({ since: T0 + 4000 * 1000, now: T0, limit: 10 })).rows).toEqual([]);
+    await log.close();
+  });
+});

@@ -1,6 +1,6 @@
 /** The narrow, typed admin-API client the views use (and nothing else talks to the server). */
 import { issuanceQueryString, type ActivityEntry, type ClientInput, type ClientPatch, type ClientView, type ConsentDecision, type ConsentGrant, type CreatedClient, type IssuanceQuery, type KeyView, type PendingInteraction, type Resource, type ResourceInput, type ResourcePatch, type SigningAlg, type User, type UserInput, type UserPatch, type DoctorReport } from '../../../server/contracts';
-import type { FamilyRevocation, IssuancePage, IssuanceRow, StatusView } from '../../../server/admin/ops';
+import type { AuditPage, FamilyRevocation, IssuancePage, IssuanceRow, StatusView } from '../../../server/admin/ops';
 import type { PrmCheckResult, PrmExpectation } from '../../../server/ui/types';
 import { request } from './http';
 
@@ -54,6 +54,9 @@ export const api = {
   revokeFamily: (id: string) => request<FamilyRevocation>(`${A}/families/${enc(id)}/revoke`, { method: 'POST' }),
 
   activity: (q: { limit?: number; problems?: boolean; client_id?: string } = {}) => request<ActivityEntry[]>(`${A}/activity${qs({ ...q, problems: q.problems ? 'true' : undefined })}`),
+
+  /** The audit trail; blank filters are left out. */
+  audit: (q: { type?: string; sub?: string; client?: string; resource?: string; since?: string; until?: string; limit?: number }) => request<AuditPage>(`${A}/audit${qs(q)}`),
 
   logout: () => request<void>('/ui/api/logout', { method: 'POST' }),
 };

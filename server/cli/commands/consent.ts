@@ -2,20 +2,21 @@
 import { Command } from 'commander';
 import type { ConsentGrant } from '../../contracts';
 import { withAdminPort } from '../adminPort';
-import { run, withCommon } from '../common';
+import { run, subjectFlag, withCommon } from '../common';
 import { printJson, table } from '../output';
 
 export function consentCommand(): Command {
   const cmd = new Command('consent').description('list and revoke remembered consent');
 
   withCommon(cmd.command('list').description('list consent grants (newest first)'))
-    .option('--sub <sub>', 'only this user')
+    .option('--user <sub>', 'only this user (subject)')
+    .option('--sub <sub>', 'same as --user')
     .option('--client <client_id>', 'only this client')
     .option('--resource <slug>', 'only this resource')
     .option('--all', 'include revoked grants')
     .action(
-      run<{ sub?: string; client?: string; resource?: string; all?: boolean }>(async ({ opts, out, json, dataDir }) => {
-        const rows = await withAdminPort(await dataDir(), (p) => p.listConsents({ sub: opts.sub, client_id: opts.client, resource: opts.resource, include_revoked: opts.all }));
+      run<{ user?: string; sub?: string; client?: string; resource?: string; all?: boolean }>(async ({ opts, out, json, dataDir }) => {
+        const rows = await withAdminPort(await dataDir(), (p) => p.listConsents({ sub: subjectFlag(opts), client_id: opts.client, resource: opts.resource, include_revoked: opts.all }));
         if (json) return printJson(out, rows);
         out.stdout(
           table<ConsentGrant>(

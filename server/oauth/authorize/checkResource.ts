@@ -7,7 +7,7 @@ import { warn } from '../../http/activity';
 import type { AuthorizeState } from './state';
 
 export function checkResource(ctx: HttpContext, a: AuthorizeState, s: Services): void {
-  const m = matchResource(a.params.resource, s.resources.list());
+  const m = matchResource(a.params.resource, s.resources.list(), { strict: s.deps.config.strict });
   if ('error' in m) throw new InvalidTarget(m.error);
   if (m.warning) warn(ctx, m.warning.code, m.warning.message);
   a.resource = m.resource;

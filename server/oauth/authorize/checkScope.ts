@@ -16,11 +16,13 @@ export function requestedScopes(raw: string | undefined): string[] | undefined {
   return [...new Set(list)];
 }
 
-export function checkScope(ctx: HttpContext, a: AuthorizeState, _s: Services): void {
+export function checkScope(ctx: HttpContext, a: AuthorizeState, s: Services): void {
   const resource = a.resource!;
   const catalog = resource.scopes.map((x) => x.name);
   let asked = requestedScopes(a.params.scope);
   if (asked === undefined || asked.length === 0) {
+    // The product's answer with oauth.require_scope=true (its default).
+    if (s.deps.config.strict) throw new InvalidScope('the requested scope is invalid or not allowed: scope parameter is required (oauth.require_scope=true)');
     warn(ctx, 'scope_missing', `request has no scope; granting the resource's scopes (${catalog.join(' ') || 'none'})`);
     asked = catalog;
   }

@@ -39,7 +39,7 @@ export async function authorizationCodeGrant(ctx: HttpContext, s: Services, clie
   const resource = s.resources.get(record.resource);
   if (!resource) throw new InvalidGrant(`resource "${record.resource}" was deleted after the code was issued`);
   if (p.resource !== undefined) {
-    const m = matchResource(p.resource, s.resources.list());
+    const m = matchResource(p.resource, s.resources.list(), { strict: s.deps.config.strict });
     if ('error' in m) throw new InvalidTarget(m.error);
     if (m.resource.slug !== resource.slug) throw new InvalidTarget(`resource "${p.resource}" was not authorized by this grant (it was issued for "${resource.uri}")`);
     if (m.warning) warn(ctx, m.warning.code, m.warning.message);

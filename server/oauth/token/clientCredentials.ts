@@ -17,7 +17,7 @@ export async function clientCredentialsGrant(ctx: HttpContext, s: Services, clie
   const selfRegistered = selfRegisteredGrantProblem(client.registration_source, ['client_credentials']);
   if (selfRegistered) throw new UnauthorizedClient(`client "${client.client_id}" is refused: ${selfRegistered}`);
   if (client.token_endpoint_auth_method === 'none') throw new UnauthorizedClient('client_credentials is only for confidential clients (this client is public)');
-  const m = matchResource(p.resource, s.resources.list());
+  const m = matchResource(p.resource, s.resources.list(), { strict: s.deps.config.strict });
   if ('error' in m) throw new InvalidTarget(m.error);
   if (m.warning) warn(ctx, m.warning.code, m.warning.message);
   const catalog = m.resource.scopes.map((x) => x.name);

@@ -11,7 +11,7 @@ export async function refreshTokenGrant(ctx: HttpContext, s: Services, client: C
   if (!p.refresh_token) throw new InvalidRequest('refresh_token is required');
   let resource;
   if (p.resource !== undefined) {
-    const m = matchResource(p.resource, s.resources.list());
+    const m = matchResource(p.resource, s.resources.list(), { strict: s.deps.config.strict });
     if ('error' in m) throw new InvalidTarget(m.error);
     if (m.warning) warn(ctx, m.warning.code, m.warning.message);
     resource = m.resource;

@@ -1,0 +1,29 @@
+/** One line saying what an audit event records (browser-safe: the CLI table and the window show it). */
+import type { AppEvent } from './events';
+
+export function auditSummary(e: AppEvent): string {
+  switch (e.type) {
+    case 'token.issued':
+      return `jti=${e.data.issuance.jti} grant=${e.data.issuance.grant} scope="${e.data.issuance.scope}"`;
+    case 'token.revoked':
+      return `jti=${e.data.jti} reason=${e.data.reason}`;
+    case 'family.revoked':
+      return `family=${e.data.family_id} reason=${e.data.reason}`;
+    case 'consent.decided':
+      return `action=${e.data.action}${e.data.scopes ? ` scopes="${e.data.scopes.join(' ')}"` : ''}`;
+    case 'consent.granted':
+    case 'consent.revoked':
+      return `id=${e.data.grant.id} scopes="${e.data.grant.scopes.join(' ')}"`;
+    case 'consent.pending':
+      return `interaction=${e.data.interaction.uid}`;
+    case 'resource.created':
+    case 'resource.updated':
+      return `uri=${e.data.resource.uri}`;
+    case 'key.rotated':
+      return `kid=${e.data.key.kid} alg=${e.data.key.alg}`;
+    case 'request.logged':
+      return `${e.data.entry.method} ${e.data.entry.path} ${e.data.entry.status}`;
+    default:
+      return '';
+  }
+}

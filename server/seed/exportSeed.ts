@@ -1,0 +1,48 @@
+/**
+ * The stored resources, clients and users as a seed file that `serve --seed` / `seed apply`
+ * load back into the same rows. Secrets are never exported: a confidential client loaded from
+ * the file gets a new secret (printed once), and CIMD clients are left out (they are resolved
+ * from their URL on first use).
+ */
+import { stringify } from 'yaml';
+import type { Services } from '../domain/services';
+import type { SeedClient, SeedResource, SeedUser } from './schema';
+
+/** Drops undefined members so the YAML names only what is set. */
+const compact = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+
+export function exportSeed(services: Services, now: Date = new Date(services.deps.clock.now())): string {
+  const resources: SeedResource[] = services.resources.list().map((r) =>
+    compact({
+      slug: r.slug,
+      uri: r.uri,
+      backend_kind: r.backend_kind,
+      display_name: r.display_name,
+      scopes: r.scopes.map((s) => compact({ name: s.name, description: s.description, upstream: s.upstream })),
+      signing_alg: r.signing_alg,
+      is_default: r.is_default,
+      access_token_ttl: r.access_token_ttl,
+      refresh_token_ttl: r.refresh_token_ttl,
+      code_ttl: r.code_ttl,
+    }),
+  );
+  // Client scopes as bare names: the seed's short form.
+  const clients: Array<Omit<SeedClient, 'scopes'> & { scopes: string[] }> = services.clients
+    .list()
+    .filter((c) => c.registration_source !== 'cimd')
+    .map((c) => ({
+      name: c.client_name,
+      client_id: c.client_id,
+      grant_types: c.grant_types,
+      auth_method: c.token_endpoint_auth_method,
+      scopes: c.scope,
+      redirect_uris: c.redirect_uris,
+    }));
+  const users: SeedUser[] = services.users.list().map((u) => compact({ sub: u.sub, name: u.name, email: u.email }));
+  const header = [
+    `# AuthPlane Desktop seed, exported ${now.toISOString()}.`,
+    '# Load it with `authserver serve --seed <file>` or `authserver seed apply <file>`.',
+    '# Client secrets are not exported: confidential clients get a new secret when created from this file.',
+  ].join('\n');
+  return `${header}\n${stringify({ resources, clients, users }, { lineWidth: 0 })}`;
+}
