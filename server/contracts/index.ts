@@ -9,3 +9,4 @@ export * from './interactions';
 export * from './activity';
 export * from './events';
 export * from './doctor';
+export * from './connect';
