@@ -17,6 +17,8 @@ import { resourceCommand } from './commands/resource';
 import { seedCommand } from './commands/seed';
 import { serveCommand } from './commands/serve';
 import { statusCommand } from './commands/status';
+import { stopCommand } from './commands/stop';
+import { uiLinkCommand } from './commands/uiLink';
 import { userCommand } from './commands/user';
 
 export function buildProgram(): Command {
@@ -26,7 +28,7 @@ export function buildProgram(): Command {
     .showSuggestionAfterError()
     .exitOverride();
 
-  program.addCommand(serveCommand());
+  program.addCommand(serveCommand()).addCommand(stopCommand()).addCommand(uiLinkCommand());
   program.addCommand(demoCommand()).addCommand(doctorCommand());
   program.addCommand(connectCommand()).addCommand(exampleServerCommand());
 
