@@ -14,6 +14,7 @@ import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { startCallback, type Callback } from './callback';
 import { CliAuthProvider, preRegister } from './cliProvider';
 import { ConnectError } from './errors';
+import { waitReachable } from './reachable';
 
 export { ConnectError };
 
@@ -29,6 +30,8 @@ export interface ConnectOptions {
   /** The loopback callback's port (default: any free port). */
   callbackPort?: number;
   timeoutMs?: number;
+  /** How long to wait for the MCP server to start listening (default 10 s). */
+  reachTimeoutMs?: number;
 }
 
 export interface ConnectResult {
@@ -40,6 +43,7 @@ export interface ConnectResult {
 }
 
 export async function connect(opts: ConnectOptions): Promise<ConnectResult> {
+  await waitReachable(opts.mcpUrl, opts.reachTimeoutMs);
   const cb: Callback = await startCallback(opts.callbackPort ?? 0);
   const provider = new CliAuthProvider(cb, { clientId: opts.clientId, scope: opts.scope, showUrl: (u) => opts.onConsentUrl?.(u) });
   const client = new Client({ name: 'authserver-connect', version: '1.0.0' });
