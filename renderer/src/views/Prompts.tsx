@@ -41,7 +41,7 @@ export function PromptsView() {
     <div className="page">
       <PageHeader
         title="Consent prompts"
-        description="Authorization requests waiting for a decision. Approving here completes the flow in the user's browser tab, which is waiting on the consent page."
+        description="Authorization requests waiting for a decision. Approving here completes the flow for whatever waits on it: the consent page in a browser tab, or authserver connect."
         actions={pending.length > 0 ? <Badge tone="accent">{pending.length} waiting</Badge> : undefined}
       />
       <div className="page-body">
@@ -155,7 +155,8 @@ function PromptCard({ p, entering }: { p: PendingInteraction; entering: boolean 
         </div>
       </div>
       <p className={`prompt-waiting small${p.stale ? ' stale' : ' muted'}`} data-testid="prompt-waiting">
-        {p.stale && <Badge tone="amber">Stale</Badge>} {waitingText(p)}
+        {p.stale && <Badge tone="amber">Stale</Badge>}
+        <span>{waitingText(p)}</span>
       </p>
       {p.warnings.length > 0 && (
         <div className="warn-list">
