@@ -8,7 +8,8 @@ import react from '@vitejs/plugin-react';
 export default defineConfig({
   root: 'renderer',
   base: '/ui/',
-  publicDir: false,
+  // renderer/public: copied as is (theme.js must run before first paint, outside the bundle).
+  publicDir: 'public',
   plugins: [react()],
   build: {
     outDir: '../dist/renderer',

@@ -35,7 +35,8 @@ export function createMainWindow(o: WindowOptions): BrowserWindow {
   const win = new BrowserWindow({
     width: 1280,
     height: 820,
-    minWidth: 760,
+    // The renderer is laid out (and tested in Chromium) from 800×600 up.
+    minWidth: 800,
     minHeight: 520,
     title: 'AuthPlane',
     icon: o.icon,

@@ -32,6 +32,7 @@ import { readRunningServer, removeRuntimeFile, writeRuntimeFile } from './store/
 import { ensureDataDir, loadOrCreateAdminToken } from './store/secrets';
 import type { Store } from './store/types';
 import type { SeedResult } from './seed/applySeed';
+import type { Resolve } from './net/resolve';
 
 export interface AppOptions {
   adminToken: string;
@@ -99,6 +100,8 @@ export interface StartOptions extends ConfigInput {
   extraRouters?: (s: Services, adminToken: string) => Router[];
   /** UI options (see AppOptions.ui). */
   ui?: AppOptions['ui'];
+  /** Host name resolution for CIMD fetches (tests map test names to loopback). */
+  resolve?: Resolve;
 }
 
 export interface RunningServer {
@@ -168,7 +171,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     events.subscribe((e) => {
       if (e.type !== 'request.logged') st.audit.append(e);
     });
-    services = createServices({ config, store: st, clock, events, log });
+    services = createServices({ config, store: st, clock, events, log, resolve: opts.resolve });
     await initServices(services);
     if (opts.seedFile) {
       const { applySeed } = await import('./seed/applySeed');

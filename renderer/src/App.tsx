@@ -5,6 +5,7 @@ import { useConnectionState } from './api/hooks';
 import { initAuth, subscribeUnauthorized, type AuthState } from './api/http';
 import { api } from './api/admin';
 import { CommandPalette } from './components/palette';
+import { ThemeSwitch } from './components/theme';
 import { ToastProvider } from './components/toast';
 import { Button, Spinner } from './components/ui';
 import { IconLogOut, IconSearch, Logo } from './components/icons';
@@ -174,7 +175,7 @@ function Sidebar({ current, onSearch }: { current: string; onSearch: () => void 
               {s}
             </div>
             {NAV.filter((n) => n.section === s).map((n) => (
-              <a key={n.path} className="nav-item" href={href(n.path)} aria-current={current === n.path ? 'page' : undefined}>
+              <a key={n.path} className="nav-item" href={href(n.path)} title={n.label} aria-current={current === n.path ? 'page' : undefined}>
                 {n.icon}
                 <span>{n.label}</span>
                 {n.path === '/prompts' && pending.length > 0 && (
@@ -193,6 +194,7 @@ function Sidebar({ current, onSearch }: { current: string; onSearch: () => void 
           <span className="mono">{issuer.replace(/^https?:\/\//, '')}</span>
           <span className="sr-only">{conn === 'live' ? 'live' : conn}</span>
         </div>
+        <ThemeSwitch />
         {mode === 'cookie' && (
           <Button
             variant="ghost"

@@ -2,7 +2,7 @@
 // Prints a table and writes bench-results/bench-<time>.json, latest.json and latest.md.
 // What every number means: BENCHMARKS.md.
 //
-//   node scripts/bench/run.mjs [--rounds 3] [--only flows,refresh,floor,scale,sdk,demo] [--quick]
+//   node scripts/bench/run.mjs [--rounds 3] [--only flows,refresh,floor,scale,sdk,register,demo] [--quick]
 //
 // Every server is a separate child process on 127.0.0.1; its CPU is read from /proc/<pid>/stat,
 // so the load generator (this process) never counts against it. Runs alternate between servers
@@ -20,6 +20,7 @@ import { cpuMs, exitOnSignals, memMB, runChild, stopChild } from './lib/proc.mjs
 import { startAuthPlane, startAuthPlaneWith, startFlowFloor, startKoaFloor, startOidcProvider } from './lib/servers.mjs';
 import { fmt, mdTable, median, medianOf, textTable } from './lib/stats.mjs';
 import { demoReady } from './lib/demo.mjs';
+import { benchRegister } from './lib/register.mjs';
 
 const { values: argv } = parseArgs({
   options: {
@@ -44,7 +45,7 @@ const t0 = performance.now();
 const log = (msg) => process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(3)}s] ${msg}\n`);
 const tmp = (p) => mkdtempSync(path.join(os.tmpdir(), `authplane-bench-${p}-`));
 const cleanup = [];
-const result = { meta: {}, floor: {}, flows: {}, refresh: {}, scale: {}, sdk: {}, demo: {}, targets: [] };
+const result = { meta: {}, floor: {}, flows: {}, refresh: {}, scale: {}, sdk: {}, register: {}, demo: {}, targets: [] };
 
 function machine() {
   const cpus = os.cpus();
@@ -413,6 +414,15 @@ function report() {
     ]);
   }
   if (result.demo.runs) tables.push(['authserver demo start-up (spawn → instructions printed, temporary data dir)', [['runs ms', 'median ms'], [result.demo.runs.join(' '), fmt(result.demo.medianMs)]], ['l']]);
+  const rg = result.register;
+  if (rg.at) {
+    const rows = [['self-registered clients stored', 'ms per registration (largest allowed)']];
+    for (const [n, v] of Object.entries(rg.at)) rows.push([fmt(Number(n)), fmt(v.ms, 1)]);
+    rows.push([`${fmt(rg.cap)} (the cap): refused with 403`, fmt(rg.refusedMs, 1)]);
+    rows.push([`admin client prune, ${fmt(rg.prune.deleted)} deleted (CLI wall time)`, fmt(rg.prune.ms)]);
+    rows.push(['after the prune', fmt(rg.afterPruneMs, 1)]);
+    tables.push([`Dynamic registration (${fmt(rg.registrationBytes)} B each; clients.json at the cap ${fmt(rg.clientsJsonKB)} KB)`, rows, ['l']]);
+  }
   const tg = result.targets;
   if (tg.length) tables.push(['Targets', [['target', 'goal', 'measured', ''], ...tg.map((x) => [x.name, x.target, x.measured, x.met ? 'MET' : 'MISSED'])], ['l', 'l', 'l', 'l']]);
   const text = [out[0], ...tables.map(([title, rows, align]) => `\n${title}\n${textTable(rows, align)}`)].join('\n');
@@ -436,6 +446,12 @@ try {
   if (want('demo')) {
     log('demo start-up');
     result.demo = await demoReady(b.cli, QUICK ? 5 : Math.max(9, ROUNDS * 3));
+  }
+  if (want('register')) {
+    const dir = tmp('register');
+    cleanup.push(dir);
+    log('register: dynamic registrations up to the cap of self-registered clients');
+    result.register = await benchRegister({ cli: b.cli, dir, log, quick: QUICK });
   }
 } finally {
   for (const d of cleanup) rmSync(d, { recursive: true, force: true });

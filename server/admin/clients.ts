@@ -16,6 +16,10 @@ export function clientRoutes(router: Router, s: Services): void {
     ctx.set('Location', `${ctx.path.replace(/\/$/, '')}/${encodeURIComponent(created.client_id)}`);
     ctx.body = created;
   });
+  // Recovery when dynamic registration hits its cap (DCR_LIMITS.clients).
+  router.post('/clients/prune', async (ctx) => {
+    ctx.body = await s.clients.prune(await jsonBody(ctx));
+  });
   router.get('/clients/:id', (ctx) => {
     ctx.body = getClient(s, param(ctx, 'id'));
   });

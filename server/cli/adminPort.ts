@@ -9,7 +9,7 @@
  *
  * Both return the same shapes (the REST routes and this file share server/admin/ops.ts).
  */
-import type { ClientView, ConsentGrant, CreatedClient, KeyView, Resource, SigningAlg, User } from '../contracts';
+import type { ClientPruneResult, ClientView, ConsentGrant, CreatedClient, KeyView, Resource, SigningAlg, User } from '../contracts';
 import { issuanceQueryString, type IssuanceQuery } from '../contracts/issuanceQuery';
 import type { FamilyRevocation, IssuancePage, IssuanceRow, StatusView } from '../admin/ops';
 import type { SeedResult } from '../seed/applySeed';
@@ -39,6 +39,7 @@ export interface AdminPort {
   createClient(input: unknown): Promise<CreatedClient>;
   updateClient(clientId: string, patch: unknown): Promise<ClientView>;
   deleteClient(clientId: string): Promise<void>;
+  pruneClients(input: unknown): Promise<ClientPruneResult>;
 
   listUsers(): Promise<User[]>;
   createUser(input: unknown): Promise<User>;
@@ -159,6 +160,9 @@ export class HttpAdminPort implements AdminPort {
   }
   deleteClient(id: string) {
     return this.call<void>('DELETE', `/clients/${enc(id)}`);
+  }
+  pruneClients(input: unknown) {
+    return this.call<ClientPruneResult>('POST', '/clients/prune', { json: input });
   }
   listUsers() {
     return this.call<User[]>('GET', '/users');
@@ -311,6 +315,9 @@ export class DirectAdminPort implements AdminPort {
   }
   async deleteClient(id: string) {
     await this.s.clients.delete(id);
+  }
+  async pruneClients(input: unknown) {
+    return this.s.clients.prune(input);
   }
   async listUsers() {
     return this.s.users.list();

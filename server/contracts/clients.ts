@@ -1,26 +1,73 @@
 /** OAuth clients (MCP agents): registered by the admin surface, by DCR, or resolved from a CIMD URL. */
 import { z } from 'zod';
 import { AuthMethod, GrantType, IsoTime, ScopeName } from './common';
+import { parseDuration } from './duration';
 
 export const RegistrationSource = z.enum(['admin', 'dcr', 'cimd']);
 export type RegistrationSource = z.infer<typeof RegistrationSource>;
 
-/** Redirect URIs: https anywhere, http only on loopback hosts, custom schemes for native apps; no fragment. */
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
+/**
+ * Schemes a browser (or the OS on its behalf) owns or that run content. A private-use scheme
+ * (RFC 8252 §7.1) names one app; these would hand the code to the browser itself, a local file,
+ * a script or a page that any site can make.
+ */
+const BROWSER_SCHEMES = new Set(
+  'about blob brave chrome chrome-extension chrome-search chrome-untrusted data devtools edge file filesystem ftp intent jar javascript mailto moz-extension opera resource safari-extension sms tel urn vbscript view-source vivaldi webkit ws wss'
+    .split(' ')
+    .map((x) => `${x}:`),
+);
+
+/**
+ * Why a redirect URI may not be registered or used, or undefined when it may. The one rule for
+ * every path (DCR, admin API, CLI, window, seed, CIMD and /oauth/authorize): https anywhere, http
+ * only on a loopback host, or an app's own private-use scheme; absolute, printable ASCII, and no
+ * fragment (RFC 6749 §3.1.2).
+ */
+export function redirectUriProblem(uri: string): string | undefined {
+  if (!/^[\x21-\x7E]+$/.test(uri)) return 'it must be printable ASCII without spaces (percent-encode anything else)';
+  if (uri.includes('#')) return 'it has a fragment ("#..."), which RFC 6749 §3.1.2 forbids';
+  let u: URL;
+  try {
+    u = new URL(uri);
+  } catch {
+    return 'it is not an absolute URI';
+  }
+  if (u.protocol === 'http:') return LOOPBACK_HOSTS.includes(u.hostname) ? undefined : 'http is allowed only on a loopback host (localhost, 127.0.0.1, [::1]); use https';
+  if (u.protocol === 'https:') return u.host ? undefined : 'an https redirect URI needs a host';
+  if (BROWSER_SCHEMES.has(u.protocol)) return `the scheme "${u.protocol}" belongs to the browser, not to an app; use https, http on a loopback host, or your app's own private-use scheme (e.g. com.example.app:/callback)`;
+  return undefined;
+}
+
 export const RedirectUri = z
   .string()
   .max(2048)
-  .refine((v) => {
-    try {
-      const u = new URL(v);
-      if (u.hash || v.includes('#')) return false;
-      if (u.protocol === 'http:') return ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
-      if (u.protocol === 'https:') return u.host !== '';
-      // Private-use schemes (RFC 8252 §7.1) such as `cursor://` or `com.example.app:/cb`.
-      return /^[a-z][a-z0-9+.-]*:$/.test(u.protocol) && !['javascript:', 'data:', 'vbscript:', 'file:'].includes(u.protocol);
-    } catch {
-      return false;
-    }
-  }, 'redirect URI must be https, http on a loopback host (localhost, 127.0.0.1, [::1]) or a private-use scheme, with no fragment');
+  .superRefine((v, ctx) => {
+    const problem = redirectUriProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: `redirect URI "${v.length > 100 ? `${v.slice(0, 100)}...` : v}" is not allowed: ${problem}` });
+  });
+
+/**
+ * What one dynamic registration may carry, so a registration's size (stored in clients.json and
+ * copied into the audit log) is bounded; and how many self-registered clients may exist, so the
+ * cost of each write is bounded too. Admin-created clients are not counted.
+ */
+export const DCR_LIMITS = {
+  redirect_uris: 10,
+  redirect_uri_length: 512,
+  client_name_length: 100,
+  grant_types: 10,
+  response_types: 5,
+  /** token_endpoint_auth_method, application_type and each grant or response type. */
+  token_length: 100,
+  scope_length: 1000,
+  /** Self-registered clients the server keeps; past this, registration answers 403 until pruned. */
+  clients: 500,
+} as const;
+
+/** Grants a self-registered client may hold: DCR creates user-delegated clients only (as AuthPlane). */
+export const DCR_GRANTS = ['authorization_code', 'refresh_token'] as const;
 
 export const ClientInput = z.object({
   client_name: z.string().min(1, 'client name is required').max(255),
@@ -73,3 +120,30 @@ export type Client = z.infer<typeof Client>;
 export type ClientView = Omit<Client, 'secret_hash'>;
 /** The create response: the only time the secret is visible. */
 export type CreatedClient = ClientView & { client_secret?: string };
+
+/**
+ * POST /admin/api/clients/prune and `authserver admin client prune`: delete self-registered
+ * (DCR) clients that hold no live grant (no active consent, no live refresh-token family) and
+ * registered longer ago than `older_than`, so an agent half-way through its first authorization
+ * keeps its registration.
+ */
+export const ClientPruneInput = z
+  .object({
+    older_than: z
+      .string()
+      .refine((v) => parseDuration(v) !== undefined, 'older_than must be a duration such as 0, 30m, 1h or 7d')
+      .default('1h'),
+    dry_run: z.boolean().default(false),
+  })
+  .strict();
+export type ClientPruneInput = z.input<typeof ClientPruneInput>;
+
+export interface ClientPruneResult {
+  /** client_ids deleted (or that would be, with dry_run). */
+  pruned: string[];
+  /** Self-registered clients left, and how many may exist. */
+  remaining: number;
+  limit: number;
+  older_than: string;
+  dry_run: boolean;
+}

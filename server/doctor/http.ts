@@ -3,8 +3,9 @@
  * into one sentence, and a `WWW-Authenticate` parser. Web-standard only (fetch, URL), so the
  * walk runs wherever fetch does.
  */
+import { BoundedFetchError, boundedFetch, type BoundedResponse, type FetchLike } from '../net/boundedFetch';
 
-export type DoctorFetch = (input: string, init?: RequestInit) => Promise<Response>;
+export type DoctorFetch = FetchLike;
 
 export const TIMEOUT_MS = 8000;
 const MAX_BODY = 256 * 1024;
@@ -15,6 +16,12 @@ export interface HttpResult {
   text: string;
   /** Parsed JSON body, when the body is JSON. */
   json?: unknown;
+}
+
+export interface DoctorRequest {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
 }
 
 /** A request that failed before any HTTP status (refused, reset, timed out). */
@@ -29,8 +36,8 @@ export class NetworkError extends Error {
 }
 
 function reasonOf(err: unknown): string {
-  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `no answer within ${TIMEOUT_MS / 1000} s`;
+  if (err instanceof BoundedFetchError && err.kind === 'timeout') return `no answer within ${TIMEOUT_MS / 1000} s`;
+  const e = (err instanceof BoundedFetchError ? err.cause : err) as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = e?.cause?.code;
   if (code === 'ECONNREFUSED') return 'connection refused (is it running, on this port?)';
   if (code === 'ENOTFOUND') return 'the host name does not resolve';
@@ -38,53 +45,27 @@ function reasonOf(err: unknown): string {
   return e?.cause?.message ?? e?.message ?? String(err);
 }
 
-export async function request(fetchFn: DoctorFetch, url: string, init: RequestInit = {}): Promise<HttpResult> {
-  let res: Response;
+/**
+ * One bounded round trip. The body is diagnostic material: past the cap, or when it breaks off
+ * or outlasts the deadline, the doctor keeps what arrived (status and headers say what it needs).
+ */
+export async function request(fetchFn: DoctorFetch, url: string, init: DoctorRequest = {}): Promise<HttpResult> {
+  let res: BoundedResponse;
   try {
-    res = await fetchFn(url, { redirect: 'manual', ...init, signal: init.signal ?? AbortSignal.timeout(TIMEOUT_MS) });
+    res = await boundedFetch(url, { ...init, fetch: fetchFn, maxBytes: MAX_BODY, timeoutMs: TIMEOUT_MS, overflow: 'truncate' });
   } catch (err) {
     throw new NetworkError(url, reasonOf(err));
   }
-  let text = '';
-  try {
-    text = await readBounded(res);
-  } catch {
-    /* a body that breaks off: the status and headers still say what we need */
-  }
   let json: unknown;
   const type = res.headers.get('content-type') ?? '';
-  if (/json/i.test(type) || /^\s*[[{]/.test(text)) {
+  if (/json/i.test(type) || /^\s*[[{]/.test(res.text)) {
     try {
-      json = JSON.parse(text);
+      json = JSON.parse(res.text);
     } catch {
       json = undefined;
     }
   }
-  return { status: res.status, headers: res.headers, text, json };
-}
-
-async function readBounded(res: Response): Promise<string> {
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY) {
-      await reader.cancel().catch(() => undefined);
-      break;
-    }
-    chunks.push(value);
-  }
-  const all = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
-  let at = 0;
-  for (const c of chunks) {
-    all.set(c, at);
-    at += c.byteLength;
-  }
-  return new TextDecoder().decode(all);
+  return { status: res.status, headers: res.headers, text: res.text, json };
 }
 
 export interface BearerChallenge {

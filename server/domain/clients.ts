@@ -1,6 +1,7 @@
 /** Client service: admin-created, DCR-registered and CIMD-resolved clients; secrets stored hashed. */
-import { Conflict, InvalidClient, NotFound } from '../errors';
-import { Client, ClientInput, type ClientView, type CreatedClient, type RegistrationSource } from '../contracts';
+import { Conflict, InvalidClient, InvalidClientMetadata, NotFound } from '../errors';
+import { Client, ClientInput, ClientPruneInput, DCR_GRANTS, DCR_LIMITS, type ClientPruneResult, type ClientView, type CreatedClient, type RegistrationSource } from '../contracts';
+import { parseDuration } from '../contracts/duration';
 import { iso } from '../clock';
 import { randomId, randomToken, safeEqual, sha256hex } from './crypto';
 import type { CoreDeps } from './deps';
@@ -31,6 +32,8 @@ export class ClientService {
   /** Admin creation: validated by the shared schema; a confidential client gets its secret once. */
   async create(input: unknown, source: RegistrationSource = 'admin', extra: Partial<Client> = {}): Promise<CreatedClient> {
     const v = parseOrThrow(ClientInput, input);
+    const problem = selfRegisteredGrantProblem(source, v.grant_types);
+    if (problem) throw new InvalidClientMetadata(problem);
     const clientId = v.client_id ?? randomId();
     if (this.get(clientId)) throw new Conflict(`client "${clientId}" already exists`);
     const secret = v.token_endpoint_auth_method === 'none' ? undefined : randomToken(32);
@@ -58,6 +61,10 @@ export class ClientService {
 
   async update(clientId: string, patch: Partial<Pick<Client, 'client_name' | 'redirect_uris' | 'grant_types' | 'scope' | 'status'>>): Promise<ClientView> {
     const current = this.require(clientId);
+    if (patch.grant_types) {
+      const problem = selfRegisteredGrantProblem(current.registration_source, patch.grant_types);
+      if (problem) throw new InvalidClientMetadata(problem);
+    }
     const merged = { ...current, ...Object.fromEntries(Object.entries(patch).filter(([, x]) => x !== undefined)), updated_at: iso(this.d.clock.now()) };
     parseOrThrow(ClientInput, { client_name: merged.client_name, redirect_uris: merged.redirect_uris, grant_types: merged.grant_types, scope: merged.scope, token_endpoint_auth_method: merged.token_endpoint_auth_method });
     const row = Client.parse(merged);
@@ -71,6 +78,33 @@ export class ClientService {
     this.require(clientId);
     await this.d.store.clients.remove(clientId);
     this.d.events.emit('client.deleted', { client_id: clientId });
+  }
+
+  /** Self-registered (DCR) clients stored now; the registration cap counts these. */
+  countSelfRegistered(): number {
+    let n = 0;
+    for (const c of this.d.store.clients.list()) if (c.registration_source === 'dcr') n++;
+    return n;
+  }
+
+  /**
+   * Deletes self-registered clients with no live grant that registered before `older_than`
+   * (see ClientPruneInput), in one write. Admin and CIMD clients are never touched.
+   */
+  async prune(input: unknown): Promise<ClientPruneResult> {
+    const v = parseOrThrow(ClientPruneInput, input ?? {});
+    const now = this.d.clock.now();
+    const cutoff = now - parseDuration(v.older_than)! * 1000;
+    const holding = new Set<string>();
+    for (const g of this.d.store.consents.list()) if (!g.revoked_at) holding.add(g.client_id);
+    for (const f of this.d.store.families.find({})) if (!f.revoked_at && Date.parse(f.expires_at) > now) holding.add(f.client_id);
+    const selfRegistered = this.d.store.clients.list().filter((c) => c.registration_source === 'dcr');
+    const pruned = selfRegistered.filter((c) => !holding.has(c.client_id) && Date.parse(c.created_at) <= cutoff).map((c) => c.client_id);
+    if (!v.dry_run && pruned.length) {
+      await this.d.store.clients.batch(pruned.map((key) => ({ key, row: null })));
+      for (const id of pruned) this.d.events.emit('client.deleted', { client_id: id });
+    }
+    return { pruned, remaining: selfRegistered.length - (v.dry_run ? 0 : pruned.length), limit: DCR_LIMITS.clients, older_than: v.older_than, dry_run: v.dry_run };
   }
 
   /**
@@ -93,4 +127,12 @@ export class ClientService {
     }
     return client;
   }
+}
+
+/** Why a client from `source` may not hold these grants: a self-registered one is user-delegated only. */
+export function selfRegisteredGrantProblem(source: RegistrationSource, grants: readonly string[]): string | undefined {
+  if (source !== 'dcr') return undefined;
+  const extra = grants.filter((g) => !(DCR_GRANTS as readonly string[]).includes(g));
+  if (!extra.length) return undefined;
+  return `a client that registered itself (dynamic registration) may only use ${DCR_GRANTS.join(' and ')}, not ${extra.join(', ')}: tokens without a user's consent need a client created by the admin (authserver admin client create --grant-types client_credentials, the admin API, the window or a seed)`;
 }

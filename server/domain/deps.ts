@@ -3,6 +3,7 @@ import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { EventBus } from '../events';
 import type { Logger } from '../log';
+import type { Resolve } from '../net/resolve';
 import type { Store } from '../store/types';
 
 export interface CoreDeps {
@@ -11,4 +12,6 @@ export interface CoreDeps {
   clock: Clock;
   events: EventBus;
   log: Logger;
+  /** Host name resolution for server-side fetches (CIMD); the system resolver when absent. */
+  resolve?: Resolve;
 }

@@ -2,10 +2,10 @@
  * Client ID Metadata Documents (draft-ietf-oauth-client-id-metadata-document): a client_id that
  * is an https URL (or a loopback http URL, for local testing) names a JSON document describing
  * the client. Fetching a URL the attacker chose is an SSRF vector, so: https only (loopback http
- * by config), no redirects, 5 s timeout, 64 KB cap, private/link-local addresses refused for
- * non-loopback names, and the document's client_id must equal the URL exactly.
+ * by config), the name resolved once and the connection made to the address that was checked
+ * (special-purpose addresses refused for non-loopback names), no redirects, no compression, one
+ * 5 s deadline for headers and body, 64 KB cap, and the document's client_id must equal the URL.
  */
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { Client } from '../contracts';
@@ -14,9 +14,14 @@ import type { Services } from '../domain/services';
 import { PageError } from '../errors';
 import { iso } from '../clock';
 import { toView } from '../domain/clients';
+import { isLoopbackAddress, isSpecialPurposeAddress } from '../net/addresses';
+import { BoundedFetchError, boundedFetch } from '../net/boundedFetch';
+import { pinnedFetch } from '../net/pinnedFetch';
+import { systemResolve, type Resolve } from '../net/resolve';
 
 const CACHE_MS = 5 * 60_000;
 const MAX_BYTES = 64 * 1024;
+const TIMEOUT_MS = 5000;
 
 export function isCimdClientId(clientId: string): boolean {
   if (!/^https?:\/\//i.test(clientId)) return false;
@@ -30,15 +35,6 @@ export function isCimdClientId(clientId: string): boolean {
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-function privateAddress(ip: string): boolean {
-  if (isIP(ip) === 4) {
-    const [a, b] = ip.split('.').map(Number) as [number, number];
-    return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
-  }
-  const l = ip.toLowerCase();
-  return l === '::1' || l === '::' || l.startsWith('fc') || l.startsWith('fd') || l.startsWith('fe80') || l.startsWith('::ffff:');
-}
-
 const CimdDocument = z.object({
   client_id: z.string(),
   client_name: z.string().min(1).max(255).optional(),
@@ -51,31 +47,63 @@ const CimdDocument = z.object({
 
 const fail = (msg: string) => new PageError('invalid_client', 'Invalid Client Metadata Document', msg);
 
+function checkScheme(s: Services, url: URL, clientId: string): void {
+  if (url.protocol === 'http:' && !(LOOPBACK.has(url.hostname) && s.deps.config.cimdAllowLoopback)) {
+    throw fail(`client_id "${clientId}" is an http URL; Client ID Metadata Documents must be served over https (http is accepted only on loopback hosts)`);
+  }
+}
+
+/** A resolver that never answers must not hold /oauth/authorize open: same 5 s as the fetch. */
+async function resolveWithin(resolve: Resolve, host: string, clientId: string): Promise<string[]> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(fail(`client_id "${clientId}": the host ${host} did not resolve within ${TIMEOUT_MS / 1000} s`)), TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([resolve(host).catch(() => []), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The one address the document is fetched from. Every address the name has must pass (a name
+ * with one private address among public ones is refused): loopback names must stay on loopback,
+ * any other name must avoid every special-purpose range.
+ */
+async function checkedAddress(s: Services, url: URL, clientId: string): Promise<string> {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const resolve = s.deps.resolve ?? systemResolve;
+  const addrs = isIP(host) ? [host] : await resolveWithin(resolve, host, clientId);
+  if (addrs.length === 0) throw fail(`client_id "${clientId}": the host ${url.hostname} does not resolve`);
+  if (LOOPBACK.has(url.hostname)) {
+    const outside = addrs.find((a) => !isLoopbackAddress(a));
+    if (outside) throw fail(`client_id "${clientId}": ${url.hostname} resolves to ${outside}, which is not a loopback address; refusing to fetch it (SSRF protection)`);
+  } else {
+    const bad = addrs.find(isSpecialPurposeAddress);
+    if (bad) throw fail(`client_id "${clientId}" resolves to ${bad}, a private or special-purpose address; refusing to fetch it (SSRF protection)`);
+  }
+  return addrs[0]!;
+}
+
+async function fetchDocument(clientId: string, address: string): Promise<string> {
+  try {
+    const res = await boundedFetch(clientId, { fetch: pinnedFetch(address), maxBytes: MAX_BYTES, timeoutMs: TIMEOUT_MS, redirect: 'error', identityOnly: true });
+    if (res.status < 200 || res.status > 299) throw fail(`fetching the client metadata document ${clientId} returned HTTP ${res.status}`);
+    return res.text;
+  } catch (e) {
+    if (e instanceof BoundedFetchError) throw fail(`the client metadata document ${clientId} ${e.detail}`);
+    throw e;
+  }
+}
+
 export async function resolveCimdClient(s: Services, clientId: string): Promise<Client> {
   const existing = s.clients.get(clientId);
   if (existing && existing.registration_source === 'cimd' && Date.parse(existing.updated_at) + CACHE_MS > s.deps.clock.now()) return existing;
   const url = new URL(clientId);
-  const loopback = LOOPBACK.has(url.hostname);
-  if (url.protocol === 'http:' && !(loopback && s.deps.config.cimdAllowLoopback)) {
-    throw fail(`client_id "${clientId}" is an http URL; Client ID Metadata Documents must be served over https (http is accepted only on loopback hosts)`);
-  }
-  if (!loopback) {
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    const addrs = isIP(host) ? [host] : (await lookup(host, { all: true }).catch(() => [])).map((a) => a.address);
-    if (addrs.length === 0) throw fail(`client_id "${clientId}": the host ${url.hostname} does not resolve`);
-    if (addrs.some(privateAddress)) throw fail(`client_id "${clientId}" resolves to a private address; refusing to fetch it (SSRF protection)`);
-  }
-  let text: string;
-  try {
-    const res = await fetch(clientId, { redirect: 'error', signal: AbortSignal.timeout(5000), headers: { accept: 'application/json' } });
-    if (!res.ok) throw fail(`fetching the client metadata document ${clientId} returned HTTP ${res.status}`);
-    const buf = await res.arrayBuffer();
-    if (buf.byteLength > MAX_BYTES) throw fail(`the client metadata document ${clientId} is larger than 64 KB`);
-    text = new TextDecoder().decode(buf);
-  } catch (e) {
-    if (e instanceof PageError) throw e;
-    throw fail(`could not fetch the client metadata document ${clientId}: ${(e as Error).message}`);
-  }
+  checkScheme(s, url, clientId);
+  const address = await checkedAddress(s, url, clientId);
+  const text = await fetchDocument(clientId, address);
   let doc: z.infer<typeof CimdDocument>;
   try {
     const parsed = CimdDocument.safeParse(JSON.parse(text));

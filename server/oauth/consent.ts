@@ -1,6 +1,7 @@
 /**
  * The browser consent page. Server-rendered, no inline script (strict CSP), unframeable. The
- * form's CSRF token is bound to the interaction and doubled in a SameSite=Strict cookie, and a
+ * form's CSRF token is bound to the interaction and doubled in a SameSite=Strict cookie of that
+ * interaction's own (consentCookie.ts, so several consent tabs can be open at once), and a
  * cross-origin POST is refused by its Origin header before anything else. While the page is
  * open it long-polls /consent/wait, so a decision made in the desktop window moves it along.
  */
@@ -14,10 +15,9 @@ import { OAuthError, PageError } from '../errors';
 import { readForm, queryParams } from '../http/body';
 import { pageHeaders } from '../http/guards';
 import { esc, page } from '../http/page';
+import { clearConsentCookie, consentCookieMatches, issueConsentCookie } from './consentCookie';
 import { decideInteraction } from './decide';
 import { PATHS } from './paths';
-
-const COOKIE = 'authplane_consent';
 
 function loadInteraction(s: Services, uid: string | undefined): Interaction {
   const i = uid ? s.interactions.get(uid) : undefined;
@@ -25,16 +25,21 @@ function loadInteraction(s: Services, uid: string | undefined): Interaction {
   return i;
 }
 
+/** Where the answer goes, in words: a web host, or the app that owns a private-use scheme (it has no host). */
+function returnTarget(redirectUri: string): string {
+  try {
+    const u = new URL(redirectUri);
+    if (u.protocol === 'http:' || u.protocol === 'https:') return `<strong>${esc(u.host)}</strong>`;
+    return `the app <strong>${esc(u.protocol.slice(0, -1))}</strong>`;
+  } catch {
+    return `<strong>${esc(redirectUri)}</strong>`;
+  }
+}
+
 export function renderConsent(s: Services, i: Interaction): string {
   const users = s.users.list();
   const def = s.deps.config.user;
-  const host = (() => {
-    try {
-      return new URL(i.redirectUri).host;
-    } catch {
-      return i.redirectUri;
-    }
-  })();
+  const returnsTo = returnTarget(i.redirectUri);
   const scopes = i.resource.scopes
     .filter((x) => i.scopes.includes(x.name))
     .map((x) => `<label class="scope"><input type="checkbox" name="scope" value="${esc(x.name)}" checked><span>${esc(x.description || x.name)}<small class="mono">${esc(x.name)}</small></span></label>`)
@@ -46,7 +51,7 @@ export function renderConsent(s: Services, i: Interaction): string {
     'Authorize access',
     `<h1><strong>${esc(i.client.client_name)}</strong> wants access to <strong>${esc(i.resource.display_name)}</strong></h1>
 <p><span class="chip mono">${esc(i.resource.slug)} · ${esc(i.resource.uri)}</span></p>
-<p class="muted">Client <code>${esc(i.client.client_id)}</code>, ${source}. After you decide, your browser returns to <strong>${esc(host)}</strong>.</p>
+<p class="muted">Client <code>${esc(i.client.client_id)}</code>, ${source}. After you decide, your browser returns to ${returnsTo}.</p>
 ${warnings}
 <form method="post" action="${PATHS.consent}">
 <input type="hidden" name="interaction" value="${esc(i.uid)}">
@@ -73,11 +78,12 @@ export function mountConsent(router: Router, s: Services): void {
     const i = loadInteraction(s, queryParams(ctx).params.interaction);
     pageHeaders(ctx);
     if (i.outcome) {
+      clearConsentCookie(ctx, i.uid);
       ctx.status = 303;
       ctx.redirect(i.outcome.redirect);
       return;
     }
-    ctx.cookies.set(COOKIE, i.csrf, { httpOnly: true, sameSite: 'strict', path: PATHS.consent, overwrite: true, signed: false });
+    issueConsentCookie(ctx, s.interactions, i, s.deps.clock.now());
     ctx.type = 'text/html; charset=utf-8';
     ctx.body = renderConsent(s, i);
   });
@@ -92,8 +98,7 @@ export function mountConsent(router: Router, s: Services): void {
     }
     const { params, lists } = await readForm(ctx, ['scope']);
     const i = loadInteraction(s, params.interaction);
-    const cookie = ctx.cookies.get(COOKIE) ?? '';
-    if (!params.csrf || !safeEqual(params.csrf, i.csrf) || !safeEqual(cookie, i.csrf)) {
+    if (!params.csrf || !safeEqual(params.csrf, i.csrf) || !consentCookieMatches(ctx, i)) {
       throw new PageError('access_denied', 'Forbidden', 'the consent form is stale or was not submitted from the consent page (CSRF check failed); reload the page and try again', 403);
     }
     ctx.state.clientId = i.client.client_id;
@@ -104,7 +109,7 @@ export function mountConsent(router: Router, s: Services): void {
     }
     try {
       const { redirect } = await decideInteraction(s, i.uid, action === 'deny' ? { action } : { action, sub: params.sub, scopes: lists.scope });
-      ctx.cookies.set(COOKIE, '', { path: PATHS.consent, maxAge: 0 });
+      clearConsentCookie(ctx, i.uid);
       ctx.status = 303;
       ctx.redirect(redirect);
     } catch (e) {
@@ -131,6 +136,7 @@ export function mountConsent(router: Router, s: Services): void {
       return;
     }
     if (i.outcome) {
+      clearConsentCookie(ctx, i.uid);
       ctx.body = { redirect: i.outcome.redirect };
       return;
     }
@@ -143,7 +149,10 @@ export function mountConsent(router: Router, s: Services): void {
         resolve(body);
       };
       const timer = setTimeout(() => finish({ pending: true }), 25_000);
-      const off = s.interactions.onDecision(i.uid, (d) => finish({ redirect: d.outcome!.redirect }));
+      const off = s.interactions.onDecision(i.uid, (d) => {
+        clearConsentCookie(ctx, i.uid);
+        finish({ redirect: d.outcome!.redirect });
+      });
       ctx.req.on('close', () => finish({ pending: true }));
     });
   });

@@ -4,8 +4,10 @@
  * resource server.
  */
 
+import { BoundedFetchError, boundedFetch, describeError, type BoundedResponse, type FetchLike } from '../net/boundedFetch';
+
 /** The subset of `fetch` we call, so tests and users can inject their own. */
-export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+export type { FetchLike };
 
 export interface FetchedJson {
   json: unknown;
@@ -20,26 +22,18 @@ export interface FetchJsonOptions {
 
 /** Throws a plain Error whose message says what went wrong; callers wrap it in their own type. */
 export async function fetchJson(fetchImpl: FetchLike, url: string, opts: FetchJsonOptions): Promise<FetchedJson> {
-  let res: Response;
+  let res: BoundedResponse;
   try {
-    res = await fetchImpl(url, {
-      method: 'GET',
-      headers: { accept: 'application/json' },
-      // A redirect would let the document come from somewhere we did not configure.
-      redirect: 'manual',
-      signal: AbortSignal.timeout(opts.timeoutMs),
-    });
+    // Redirects come back as 3xx (never followed): the document must come from where we were told.
+    res = await boundedFetch(url, { fetch: fetchImpl, maxBytes: opts.maxBytes, timeoutMs: opts.timeoutMs });
   } catch (err) {
+    if (err instanceof BoundedFetchError) throw new Error(`GET ${url} ${err.detail}`, { cause: err.cause ?? err });
     throw new Error(`GET ${url} failed: ${describe(err)}`, { cause: err });
   }
-  if (res.status !== 200) {
-    await res.body?.cancel().catch(() => undefined);
-    throw new Error(`GET ${url} returned HTTP ${res.status}, expected 200`);
-  }
-  const text = await readLimited(res, opts.maxBytes, url);
+  if (res.status !== 200) throw new Error(`GET ${url} returned HTTP ${res.status}, expected 200`);
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(res.text);
   } catch {
     throw new Error(`GET ${url} did not return JSON`);
   }
@@ -54,40 +48,4 @@ export function parseMaxAge(header: string | null): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-async function readLimited(res: Response, maxBytes: number, url: string): Promise<string> {
-  const declared = Number(res.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await res.body?.cancel().catch(() => undefined);
-    throw new Error(`GET ${url} is ${declared} bytes, more than the ${maxBytes}-byte limit`);
-  }
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw new Error(`GET ${url} exceeded the ${maxBytes}-byte limit`);
-    }
-    chunks.push(value);
-  }
-  // Concatenate by hand rather than Buffer.concat so this also runs on non-Node runtimes.
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    bytes.set(c, offset);
-    offset += c.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
-}
-
-export function describe(err: unknown): string {
-  if (err instanceof Error) {
-    const cause = err.cause instanceof Error ? ` (${err.cause.message})` : '';
-    return `${err.message}${cause}`;
-  }
-  return String(err);
-}
+export const describe = describeError;

@@ -7,6 +7,7 @@
 import type { Resource } from '../contracts';
 import { protectedResourceMetadata, prmPath, prmUrl } from '../sdk/prm';
 import type { PrmCheckItem, PrmCheckResult, PrmExpectation } from './types';
+import { BoundedFetchError, boundedFetch, type BoundedResponse } from '../net/boundedFetch';
 
 const MAX_BODY = 64 * 1024;
 const TIMEOUT_MS = 5000;
@@ -95,18 +96,18 @@ export function comparePrm(expected: PrmExpectation, body: string, issuer: strin
   return checks;
 }
 
-async function get(url: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS), ...init, headers: { accept: 'application/json', 'user-agent': 'AuthPlane-PRM-check', ...(init.headers as Record<string, string>) } });
+/** Bounded: an MCP server that answers with an endless or compressed body cannot stall or balloon AuthPlane. */
+function get(url: string, init: { method?: string; headers?: Record<string, string>; body?: string; discardBody?: boolean } = {}): Promise<BoundedResponse> {
+  return boundedFetch(url, { ...init, headers: { 'user-agent': 'AuthPlane-PRM-check', ...init.headers }, maxBytes: MAX_BODY, timeoutMs: TIMEOUT_MS });
 }
 
-async function readLimited(res: Response): Promise<string> {
-  const text = await res.text();
-  return text.length > MAX_BODY ? text.slice(0, MAX_BODY) : text;
-}
+/** Ends a detail with a full stop, unless it already ends as a sentence does ("…running?"). */
+const sentence = (text: string): string => (/[.?!]$/.test(text) ? text : `${text}.`);
 
 function describeError(e: unknown): string {
-  const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (err?.name === 'TimeoutError' || err?.name === 'AbortError') return `no answer within ${TIMEOUT_MS / 1000} s`;
+  if (e instanceof BoundedFetchError && e.kind === 'timeout') return `no answer within ${TIMEOUT_MS / 1000} s`;
+  if (e instanceof BoundedFetchError && e.kind === 'too_large') return `the document is larger than the ${MAX_BODY / 1024} KB limit`;
+  const err = (e instanceof BoundedFetchError ? e.cause : e) as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   const code = err?.cause?.code;
   if (code === 'ECONNREFUSED') return 'connection refused: is your MCP server running?';
   if (code === 'ENOTFOUND') return 'host not found';
@@ -128,15 +129,13 @@ export async function checkPrm(r: Resource, issuer: string): Promise<PrmCheckRes
       tried.push({ url, status: res.status });
       if (res.status >= 300 && res.status < 400) {
         checks.push({ id: 'reachable', ok: false, severity: 'warning', title: `${url} redirects`, detail: `It answered ${res.status} to ${res.headers.get('location') ?? '(no Location)'}; serve the document at this exact URL.` });
-        await res.body?.cancel();
         continue;
       }
-      if (res.ok) {
-        body = await readLimited(res);
+      if (res.status >= 200 && res.status < 300) {
+        body = res.text;
         contentType = res.headers.get('content-type') ?? undefined;
         break;
       }
-      await res.body?.cancel();
     } catch (e) {
       tried.push({ url, error: describeError(e) });
       break; // The host is down: the fallback URL on the same origin would fail the same way.
@@ -149,7 +148,7 @@ export async function checkPrm(r: Resource, issuer: string): Promise<PrmCheckRes
       ok: false,
       severity: 'error',
       title: 'No Protected Resource Metadata found',
-      detail: last?.error ? `${expected.prm_url}: ${last.error}.` : `Clients fetch ${expected.prm_url} (then ${rootUrl}); ${tried.map((t) => `${t.url} answered ${t.status}`).join(', ')}. Publish the document below at ${expected.prm_url}.`,
+      detail: last?.error ? sentence(`${expected.prm_url}: ${last.error}`) : `Clients fetch ${expected.prm_url} (then ${rootUrl}); ${tried.map((t) => `${t.url} answered ${t.status}`).join(', ')}. Publish the document below at ${expected.prm_url}.`,
       expected: expected.prm_url,
     });
     return { resource: r.slug, expected, tried, checks, ok: false };
@@ -166,8 +165,7 @@ export async function checkPrm(r: Resource, issuer: string): Promise<PrmCheckRes
 
   // An unauthenticated MCP request must be challenged with a pointer to the metadata.
   try {
-    const res = await get(r.uri, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }) });
-    await res.body?.cancel();
+    const res = await get(r.uri, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }), discardBody: true });
     const www = res.headers.get('www-authenticate') ?? '';
     const ok = res.status === 401 && /^Bearer\b/i.test(www) && www.includes('resource_metadata=');
     checks.push({
@@ -182,7 +180,7 @@ export async function checkPrm(r: Resource, issuer: string): Promise<PrmCheckRes
       actual: `${res.status}${www ? `, WWW-Authenticate: ${www}` : ''}`,
     });
   } catch (e) {
-    checks.push({ id: 'challenge', ok: false, severity: 'warning', title: 'The MCP endpoint did not answer', detail: `POST ${r.uri}: ${describeError(e)}.` });
+    checks.push({ id: 'challenge', ok: false, severity: 'warning', title: 'The MCP endpoint did not answer', detail: sentence(`POST ${r.uri}: ${describeError(e)}`) });
   }
   return { resource: r.slug, expected, tried, body, content_type: contentType, checks, ok: checks.every((c) => c.ok || c.severity !== 'error') };
 }

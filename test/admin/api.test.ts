@@ -186,7 +186,7 @@ describe('clients', () => {
   it('validates redirect URIs with the shared contract', async () => {
     const r = await call(server, 'POST', '/clients', { json: { client_name: 'bad', redirect_uris: ['http://evil.example.com/cb'] } });
     expect(r.status).toBe(400);
-    expect(r.body.error_description).toBe('redirect_uris.0: redirect URI must be https, http on a loopback host (localhost, 127.0.0.1, [::1]) or a private-use scheme, with no fragment');
+    expect(r.body.error_description).toBe('redirect_uris.0: redirect URI "http://evil.example.com/cb" is not allowed: http is allowed only on a loopback host (localhost, 127.0.0.1, [::1]); use https');
   });
 });
 

@@ -13,6 +13,7 @@ import { buildBench } from '../../scripts/bench/lib/build.mjs';
 import { pkcePairs, runFlows, runGets, runRefresh } from '../../scripts/bench/lib/loadgen.mjs';
 import { cpuMs, memMB, runChild, stopChild } from '../../scripts/bench/lib/proc.mjs';
 import { CLIENT_ID, RESOURCE, startAuthPlane, startFlowFloor, startOidcProvider, type Server } from '../../scripts/bench/lib/servers.mjs';
+import { benchRegister } from '../../scripts/bench/lib/register.mjs';
 import { openStore } from '../../server/store/index';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -169,4 +170,15 @@ describe('in-process measurements', () => {
       expect(m.sdk[k]!.opsPerSec).toBeGreaterThan(0);
     }
   }, 60_000);
+});
+
+describe('registration bench', () => {
+  it('fills self-registration to the cap, is refused past it, and prunes back to room', async () => {
+    const dir = await tempDir('authplane-bench-register-');
+    const r = await benchRegister({ cli: built.cli, dir, log: () => undefined, quick: true });
+    expect(Object.keys(r.at)).toEqual(['0', '250', '490']);
+    for (const v of Object.values(r.at)) expect(v.ms).toBeGreaterThan(0);
+    expect(r.prune.deleted).toBe(r.cap);
+    expect(r.clientsJsonKB).toBeGreaterThan(0);
+  }, 180_000);
 });

@@ -209,7 +209,7 @@ describe('direct mode (no server running)', () => {
 
     const badRedirect = await cmd(['admin', 'client', 'create', '--data-dir', dir, '--name', 'x', '--redirect-uris', 'http://evil.example.com/cb']);
     expect(badRedirect.code).toBe(1);
-    expect(badRedirect.stderr).toBe('authserver client create: redirect_uris.0: redirect URI must be https, http on a loopback host (localhost, 127.0.0.1, [::1]) or a private-use scheme, with no fragment\n');
+    expect(badRedirect.stderr).toBe('authserver client create: redirect_uris.0: redirect URI "http://evil.example.com/cb" is not allowed: http is allowed only on a loopback host (localhost, 127.0.0.1, [::1]); use https\n');
 
     const del = await cmd(['admin', 'client', 'delete', 'ci-bot', '--data-dir', dir, '--json']);
     expect(JSON.parse(del.stdout)).toEqual({ deleted: true, client_id: 'ci-bot' });

@@ -4,6 +4,7 @@ import { authorizationUrl, discover, postForm } from '../helpers/oauthClient';
 import { launchBrowser } from '../helpers/browser';
 import { startCallbackServer } from '../helpers/callbackServer';
 import { seedSingleMcp, startTestServer, type TestServer } from '../helpers/server';
+import { MAX_CONSENT_COOKIES } from '../../server/oauth/consentCookie';
 
 let s: TestServer;
 let browser: BrowserContext;
@@ -52,6 +53,58 @@ describe('consent page in headless Chromium', { timeout: 60_000 }, () => {
     await page.waitForURL((u) => u.pathname === '/callback');
     const callback = await cb.forState('browser-2');
     expect([callback.searchParams.get('error'), callback.searchParams.get('state'), callback.searchParams.get('iss')]).toEqual(['access_denied', 'browser-2', s.issuer]);
+    await page.close();
+  });
+
+  it('two consent tabs open at once: Approve in the first, then in the second, both reach the client with a code', async () => {
+    const as = await discover(s.issuer);
+    const tabs = [];
+    for (const state of ['tabs-1', 'tabs-2']) {
+      const { url, verifier } = await authorizationUrl(as, { issuer: s.issuer, clientId: 'my-agent', redirectUri: cb.url, scope: 'read', resource: 'mcp-a', state });
+      url.searchParams.set('prompt', 'consent');
+      const page = await browser.newPage();
+      await page.goto(url.toString());
+      await page.getByRole('button', { name: 'Approve' }).waitFor();
+      tabs.push({ page, verifier, state });
+    }
+    // Each page holds its own cookie, for as long as its request lives.
+    const names = (await browser.cookies(`${s.issuer}/consent`)).filter((c) => c.name.startsWith('authplane_consent')).map((c) => c.name);
+    for (const { page, verifier, state } of tabs) {
+      const decision = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/consent');
+      await page.getByRole('button', { name: 'Approve' }).click();
+      const answer = await decision;
+      expect(`${answer.status()} ${answer.status() === 303 ? '' : await answer.text()}`, state).toBe('303 ');
+      await page.waitForURL((u) => u.pathname === '/callback');
+      const callback = await cb.forState(state);
+      const r = await postForm(`${s.issuer}/oauth/token`, { grant_type: 'authorization_code', code: callback.searchParams.get('code')!, code_verifier: verifier, client_id: 'my-agent', redirect_uri: cb.url });
+      expect(r.status, state).toBe(200);
+      await page.close();
+    }
+    expect(names).toHaveLength(2);
+    // Both decided: neither cookie is left behind.
+    expect((await browser.cookies(`${s.issuer}/consent`)).filter((c) => c.name.startsWith('authplane_consent'))).toEqual([]);
+  });
+
+  it(`a browser that opens many consent pages holds at most ${MAX_CONSENT_COOKIES} consent cookies, and the newest page still approves`, async () => {
+    const as = await discover(s.issuer);
+    const page = await browser.newPage();
+    let last = { verifier: '', state: '' };
+    for (let n = 0; n < MAX_CONSENT_COOKIES + 3; n++) {
+      const state = `many-${n}`;
+      const { url, verifier } = await authorizationUrl(as, { issuer: s.issuer, clientId: 'my-agent', redirectUri: cb.url, scope: 'read', resource: 'mcp-a', state });
+      url.searchParams.set('prompt', 'consent');
+      await page.goto(url.toString());
+      await page.getByRole('button', { name: 'Approve' }).waitFor();
+      last = { verifier, state };
+    }
+    const consentCookies = async () => (await browser.cookies(`${s.issuer}/consent`)).filter((c) => c.name.startsWith('authplane_consent'));
+    expect(await consentCookies()).toHaveLength(MAX_CONSENT_COOKIES);
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.waitForURL((u) => u.pathname === '/callback');
+    const callback = await cb.forState(last.state);
+    const r = await postForm(`${s.issuer}/oauth/token`, { grant_type: 'authorization_code', code: callback.searchParams.get('code')!, code_verifier: last.verifier, client_id: 'my-agent', redirect_uri: cb.url });
+    expect(r.status).toBe(200);
+    expect(await consentCookies()).toHaveLength(MAX_CONSENT_COOKIES - 1);
     await page.close();
   });
 });

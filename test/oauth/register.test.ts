@@ -50,7 +50,7 @@ describe('POST /oauth/register (RFC 7591)', () => {
   it('refuses http redirect URIs on non-loopback hosts with invalid_redirect_uri', async () => {
     const res = await register({ client_name: 'bad', redirect_uris: ['http://example.com/cb'] });
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ error: 'invalid_redirect_uri', error_description: 'redirect URI "http://example.com/cb" is not allowed: use https, http on a loopback host (localhost, 127.0.0.1, [::1]) or a private-use scheme, without a fragment' });
+    expect(await res.json()).toMatchObject({ error: 'invalid_redirect_uri', error_description: 'redirect URI "http://example.com/cb" is not allowed: http is allowed only on a loopback host (localhost, 127.0.0.1, [::1]); use https' });
   });
 
   it('answers broken JSON and wrong types with clear errors', async () => {

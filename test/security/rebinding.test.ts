@@ -5,6 +5,7 @@
  * CORS headers, and the server state unchanged, even with a valid admin token.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consentCookieName } from '../../server/oauth/consentCookie';
 import { request } from '../reliability/lib/http';
 import { routeCases, seededServer, snapshot, type Seeded } from './lib/routes';
 
@@ -38,7 +39,7 @@ describe('Host header check on every route', () => {
       for (const host of foreign()) {
         const res = await request(`${x.server.issuer}${route.path}`, {
           method: route.method,
-          headers: { host, authorization: `Bearer ${x.server.adminToken}`, origin: `http://${host || 'evil.example'}`, 'access-control-request-method': 'POST', cookie: `authplane_consent=${x.csrf}`, ...(route.type ? { 'content-type': route.type } : {}) },
+          headers: { host, authorization: `Bearer ${x.server.adminToken}`, origin: `http://${host || 'evil.example'}`, 'access-control-request-method': 'POST', cookie: `${consentCookieName(x.server.port, x.interaction)}=${x.csrf}`, ...(route.type ? { 'content-type': route.type } : {}) },
           body: route.body,
           timeoutMs: 5000,
         });

@@ -59,7 +59,7 @@ describe('secrets at rest and in logs', () => {
     // Confidential clients: one created by the admin, one registered dynamically.
     const created = JSON.parse((await request(`${iss}/admin/api/clients`, { method: 'POST', headers: admin, body: JSON.stringify({ client_name: 'backend', client_id: 'backend', redirect_uris: ['http://127.0.0.1:8765/callback'], grant_types: ['authorization_code', 'refresh_token', 'client_credentials'], token_endpoint_auth_method: 'client_secret_basic' }) })).text);
     secrets['client secret']!.push(created.client_secret);
-    const dcr = JSON.parse((await request(`${iss}/oauth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ client_name: 'dcr', redirect_uris: ['http://127.0.0.1:8765/callback'], token_endpoint_auth_method: 'client_secret_post', grant_types: ['authorization_code', 'refresh_token', 'client_credentials'] }) })).text);
+    const dcr = JSON.parse((await request(`${iss}/oauth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ client_name: 'dcr', redirect_uris: ['http://127.0.0.1:8765/callback'], token_endpoint_auth_method: 'client_secret_post', grant_types: ['authorization_code', 'refresh_token'] }) })).text);
     secrets['client secret']!.push(dcr.client_secret);
     expect(secrets['client secret']!.every(Boolean)).toBe(true);
 

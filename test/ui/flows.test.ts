@@ -294,7 +294,7 @@ describe('forms', () => {
     await cform.getByLabel('client_id', { exact: true }).fill('notes-agent');
     await cform.getByLabel('Redirect URI 1', { exact: true }).fill('http://example.com/cb');
     await cform.getByRole('button', { name: 'Create client' }).click();
-    await expect(cform.getByRole('alert').first().textContent()).resolves.toContain('redirect URI must be https');
+    await expect(cform.getByRole('alert').first().textContent()).resolves.toContain('redirect URI "http://example.com/cb" is not allowed: http is allowed only on a loopback host');
     await cform.getByLabel('Redirect URI 1', { exact: true }).fill(cb.url);
     await cform.getByRole('button', { name: 'Create client' }).click();
     await win.getByRole('heading', { name: 'Notes agent', level: 1 }).waitFor();

@@ -4,7 +4,7 @@ import type { Resource } from '../../server/contracts';
 import { describeDiff, diffChars, editDistance } from '../../renderer/src/lib/diff';
 import { checkJwt, decodeJwt, verdict, type CheckContext, type DecodedJwt } from '../../renderer/src/lib/jwt';
 import { parseKeyText } from '../../renderer/src/lib/verify';
-import { duration, relative } from '../../renderer/src/lib/time';
+import { ago, duration, relative } from '../../renderer/src/lib/time';
 import { parseSse } from '../../renderer/src/api/events';
 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -91,6 +91,18 @@ describe('diff and time helpers', () => {
     expect(relative(NOW - 3 * 3600_000 - 20 * 60_000, NOW)).toBe('3 h 20 min ago');
     expect(relative(NOW + 400, NOW)).toBe('just now');
     expect(duration(2 * 86400_000)).toBe('2 d');
+  });
+  it('says when something happened, never in the future', () => {
+    expect(ago(NOW - 3000, NOW)).toBe('3 s ago');
+    expect(ago(NOW - 3 * 3600_000 - 20 * 60_000, NOW)).toBe('3 h 20 min ago');
+    // Stamped by the server a moment ahead of this clock (or of a `now` that ticks every few seconds).
+    expect(ago(NOW + 3000, NOW)).toBe('just now');
+    expect(ago(NOW + 400, NOW)).toBe('just now');
+    expect(ago(Number.NaN, NOW)).toBe('');
+  });
+  it('calls a token issued a few seconds ahead of this clock "issued just now"', () => {
+    const c = byId(checkJwt(jwt({ ...claims, iat: s + 3 }), ctx), 'iat');
+    expect(c).toMatchObject({ status: 'info', title: 'Issued just now' });
   });
   it('parses pasted keys', () => {
     expect(parseKeyText('{"kty":"EC","crv":"P-256","x":"a","y":"b"}').keys).toHaveLength(1);

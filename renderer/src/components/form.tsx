@@ -1,13 +1,15 @@
 /** Form building blocks: a form in a modal (Cancel / submit footer, the form's own error) and a text field row. */
 import type { InputHTMLAttributes, ReactNode } from 'react';
+import type { ZodForm } from '../hooks/useZodForm';
 import { IconAlert } from './icons';
 import { Button, Field, Modal } from './ui';
 
 /**
- * A modal holding one form: Enter and the footer's primary button both submit; `error` (the
- * server's answer) shows above the fields. `wide` gives a wide modal with a two-column grid.
+ * A modal holding one form: Enter and the footer's primary button both submit; the form's own
+ * error (the server's answer) shows above the fields. `wide` gives a wide modal with a two-column grid.
  */
-export function FormModal(props: { open: boolean; onClose: () => void; title: string; description?: ReactNode; wide?: boolean; id?: string; submit: string; busy: boolean; onSubmit: () => Promise<void> | void; error?: string; children: ReactNode }) {
+export function FormModal(props: { open: boolean; onClose: () => void; title: string; description?: ReactNode; wide?: boolean; id?: string; submit: string; form: Pick<ZodForm<unknown>, 'busy' | 'errors' | 'onBlur'>; onSubmit: () => Promise<void> | void; children: ReactNode }) {
+  const error = props.form.errors._;
   return (
     <Modal
       open={props.open}
@@ -18,7 +20,7 @@ export function FormModal(props: { open: boolean; onClose: () => void; title: st
       footer={
         <>
           <Button onClick={props.onClose}>Cancel</Button>
-          <Button variant="primary" busy={props.busy} onClick={props.onSubmit} form={props.id}>
+          <Button variant="primary" busy={props.form.busy} onClick={props.onSubmit} form={props.id}>
             {props.submit}
           </Button>
         </>
@@ -28,15 +30,16 @@ export function FormModal(props: { open: boolean; onClose: () => void; title: st
         id={props.id}
         className={props.wide ? 'form-grid two' : 'form-grid'}
         noValidate
+        onBlur={props.form.onBlur}
         onSubmit={(e) => {
           e.preventDefault();
           void props.onSubmit();
         }}
       >
-        {props.error && (
+        {error && (
           <div className={props.wide ? 'form-error span' : 'form-error'} role="alert">
             <IconAlert />
-            <span>{props.error}</span>
+            <span>{error}</span>
           </div>
         )}
         {props.children}

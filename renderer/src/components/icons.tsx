@@ -168,3 +168,16 @@ export function Logo(props: { className?: string }) {
     </svg>
   );
 }
+export const IconSun = svg(
+  <>
+    <circle cx="12" cy="12" r="4" />
+    <path d="M12 2v2M12 20v2M4.93 4.93l1.41 1.41M17.66 17.66l1.41 1.41M2 12h2M20 12h2M6.34 17.66l-1.41 1.41M19.07 4.93l-1.41 1.41" />
+  </>,
+);
+export const IconMoon = svg(<path d="M12 3a6 6 0 0 0 9 9 9 9 0 1 1-9-9z" />);
+export const IconMonitor = svg(
+  <>
+    <rect x="2" y="3" width="20" height="14" rx="2" />
+    <path d="M8 21h8M12 17v4" />
+  </>,
+);

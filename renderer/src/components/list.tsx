@@ -33,12 +33,14 @@ export function NewButton({ onClick, children }: { onClick: () => void; children
 
 /**
  * A table of `rows`, one `<tr>` each: `children` renders a row's cells. With `actions`, a last
- * column for per-row buttons, its header named for screen readers only.
+ * column for per-row buttons, its header named for screen readers only. `narrow` names the
+ * columns a narrow window drops (under 1000 px; the detail page still shows them).
  */
-export function DataTable<T>(props: { columns: string[]; actions?: boolean; rows: readonly T[]; rowKey: (row: T) => string; children: (row: T) => ReactNode }) {
+export function DataTable<T>(props: { columns: string[]; narrow?: string[]; actions?: boolean; rows: readonly T[]; rowKey: (row: T) => string; children: (row: T) => ReactNode }) {
+  const drop = (props.narrow ?? []).map((c) => `drop-${props.columns.indexOf(c) + 1}`);
   return (
     <div className="table-wrap">
-      <table className="table">
+      <table className={['table', ...drop].join(' ')}>
         <thead>
           <tr>
             {props.columns.map((c) => (

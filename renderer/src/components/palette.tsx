@@ -1,7 +1,7 @@
 /** ⌘K / Ctrl+K: jump anywhere, find a token by jti, decode a pasted JWT. */
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { NAV } from '../nav';
-import { navigate } from '../lib/router';
+import { itemPath, navigate } from '../lib/router';
 import { useCatalog } from '../state/catalog';
 import { IconBot, IconKeyRound, IconSearch, IconServer } from './icons';
 
@@ -50,10 +50,10 @@ export function CommandPalette({ open, onClose }: { open: boolean; onClose: () =
     for (const n of NAV) if (!lower || n.label.toLowerCase().includes(lower)) out.push({ id: n.path, label: n.label, hint: 'Go to', icon: n.icon, run: () => navigate(n.path) });
     for (const r of resources)
       if (lower && (r.slug.includes(lower) || r.display_name.toLowerCase().includes(lower) || r.uri.toLowerCase().includes(lower)))
-        out.push({ id: `r:${r.slug}`, label: r.display_name, hint: r.uri, icon: <IconServer />, run: () => navigate(`/resources/${r.slug}`) });
+        out.push({ id: `r:${r.slug}`, label: r.display_name, hint: r.uri, icon: <IconServer />, run: () => navigate(itemPath('resources', r.slug)) });
     for (const c of clients)
       if (lower && (c.client_id.toLowerCase().includes(lower) || c.client_name.toLowerCase().includes(lower)))
-        out.push({ id: `c:${c.client_id}`, label: c.client_name, hint: c.client_id, icon: <IconBot />, run: () => navigate(`/clients/${c.client_id}`) });
+        out.push({ id: `c:${c.client_id}`, label: c.client_name, hint: c.client_id, icon: <IconBot />, run: () => navigate(itemPath('clients', c.client_id)) });
     if (term && !term.includes(' ') && term.length >= 4 && term.split('.').length !== 3)
       out.push({ id: 'jti', label: `Find token with jti “${term}”`, hint: 'Issuance log', icon: <IconSearch />, run: () => navigate('/issuances', { jti: term }) });
     return out.slice(0, 30);

@@ -230,15 +230,18 @@ export function Confirm(props: { open: boolean; title: string; body: ReactNode; 
   );
 }
 
-export function Segmented<T extends string>(props: { label: string; value: T; options: Array<{ value: T; label: string }>; onChange: (v: T) => void }) {
+/** One choice of a few, as radio buttons; options with an `icon` show only it (the label names it and is its tooltip). */
+export function Segmented<T extends string>(props: { label: string; value: T; options: Array<{ value: T; label: string; icon?: ReactNode }>; onChange: (v: T) => void; className?: string }) {
   return (
-    <div className="segmented" role="radiogroup" aria-label={props.label}>
+    <div className={['segmented', props.className].filter(Boolean).join(' ')} role="radiogroup" aria-label={props.label}>
       {props.options.map((o) => (
         <button
           key={o.value}
           type="button"
           role="radio"
           aria-checked={props.value === o.value}
+          aria-label={o.icon ? o.label : undefined}
+          title={o.icon ? o.label : undefined}
           tabIndex={props.value === o.value ? 0 : -1}
           onClick={() => props.onChange(o.value)}
           onKeyDown={(e) => {
@@ -252,7 +255,7 @@ export function Segmented<T extends string>(props: { label: string; value: T; op
             requestAnimationFrame(() => group?.querySelector<HTMLButtonElement>('[aria-checked="true"]')?.focus());
           }}
         >
-          {o.label}
+          {o.icon ?? o.label}
         </button>
       ))}
     </div>

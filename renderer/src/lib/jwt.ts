@@ -4,7 +4,7 @@
  */
 import type { ClientView, Resource, User } from '../../../server/contracts';
 import { describeDiff, diffChars, editDistance, type DiffPart } from './diff';
-import { duration, localDate, relative } from './time';
+import { ago, duration, localDate, relative } from './time';
 
 export interface DecodedJwt {
   raw: string;
@@ -166,7 +166,7 @@ export function checkJwt(jwt: DecodedJwt, ctx: CheckContext): Check[] {
   const nbf = numericDate(p.nbf);
   const iat = numericDate(p.iat);
   if (exp === undefined) out.push({ id: 'exp', status: 'fail', title: 'No expiry', detail: 'Access tokens must expire ("exp" claim).' });
-  else if (exp <= ctx.now) out.push({ id: 'exp', status: 'fail', title: `Expired ${relative(exp, ctx.now)}`, detail: `It expired at ${localDate(exp)}. The client should refresh it or start a new authorization.` });
+  else if (exp <= ctx.now) out.push({ id: 'exp', status: 'fail', title: `Expired ${ago(exp, ctx.now)}`, detail: `It expired at ${localDate(exp)}. The client should refresh it or start a new authorization.` });
   else out.push({ id: 'exp', status: 'pass', title: `Expires ${relative(exp, ctx.now)}`, detail: `Valid until ${localDate(exp)}${iat !== undefined ? ` (lifetime ${duration(exp - iat)})` : ''}.` });
   if (nbf !== undefined) {
     if (nbf > ctx.now + CLOCK_LEEWAY_MS) out.push({ id: 'nbf', status: 'fail', title: `Not valid yet: starts ${relative(nbf, ctx.now)}`, detail: `"nbf" is ${localDate(nbf)}; check both machines' clocks.` });
@@ -174,7 +174,7 @@ export function checkJwt(jwt: DecodedJwt, ctx: CheckContext): Check[] {
   }
   if (iat !== undefined) {
     if (iat > ctx.now + 2 * CLOCK_LEEWAY_MS) out.push({ id: 'iat', status: 'warn', title: `Issued in the future (${relative(iat, ctx.now)})`, detail: 'The issuing clock runs ahead of this one.' });
-    else out.push({ id: 'iat', status: 'info', title: `Issued ${iat > ctx.now ? 'just now' : relative(iat, ctx.now)}`, detail: `At ${localDate(iat)}.` });
+    else out.push({ id: 'iat', status: 'info', title: `Issued ${ago(iat, ctx.now)}`, detail: `At ${localDate(iat)}.` });
   }
 
   const scope = p.scope;

@@ -16,9 +16,27 @@ function subscribe(fn: () => void): () => void {
   return () => window.removeEventListener('hashchange', fn);
 }
 
+/** A malformed escape (a hand-typed `%E0`) stays as typed rather than breaking the whole window. */
+function decodePart(p: string): string {
+  try {
+    return decodeURIComponent(p);
+  } catch {
+    return p;
+  }
+}
+
 export function parseRoute(hash: string): Route {
-  const [path = '', q = ''] = hash.split('?');
-  return { parts: path.split('/').filter(Boolean).map(decodeURIComponent), query: new URLSearchParams(q) };
+  const at = hash.indexOf('?');
+  const [path, q] = at < 0 ? [hash, ''] : [hash.slice(0, at), hash.slice(at + 1)];
+  return { parts: path.split('/').filter(Boolean).map(decodePart), query: new URLSearchParams(q) };
+}
+
+/**
+ * The path of one item's page, e.g. `/clients/<client_id>`. Every id is one encoded segment:
+ * a CIMD client's id is a URL, with `/`, `?` and `#` in it.
+ */
+export function itemPath(section: 'clients' | 'resources', id: string): string {
+  return `/${section}/${encodeURIComponent(id)}`;
 }
 
 export function useRoute(): Route {

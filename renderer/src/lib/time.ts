@@ -40,7 +40,17 @@ export function duration(ms: number): string {
   return `${Math.round(abs / 1000)} s`;
 }
 
-/** "in 12 min" / "3 h ago". */
+/**
+ * When something happened: "3 h ago". A moment the server stamped a little ahead of this
+ * window's clock (or of a `now` that ticks only every few seconds) is "just now", never "in 3 s".
+ */
+export function ago(ms: number, now = Date.now()): string {
+  if (!Number.isFinite(ms)) return '';
+  const d = now - ms;
+  return d < 1000 ? 'just now' : `${duration(d)} ago`;
+}
+
+/** A moment that may lie ahead (an expiry, a not-before): "in 12 min" / "3 h ago". */
 export function relative(ms: number, now = Date.now()): string {
   if (!Number.isFinite(ms)) return '';
   const d = ms - now;

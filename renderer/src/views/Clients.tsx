@@ -7,9 +7,9 @@ import { IconBot, IconPlus, IconX } from '../components/icons';
 import { DataTable, DeleteConfirm, DetailHeader, ListPage, MissingItem, NewButton } from '../components/list';
 import { useToast } from '../components/toast';
 import { Badge, Button, CopyButton, EmptyState, Field, Modal } from '../components/ui';
-import { useModalForm } from '../hooks/useModalForm';
-import { validate, words, type FieldErrors } from '../lib/forms';
-import { href, navigate, type Route } from '../lib/router';
+import { useZodForm } from '../hooks/useZodForm';
+import { words, type FieldErrors } from '../lib/forms';
+import { href, itemPath, navigate, type Route } from '../lib/router';
 import { localDate } from '../lib/time';
 import { useCatalog } from '../state/catalog';
 import { SOURCE_LABEL } from './Prompts';
@@ -46,11 +46,11 @@ function ClientList() {
         </EmptyState>
       }
       table={
-        <DataTable columns={['Name', 'client_id', 'Registered', 'Authentication', 'Grants', 'Status']} rows={clients} rowKey={(c) => c.client_id}>
+        <DataTable columns={['Name', 'client_id', 'Registered', 'Authentication', 'Grants', 'Status']} narrow={['Registered']} rows={clients} rowKey={(c) => c.client_id}>
           {(c) => (
             <>
               <td className="primary-cell">
-                <a className="row-link" href={href(`/clients/${c.client_id}`)}>
+                <a className="row-link" href={href(itemPath('clients', c.client_id))}>
                   {c.client_name}
                 </a>
               </td>
@@ -71,7 +71,7 @@ function ClientList() {
         onClose={() => setCreating(false)}
         onCreated={(c) => {
           if (c.client_secret) setCreated(c);
-          else navigate(`/clients/${c.client_id}`);
+          else navigate(itemPath('clients', c.client_id));
         }}
       />
       <Modal
@@ -79,7 +79,7 @@ function ClientList() {
         onClose={() => {
           const id = created?.client_id;
           setCreated(null);
-          if (id) navigate(`/clients/${id}`);
+          if (id) navigate(itemPath('clients', id));
         }}
         title="Client created: copy its secret now"
         description="AuthPlane keeps only a hash of it; it is never shown again."
@@ -189,10 +189,22 @@ export function ClientForm({ open, client, onClose, onCreated }: { open: boolean
   const [grants, setGrants] = useState<string[]>([]);
   const [auth, setAuth] = useState('none');
   const [scope, setScope] = useState('');
-  const form = useModalForm<CreatedClient>({
+  const uris = redirects.map((u) => u.trim()).filter(Boolean);
+  const common = { client_name: name.trim(), redirect_uris: uris, grant_types: grants, scope: words(scope) };
+  const body = editing ? common : { ...common, ...(clientId.trim() ? { client_id: clientId.trim() } : {}), token_endpoint_auth_method: auth };
+  const form = useZodForm<CreatedClient>({
     open,
     onClose,
     onSaved: onCreated,
+    schema: editing ? ClientPatch : ClientInput,
+    body,
+    // The rules between fields, as registration enforces them.
+    check: () => {
+      const errs: FieldErrors = {};
+      if (grants.includes('client_credentials') && auth === 'none' && !editing) errs.token_endpoint_auth_method = 'client credentials need a secret: pick a secret method';
+      if (grants.includes('authorization_code') && uris.length === 0) errs.redirect_uris = 'the authorization-code grant needs at least one redirect URI';
+      return errs;
+    },
     reset: () => {
       setName(client?.client_name ?? '');
       setClientId(client?.client_id ?? '');
@@ -203,16 +215,7 @@ export function ClientForm({ open, client, onClose, onCreated }: { open: boolean
     },
   });
   const { errors } = form;
-  const submit = async () => {
-    const uris = redirects.map((u) => u.trim()).filter(Boolean);
-    const common = { client_name: name.trim(), redirect_uris: uris, grant_types: grants, scope: words(scope) };
-    const body = editing ? common : { ...common, ...(clientId.trim() ? { client_id: clientId.trim() } : {}), token_endpoint_auth_method: auth };
-    const v = validate(editing ? ClientPatch : ClientInput, body);
-    const errs: FieldErrors = v.ok ? {} : { ...v.errors };
-    if (grants.includes('client_credentials') && auth === 'none' && !editing) errs.token_endpoint_auth_method = 'client credentials need a secret: pick a secret method';
-    if (grants.includes('authorization_code') && uris.length === 0) errs.redirect_uris = 'the authorization-code grant needs at least one redirect URI';
-    await form.save(errs, () => (editing ? api.updateClient(client!.client_id, body as ClientPatch) : api.createClient(body as ClientInput)));
-  };
+  const submit = () => form.save(() => (editing ? api.updateClient(client!.client_id, body as ClientPatch) : api.createClient(body as ClientInput)));
   const redirectErrors = Object.entries(errors).filter(([k]) => k.startsWith('redirect_uris'));
   return (
     <FormModal
@@ -222,12 +225,11 @@ export function ClientForm({ open, client, onClose, onCreated }: { open: boolean
       title={editing ? `Edit ${client!.client_name}` : 'New client'}
       description="Validated with the same rules as the CLI and dynamic registration."
       submit={editing ? 'Save changes' : 'Create client'}
-      busy={form.busy}
+      form={form}
       onSubmit={submit}
-      error={errors._}
     >
-      <TextField label="Client name" error={errors.client_name} autoFocus value={name} placeholder="my-agent" onChange={setName} />
-      <TextField label="client_id" hint={editing ? 'Fixed after creation.' : 'Blank for a random one.'} error={errors.client_id} mono disabled={editing} value={clientId} placeholder="generated" onChange={setClientId} />
+      <TextField label="Client name" error={errors.client_name} name="client_name" autoFocus value={name} placeholder="my-agent" onChange={setName} />
+      <TextField label="client_id" hint={editing ? 'Fixed after creation.' : 'Blank for a random one.'} error={errors.client_id} name="client_id" mono disabled={editing} value={clientId} placeholder="generated" onChange={setClientId} />
       <div className="field span">
         <span className="field-label" id="redir-label">
           Redirect URIs
@@ -238,6 +240,7 @@ export function ClientForm({ open, client, onClose, onCreated }: { open: boolean
               <input
                 className="input mono"
                 aria-label={`Redirect URI ${i + 1}`}
+                name={`redirect_uris.${i}`}
                 aria-invalid={!!errors[`redirect_uris.${i}`]}
                 placeholder="http://127.0.0.1:8765/callback"
                 value={u}
@@ -267,7 +270,7 @@ export function ClientForm({ open, client, onClose, onCreated }: { open: boolean
         <div className="row wrap">
           {GRANTS.map((g) => (
             <label className="check" key={g.value}>
-              <input type="checkbox" checked={grants.includes(g.value)} onChange={(e) => setGrants((xs) => (e.target.checked ? [...xs, g.value] : xs.filter((x) => x !== g.value)))} />
+              <input type="checkbox" name="grant_types" checked={grants.includes(g.value)} onChange={(e) => setGrants((xs) => (e.target.checked ? [...xs, g.value] : xs.filter((x) => x !== g.value)))} />
               <span className="check-text">
                 <span>{g.label}</span>
                 <small>{g.hint}</small>
@@ -283,14 +286,14 @@ export function ClientForm({ open, client, onClose, onCreated }: { open: boolean
       </fieldset>
       <Field label="Token endpoint authentication" hint={editing ? 'Fixed after creation.' : 'Public clients (most MCP clients) use PKCE without a secret.'} error={errors.token_endpoint_auth_method}>
         {(id, d) => (
-          <select id={id} aria-describedby={d} className="select" disabled={editing} value={auth} onChange={(e) => setAuth(e.target.value)}>
+          <select id={id} aria-describedby={d} className="select" name="token_endpoint_auth_method" disabled={editing} value={auth} onChange={(e) => setAuth(e.target.value)}>
             <option value="none">Public: PKCE only</option>
             <option value="client_secret_basic">Secret via HTTP Basic</option>
             <option value="client_secret_post">Secret in the form body</option>
           </select>
         )}
       </Field>
-      <TextField label="Scope ceiling" hint="Space-separated. Blank: any scope of the requested resource." error={errors.scope ?? Object.entries(errors).find(([k]) => k.startsWith('scope.'))?.[1]} mono value={scope} placeholder="read write" onChange={setScope} />
+      <TextField label="Scope ceiling" hint="Space-separated. Blank: any scope of the requested resource." error={errors.scope ?? Object.entries(errors).find(([k]) => k.startsWith('scope.'))?.[1]} name="scope" mono value={scope} placeholder="read write" onChange={setScope} />
     </FormModal>
   );
 }

@@ -8,7 +8,7 @@ import { DataTable, ListPage } from '../components/list';
 import { DateCell } from '../components/time';
 import { useToast } from '../components/toast';
 import { Badge, Button, Confirm, EmptyState, Segmented } from '../components/ui';
-import { href } from '../lib/router';
+import { href, itemPath } from '../lib/router';
 import { useCatalog } from '../state/catalog';
 
 type Show = 'active' | 'all';
@@ -45,10 +45,10 @@ export default function ConsentsView() {
             <>
               <td className="mono primary-cell">{g.sub}</td>
               <td>
-                <a href={href(`/clients/${g.client_id}`)}>{clientName(g.client_id)}</a>
+                <a href={href(itemPath('clients', g.client_id))}>{clientName(g.client_id)}</a>
               </td>
               <td>
-                <a href={href(`/resources/${g.resource}`)}>{resourceName(g.resource)}</a>
+                <a href={href(itemPath('resources', g.resource))}>{resourceName(g.resource)}</a>
               </td>
               <td>
                 <span className="chips">

@@ -13,8 +13,8 @@ import { IconBan, IconFamily, IconFilterOff, IconList, IconSearch } from '../com
 import { TimeCell } from '../components/time';
 import { useToast } from '../components/toast';
 import { Badge, Button, CodeBlock, Confirm, EmptyState, ErrorNote, Json, Modal, PageHeader, Segmented } from '../components/ui';
-import { navigate, type Route } from '../lib/router';
-import { localDate, relative } from '../lib/time';
+import { href, itemPath, navigate, type Route } from '../lib/router';
+import { ago, localDate, relative } from '../lib/time';
 import { useCatalog } from '../state/catalog';
 
 const FIRST_PAGE = 200;
@@ -382,7 +382,7 @@ function IssuanceDrawer({ row, onClose }: { row: IssuanceRow | null; onClose: ()
   const resource = r ? resources.find((x) => x.slug === r.resource) : undefined;
   const notes = tok
     ? {
-        iat: `${localDate(tok.payload.iat * 1000)} (${relative(tok.payload.iat * 1000, now)})`,
+        iat: `${localDate(tok.payload.iat * 1000)} (${ago(tok.payload.iat * 1000, now)})`,
         nbf: localDate(tok.payload.nbf * 1000),
         exp: `${localDate(tok.payload.exp * 1000)} (${relative(tok.payload.exp * 1000, now)})`,
       }
@@ -417,7 +417,7 @@ function IssuanceDrawer({ row, onClose }: { row: IssuanceRow | null; onClose: ()
             <div className="row wrap">
               <span className={`badge ${st === 'active' ? 'green' : st === 'revoked' ? 'red' : ''}`}>
                 <span className="dot" aria-hidden="true" />
-                {st === 'active' ? `Active · expires ${relative(Date.parse(r.expires_at), now)}` : st === 'expired' ? `Expired ${relative(Date.parse(r.expires_at), now)}` : `Revoked ${relative(Date.parse(r.revoked_at!), now)}`}
+                {st === 'active' ? `Active · expires ${relative(Date.parse(r.expires_at), now)}` : st === 'expired' ? `Expired ${ago(Date.parse(r.expires_at), now)}` : `Revoked ${ago(Date.parse(r.revoked_at!), now)}`}
               </span>
               <Badge tone="outline">{r.grant}</Badge>
             </div>
@@ -425,7 +425,7 @@ function IssuanceDrawer({ row, onClose }: { row: IssuanceRow | null; onClose: ()
               <dt>Client</dt>
               <dd>
                 {client ? (
-                  <a href={`#/clients/${encodeURIComponent(client.client_id)}`} onClick={onClose}>
+                  <a href={href(itemPath('clients', client.client_id))} onClick={onClose}>
                     {client.client_name}
                   </a>
                 ) : (
@@ -438,7 +438,7 @@ function IssuanceDrawer({ row, onClose }: { row: IssuanceRow | null; onClose: ()
               <dt>Resource</dt>
               <dd>
                 {resource ? (
-                  <a href={`#/resources/${encodeURIComponent(resource.slug)}`} onClick={onClose}>
+                  <a href={href(itemPath('resources', resource.slug))} onClick={onClose}>
                     {resource.display_name}
                   </a>
                 ) : (
@@ -448,7 +448,7 @@ function IssuanceDrawer({ row, onClose }: { row: IssuanceRow | null; onClose: ()
               </dd>
               <dt>Issued</dt>
               <dd>
-                {localDate(Date.parse(r.issued_at))} <span className="muted">({relative(Date.parse(r.issued_at), now)})</span>
+                {localDate(Date.parse(r.issued_at))} <span className="muted">({ago(Date.parse(r.issued_at), now)})</span>
               </dd>
               {r.family_id && (
                 <>

@@ -14,11 +14,11 @@ import { DataTable, DeleteConfirm, DetailHeader, ListPage, MissingItem, NewButto
 import { DateCell } from '../components/time';
 import { useToast } from '../components/toast';
 import { Badge, Button, CodeBlock, EmptyState, ErrorNote, Field, Json } from '../components/ui';
-import { useModalForm } from '../hooks/useModalForm';
+import { useZodForm } from '../hooks/useZodForm';
 import { useAction } from '../hooks/useAction';
 import { diffChars } from '../lib/diff';
-import { durationInput, formatSeconds, validate, type FieldErrors } from '../lib/forms';
-import { href, navigate, type Route } from '../lib/router';
+import { durationInput, formatSeconds, type FieldErrors } from '../lib/forms';
+import { href, itemPath, navigate, type Route } from '../lib/router';
 import { duration, localDate } from '../lib/time';
 import { useCatalog } from '../state/catalog';
 import { DoctorPanel } from './DoctorPanel';
@@ -51,7 +51,7 @@ function ResourceList() {
           {(r) => (
             <>
               <td className="primary-cell">
-                <a className="row-link" href={href(`/resources/${r.slug}`)}>
+                <a className="row-link" href={href(itemPath('resources', r.slug))}>
                   {r.display_name}
                 </a>{' '}
                 <span className="mono faint">{r.slug}</span> {r.is_default && <Badge tone="accent">default</Badge>}
@@ -77,7 +77,7 @@ function ResourceList() {
         </DataTable>
       }
     >
-      <ResourceForm open={creating} onClose={() => setCreating(false)} onSaved={(r) => navigate(`/resources/${r.slug}`)} />
+      <ResourceForm open={creating} onClose={() => setCreating(false)} onSaved={(r) => navigate(itemPath('resources', r.slug))} />
     </ListPage>
   );
 }
@@ -291,10 +291,32 @@ export function ResourceForm({ open, resource, onClose, onSaved }: { open: boole
   const [atTtl, setAtTtl] = useState('');
   const [rtTtl, setRtTtl] = useState('');
   const [isDefault, setIsDefault] = useState(false);
-  const form = useModalForm({
+  const scopeList = scopes.filter((s) => s.name.trim() || s.description.trim()).map((s) => ({ name: s.name.trim(), ...(s.description.trim() ? { description: s.description.trim() } : {}) }));
+  const at = durationInput(atTtl, parseDuration);
+  const rt = durationInput(rtTtl, parseDuration);
+  const body = {
+    ...(editing ? {} : { slug }),
+    uri: uri.trim(),
+    display_name: name.trim() || undefined,
+    scopes: scopeList,
+    ...(alg ? { signing_alg: alg } : {}),
+    ...(at !== undefined ? { access_token_ttl: at } : {}),
+    ...(rt !== undefined ? { refresh_token_ttl: rt } : {}),
+    ...(isDefault || resource?.is_default ? { is_default: isDefault } : {}),
+  };
+  const form = useZodForm<Resource>({
     open,
     onClose,
     onSaved,
+    schema: editing ? ResourcePatch : ResourceInput,
+    body,
+    // A lifetime that does not parse is NaN in the body: say how to write one instead.
+    check: () => {
+      const errs: FieldErrors = {};
+      if (Number.isNaN(at)) errs.access_token_ttl = 'use seconds or 15m, 2h, 7d';
+      if (Number.isNaN(rt)) errs.refresh_token_ttl = 'use seconds or 15m, 2h, 7d';
+      return errs;
+    },
     reset: () => {
       setName(resource?.display_name ?? '');
       setSlug(resource?.slug ?? '');
@@ -314,27 +336,7 @@ export function ResourceForm({ open, resource, onClose, onSaved }: { open: boole
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-+|-+$/g, '')
       .slice(0, 64);
-
-  const submit = async () => {
-    const scopeList = scopes.filter((s) => s.name.trim() || s.description.trim()).map((s) => ({ name: s.name.trim(), ...(s.description.trim() ? { description: s.description.trim() } : {}) }));
-    const at = durationInput(atTtl, parseDuration);
-    const rt = durationInput(rtTtl, parseDuration);
-    const body = {
-      ...(editing ? {} : { slug }),
-      uri: uri.trim(),
-      display_name: name.trim() || undefined,
-      scopes: scopeList,
-      ...(alg ? { signing_alg: alg } : {}),
-      ...(at !== undefined ? { access_token_ttl: at } : {}),
-      ...(rt !== undefined ? { refresh_token_ttl: rt } : {}),
-      ...(isDefault || resource?.is_default ? { is_default: isDefault } : {}),
-    };
-    const v = validate(editing ? ResourcePatch : ResourceInput, body);
-    const errs: FieldErrors = v.ok ? {} : { ...v.errors };
-    if (Number.isNaN(at)) errs.access_token_ttl = 'use seconds or 15m, 2h, 7d';
-    if (Number.isNaN(rt)) errs.refresh_token_ttl = 'use seconds or 15m, 2h, 7d';
-    await form.save(errs, () => (editing ? api.updateResource(resource!.slug, body as ResourcePatch) : api.createResource(body as ResourceInput)));
-  };
+  const submit = () => form.save(() => (editing ? api.updateResource(resource!.slug, body as ResourcePatch) : api.createResource(body as ResourceInput)));
 
   return (
     <FormModal
@@ -345,12 +347,12 @@ export function ResourceForm({ open, resource, onClose, onSaved }: { open: boole
       title={editing ? `Edit ${resource!.display_name}` : 'New resource'}
       description="Validated with the same rules as the CLI."
       submit={editing ? 'Save changes' : 'Create resource'}
-      busy={form.busy}
+      form={form}
       onSubmit={submit}
-      error={errors._}
     >
       <TextField
         label="Display name"
+        name="display_name"
         error={errors.display_name}
         value={name}
         autoFocus
@@ -364,6 +366,7 @@ export function ResourceForm({ open, resource, onClose, onSaved }: { open: boole
         label="Slug"
         hint={editing ? 'Fixed after creation.' : 'Lowercase letters, digits, dashes. Used by the CLI and filters.'}
         error={errors.slug}
+        name="slug"
         mono
         value={slug}
         disabled={editing}
@@ -373,7 +376,7 @@ export function ResourceForm({ open, resource, onClose, onSaved }: { open: boole
           setSlugTouched(true);
         }}
       />
-      <TextField className="span" label="Resource URI" hint="Exactly what your MCP server publishes as `resource` in its metadata; it becomes the token's aud, byte for byte." error={errors.uri} mono value={uri} placeholder="http://127.0.0.1:3001/mcp" onChange={setUri} />
+      <TextField className="span" label="Resource URI" hint="Exactly what your MCP server publishes as `resource` in its metadata; it becomes the token's aud, byte for byte." error={errors.uri} name="uri" mono value={uri} placeholder="http://127.0.0.1:3001/mcp" onChange={setUri} />
       <div className="field span">
         <span className="field-label" id="scopes-label">
           Scopes
@@ -384,12 +387,13 @@ export function ResourceForm({ open, resource, onClose, onSaved }: { open: boole
               <input
                 className="input mono"
                 aria-label={`Scope ${i + 1} name`}
+                name={`scopes.${i}.name`}
                 aria-invalid={!!errors[`scopes.${i}.name`]}
                 placeholder="read"
                 value={s.name}
                 onChange={(e) => setScopes((xs) => xs.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))}
               />
-              <input className="input" aria-label={`Scope ${i + 1} description`} placeholder="What it allows (shown on consent)" value={s.description} onChange={(e) => setScopes((xs) => xs.map((x, j) => (j === i ? { ...x, description: e.target.value } : x)))} />
+              <input className="input" aria-label={`Scope ${i + 1} description`} name={`scopes.${i}.description`} placeholder="What it allows (shown on consent)" value={s.description} onChange={(e) => setScopes((xs) => xs.map((x, j) => (j === i ? { ...x, description: e.target.value } : x)))} />
               <Button variant="ghost" icon={<IconX />} label={`Remove scope ${i + 1}`} onClick={() => setScopes((xs) => xs.filter((_, j) => j !== i))} />
             </div>
           ))}
@@ -409,7 +413,7 @@ export function ResourceForm({ open, resource, onClose, onSaved }: { open: boole
       </div>
       <Field label="Signing algorithm" error={errors.signing_alg}>
         {(id, d) => (
-          <select id={id} aria-describedby={d} className="select" value={alg} onChange={(e) => setAlg(e.target.value)}>
+          <select id={id} aria-describedby={d} className="select" name="signing_alg" value={alg} onChange={(e) => setAlg(e.target.value)}>
             <option value="">Server default</option>
             <option value="ES256">ES256 (ECDSA P-256)</option>
             <option value="RS256">RS256 (RSA)</option>
@@ -425,8 +429,8 @@ export function ResourceForm({ open, resource, onClose, onSaved }: { open: boole
           </span>
         </label>
       </div>
-      <TextField label="Access-token lifetime" hint="Blank for the server default. 900, 15m, 2h…" error={errors.access_token_ttl} mono value={atTtl} placeholder="15m" onChange={setAtTtl} />
-      <TextField label="Refresh-token lifetime" hint="Blank for the server default. 7d…" error={errors.refresh_token_ttl} mono value={rtTtl} placeholder="7d" onChange={setRtTtl} />
+      <TextField label="Access-token lifetime" hint="Blank for the server default. 900, 15m, 2h…" error={errors.access_token_ttl} name="access_token_ttl" mono value={atTtl} placeholder="15m" onChange={setAtTtl} />
+      <TextField label="Refresh-token lifetime" hint="Blank for the server default. 7d…" error={errors.refresh_token_ttl} name="refresh_token_ttl" mono value={rtTtl} placeholder="7d" onChange={setRtTtl} />
     </FormModal>
   );
 }

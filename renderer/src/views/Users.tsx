@@ -9,8 +9,7 @@ import { DataTable, DeleteConfirm, ListPage, NewButton } from '../components/lis
 import { DateCell } from '../components/time';
 import { useToast } from '../components/toast';
 import { Badge, Button, EmptyState } from '../components/ui';
-import { useModalForm } from '../hooks/useModalForm';
-import { validate } from '../lib/forms';
+import { useZodForm } from '../hooks/useZodForm';
 import { useCatalog } from '../state/catalog';
 
 export default function UsersView() {
@@ -68,27 +67,19 @@ export default function UsersView() {
 /** Creates a user, or with `user` edits its name and email (the sub is fixed). */
 function UserForm({ open, user, onClose, onSaved }: { open: boolean; user?: User; onClose: () => void; onSaved: (u: User) => void }) {
   const [f, setF] = useState({ sub: '', name: '', email: '' });
-  const form = useModalForm({ open, onClose, onSaved, reset: () => setF({ sub: user?.sub ?? '', name: user?.name ?? '', email: user?.email ?? '' }) });
-  const { errors } = form;
   const sub = f.sub.trim();
   const name = f.name.trim();
   const email = f.email.trim();
-  const submit = () => {
-    if (user) {
-      // A blank name falls back to the sub, as at creation; a blank email removes it.
-      const patch = { name: name || user.sub, email: email || null };
-      const v = validate(UserPatch, patch);
-      return form.save(v.ok ? {} : v.errors, () => api.updateUser(user.sub, patch));
-    }
-    const body = { sub, ...(name ? { name } : {}), ...(email ? { email } : {}) };
-    const v = validate(UserInput, body);
-    return form.save(v.ok ? {} : v.errors, () => api.createUser(body));
-  };
+  // Editing: a blank name falls back to the sub, as at creation; a blank email removes it.
+  const body = user ? { name: name || user.sub, email: email || null } : { sub, ...(name ? { name } : {}), ...(email ? { email } : {}) };
+  const form = useZodForm<User>({ open, onClose, onSaved, schema: user ? UserPatch : UserInput, body, reset: () => setF({ sub: user?.sub ?? '', name: user?.name ?? '', email: user?.email ?? '' }) });
+  const { errors } = form;
+  const submit = () => form.save(() => (user ? api.updateUser(user.sub, body as UserPatch) : api.createUser(body as UserInput)));
   return (
-    <FormModal open={open} onClose={onClose} title={user ? `Edit ${user.sub}` : 'New user'} submit={user ? 'Save changes' : 'Create user'} busy={form.busy} onSubmit={submit} error={errors._}>
-      <TextField label="sub" hint={user ? 'Fixed after creation.' : 'The subject identifier tokens carry. Printable ASCII, no spaces.'} error={errors.sub} mono autoFocus={!user} disabled={!!user} value={f.sub} placeholder="alice" onChange={(v) => setF({ ...f, sub: v })} />
-      <TextField label="Name" error={errors.name} autoFocus={!!user} value={f.name} placeholder="Alice Example" onChange={(v) => setF({ ...f, name: v })} />
-      <TextField label="Email" error={errors.email} type="email" value={f.email} placeholder="alice@example.com" onChange={(v) => setF({ ...f, email: v })} />
+    <FormModal open={open} onClose={onClose} title={user ? `Edit ${user.sub}` : 'New user'} submit={user ? 'Save changes' : 'Create user'} form={form} onSubmit={submit}>
+      <TextField label="sub" hint={user ? 'Fixed after creation.' : 'The subject identifier tokens carry. Printable ASCII, no spaces.'} error={errors.sub} name="sub" mono autoFocus={!user} disabled={!!user} value={f.sub} placeholder="alice" onChange={(v) => setF({ ...f, sub: v })} />
+      <TextField label="Name" error={errors.name} name="name" autoFocus={!!user} value={f.name} placeholder="Alice Example" onChange={(v) => setF({ ...f, name: v })} />
+      <TextField label="Email" error={errors.email} name="email" type="email" value={f.email} placeholder="alice@example.com" onChange={(v) => setF({ ...f, email: v })} />
     </FormModal>
   );
 }

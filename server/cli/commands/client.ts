@@ -1,8 +1,8 @@
 /** `authserver admin client …`: OAuth clients (agents). A secret is shown once, on create. */
 import { Command, Option } from 'commander';
-import type { ClientView, CreatedClient } from '../../contracts';
+import type { ClientPruneResult, ClientView, CreatedClient } from '../../contracts';
 import { withAdminPort } from '../adminPort';
-import { collect, csv, defined, parseScopeSpec, run, withCommon } from '../common';
+import { collect, csv, defined, parseScopeSpec, parseSeconds, run, withCommon } from '../common';
 import { keyValues, printJson, table, usageError } from '../output';
 
 interface ClientFlags {
@@ -14,6 +14,17 @@ interface ClientFlags {
   scope?: string;
   redirectUris?: string;
   status?: string;
+}
+
+interface PruneFlags {
+  olderThan?: string;
+  dryRun?: boolean;
+}
+
+export function pruneSummary(r: ClientPruneResult): string {
+  const what = `self-registered client${r.pruned.length === 1 ? '' : 's'} with no live grant, registered more than ${r.older_than} ago`;
+  const head = r.pruned.length === 0 ? `no ${what}` : `${r.dry_run ? 'would delete' : 'deleted'} ${r.pruned.length} ${what}: ${r.pruned.join(', ')}`;
+  return `${head}\n${r.remaining} of at most ${r.limit} self-registered clients ${r.dry_run ? 'exist' : 'remain'}`;
 }
 
 export function clientDetails(c: ClientView | CreatedClient): string {
@@ -128,5 +139,17 @@ export function clientCommand(): Command {
       out.stdout(`client deleted: client_id=${id}`);
     }),
   );
+
+  withCommon(cmd.command('prune').description('delete self-registered (dynamic registration) clients that hold no live grant; frees room when registration hits its cap'))
+    .option('--older-than <duration>', 'only clients registered longer ago than this (0, 30m, 1h, 7d)', '1h')
+    .option('--dry-run', 'list what would be deleted, delete nothing')
+    .action(
+      run<PruneFlags>(async ({ opts, out, json, dataDir }) => {
+        parseSeconds('--older-than', opts.olderThan);
+        const result = await withAdminPort(await dataDir(), (p) => p.pruneClients({ older_than: opts.olderThan, dry_run: opts.dryRun === true }));
+        if (json) return printJson(out, result);
+        out.stdout(pruneSummary(result));
+      }),
+    );
   return cmd;
 }

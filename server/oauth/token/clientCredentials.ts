@@ -5,12 +5,17 @@
 import type { HttpContext } from '../../http/context';
 import type { Client } from '../../contracts';
 import { matchResource } from '../../domain/resourceMatch';
+import { selfRegisteredGrantProblem } from '../../domain/clients';
 import type { Services } from '../../domain/services';
 import { InvalidScope, InvalidTarget, UnauthorizedClient } from '../../errors';
 import { warn } from '../../http/activity';
 import type { TokenResponse } from '../../domain/tokens';
 
 export async function clientCredentialsGrant(ctx: HttpContext, s: Services, client: Client, p: Record<string, string>): Promise<TokenResponse> {
+  // Defence in depth: a DCR client stored before registration refused this grant must not mint
+  // tokens without a user's consent either.
+  const selfRegistered = selfRegisteredGrantProblem(client.registration_source, ['client_credentials']);
+  if (selfRegistered) throw new UnauthorizedClient(`client "${client.client_id}" is refused: ${selfRegistered}`);
   if (client.token_endpoint_auth_method === 'none') throw new UnauthorizedClient('client_credentials is only for confidential clients (this client is public)');
   const m = matchResource(p.resource, s.resources.list());
   if ('error' in m) throw new InvalidTarget(m.error);

@@ -75,6 +75,7 @@ export function routeCases(x: Seeded): RouteCase[] {
     { area: 'admin', method: 'GET', path: '/admin/api/clients/agent', writes: false },
     { area: 'admin', method: 'PATCH', path: '/admin/api/clients/agent', type: J, body: JSON.stringify({ redirect_uris: ['https://evil.example/cb'] }), writes: true },
     { area: 'admin', method: 'DELETE', path: '/admin/api/clients/agent', writes: true },
+    { area: 'admin', method: 'POST', path: '/admin/api/clients/prune', type: J, body: JSON.stringify({ older_than: '0' }), writes: true },
     { area: 'admin', method: 'GET', path: '/admin/api/users', writes: false },
     { area: 'admin', method: 'POST', path: '/admin/api/users', type: J, body: JSON.stringify({ sub: 'mallory', name: 'Mallory' }), writes: true },
     { area: 'admin', method: 'GET', path: '/admin/api/users/dev-user', writes: false },
