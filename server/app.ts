@@ -15,6 +15,7 @@ import { EventBus } from './events';
 import { activityRecorder } from './http/activity';
 import { isCorsPath, publicCors } from './http/cors';
 import { installClientErrorHandlers } from './http/clientError';
+import { DrainingResponse } from './http/drain';
 import { errorHandler } from './http/errorHandler';
 import { allowedHost, hostGuard, noStore, securityHeaders } from './http/guards';
 import type { HttpMiddleware } from './http/context';
@@ -50,7 +51,7 @@ function frontMiddlewares(s: Services): HttpMiddleware[] {
   return [
     securityHeaders,
     (ctx, next) => (isCorsPath(ctx.path) && hostOk(ctx.get('host')) ? publicCors(ctx, next) : next()),
-    activityRecorder(s.activity, clock, (p) => p === '/' || p.startsWith('/admin/') || p.startsWith('/assets/') || p === '/consent/wait' || p === '/favicon.ico' || p.startsWith('/ui')),
+    activityRecorder(s.activity, clock, log, (p) => p === '/' || p.startsWith('/admin/') || p.startsWith('/assets/') || p === '/consent/wait' || p === '/favicon.ico' || p.startsWith('/ui')),
     errorHandler(log),
     hostGuard(config.issuer),
   ];
@@ -157,7 +158,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   let store: Store | undefined;
   // Slow clients: headers within 10 s, the whole request (body included) within 30 s, checked every
   // second (Node's default check runs every 30 s, which would let a trickled body live a minute).
-  const http = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000, maxHeaderSize: 16 * 1024, connectionsCheckingInterval: 1_000 });
+  const http = createServer({ requestTimeout: 30_000, headersTimeout: 10_000, keepAliveTimeout: 5_000, maxHeaderSize: 16 * 1024, connectionsCheckingInterval: 1_000, ServerResponse: DrainingResponse });
   installClientErrorHandlers(http);
   let services: Services | undefined;
   try {
@@ -171,7 +172,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     events.subscribe((e) => {
       if (e.type !== 'request.logged') st.audit.append(e);
     });
-    services = createServices({ config, store: st, clock, events, log, resolve: opts.resolve });
+    services = createServices({ config, store: st, clock, events, log, secret: adminToken, resolve: opts.resolve });
     await initServices(services);
     if (opts.seedFile) {
       const { applySeed } = await import('./seed/applySeed');

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { SigningAlg, Sub } from './contracts';
+import { MAX_REFRESH_GRACE_S } from './contracts/duration';
 
 export const ConfigSchema = z.object({
   /** Where resources, clients, keys and the issuance log live. */
@@ -29,10 +30,15 @@ export const ConfigSchema = z.object({
   accessTokenTtl: z.number().int().min(10).max(86400).default(900),
   /** Refresh-token lifetime in seconds; each rotation starts a new one. */
   refreshTokenTtl: z.number().int().min(60).max(90 * 86400).default(7 * 86400),
-  /** Authorization-code lifetime in seconds (60 s to 10 min). */
-  codeTtl: z.number().int().min(60).max(600).default(120),
-  /** Seconds a just-rotated refresh token still works (a client that lost the response may retry). */
-  refreshGrace: z.number().int().min(0).max(300).default(10),
+  /** Authorization-code lifetime in seconds (60 s to 10 min; 10 min as in the product). */
+  codeTtl: z.number().int().min(60).max(600).default(600),
+  /**
+   * Seconds a just-rotated refresh token may be presented again (0 to 5 min). 0, the default and
+   * the product's behaviour: rotation is strict, any second use is reuse and revokes the family.
+   * Above 0 (opt-in, for clients that lose responses): a retry within the window gets the same
+   * new refresh token again, never a second one.
+   */
+  refreshGrace: z.number().int().min(0).max(MAX_REFRESH_GRACE_S).default(0),
   /** Seconds a pending consent prompt stays open. */
   interactionTtl: z.number().int().min(30).max(3600).default(600),
   /** Seconds a prompt may have nothing waiting on it (page closed, CLI gone) before it is marked stale. */

@@ -12,6 +12,7 @@ export function interactionRoutes(router: Router, s: Services): void {
   });
   router.post('/interactions/:uid/decision', async (ctx) => {
     const decision = parseOrThrow(ConsentDecision, await jsonBody(ctx));
-    ctx.body = await decideInteraction(s, param(ctx, 'uid'), decision);
+    const { redirect } = await decideInteraction(s, param(ctx, 'uid'), decision);
+    ctx.body = { redirect };
   });
 }

@@ -60,7 +60,8 @@ export function mintTestToken(s: Services, input: unknown): MintTestTokenResult 
   const claims = {
     iss: config.issuer,
     sub: config.user,
-    aud,
+    // A one-element array, as every AuthPlane access token carries it.
+    aud: [aud],
     client_id: req.client_id ?? 'authplane-doctor',
     scope: resource.scopes.map((x) => x.name).join(' '),
     jti: `test-${randomId()}`,

@@ -232,7 +232,7 @@ export class DirectAdminPort implements AdminPort {
   ) {}
 
   static async open(dataDir: string): Promise<DirectAdminPort> {
-    const [{ acquireDataDirLock }, { openStore }, { ensureDataDir }, { createServices, initServices }, { loadConfig }, { systemClock }, { EventBus }, { silentLogger }, ops] = await Promise.all([
+    const [{ acquireDataDirLock }, { openStore }, { ensureDataDir, loadOrCreateAdminToken }, { createServices, initServices }, { loadConfig }, { systemClock }, { EventBus }, { silentLogger }, ops] = await Promise.all([
       import('../store/lock'),
       import('../store/index'),
       import('../store/secrets'),
@@ -256,7 +256,7 @@ export class DirectAdminPort implements AdminPort {
       events.subscribe((e) => {
         if (e.type !== 'request.logged') audit.append(e);
       });
-      services = createServices({ config, store, clock: systemClock, events, log: silentLogger });
+      services = createServices({ config, store, clock: systemClock, events, log: silentLogger, secret: await loadOrCreateAdminToken(dataDir) });
       await initServices(services);
     } catch (err) {
       services?.close();

@@ -5,6 +5,15 @@
 import { GRANT_TYPES } from './enums';
 import { z } from 'zod';
 
+/**
+ * A JWT `aud` as a list. AuthPlane, like the product, writes a one-element array; RFC 7519 also
+ * allows a single string, which tokens from elsewhere (and older AuthPlane tokens) carry.
+ */
+export function audiences(aud: unknown): string[] {
+  if (typeof aud === 'string') return [aud];
+  return Array.isArray(aud) ? aud.filter((a): a is string => typeof a === 'string') : [];
+}
+
 /** ISO 8601 UTC timestamp, as stored everywhere (`2026-11-26T18:52:37.000Z`). */
 export const IsoTime = z.string().datetime({ offset: false });
 

@@ -8,3 +8,6 @@ export function parseDuration(text: string): number | undefined {
   const unit = { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
   return n * unit;
 }
+
+/** The longest refresh grace (config `refreshGrace`, `serve --refresh-grace`): 5 minutes. */
+export const MAX_REFRESH_GRACE_S = 300;

@@ -8,6 +8,7 @@
  * the desktop window shows the same steps.
  */
 import { VERSION } from '../admin/version';
+import { audiences } from '../contracts/common';
 import type { DoctorReport, DoctorStep, DoctorStepId } from '../contracts/doctor';
 import type { Resource } from '../contracts/resources';
 import { closestResource, describeDifference } from '../domain/resourceMatch';
@@ -487,7 +488,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
     ctx.token = t.json.access_token;
     ctx.tokenClaims = jwtPayload(ctx.token) ?? {};
     const c = ctx.tokenClaims;
-    return pass(`aud "${String(c.aud)}", scope "${String(c.scope ?? t.json.scope ?? '')}", sub "${String(c.sub)}", expires in ${String(t.json.expires_in)} s (client ${DOCTOR_CLIENT_ID}${approved ? '; consent approved through the admin API' : ''})`);
+    return pass(`aud "${audiences(c.aud).join('", "')}", scope "${String(c.scope ?? t.json.scope ?? '')}", sub "${String(c.sub)}", expires in ${String(t.json.expires_in)} s (client ${DOCTOR_CLIENT_ID}${approved ? '; consent approved through the admin API' : ''})`);
   });
 
   // 12. The server accepts it.
@@ -495,7 +496,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
     need(ctx.token, 'no token was obtained');
     need(!ctx.mcpDown, 'the MCP server is unreachable');
     const r = await callMcp(ctx.token);
-    const aud = String(ctx.tokenClaims?.aud ?? ctx.resource?.uri);
+    const aud = audiences(ctx.tokenClaims?.aud)[0] ?? String(ctx.resource?.uri);
     if (r.status >= 200 && r.status < 300) {
       await endSession(f, ctx.mcpUrl, r, ctx.token);
       ctx.validAccepted = true;

@@ -12,6 +12,8 @@ export interface CoreDeps {
   clock: Clock;
   events: EventBus;
   log: Logger;
+  /** The server secret (the data dir's admin-token): keys for values sealed at rest derive from it. */
+  secret: string;
   /** Host name resolution for server-side fetches (CIMD); the system resolver when absent. */
   resolve?: Resolve;
 }

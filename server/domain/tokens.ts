@@ -10,6 +10,7 @@ import type { RefreshFamily } from '../store/types';
 import { randomId, randomToken, sha256hex } from './crypto';
 import type { CoreDeps } from './deps';
 import type { KeyService } from './keys';
+import { createSealer, type Sealer } from './seal';
 
 export interface TokenResponse {
   access_token: string;
@@ -26,9 +27,28 @@ const MAX_FAMILY_JTIS = 64;
  * token older than the last 64 rotations is simply unknown: invalid_grant without revoking.
  */
 const MAX_CONSUMED = 64;
+/** The product's exact text for a reused refresh token (and for every later use of its family). */
+export const REUSE_DETECTED = 'token family revoked due to reuse detection';
+
+/** Binds a sealed grace token to its family, the token it was rotated from, and its own hash. */
+const sealContext = (familyId: string, fromHash: string, nextHash: string): string => `${familyId}:${fromHash}:${nextHash}`;
+
+/** The scope of a refreshed token: the family's grant, or a subset of it the client asked for. */
+function narrowScope(granted: string, asked: string | undefined): string {
+  if (asked === undefined) return granted;
+  const have = granted.split(' ').filter(Boolean);
+  const want = asked.split(' ').filter(Boolean);
+  const extra = want.filter((s) => !have.includes(s));
+  if (extra.length) throw new InvalidScope(`scope ${extra.map((s) => `"${s}"`).join(', ')} was not granted to this refresh token (granted: "${granted}"); a new authorization is needed for more scopes`);
+  return want.length ? want.join(' ') : granted;
+}
 
 export class TokenService {
-  constructor(private readonly d: CoreDeps, private readonly keys: KeyService) {}
+  private readonly sealer: Sealer;
+
+  constructor(private readonly d: CoreDeps, private readonly keys: KeyService) {
+    this.sealer = createSealer(d.secret, 'refresh-grace');
+  }
 
   private accessTtl(r: Resource): number {
     return r.access_token_ttl ?? this.d.config.accessTokenTtl;
@@ -45,7 +65,7 @@ export class TokenService {
     const ttl = this.accessTtl(p.resource);
     const jti = randomId();
     const alg = p.resource.signing_alg ?? this.d.config.signingAlg;
-    const claims = { iss: this.d.config.issuer, sub: p.sub, aud: p.resource.uri, client_id: p.client.client_id, scope: p.scope, jti, iat, nbf: iat, exp: iat + ttl };
+    const claims = { iss: this.d.config.issuer, sub: p.sub, aud: [p.resource.uri], client_id: p.client.client_id, scope: p.scope, jti, iat, nbf: iat, exp: iat + ttl };
     const { jwt, kid } = this.keys.signJwt(alg, { typ: 'at+jwt' }, claims);
     const row: Issuance = {
       jti,
@@ -113,57 +133,65 @@ export class TokenService {
   }
 
   /**
-   * refresh_token grant with mandatory rotation. The token just rotated out is accepted again
-   * for `refreshGrace` seconds (a client whose response was lost can retry); any older or
-   * later reuse is treated as theft: the whole family and its live access tokens are revoked.
+   * refresh_token grant with mandatory rotation. Consumption is atomic: the rotated family is
+   * staged in memory before the first await (store/layeredRows.ts), so of two concurrent requests
+   * with one token exactly one rotates; the other presents a consumed token, which is reuse: the
+   * whole family and its live access tokens are revoked. With an opt-in `refreshGrace`, the token
+   * just rotated out may be presented again within the window and gets the same new refresh token
+   * (a client whose response was lost can retry) without starting a second branch of the family.
    */
   async refresh(p: { token: string; client: Client; resource: Resource | undefined; scope: string | undefined; resolveResource: (slug: string) => Resource | undefined }): Promise<TokenResponse> {
     const hash = sha256hex(p.token);
     const fam = this.d.store.families.get(this.d.store.families.findByTokenHash(hash)?.id ?? '');
     if (!fam) throw new InvalidGrant('the refresh token is invalid, expired, or revoked');
     if (fam.client_id !== p.client.client_id) throw new InvalidGrant('the refresh token was issued to another client');
-    if (fam.revoked_at) throw new InvalidGrant(`token family revoked${fam.revoked_reason === 'reuse_detected' ? ' due to reuse detection' : ` (${fam.revoked_reason ?? 'revoked'})`}`);
+    if (fam.revoked_at) throw new InvalidGrant(fam.revoked_reason === 'reuse_detected' ? REUSE_DETECTED : `token family revoked (${fam.revoked_reason ?? 'revoked'})`);
     const now = this.d.clock.now();
-    const isCurrent = fam.current.hash === hash;
-    const inGrace = fam.previous?.hash === hash && Date.parse(fam.previous.grace_until) > now;
-    if (!isCurrent && !inGrace) {
+    const retried = fam.current.hash === hash ? undefined : this.graceRetry(fam, hash, now);
+    if (fam.current.hash !== hash && retried === undefined) {
       await this.revokeFamily(fam.id, 'reuse_detected');
-      throw new InvalidGrant('token family revoked due to reuse detection: this refresh token was already used, so every token of this authorization has been revoked');
+      throw new InvalidGrant(REUSE_DETECTED);
     }
-    const presented = isCurrent ? fam.current : fam.previous!;
+    const presented = retried === undefined ? fam.current : fam.previous!;
     if (Date.parse(presented.expires_at) <= now) throw new InvalidGrant('the refresh token has expired; start a new authorization');
     const resource = p.resolveResource(fam.resource);
     if (!resource) throw new InvalidGrant(`resource "${fam.resource}" of this grant no longer exists`);
     if (p.resource && p.resource.slug !== resource.slug) {
       throw new InvalidTarget(`resource "${p.resource.uri}" was not authorized by this grant (it was issued for "${resource.uri}")`);
     }
-    const granted = fam.scope.split(' ').filter(Boolean);
-    let scope = fam.scope;
-    if (p.scope !== undefined) {
-      const asked = p.scope.split(' ').filter(Boolean);
-      const extra = asked.filter((s) => !granted.includes(s));
-      if (extra.length) throw new InvalidScope(`scope ${extra.map((s) => `"${s}"`).join(', ')} was not granted to this refresh token (granted: "${fam.scope}"); a new authorization is needed for more scopes`);
-      if (asked.length) scope = asked.join(' ');
-    }
+    const scope = narrowScope(fam.scope, p.scope);
     const { jwt, ttl, row } = this.mint({ sub: fam.sub, client: p.client, resource, scope, grant: 'refresh_token', familyId: fam.id });
+    const access_jtis = [...fam.access_jtis, row.jti].slice(-MAX_FAMILY_JTIS);
+    if (retried !== undefined) {
+      // Same refresh token again, nothing rotates: only the new access token joins the family.
+      await this.recordWithFamily(row, { ...fam, access_jtis });
+      return { access_token: jwt, token_type: 'Bearer', expires_in: ttl, refresh_token: retried, scope };
+    }
     const next = randomToken(32);
     const exp = iso(now + this.refreshTtl(resource) * 1000);
+    const grace = this.d.config.refreshGrace;
+    const nextHash = sha256hex(next);
     const rotated: RefreshFamily = {
       ...fam,
       expires_at: exp,
-      current: { hash: sha256hex(next), issued_at: iso(now), expires_at: exp },
-      previous: { ...fam.current, consumed_at: iso(now), grace_until: iso(now + this.d.config.refreshGrace * 1000) },
-      // The grace token being replayed means the current one was never delivered: retire both.
-      consumed: [...fam.consumed, ...(fam.previous ? [fam.previous.hash] : []), ...(inGrace ? [fam.current.hash] : [])].filter((h) => h !== hash).slice(-MAX_CONSUMED),
-      access_jtis: [...fam.access_jtis, row.jti].slice(-MAX_FAMILY_JTIS),
+      current: { hash: nextHash, issued_at: iso(now), expires_at: exp },
+      previous: {
+        ...fam.current,
+        consumed_at: iso(now),
+        grace_until: iso(now + grace * 1000),
+        ...(grace > 0 ? { sealed_next: this.sealer.seal(next, sealContext(fam.id, hash, nextHash)) } : {}),
+      },
+      consumed: [...fam.consumed, ...(fam.previous ? [fam.previous.hash] : [])].slice(-MAX_CONSUMED),
+      access_jtis,
     };
-    if (inGrace) rotated.previous = fam.previous;
     try {
       await this.recordWithFamily(row, rotated);
     } catch (err) {
       // The client gets a 503 ("nothing was issued") and keeps the token it presented, so a
       // rotation that did land is undone; otherwise its retry would be reuse and revoke the family.
-      if (this.d.store.families.get(fam.id)?.current.hash === rotated.current.hash) {
+      // A revocation staged meanwhile (a concurrent reuse) stands.
+      const now2 = this.d.store.families.get(fam.id);
+      if (now2?.current.hash === nextHash && !now2.revoked_at) {
         await this.d.store.families.put(fam).catch((e: Error) => this.d.log.warn(`could not undo the rotation of refresh family ${fam.id} after a failed save: ${e.message}`));
       }
       throw err;
@@ -171,11 +199,20 @@ export class TokenService {
     return { access_token: jwt, token_type: 'Bearer', expires_in: ttl, refresh_token: next, scope };
   }
 
+  /** The refresh token a retry within the grace window gets again, or undefined (then it is reuse). */
+  private graceRetry(fam: RefreshFamily, hash: string, now: number): string | undefined {
+    const prev = fam.previous;
+    if (!prev || prev.hash !== hash || !prev.sealed_next || Date.parse(prev.grace_until) <= now) return undefined;
+    return this.sealer.open(prev.sealed_next, sealContext(fam.id, hash, fam.current.hash));
+  }
+
   async revokeFamily(id: string, reason: string): Promise<void> {
     const fam = this.d.store.families.get(id);
     if (!fam || fam.revoked_at) return;
     const at = iso(this.d.clock.now());
-    await this.d.store.families.put({ ...fam, revoked_at: at, revoked_reason: reason });
+    // The sealed grace token goes with the family: nothing can ever redeem it again.
+    const previous = fam.previous && { ...fam.previous, sealed_next: undefined };
+    await this.d.store.families.put({ ...fam, previous, revoked_at: at, revoked_reason: reason });
     await Promise.all(fam.access_jtis.map((jti) => this.d.store.issuances.revoke(jti, at, reason)));
     this.d.events.emit('family.revoked', { family_id: id, reason });
     for (const jti of fam.access_jtis) this.d.events.emit('token.revoked', { jti, reason });

@@ -1,9 +1,10 @@
 /** Records every request into the activity log with its outcome and the warnings steps attached. */
 import type { HttpContext, Next } from './context';
-import type { WarningCode } from '../contracts';
+import type { ActivityEntry, WarningCode } from '../contracts';
 import { randomId } from '../domain/crypto';
 import type { ActivityLog } from '../domain/activity';
 import { iso, type Clock } from '../clock';
+import type { Logger } from '../log';
 
 export type Warn = { code: WarningCode; message: string };
 
@@ -11,33 +12,62 @@ export function warn(ctx: HttpContext, code: WarningCode, message: string): void
   ((ctx.state.warnings ??= []) as Warn[]).push({ code, message });
 }
 
-export function activityRecorder(log: ActivityLog, clock: Clock, skip: (path: string) => boolean) {
+/**
+ * The `error` of an error redirect to the client, read with the URL parser: it never throws on a
+ * bad escape (a registered redirect URI may carry `%FF` in its path or query), and it reads only
+ * the query, so `/cb&error=x` in a path is not an error. A redirect that carries a `code` is a
+ * success whatever else the registered URI holds.
+ */
+export function redirectErrorOf(location: string): string | undefined {
+  if (!URL.canParse(location, 'http://localhost')) return undefined;
+  const q = new URL(location, 'http://localhost').searchParams;
+  return q.has('code') ? undefined : (q.get('error') ?? undefined);
+}
+
+function entryOf(ctx: HttpContext, clock: Clock, start: number): ActivityEntry {
+  const err = ctx.state.oauthError as { error?: string; message?: string } | undefined;
+  const status = ctx.status;
+  // Errors sent to the client's redirect_uri are failures too.
+  const redirectError = !err && (status === 302 || status === 303) ? redirectErrorOf(ctx.response.get('location')) : undefined;
+  return {
+    ...baseEntry(ctx, clock, start),
+    client_id: typeof ctx.state.clientId === 'string' ? ctx.state.clientId.slice(0, 300) : undefined,
+    error: err?.error ?? redirectError,
+    error_description: err?.message ?? (redirectError ? ctx.state.redirectErrorDescription : undefined),
+    warnings: Array.isArray(ctx.state.warnings) ? (ctx.state.warnings as Warn[]) : [],
+  };
+}
+
+/** What is known of every request without looking at what its steps left behind. */
+function baseEntry(ctx: HttpContext, clock: Clock, start: number): ActivityEntry {
+  return { id: randomId(), at: iso(clock.now()), method: String(ctx.method), path: String(ctx.path), status: ctx.status, duration_ms: Math.round((performance.now() - start) * 100) / 100, warnings: [] };
+}
+
+/**
+ * Logging never changes an answer: the recorder runs around every request (in front of the error
+ * handler), so anything it threw would replace the response with a bare 500. A row it cannot
+ * build is recorded without the request's details, with a warning in the server log.
+ */
+export function activityRecorder(activity: ActivityLog, clock: Clock, log: Logger, skip: (path: string) => boolean) {
+  const record = (ctx: HttpContext, start: number) => {
+    try {
+      activity.record(entryOf(ctx, clock, start));
+    } catch (e) {
+      log.warn(`activity log: could not record ${ctx.method} ${ctx.path} (${(e as Error)?.message ?? String(e)}); recorded without its details`);
+      try {
+        activity.record(baseEntry(ctx, clock, start));
+      } catch {
+        // The log itself is broken; the warning above already says so.
+      }
+    }
+  };
   return async function recordActivity(ctx: HttpContext, next: Next) {
     if (skip(ctx.path)) return next();
     const start = performance.now();
     try {
       await next();
     } finally {
-      const err = ctx.state.oauthError as { error?: string; message?: string } | undefined;
-      let status = ctx.status;
-      if (status === 302 || status === 303) {
-        // Errors sent to the client's redirect_uri are failures too.
-        const loc = ctx.response.get('location');
-        const m = /[?&]error=([^&]+)/.exec(loc);
-        if (m && !ctx.state.oauthError) ctx.state.redirectError = decodeURIComponent(m[1]!);
-      }
-      log.record({
-        id: randomId(),
-        at: iso(clock.now()),
-        method: ctx.method,
-        path: ctx.path,
-        status,
-        duration_ms: Math.round((performance.now() - start) * 100) / 100,
-        client_id: typeof ctx.state.clientId === 'string' ? ctx.state.clientId.slice(0, 300) : undefined,
-        error: err?.error ?? ctx.state.redirectError,
-        error_description: err?.message ?? ctx.state.redirectErrorDescription,
-        warnings: (ctx.state.warnings ?? []) as Warn[],
-      });
+      record(ctx, start);
     }
   };
 }

@@ -18,6 +18,7 @@ import { esc, page } from '../http/page';
 import { clearConsentCookie, consentCookieMatches, issueConsentCookie } from './consentCookie';
 import { decideInteraction } from './decide';
 import { PATHS } from './paths';
+import { browserUser, rememberBrowserUser } from './userSession';
 
 function loadInteraction(s: Services, uid: string | undefined): Interaction {
   const i = uid ? s.interactions.get(uid) : undefined;
@@ -36,9 +37,9 @@ function returnTarget(redirectUri: string): string {
   }
 }
 
-export function renderConsent(s: Services, i: Interaction): string {
+/** `def`: the user preselected under "Approve as" (the browser's user, userSession.ts). */
+export function renderConsent(s: Services, i: Interaction, def = s.deps.config.user): string {
   const users = s.users.list();
-  const def = s.deps.config.user;
   const returnsTo = returnTarget(i.redirectUri);
   const scopes = i.resource.scopes
     .filter((x) => i.scopes.includes(x.name))
@@ -85,7 +86,7 @@ export function mountConsent(router: Router, s: Services): void {
     }
     issueConsentCookie(ctx, s.interactions, i, s.deps.clock.now());
     ctx.type = 'text/html; charset=utf-8';
-    ctx.body = renderConsent(s, i);
+    ctx.body = renderConsent(s, i, browserUser(ctx, s));
   });
 
   router.post(PATHS.consent, async (ctx: Context) => {
@@ -108,7 +109,8 @@ export function mountConsent(router: Router, s: Services): void {
       throw new PageError('invalid_request', 'No Permissions Selected', 'Select at least one permission to approve, or deny the request.');
     }
     try {
-      const { redirect } = await decideInteraction(s, i.uid, action === 'deny' ? { action } : { action, sub: params.sub, scopes: lists.scope });
+      const { redirect, sub } = await decideInteraction(s, i.uid, action === 'deny' ? { action } : { action, sub: params.sub, scopes: lists.scope });
+      if (sub) rememberBrowserUser(ctx, s, sub);
       clearConsentCookie(ctx, i.uid);
       ctx.status = 303;
       ctx.redirect(redirect);

@@ -12,6 +12,7 @@ import type { Context } from 'koa';
 import { safeEqual } from '../domain/crypto';
 import type { Interaction, InteractionService } from '../domain/interactions';
 import { PATHS } from './paths';
+import { cookiePairs, cookiePort } from '../http/cookies';
 
 export const MAX_CONSENT_COOKIES = 16;
 const PREFIX = 'authplane_consent_';
@@ -19,12 +20,6 @@ const PREFIX = 'authplane_consent_';
 const LEGACY = 'authplane_consent';
 /** Interaction ids are base64url (randomId). */
 const UID = /^[\w-]{1,64}$/;
-
-/** The port the browser reached us on: cookies are per host, so it is the one to separate by. */
-function portOf(ctx: Context): string {
-  const m = /:(\d+)$/.exec(ctx.get('host'));
-  return m ? m[1]! : 'default';
-}
 
 export function consentCookieName(port: number | string, uid: string): string {
   return `${PREFIX}${port}_${uid}`;
@@ -38,21 +33,11 @@ function expire(ctx: Context, name: string): void {
   ctx.append('Set-Cookie', header(name, '', 0));
 }
 
-function cookiePairs(ctx: Context): Array<[string, string]> {
-  return ctx
-    .get('cookie')
-    .split(';')
-    .map((pair): [string, string] => {
-      const eq = pair.indexOf('=');
-      return eq < 0 ? [pair.trim(), ''] : [pair.slice(0, eq).trim(), pair.slice(eq + 1).trim()];
-    });
-}
-
 /** This server's consent cookies the request carries: interaction id → cookie value. */
 function carried(ctx: Context): Map<string, string> {
-  const own = `${PREFIX}${portOf(ctx)}_`;
+  const own = `${PREFIX}${cookiePort(ctx.get('host'))}_`;
   const out = new Map<string, string>();
-  for (const [name, value] of cookiePairs(ctx)) {
+  for (const [name, value] of cookiePairs(ctx.get('cookie'))) {
     const uid = name.slice(own.length);
     // Only names this module could have set: anything else is never echoed into a Set-Cookie.
     if (name.startsWith(own) && UID.test(uid)) out.set(uid, value);
@@ -65,7 +50,7 @@ function carried(ctx: Context): Map<string, string> {
  * ended go first, then the oldest beyond the cap (counting the new one).
  */
 export function issueConsentCookie(ctx: Context, interactions: InteractionService, i: Interaction, now: number): void {
-  const port = portOf(ctx);
+  const port = cookiePort(ctx.get('host'));
   const live: Interaction[] = [];
   for (const uid of carried(ctx).keys()) {
     if (uid === i.uid) continue;
@@ -75,7 +60,7 @@ export function issueConsentCookie(ctx: Context, interactions: InteractionServic
   }
   live.sort((a, b) => a.createdAt - b.createdAt);
   for (const old of live.slice(0, Math.max(0, live.length - (MAX_CONSENT_COOKIES - 1)))) expire(ctx, consentCookieName(port, old.uid));
-  if (cookiePairs(ctx).some(([name]) => name === LEGACY)) expire(ctx, LEGACY);
+  if (cookiePairs(ctx.get('cookie')).some(([name]) => name === LEGACY)) expire(ctx, LEGACY);
   const maxAge = Math.max(1, Math.ceil((i.expiresAt - now) / 1000));
   ctx.append('Set-Cookie', header(consentCookieName(port, i.uid), i.csrf, maxAge));
 }
@@ -88,5 +73,5 @@ export function consentCookieMatches(ctx: Context, i: Interaction): boolean {
 
 /** The interaction ended (decided here or elsewhere): its cookie is of no further use. */
 export function clearConsentCookie(ctx: Context, uid: string): void {
-  expire(ctx, consentCookieName(portOf(ctx), uid));
+  expire(ctx, consentCookieName(cookiePort(ctx.get('host')), uid));
 }

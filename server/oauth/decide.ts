@@ -15,7 +15,8 @@ export async function issueCodeRedirect(s: Services, i: Pick<Interaction, 'clien
   return clientRedirect(i.redirectUri, s.deps.config.issuer, { code, state: i.state });
 }
 
-export async function decideInteraction(s: Services, uid: string, decision: ConsentDecision): Promise<{ redirect: string }> {
+/** `sub`: who approved (undefined for a deny, or a decision that was already made). */
+export async function decideInteraction(s: Services, uid: string, decision: ConsentDecision): Promise<{ redirect: string; sub?: string }> {
   const i = s.interactions.get(uid);
   if (!i) throw new NotFound(`consent request "${uid}" does not exist or has expired`);
   if (i.outcome) return { redirect: i.outcome.redirect };
@@ -37,5 +38,5 @@ export async function decideInteraction(s: Services, uid: string, decision: Cons
   const redirect = await issueCodeRedirect(s, i, sub, granted);
   s.interactions.settle(i, { redirect, action: 'approve' });
   s.deps.events.emit('consent.decided', { uid, action: 'approve', sub, scopes: granted });
-  return { redirect };
+  return { redirect, sub };
 }

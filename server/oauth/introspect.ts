@@ -5,6 +5,7 @@
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
+import { audiences } from '../contracts/common';
 import type { Services } from '../domain/services';
 import { safeEqual, sha256hex } from '../domain/crypto';
 import { InvalidClient, InvalidRequest } from '../errors';
@@ -38,6 +39,6 @@ export function mountIntrospect(router: Router, s: Services, adminToken: string)
       ctx.body = { active: false };
       return;
     }
-    ctx.body = { active: true, token_type: 'Bearer', scope: claims.scope, client_id: claims.client_id, sub: claims.sub, aud: claims.aud, iss: claims.iss, exp: claims.exp, iat: claims.iat, nbf: claims.nbf, jti };
+    ctx.body = { active: true, token_type: 'Bearer', scope: claims.scope, client_id: claims.client_id, sub: claims.sub, aud: audiences(claims.aud)[0], iss: claims.iss, exp: claims.exp, iat: claims.iat, nbf: claims.nbf, jti };
   });
 }

@@ -61,8 +61,12 @@ export interface RefreshFamily {
   revoked_reason?: string;
   /** The live token. */
   current: RefreshTokenRef;
-  /** The token just rotated out; accepted again until `grace_until` (lost responses). */
-  previous?: RefreshTokenRef & { consumed_at: string; grace_until: string };
+  /**
+   * The token just rotated out. With a refresh grace (opt-in), presenting it again until
+   * `grace_until` returns the same current token again, kept only sealed in `sealed_next`
+   * (domain/seal.ts); otherwise presenting it is reuse.
+   */
+  previous?: RefreshTokenRef & { consumed_at: string; grace_until: string; sealed_next?: string };
   /** Hashes of every older consumed token: presenting one is reuse → revoke the family. */
   consumed: string[];
   /** jtis of access tokens minted in this family (newest last, capped), revoked with it. */

@@ -56,7 +56,7 @@ describe('load generator', () => {
 
       const [h, p] = access[0]!.split('.');
       expect(decode(h!)).toMatchObject({ typ: 'at+jwt', alg: 'ES256' });
-      expect(decode(p!)).toMatchObject({ iss: srv.target.origin, aud: RESOURCE, client_id: CLIENT_ID, scope: 'read write' });
+      expect(decode(p!)).toMatchObject({ iss: srv.target.origin, aud: [RESOURCE], client_id: CLIENT_ID, scope: 'read write' });
 
       // 3 families rotated 4 times each (plus a partial one): every request uses the token the previous one returned.
       const r = await runRefresh(srv.target, { concurrency: 2, maxOps: 12, maxMs: 20_000, tokens: refresh, rotations: 4 });

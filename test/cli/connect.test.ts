@@ -45,7 +45,7 @@ describe('authserver connect', () => {
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       const out = JSON.parse(r.stdout);
-      expect(out.claims).toMatchObject({ aud: mcp.resource, sub: 'dev-user', scope: 'read write', iss: s.issuer });
+      expect(out.claims).toMatchObject({ aud: [mcp.resource], sub: 'dev-user', scope: 'read write', iss: s.issuer });
       expect(out.tools).toEqual(['whoami', 'read_note', 'write_note']);
       expect(out.token.access_token).toBeUndefined();
       expect(s.services.clients.get(out.client_id)?.registration_source).toBe('dcr');

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateAdminToken } from '../../server/store/secrets';
+import { codeFlow, postForm } from '../helpers/oauthClient';
 import { buildCli, cliEnv, removeBuild, runCli, startServe, tempDir, type ServeProcess } from './helpers';
 
 let cli: string;
@@ -87,6 +88,45 @@ describe('serve', () => {
     const r = await cmd(['serve', '--port', '0', '--host', '0.0.0.0', '--data-dir', await tempDir()]);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('authserver serve: refusing to bind 0.0.0.0: AuthPlane is a development server; pass --allow-remote to expose it beyond this machine\n');
+  });
+});
+
+describe('serve --refresh-grace', () => {
+  /** The whole startup summary: its last line comes a moment after the issuer line. */
+  async function summary(s: ServeProcess): Promise<string> {
+    while (!s.stdout().includes('Press Ctrl+C to stop.')) await new Promise((r) => s.child.stdout!.once('data', r));
+    return s.stdout();
+  }
+  const refreshWith = (issuer: string, token: string) => postForm(`${issuer}/oauth/token`, { grant_type: 'refresh_token', refresh_token: token, client_id: 'my-agent' });
+
+  it('is off by default: a second use of a refresh token revokes its family, and the summary says nothing', async () => {
+    const s = await serve(['--port', '0', '--data-dir', await tempDir(), '--seed', 'resources/seeds/single-mcp.yaml', '--consent', 'auto']);
+    expect(await summary(s)).not.toContain('grace');
+    const { tokens } = await codeFlow({ issuer: s.issuer, clientId: 'my-agent', scope: 'read', resource: 'mcp-a' });
+    expect((await refreshWith(s.issuer, tokens.refresh_token!)).status).toBe(200);
+    expect((await refreshWith(s.issuer, tokens.refresh_token!)).json).toMatchObject({ error: 'invalid_grant', error_description: 'token family revoked due to reuse detection' });
+    await s.stop();
+  });
+
+  it('opts in: the startup summary shows the window and a retry gets the same new refresh token', async () => {
+    const s = await serve(['--port', '0', '--data-dir', await tempDir(), '--seed', 'resources/seeds/single-mcp.yaml', '--consent', 'auto', '--refresh-grace', '30s']);
+    expect(await summary(s)).toContain('  refresh    30 s grace: a rotated-out refresh token is accepted again that long and gets the same new token');
+    const { tokens } = await codeFlow({ issuer: s.issuer, clientId: 'my-agent', scope: 'read', resource: 'mcp-a' });
+    const first = await refreshWith(s.issuer, tokens.refresh_token!);
+    const retry = await refreshWith(s.issuer, tokens.refresh_token!);
+    expect([first.status, retry.status]).toEqual([200, 200]);
+    expect(retry.json.refresh_token).toBe(first.json.refresh_token);
+    await s.stop();
+  });
+
+  it('refuses a window over 5 minutes or a malformed one with a usage error', async () => {
+    const long = await cmd(['serve', '--port', '0', '--data-dir', await tempDir(), '--refresh-grace', '6m']);
+    expect(long.code).not.toBe(0);
+    expect(long.stdout).toBe('');
+    expect(long.stderr).toContain('at most 5m (a rotated-out refresh token stays usable that long), got "6m"');
+    const bad = await cmd(['serve', '--port', '0', '--data-dir', await tempDir(), '--refresh-grace', 'soon']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('expected a duration such as 900, 15m, 2h or 7d, got "soon"');
   });
 });
 

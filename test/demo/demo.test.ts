@@ -105,7 +105,7 @@ describe('authserver demo (child process)', () => {
     const c1 = await connect(mcpUrl, seeded);
     expect(JSON.parse(text(await c1.callTool({ name: 'whoami', arguments: {} })))).toMatchObject({ subject: 'dev-user', client_id: DEMO_CLIENT_ID, scopes: ['read', 'write'], aud: mcpUrl });
     expect(text(await c1.callTool({ name: 'write_note', arguments: { text: 'hello' } }))).toContain('saved note');
-    expect(decodeJwt(seeded.saved!.access_token).payload).toMatchObject({ iss: issuer, aud: mcpUrl });
+    expect(decodeJwt(seeded.saved!.access_token).payload).toMatchObject({ iss: issuer, aud: [mcpUrl] });
     await c1.close();
 
     // A client that registers itself (DCR) works too.

@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { compactVerify, createRemoteJWKSet } from 'jose';
+import { audiences } from '../../server/contracts/common';
 
 export interface Breakage {
   /** Serve MCP without any token check. */
@@ -64,7 +65,7 @@ export async function startBrokenServer(issuer: string, b: Breakage = {}): Promi
       return `bad signature: ${(e as Error).message}`;
     }
     if (payload.iss !== issuer) return 'wrong issuer';
-    if (!b.skipAudience && payload.aud !== resource) return `aud ${String(payload.aud)} is not ${resource}`;
+    if (!b.skipAudience && !audiences(payload.aud).includes(resource)) return `aud ${String(payload.aud)} is not ${resource}`;
     if (!b.skipExpiry && typeof payload.exp === 'number' && payload.exp * 1000 < Date.now()) return 'expired';
     return undefined;
   }

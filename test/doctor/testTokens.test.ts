@@ -25,7 +25,7 @@ describe('test-only tokens', () => {
     expect(body).toMatchObject({ token_type: 'Bearer', kind: 'expired', aud: URI, test_only: true });
     const { header, payload } = decodeJwt(body.access_token);
     expect(header).toMatchObject({ typ: 'at+jwt', alg: 'ES256' });
-    expect(payload).toMatchObject({ iss: s.issuer, aud: URI, sub: 'dev-user', client_id: 'authplane-doctor', scope: 'read write' });
+    expect(payload).toMatchObject({ iss: s.issuer, aud: [URI], sub: 'dev-user', client_id: 'authplane-doctor', scope: 'read write' });
     expect(payload.exp).toBeLessThan(Date.now() / 1000 - 3500);
     const v = createResourceVerifier({ issuer: s.issuer, resource: URI });
     await expect(v.verify(body.access_token)).rejects.toThrow(/expired/);
@@ -35,7 +35,7 @@ describe('test-only tokens', () => {
     const body = await (await mint({ resource: URI, kind: 'wrong_audience', client_id: 'someone' })).json();
     expect(body.aud).toMatch(/^http:\/\/127\.0\.0\.1:3001\/authplane-test-wrong-audience-/);
     expect(s.services.resources.list().some((r) => r.uri === body.aud)).toBe(false);
-    expect(decodeJwt(body.access_token).payload).toMatchObject({ aud: body.aud, client_id: 'someone' });
+    expect(decodeJwt(body.access_token).payload).toMatchObject({ aud: [body.aud], client_id: 'someone' });
     const v = createResourceVerifier({ issuer: s.issuer, resource: URI });
     const err = await v.verify(body.access_token).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidTokenError);

@@ -148,7 +148,7 @@ describe(`mcp-remote ${MCP_REMOTE_VERSION}`, () => {
     const page1 = await (await s.admin(`/issuances?client=${encodeURIComponent(clientId)}`)).json();
     expect(page1.issuances[0]).toMatchObject({ resource: 'mcp-a', sub: 'dev-user', scope: 'read write', grant: 'authorization_code' });
     const tokens = JSON.parse(await readFile(await findTokens(join(home, '.mcp-auth')), 'utf8')) as { access_token: string; refresh_token?: string };
-    expect(decodeJwt(tokens.access_token).payload).toMatchObject({ aud: mcp.resource, client_id: clientId });
+    expect(decodeJwt(tokens.access_token).payload).toMatchObject({ aud: [mcp.resource], client_id: clientId });
     expect(tokens.refresh_token).toBeTruthy();
   }, 60_000);
 });

@@ -68,7 +68,7 @@ describe('real MCP SDK client against authserver serve', () => {
     expect(authz.searchParams.get('code_challenge_method')).toBe('S256');
     expect(authz.searchParams.get('resource')).toBe(mcp.resource);
     const claims = decodeJwt(provider.saved!.access_token).payload;
-    expect(claims.aud).toBe(mcp.resource);
+    expect(claims.aud).toEqual([mcp.resource]);
     expect(claims.sub).toBe('alice');
     const who = JSON.parse(text(await client.callTool({ name: 'whoami', arguments: {} })));
     expect(who).toMatchObject({ subject: 'alice', client_id: provider.info!.client_id });

@@ -240,9 +240,9 @@ describe.skipIf(!canMount)('a full disk (tmpfs filled up while the server runs)'
 describe('storage failures at the store boundary (in-process, any platform)', () => {
   let s: TestServer;
   beforeAll(async () => {
-    // Grace 0: a refresh token rotated on disk but never delivered is dead at once, so a failed
-    // refresh that leaves a half-done rotation behind shows up immediately.
-    s = await startTestServer({ refreshGrace: 0 });
+    // Strict rotation (the default): a refresh token rotated on disk but never delivered is dead
+    // at once, so a failed refresh that leaves a half-done rotation behind shows up immediately.
+    s = await startTestServer();
     await seedSingleMcp(s);
   });
   afterAll(async () => {

@@ -311,7 +311,7 @@ describe('forms', () => {
     const r = await exchange(callback.searchParams.get('code')!, verifier, 'notes-agent');
     expect(r.status).toBe(200);
     const { payload } = decodeJwt(r.json.access_token as string);
-    expect([payload.aud, payload.client_id, payload.scope]).toEqual([resourceUri, 'notes-agent', 'notes:read notes:write']);
+    expect([payload.aud, payload.client_id, payload.scope]).toEqual([[resourceUri], 'notes-agent', 'notes:read notes:write']);
     expect(uiErrors(win)).toEqual([]);
   });
 

@@ -13,7 +13,7 @@ const NOW = Date.parse('2026-11-26T12:00:00Z');
 const s = NOW / 1000;
 const resource: Resource = { id: 'r1', slug: 'mcp-a', uri: 'http://127.0.0.1:3001/mcp', backend_kind: 'mint', display_name: 'MCP A', scopes: [{ name: 'read', description: 'Read' }, { name: 'write' }], created_at: '2026-11-26T00:00:00.000Z', updated_at: '2026-11-26T00:00:00.000Z' };
 const ctx: CheckContext = { issuer: ISSUER, resources: [resource], now: NOW, signature: { status: 'valid', source: 'jwks', kid: 'k1', alg: 'ES256', keyStatus: 'current' } };
-const claims = { iss: ISSUER, sub: 'dev-user', aud: resource.uri, client_id: 'my-agent', scope: 'read', jti: 'j1', iat: s - 60, nbf: s - 60, exp: s + 720 };
+const claims = { iss: ISSUER, sub: 'dev-user', aud: [resource.uri], client_id: 'my-agent', scope: 'read', jti: 'j1', iat: s - 60, nbf: s - 60, exp: s + 720 };
 const jwt = (payload: object, header: object = { alg: 'ES256', typ: 'at+jwt', kid: 'k1' }): DecodedJwt => {
   const r = decodeJwt(`${b64(header)}.${b64(payload)}.c2ln`);
   if (!r.ok) throw new Error(r.error);
@@ -57,6 +57,10 @@ describe('checkJwt', () => {
   });
   it('accepts an aud array that contains the URI', () => {
     expect(byId(checkJwt(jwt({ ...claims, aud: ['x', resource.uri] }), ctx), 'aud').status).toBe('pass');
+  });
+  it('accepts the string form of aud too (tokens from elsewhere, older AuthPlane tokens)', () => {
+    expect(byId(checkJwt(jwt({ ...claims, aud: resource.uri }), ctx), 'aud')).toMatchObject({ status: 'pass', title: 'Audience is MCP A' });
+    expect(byId(checkJwt(jwt({ ...claims, aud: [] }), ctx), 'aud')).toMatchObject({ status: 'fail', title: 'No audience' });
   });
   it('compares iss byte for byte', () => {
     const c = byId(checkJwt(jwt({ ...claims, iss: `${ISSUER}/` }), ctx), 'iss');

@@ -2,7 +2,7 @@
  * JWT decoding and the checks the decoder explains in plain words. Pure functions (no DOM, no
  * crypto): the signature result is computed elsewhere (lib/verify.ts) and passed in.
  */
-import type { ClientView, Resource, User } from '../../../server/contracts';
+import { audiences, type ClientView, type Resource, type User } from '../../../server/contracts';
 import { describeDiff, diffChars, editDistance, type DiffPart } from './diff';
 import { ago, duration, localDate, relative } from './time';
 
@@ -110,7 +110,7 @@ export function signatureCheck(sig: SignatureResult): Check {
 
 /** The registered resource a token's `aud` designates, byte for byte. */
 export function matchAudience(aud: unknown, resources: Resource[]): Resource | undefined {
-  const values = Array.isArray(aud) ? aud : [aud];
+  const values = audiences(aud);
   return resources.find((r) => values.includes(r.uri));
 }
 
@@ -140,7 +140,7 @@ export function checkJwt(jwt: DecodedJwt, ctx: CheckContext): Check[] {
   }
 
   const aud = p.aud;
-  const audValues = (Array.isArray(aud) ? aud : aud === undefined ? [] : [aud]).map(str);
+  const audValues = audiences(aud);
   const matched = matchAudience(aud, ctx.resources);
   if (audValues.length === 0) out.push({ id: 'aud', status: 'fail', title: 'No audience', detail: 'The token has no "aud": any server would accept it. AuthPlane sets aud to the resource URI.' });
   else if (matched) out.push({ id: 'aud', status: 'pass', title: `Audience is ${matched.display_name}`, detail: `aud equals the registered URI of resource "${matched.slug}" byte for byte: ${matched.uri}` });

@@ -366,7 +366,8 @@ const IssuanceGridRow = memo(function IssuanceGridRow(props: {
 export function reconstructToken(r: IssuanceRow, issuer: string, alg: string | undefined) {
   const iat = Math.floor(Date.parse(r.issued_at) / 1000);
   const header = { alg: alg ?? 'ES256', typ: 'at+jwt', ...(r.kid ? { kid: r.kid } : {}) };
-  const payload = { iss: issuer, sub: r.sub, aud: r.aud, client_id: r.client_id, scope: r.scope, jti: r.jti, iat, nbf: iat, exp: Math.floor(Date.parse(r.expires_at) / 1000) };
+  // The row keeps the audience URI; the token carries it as a one-element array, as the product does.
+  const payload = { iss: issuer, sub: r.sub, aud: [r.aud], client_id: r.client_id, scope: r.scope, jti: r.jti, iat, nbf: iat, exp: Math.floor(Date.parse(r.expires_at) / 1000) };
   return { header, payload };
 }
 

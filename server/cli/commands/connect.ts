@@ -3,6 +3,7 @@
  * against your MCP server and AuthPlane, prints the token it got and calls a tool.
  */
 import { Command } from 'commander';
+import { audiences } from '../../contracts/common';
 import { ToolArgs } from '../../contracts/connect';
 import { configureErrors, parsePort, run } from '../common';
 import { printJson, usageError } from '../output';
@@ -51,7 +52,7 @@ export function connectCommand(): Command {
       const c = result.claims;
       const lines = [
         `connected to ${mcpUrl} as client ${result.clientId}`,
-        `access token  aud=${String(c.aud)} sub=${String(c.sub)} scope="${String(c.scope)}" jti=${String(c.jti)} expires=${new Date(Number(c.exp) * 1000).toISOString()}`,
+        `access token  aud=${audiences(c.aud).join(',')} sub=${String(c.sub)} scope="${String(c.scope)}" jti=${String(c.jti)} expires=${new Date(Number(c.exp) * 1000).toISOString()}`,
         `refresh token ${refresh_token ? 'issued' : 'not issued'}`,
         `tools         ${result.tools.join(', ') || '(none)'}`,
       ];

@@ -11,7 +11,7 @@ import { VERSION } from '../../admin/version';
 import { openBrowser } from '../openBrowser';
 import { processOut, reportError } from '../output';
 import { seedSummary } from './seed';
-import { parseDuration } from '../../contracts/duration';
+import { MAX_REFRESH_GRACE_S, parseDuration } from '../../contracts/duration';
 
 interface ServeFlags {
   port: number;
@@ -28,12 +28,20 @@ interface ServeFlags {
   accessTokenTtl?: number;
   refreshTokenTtl?: number;
   codeTtl?: number;
+  refreshGrace?: number;
 }
 
 /** `900`, `15m`, `7d` → seconds; commander turns the thrown error into a usage error. */
 function durationFlag(v: string): number {
   const n = parseDuration(v);
   if (n === undefined) throw new InvalidArgumentError(`expected a duration such as 900, 15m, 2h or 7d, got "${v}"`);
+  return n;
+}
+
+/** The refresh grace: opt-in, bounded by the config schema's 5 minutes (a longer window is a replay window). */
+function graceFlag(v: string): number {
+  const n = durationFlag(v);
+  if (n > MAX_REFRESH_GRACE_S) throw new InvalidArgumentError(`at most 5m (a rotated-out refresh token stays usable that long), got "${v}"`);
   return n;
 }
 
@@ -52,7 +60,8 @@ export function serveCommand(): Command {
     .addOption(new Option('--signing-alg <alg>', 'algorithm of the default signing key (resources may override)').choices(['ES256', 'RS256']))
     .option('--access-token-ttl <duration>', 'access-token lifetime, e.g. 15m (default 15m; resources may override)', durationFlag)
     .option('--refresh-token-ttl <duration>', 'refresh-token lifetime, e.g. 7d (default 7d)', durationFlag)
-    .option('--code-ttl <duration>', 'authorization-code lifetime, 60s to 10m (default 2m)', durationFlag)
+    .option('--code-ttl <duration>', 'authorization-code lifetime, 60s to 10m (default 10m)', durationFlag)
+    .option('--refresh-grace <duration>', 'accept a rotated-out refresh token again for this long, up to 5m, answering with the same new token (default 0: any second use revokes the family)', graceFlag)
     .addOption(new Option('--log-level <level>', 'server log level (stderr)').choices(['debug', 'info', 'warn', 'error', 'silent']).default('info'));
 
   cmd.action(async (opts: ServeFlags) => {
@@ -88,6 +97,7 @@ export function serveCommand(): Command {
         accessTokenTtl: opts.accessTokenTtl,
         refreshTokenTtl: opts.refreshTokenTtl,
         codeTtl: opts.codeTtl,
+        refreshGrace: opts.refreshGrace,
         log: createLogger({ level: opts.logLevel }),
       });
     } catch (err) {
@@ -108,6 +118,7 @@ export function serveCommand(): Command {
       `  metadata   ${server.issuer}/.well-known/oauth-authorization-server`,
       `  admin API  ${server.issuer}/admin/api (bearer token kept in the data dir)`,
     ];
+    if (cfg.refreshGrace > 0) lines.push(`  refresh    ${cfg.refreshGrace} s grace: a rotated-out refresh token is accepted again that long and gets the same new token`);
     const seeded = (server as { seed?: SeedResult }).seed;
     if (seeded) lines.push(...seedSummary(seeded).split('\n').map((l) => `  ${l}`));
     lines.push('Press Ctrl+C to stop.');

@@ -24,6 +24,9 @@ export interface TargetInfo {
   interaction: string;
   csrf: string;
   clientSecret: string;
+  /** The pending consent prompt of client `hostile`, whose redirect URI is `http://127.0.0.1:8765/cb&error=%FF`. */
+  hostileInteraction: string;
+  hostileCsrf: string;
   /** `authplane_ui_<port>=<session>`: a signed-in UI session. */
   uiCookie: string;
 }
@@ -420,8 +423,11 @@ export function corpus(t: TargetInfo): Case[] {
       const limited = route.body !== 'none' ? { expect: [400, 401, 403, 404, 405, 413, 415] } : {};
       add(`${route.method} ${p}: 70 KB form body`, R(route.method, p, { headers: h, type: FORM, body: `${k0}=${'a'.repeat(70_000)}` }), route.body === 'form' ? limited : {});
       add(`${route.method} ${p}: 1.1 MB JSON body`, R(route.method, p, { headers: h, type: JSON_T, body: JSON.stringify({ [k0]: 'a'.repeat(1_100_000) }) }), route.body === 'json' ? limited : {});
-      add(`${route.method} ${p}: 2 MB chunked body (no Content-Length)`, R(route.method, p, { headers: h, type: natural, body: Buffer.alloc(2_000_000, 0x61), framing: 'chunked' }), { ...limited, noAnswerOk: true });
-      add(`${route.method} ${p}: Content-Length of 10 GB, no body`, R(route.method, p, { headers: [...h, ['Content-Type', natural], ['Content-Length', '10000000000']] }), { ...(route.body !== 'none' ? { expect: [400, 401, 403, 404, 405, 413, 415, 408] } : {}), noAnswerOk: true, timeoutMs: 6000 });
+      // An answer sent before the body has arrived is read whole: the server drains what the client still sends.
+      add(`${route.method} ${p}: 2 MB chunked body (no Content-Length)`, R(route.method, p, { headers: h, type: natural, body: Buffer.alloc(2_000_000, 0x61), framing: 'chunked' }), limited);
+      add(`${route.method} ${p}: 1.1 MB JSON body sent in 64 KB pieces`, R(route.method, p, { headers: h, type: JSON_T, body: JSON.stringify({ [k0]: 'a'.repeat(1_100_000) }) }), route.body === 'json' ? limited : {});
+      out.at(-1)!.req.trickle = { bytes: 64 * 1024, gapMs: 2 };
+      add(`${route.method} ${p}: Content-Length of 10 GB, no body`, R(route.method, p, { headers: [...h, ['Content-Type', natural], ['Content-Length', '10000000000']] }), { ...(route.body !== 'none' ? { expect: [400, 401, 403, 404, 405, 413, 415, 408] } : {}), timeoutMs: 6000 });
       // Non-UTF-8 bytes in the body, and in percent escapes.
       add(`${route.method} ${p}: raw non-UTF-8 body`, R(route.method, p, { headers: h, type: natural, body: Buffer.from([0xff, 0xfe, 0x3d, 0xc3, 0x28, 0x26, 0x80]) }));
       add(`${route.method} ${p}: %FF in the form body`, R(route.method, p, { headers: h, type: FORM, body: `${k0}=%FF%FE%C3%28` }));
@@ -484,6 +490,11 @@ export function corpus(t: TargetInfo): Case[] {
     add(`path ${p.slice(0, 60)}`, R('GET', p, { headers: adminH }));
     add(`path ${p.slice(0, 60)} (no auth)`, R('GET', p));
   }
+  // A registered redirect URI with `&error=%FF` in it: redirects to it are answered, never a 500.
+  const hostileAuthorize = `response_type=code&client_id=hostile&redirect_uri=${encodeURIComponent('http://127.0.0.1:8765/cb&error=%FF')}&scope=nope&resource=mcp-a&state=s&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256`;
+  add('authorize error redirect to a redirect URI with &error=%FF', R('GET', `/oauth/authorize?${hostileAuthorize}`), { expect: [303] });
+  add('authorize (POST) error redirect to a redirect URI with &error=%FF', R('POST', '/oauth/authorize', { type: FORM, body: hostileAuthorize }), { expect: [303] });
+  add('consent approval redirecting to a redirect URI with &error=%FF', R('POST', '/consent', { headers: [['Cookie', `authplane_consent_${t.port}_${t.hostileInteraction}=${t.hostileCsrf}`], ['Accept', 'text/html']], type: FORM, body: `interaction=${t.hostileInteraction}&csrf=${t.hostileCsrf}&action=approve&scope=read` }), { expect: [303] });
   // YAML bombs and hostile seeds on the admin seed endpoint.
   const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 9 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`)].join('\n');
   for (const yaml of [bomb, '!!js/function "function(){}"', 'resources: !!binary AAAA', '- - - - - - - - - - - - - - - - - - - - - - - - - - - - - x', 'a: ' + '['.repeat(5000), 'resources:\n  - slug: x\n    uri: http://127.0.0.1:9/mcp\n    scopes: [{name: "a", description: "' + 'b'.repeat(500_000) + '"}]', '\t\t\u0000', 'clients:\n  - name: x\n    client_id: "__proto__"\n', 'users:\n  - sub: constructor\n    name: x\n']) {

@@ -3,7 +3,7 @@
  * included) in its own process, so the fuzzer can watch it stay alive and measure its memory.
  *
  * argv: <dataDir> <rendererDir>. Prints one JSON line on stdout when ready:
- *   {"issuer","port","adminToken","pid","interaction","csrf","clientSecret","uiCookie"}
+ *   {"issuer","port","adminToken","pid","interaction","csrf","clientSecret","hostileInteraction","hostileCsrf","uiCookie"}
  * On SIGUSR2 it runs the GC (node --expose-gc) and prints {"memory": process.memoryUsage()}.
  * FUZZ_REQUEST_TIMEOUT_MS / FUZZ_HEADERS_TIMEOUT_MS shorten the slow-client timeouts so slow
  * bodies can be tested in seconds (the production values are checked separately).
@@ -37,6 +37,14 @@ const interaction = s.interactions.start(
   [],
 );
 
+// A client whose registered redirect URI carries `&error=%FF` in its path (it once made the activity
+// recorder throw after the answer), with its own pending consent prompt.
+await s.clients.create({ client_name: 'hostile', client_id: 'hostile', redirect_uris: ['http://127.0.0.1:8765/cb&error=%FF'], grant_types: ['authorization_code'], token_endpoint_auth_method: 'none' });
+const hostile = s.interactions.start(
+  { client: s.clients.get('hostile')!, resource: s.resources.get('mcp-a')!, redirectUri: 'http://127.0.0.1:8765/cb&error=%FF', scopes: ['read'], state: 'fuzz', codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM' },
+  [],
+);
+
 // A signed-in UI session: its cookie authenticates the admin API like the token does.
 const uiSession = redeemLoginToken(createUiSession(server.issuer).token, server.issuer, server.port)!;
 
@@ -48,4 +56,4 @@ process.on('SIGUSR2', () => {
 process.on('SIGTERM', () => {
   void server.close().then(() => process.exit(0));
 });
-print({ issuer: server.issuer, port: server.port, adminToken: server.adminToken, pid: process.pid, interaction: interaction.uid, csrf: interaction.csrf, clientSecret: conf.client_secret, uiCookie: `${sessionCookieName(server.port)}=${uiSession}` });
+print({ issuer: server.issuer, port: server.port, adminToken: server.adminToken, pid: process.pid, interaction: interaction.uid, csrf: interaction.csrf, clientSecret: conf.client_secret, hostileInteraction: hostile.uid, hostileCsrf: hostile.csrf, uiCookie: `${sessionCookieName(server.port)}=${uiSession}` });

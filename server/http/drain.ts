@@ -1,0 +1,70 @@
+/**
+ * Answers the client can read when its body is refused. A request answered before its body has
+ * arrived (413 on a declared or streamed body over the limit, 401, 404, 415 before reading) used
+ * to end with Node closing the socket as soon as the answer was written: the client, still
+ * writing, got a reset instead of the answer (RFC 9112 §9.6 describes the lost response). Here,
+ * for the whole server (the Koa app and the lane write through the same ServerResponse class):
+ * such an answer says `Connection: close`, is sent whole, and the socket half-closes, reads and
+ * discards what the client still sends (up to `DRAIN_LIMITS`), and only then closes.
+ */
+import { ServerResponse, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+
+/** How much of an unread body is drained, and for how long, before the socket is destroyed. */
+export const DRAIN_LIMITS = { bytes: 4 * 1024 * 1024, ms: 2000 };
+
+/** A body was announced (length or chunked) and has not all arrived. */
+function bodyPending(req: IncomingMessage): boolean {
+  if (req.complete) return false;
+  const h = req.headers;
+  return h['transfer-encoding'] !== undefined || (h['content-length'] !== undefined && h['content-length'] !== '0');
+}
+
+/**
+ * Called as the answer's head is written: from then on the body is read and discarded (counted,
+ * so Node does not dump it uncounted). Once the answer is written the socket half-closes (the
+ * client sees the whole answer) and closes when the body has ended, after `bytes` more bytes or
+ * after `ms`, whichever comes first.
+ */
+export function lingerOnUnreadBody(req: IncomingMessage, socket: Socket, limits = DRAIN_LIMITS): void {
+  let answered = false;
+  let drained = 0;
+  let closing = false;
+  // Destroy once the answer is flushed: destroying earlier would drop its unsent bytes.
+  const close = () => {
+    if (!answered || closing) return;
+    closing = true;
+    if (socket.writableFinished) socket.destroy();
+    else socket.once('finish', () => socket.destroy());
+  };
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > limits.bytes) close();
+  });
+  req.once('end', close);
+  // The body reader may have paused the request when it refused the body.
+  req.resume();
+  // With `Connection: close` Node ends the exchange with socket.destroySoon() once the answer is
+  // written, which destroys a socket the client is still writing to; this socket lingers instead.
+  socket.destroySoon = () => {
+    answered = true;
+    socket.end();
+    // A client that reads nothing and sends nothing does not hold the socket past the deadline.
+    const timer = setTimeout(() => socket.destroy(), limits.ms);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+    if (req.complete || drained > limits.bytes) close();
+  };
+}
+
+/** The server's response class (createServer's `ServerResponse` option). */
+export class DrainingResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
+  override writeHead(statusCode: number, ...rest: unknown[]): this {
+    const socket = this.socket as Socket | null;
+    if (!this.headersSent && socket && bodyPending(this.req)) {
+      this.setHeader('Connection', 'close');
+      lingerOnUnreadBody(this.req, socket);
+    }
+    return super.writeHead.apply(this, [statusCode, ...rest] as Parameters<ServerResponse['writeHead']>);
+  }
+}
