@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     environment: 'node',
+    // Chromium for the UI tests: installed where possible, else one line saying what to run.
+    globalSetup: ['test/setup/chromium.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

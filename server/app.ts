@@ -29,7 +29,7 @@ import { createAdminRouter } from './admin/router';
 import { authenticate, createUiRouter } from './ui';
 import { acquireDataDirLock } from './store/lock';
 import { openStore } from './store/index';
-import { removeRuntimeFile, writeRuntimeFile } from './store/runtimeFile';
+import { readRunningServer, removeRuntimeFile, writeRuntimeFile } from './store/runtimeFile';
 import { ensureDataDir, loadOrCreateAdminToken } from './store/secrets';
 import type { Store } from './store/types';
 import type { SeedResult } from './seed/applySeed';
@@ -152,7 +152,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const pre = loadConfig(opts, opts.port ?? 9000);
   if (!isLoopbackHost(pre.host)) log.warn(`binding ${pre.host}: AuthPlane is reachable from other machines. It is a development server; do not expose it to networks you do not trust.`);
   await ensureDataDir(pre.dataDir, (m) => log.warn(m));
-  const lock = await acquireDataDirLock(pre.dataDir);
+  // A CLI command on this data dir (`admin resource create` pasted right after `serve &`) holds the
+  // lock for milliseconds: wait for it; a running server (it has a runtime file) is reported at once.
+  const lock = await acquireDataDirLock(pre.dataDir, { waitMs: 10_000, brief: async (h) => (await readRunningServer(pre.dataDir))?.pid !== h.pid });
   let store: Store | undefined;
   // Slow clients: headers within 10 s, the whole request (body included) within 30 s, checked every
   // second (Node's default check runs every 30 s, which would let a trickled body live a minute).

@@ -41,6 +41,8 @@ export const ConfigSchema = z.object({
   refreshGrace: z.number().int().min(0).max(MAX_REFRESH_GRACE_S).default(0),
   /** Seconds a pending consent prompt stays open. */
   interactionTtl: z.number().int().min(30).max(3600).default(600),
+  /** Seconds a prompt may have nothing waiting on it (page closed, CLI gone) before it is marked stale. */
+  consentWaiterGrace: z.number().int().min(0).max(300).default(5),
   /** Bind to a non-loopback host. Off by default: this is a development tool. */
   allowRemote: z.boolean().default(false),
   /** `fsync`: acknowledged writes survive power loss; `os`: a process crash only. */

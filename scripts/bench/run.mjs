@@ -2,7 +2,7 @@
 // Prints a table and writes bench-results/bench-<time>.json, latest.json and latest.md.
 // What every number means: BENCHMARKS.md.
 //
-//   node scripts/bench/run.mjs [--rounds 3] [--only flows,refresh,floor,scale,sdk,register] [--quick]
+//   node scripts/bench/run.mjs [--rounds 3] [--only flows,refresh,floor,scale,sdk,register,demo] [--quick]
 //
 // Every server is a separate child process on 127.0.0.1; its CPU is read from /proc/<pid>/stat,
 // so the load generator (this process) never counts against it. Runs alternate between servers
@@ -19,6 +19,7 @@ import { pkcePairs, runFlows, runGets, runRefresh } from './lib/loadgen.mjs';
 import { cpuMs, exitOnSignals, memMB, runChild, stopChild } from './lib/proc.mjs';
 import { startAuthPlane, startAuthPlaneWith, startFlowFloor, startKoaFloor, startOidcProvider } from './lib/servers.mjs';
 import { fmt, mdTable, median, medianOf, textTable } from './lib/stats.mjs';
+import { demoReady } from './lib/demo.mjs';
 import { benchRegister } from './lib/register.mjs';
 
 const { values: argv } = parseArgs({
@@ -44,7 +45,7 @@ const t0 = performance.now();
 const log = (msg) => process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(3)}s] ${msg}\n`);
 const tmp = (p) => mkdtempSync(path.join(os.tmpdir(), `authplane-bench-${p}-`));
 const cleanup = [];
-const result = { meta: {}, floor: {}, flows: {}, refresh: {}, scale: {}, sdk: {}, register: {}, targets: [] };
+const result = { meta: {}, floor: {}, flows: {}, refresh: {}, scale: {}, sdk: {}, register: {}, demo: {}, targets: [] };
 
 function machine() {
   const cpus = os.cpus();
@@ -313,6 +314,7 @@ function targets() {
     const floorRate = rf ? ` (the flow floor: ${fmt(rf.opsPerSec)} = ${fmt(rf.opsPerSec / ro.opsPerSec, 2)}×)` : '';
     add('refresh c8: refreshes/s vs oidc-provider', '≥ 3×', `${fmt(rp.opsPerSec)} vs ${fmt(ro.opsPerSec)} = ${fmt(rate, 2)}×${floorRate}`, rate >= 3);
   }
+  if (result.demo.medianMs !== undefined) add('authserver demo: spawn → instructions printed (median)', '< 2 s', `${fmt(result.demo.medianMs)} ms`, result.demo.medianMs < 2000);
   const pf = result.scale.perFlow;
   if (pf?.[0] && pf?.[BIG]) {
     const r = pf[BIG].serverCpuMsPerOp / pf[0].serverCpuMsPerOp;
@@ -411,6 +413,7 @@ function report() {
       ['l'],
     ]);
   }
+  if (result.demo.runs) tables.push(['authserver demo start-up (spawn → instructions printed, temporary data dir)', [['runs ms', 'median ms'], [result.demo.runs.join(' '), fmt(result.demo.medianMs)]], ['l']]);
   const rg = result.register;
   if (rg.at) {
     const rows = [['self-registered clients stored', 'ms per registration (largest allowed)']];
@@ -440,6 +443,10 @@ try {
   if (want('floor') || want('sdk')) await floor(b);
   if (want('flows') || want('refresh')) await headToHead(b);
   if (want('scale')) await scale(b);
+  if (want('demo')) {
+    log('demo start-up');
+    result.demo = await demoReady(b.cli, QUICK ? 5 : Math.max(9, ROUNDS * 3));
+  }
   if (want('register')) {
     const dir = tmp('register');
     cleanup.push(dir);

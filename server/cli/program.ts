@@ -18,6 +18,8 @@ import { resourceCommand } from './commands/resource';
 import { seedCommand } from './commands/seed';
 import { serveCommand } from './commands/serve';
 import { statusCommand } from './commands/status';
+import { stopCommand } from './commands/stop';
+import { uiLinkCommand } from './commands/uiLink';
 import { userCommand } from './commands/user';
 
 export function buildProgram(): Command {
@@ -27,7 +29,7 @@ export function buildProgram(): Command {
     .showSuggestionAfterError()
     .exitOverride();
 
-  program.addCommand(serveCommand());
+  program.addCommand(serveCommand()).addCommand(stopCommand()).addCommand(uiLinkCommand());
   program.addCommand(demoCommand()).addCommand(doctorCommand());
   program.addCommand(connectCommand()).addCommand(exampleServerCommand());
 

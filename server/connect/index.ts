@@ -2,17 +2,21 @@
  * `authserver connect <mcp-url>`: a real MCP client (the official TypeScript SDK) that does what
  * Claude or the Inspector would: discovers AuthPlane from the server's Protected Resource
  * Metadata, registers (DCR) or uses a given client id, runs the authorization-code flow with
- * PKCE and `resource`, then lists the tools and calls one. The browser step is a loopback
- * callback: with auto or remembered consent it completes by itself; otherwise the consent URL is
- * printed (and opened when possible) and the command waits for your click.
+ * PKCE and `resource`, then lists the tools and calls one. With auto or remembered consent the
+ * flow completes by itself; otherwise the consent page of the prompt its own request created is
+ * printed and the command waits on that prompt (a decision in the browser or the window).
+ * A 403 insufficient_scope from a tool call steps up: fresh authorization with the challenged scope.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
-import { MemoryAuthProvider } from './provider';
+import { startCallback, type Callback } from './callback';
+import { CliAuthProvider, preRegister } from './cliProvider';
+import { ConnectError } from './errors';
+import { waitReachable } from './reachable';
+
+export { ConnectError };
 
 export interface ConnectOptions {
   mcpUrl: string;
@@ -21,9 +25,13 @@ export interface ConnectOptions {
   /** Tool to call after connecting (default: whoami when the server has it). */
   tool?: string;
   toolArgs?: Record<string, unknown>;
-  /** How to show the consent URL when a human must approve. */
+  /** How to show the consent page when a human must approve. */
   onConsentUrl?: (url: string) => void;
+  /** The loopback callback's port (default: any free port). */
+  callbackPort?: number;
   timeoutMs?: number;
+  /** How long to wait for the MCP server to start listening (default 10 s). */
+  reachTimeoutMs?: number;
 }
 
 export interface ConnectResult {
@@ -34,87 +42,52 @@ export interface ConnectResult {
   toolResult?: unknown;
 }
 
-/** A one-shot loopback redirect listener (RFC 8252 §7.3): any free port on 127.0.0.1. */
-async function startCallback(): Promise<{ url: string; code: Promise<string>; close(): void; server: Server }> {
-  let resolve!: (c: string) => void;
-  let reject!: (e: Error) => void;
-  const code = new Promise<string>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  const server = createServer((req, res) => {
-    const u = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (u.pathname !== '/callback') {
-      res.writeHead(404).end();
-      return;
-    }
-    const error = u.searchParams.get('error');
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(`<!doctype html><title>AuthPlane</title><p>${error ? 'Authorization failed: ' + error.replace(/[<&]/g, '') : 'Authorized. You can close this tab.'}</p>`);
-    if (error) reject(new Error(`authorization failed: ${error}: ${u.searchParams.get('error_description') ?? ''}`));
-    else resolve(u.searchParams.get('code') ?? '');
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  return { url: `http://127.0.0.1:${port}/callback`, code, close: () => server.close(), server };
-}
-
-class CliAuthProvider extends MemoryAuthProvider {
-  constructor(
-    redirect: string,
-    private readonly scope: string | undefined,
-    private readonly deliver: (code: string) => void,
-    private readonly showUrl: (url: string) => void,
-    clientId?: string,
-  ) {
-    super(redirect, { clientId, scope, clientName: 'authserver connect' });
-  }
-  async redirectToAuthorization(url: URL) {
-    if (this.scope) url.searchParams.set('scope', this.scope);
-    // Follow one hop ourselves: with auto (or remembered) consent it lands on our callback.
-    const res = await fetch(url, { redirect: 'manual' });
-    const location = res.headers.get('location');
-    if (location) {
-      const target = new URL(location, url);
-      if (target.href.startsWith(this.redirect)) {
-        const err = target.searchParams.get('error');
-        if (err) throw new Error(`authorization failed: ${err}: ${target.searchParams.get('error_description') ?? ''}`);
-        this.deliver(target.searchParams.get('code') ?? '');
-        return;
-      }
-    } else if (res.status >= 400) {
-      throw new Error(`authorization request failed with HTTP ${res.status}: ${(await res.text()).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 300)}`);
-    }
-    this.showUrl(url.toString());
-  }
-}
-
 export async function connect(opts: ConnectOptions): Promise<ConnectResult> {
-  const cb = await startCallback();
-  let direct: string | undefined;
-  const provider = new CliAuthProvider(cb.url, opts.scope, (c) => (direct = c), (u) => opts.onConsentUrl?.(u), opts.clientId);
+  await waitReachable(opts.mcpUrl, opts.reachTimeoutMs);
+  const cb: Callback = await startCallback(opts.callbackPort ?? 0);
+  const provider = new CliAuthProvider(cb, { clientId: opts.clientId, scope: opts.scope, showUrl: (u) => opts.onConsentUrl?.(u) });
   const client = new Client({ name: 'authserver-connect', version: '1.0.0' });
-  const make = () => new StreamableHTTPClientTransport(new URL(opts.mcpUrl), { authProvider: provider });
+  // Step-up (SDK 1.x re-sends the old token's refresh and gives up: typescript-sdk#2255): a 403
+  // insufficient_scope drops the stored tokens, so the SDK starts a fresh authorization with the
+  // challenged scope instead of refreshing into the same too-narrow token.
+  const stepUpFetch = async (url: string | URL, init?: RequestInit): Promise<Response> => {
+    const res = await fetch(url, init);
+    if (res.status === 403 && /error="insufficient_scope"/.test(res.headers.get('www-authenticate') ?? '')) provider.stepUp();
+    return res;
+  };
+  const make = () => new StreamableHTTPClientTransport(new URL(opts.mcpUrl), { authProvider: provider, fetch: stepUpFetch });
   let transport = make();
-  try {
+  const awaitCode = (): Promise<string> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, rej) => {
+      timer = setTimeout(() => rej(new ConnectError('timed out waiting for the consent decision')), opts.timeoutMs ?? 300_000);
+    });
+    return Promise.race([provider.pendingCode(), timeout]).finally(() => clearTimeout(timer));
+  };
+  // Runs an MCP operation; when it needed an authorization, completes it and runs it again.
+  const authorized = async <T>(op: () => Promise<T>, reconnect: boolean): Promise<T> => {
     try {
-      await client.connect(transport);
+      return await op();
     } catch (e) {
       if (!(e instanceof UnauthorizedError)) throw e;
-      const timeout = new Promise<never>((_, rej) => setTimeout(() => rej(new Error('timed out waiting for the consent decision')), opts.timeoutMs ?? 300_000).unref());
-      const code = direct ?? (await Promise.race([cb.code, timeout]));
-      await transport.finishAuth(code);
-      transport = make();
-      await client.connect(transport);
+      await transport.finishAuth(await awaitCode());
+      if (reconnect) transport = make();
+      return op();
     }
+  };
+  try {
+    if (!opts.clientId) await preRegister(provider, opts.mcpUrl);
+    await authorized(() => client.connect(transport), true);
     const { tools } = await client.listTools();
     const names = tools.map((t) => t.name);
     const tool = opts.tool ?? (names.includes('whoami') ? 'whoami' : undefined);
-    const toolResult = tool ? await client.callTool({ name: tool, arguments: opts.toolArgs ?? {} }) : undefined;
+    if (tool && !names.includes(tool)) throw new ConnectError(`the server has no tool "${tool}"; it has: ${names.join(', ') || '(none)'}`);
+    const toolResult = tool ? await authorized(() => client.callTool({ name: tool, arguments: opts.toolArgs ?? {} }), false) : undefined;
     const tokens = provider.saved!;
     const claims = JSON.parse(Buffer.from(tokens.access_token.split('.')[1] ?? '', 'base64url').toString('utf8') || '{}') as Record<string, unknown>;
     return { clientId: String(provider.info?.client_id ?? ''), tokens, claims, tools: names, toolResult };
   } finally {
+    provider.stopWaiting();
     cb.close();
     await client.close().catch(() => undefined);
   }

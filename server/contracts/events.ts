@@ -22,6 +22,8 @@ export interface EventMap {
   'user.updated': { user: User };
   'user.deleted': { sub: string };
   'consent.pending': { interaction: PendingInteraction };
+  /** A pending prompt changed: what waits on it, or it went stale. */
+  'consent.updated': { interaction: PendingInteraction };
   'consent.decided': { uid: string; action: 'approve' | 'deny' | 'expired'; sub?: string; scopes?: string[] };
   'consent.granted': { grant: ConsentGrant };
   'consent.revoked': { grant: ConsentGrant };

@@ -11,3 +11,4 @@ export * from './events';
 export * from './doctor';
 export * from './adminQueries';
 export * from './since';
+export * from './connect';

@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { IsoTime, ScopeDef } from './common';
 import { RegistrationSource } from './clients';
 
+export const ConsentWaiter = z.enum(['browser', 'cli']);
+export type ConsentWaiter = z.infer<typeof ConsentWaiter>;
+
 export const PendingInteraction = z.object({
   uid: z.string(),
   created_at: IsoTime,
@@ -19,6 +22,13 @@ export const PendingInteraction = z.object({
   /** The user preselected for approval (the default user, or `--user`). */
   default_sub: z.string(),
   warnings: z.array(z.string()),
+  /** What is waiting on this prompt right now: the consent page in a browser tab, `authserver connect`. */
+  waiting: z.array(ConsentWaiter),
+  /**
+   * Set when nobody will pick the decision up: whatever waited on it went away (tab closed, CLI
+   * stopped) or the same client finished another authorization at the same redirect.
+   */
+  stale: z.enum(['abandoned', 'superseded']).optional(),
 });
 export type PendingInteraction = z.infer<typeof PendingInteraction>;
 

@@ -29,6 +29,8 @@ export interface DemoOptions {
 
 export interface Demo {
   issuer: string;
+  /** One-time sign-in link for the admin UI (a fresh one: `authserver ui-link`). */
+  uiUrl: string;
   mcpUrl: string;
   resource: string;
   prmUrl: string;
@@ -56,7 +58,8 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
 
   let server: RunningServer;
   try {
-    server = await startServer({ dataDir, port: opts.port ?? 9000, consent: opts.consent ?? 'prompt', user: opts.user, log: opts.log });
+    // A throwaway data dir is removed on exit: surviving power loss buys nothing, so no fsync.
+    server = await startServer({ dataDir, port: opts.port ?? 9000, consent: opts.consent ?? 'prompt', user: opts.user, log: opts.log, durability: temporaryDataDir ? 'os' : 'fsync' });
   } catch (err) {
     await cleanDir();
     throw err;
@@ -82,9 +85,11 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     throw err;
   }
   const cfg = server.services.deps.config;
+  const { uiLoginUrl } = await import('../ui/session');
   let closing: Promise<void> | undefined;
   return {
     issuer: server.issuer,
+    uiUrl: uiLoginUrl(server.issuer),
     mcpUrl: mcp.url,
     resource: mcp.resource,
     prmUrl: mcp.prmUrl,
@@ -132,10 +137,12 @@ async function seed(server: RunningServer, uri: string): Promise<void> {
 const q = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 /** What `authserver demo` prints: where things are, and the commands that connect a client. */
-export function demoInstructions(d: Pick<Demo, 'issuer' | 'mcpUrl' | 'resource' | 'clientId' | 'consent' | 'user' | 'dataDir' | 'temporaryDataDir'>): string {
+export function demoInstructions(d: Pick<Demo, 'issuer' | 'uiUrl' | 'mcpUrl' | 'resource' | 'clientId' | 'consent' | 'user' | 'dataDir' | 'temporaryDataDir'>): string {
   const dd = `--data-dir ${q(d.dataDir)}`;
   return [
     'AuthPlane demo is running.',
+    `UI: ${d.uiUrl}`,
+    `    (the admin UI's sign-in link works once; a fresh one: npx authserver ui-link ${dd})`,
     '',
     `  AuthPlane     ${d.issuer}`,
     `  MCP server    ${d.mcpUrl}   (example notes server: tools whoami, read_note, write_note)`,
@@ -151,9 +158,10 @@ export function demoInstructions(d: Pick<Demo, 'issuer' | 'mcpUrl' | 'resource' 
     `  mcp-remote     npx mcp-remote ${d.mcpUrl}`,
     `                 (stdio-only clients: {"command": "npx", "args": ["mcp-remote", "${d.mcpUrl}"]})`,
     '',
-    `Check the setup:   authserver doctor ${d.mcpUrl} ${dd}`,
-    `See the tokens:    authserver admin issuance list ${dd} --resource ${DEMO_RESOURCE_SLUG}`,
+    `Connect as a CLI:  npx authserver connect ${d.mcpUrl}`,
+    `Check the setup:   npx authserver doctor ${d.mcpUrl} ${dd}`,
+    `See the tokens:    npx authserver admin issuance list ${dd} --resource ${DEMO_RESOURCE_SLUG}`,
     '',
-    'Press Ctrl+C to stop.',
+    `Press Ctrl+C to stop (or from another terminal: npx authserver stop ${dd}).`,
   ].join('\n');
 }

@@ -4,7 +4,7 @@
  * SHA-256; after use it is kept (consumed) until it expires so a replay can be detected and the
  * tokens from the first exchange revoked (RFC 6749 §4.1.2).
  */
-import type { Client, PendingInteraction, Resource, WarningCode } from '../contracts';
+import type { Client, ConsentWaiter, PendingInteraction, Resource, WarningCode } from '../contracts';
 import { iso } from '../clock';
 import { randomId, randomToken, sha256hex } from './crypto';
 import type { CoreDeps } from './deps';
@@ -29,6 +29,11 @@ export interface Interaction extends AuthorizationParams {
   warnings: Array<{ code: WarningCode; message: string }>;
   /** Set once decided; the waiting browser page follows it. */
   outcome?: { redirect: string; action: 'approve' | 'deny' };
+  /** Open /consent/wait requests by kind: who picks the decision up. */
+  waiters: Record<ConsentWaiter, number>;
+  stale?: PendingInteraction['stale'];
+  /** Pending "nobody came back" check after the last waiter left. */
+  abandonTimer?: NodeJS.Timeout;
 }
 
 export interface CodeRecord {
@@ -81,7 +86,7 @@ export class InteractionService {
       const oldest = this.pending.keys().next().value;
       if (oldest) this.pending.delete(oldest);
     }
-    const i: Interaction = { ...p, uid: randomId(), csrf: randomToken(24), createdAt: now, expiresAt: now + this.d.config.interactionTtl * 1000, warnings };
+    const i: Interaction = { ...p, uid: randomId(), csrf: randomToken(24), createdAt: now, expiresAt: now + this.d.config.interactionTtl * 1000, warnings, waiters: { browser: 0, cli: 0 } };
     this.pending.set(i.uid, i);
     this.d.events.emit('consent.pending', { interaction: this.view(i) });
     return i;
@@ -112,12 +117,51 @@ export class InteractionService {
       redirect_uri: i.redirectUri,
       default_sub: this.d.config.user,
       warnings: i.warnings.map((w) => w.message),
+      waiting: (['browser', 'cli'] as const).filter((k) => i.waiters[k] > 0),
+      ...(i.stale ? { stale: i.stale } : {}),
     };
+  }
+
+  /**
+   * Someone waits on the decision (a /consent/wait request). When the last one leaves and nobody
+   * comes back within the grace period (the page's long poll reconnects at once), the prompt is
+   * stale: approving it would send a code to nobody.
+   */
+  attachWaiter(i: Interaction, kind: ConsentWaiter): () => void {
+    clearTimeout(i.abandonTimer);
+    const changed = i.waiters[kind] === 0 || i.stale === 'abandoned';
+    i.waiters[kind]++;
+    if (i.stale === 'abandoned') i.stale = undefined;
+    if (changed) this.updated(i);
+    let detached = false;
+    return () => {
+      if (detached) return;
+      detached = true;
+      i.waiters[kind]--;
+      if (i.outcome || i.waiters.browser + i.waiters.cli > 0) {
+        if (i.waiters[kind] === 0 && !i.outcome) this.updated(i);
+        return;
+      }
+      i.abandonTimer = setTimeout(() => this.markStale(i, 'abandoned'), this.d.config.consentWaiterGrace * 1000);
+      i.abandonTimer.unref();
+    };
+  }
+
+  private markStale(i: Interaction, reason: NonNullable<Interaction['stale']>): void {
+    if (i.outcome || i.stale === reason || !this.pending.has(i.uid)) return;
+    if (reason === 'abandoned' && i.waiters.browser + i.waiters.cli > 0) return;
+    i.stale = reason;
+    this.updated(i);
+  }
+
+  private updated(i: Interaction): void {
+    if (!i.outcome) this.d.events.emit('consent.updated', { interaction: this.view(i) });
   }
 
   /** Marks decided, wakes anything waiting (the browser's consent page), keeps it briefly for late pollers. */
   settle(i: Interaction, outcome: NonNullable<Interaction['outcome']>): void {
     i.outcome = outcome;
+    clearTimeout(i.abandonTimer);
     const ws = this.waiters.get(i.uid);
     if (ws) for (const w of ws) w(i);
     this.waiters.delete(i.uid);
@@ -131,7 +175,14 @@ export class InteractionService {
     return () => set!.delete(listener);
   }
 
-  issueCode(r: Omit<CodeRecord, 'expiresAt'>, ttlSeconds: number): string {
+  /**
+   * A code went to this client at this redirect, so its flow is over: its other prompts there
+   * belong to attempts it has given up on (a one-shot loopback listener takes one code).
+   */
+  issueCode(r: Omit<CodeRecord, 'expiresAt'>, ttlSeconds: number, decidedUid?: string): string {
+    for (const other of this.pending.values()) {
+      if (other.uid !== decidedUid && other.client.client_id === r.clientId && other.redirectUri === r.redirectUri) this.markStale(other, 'superseded');
+    }
     const code = randomToken(32);
     // Every field up front, in one object shape: a spread, then familyId/jti added at the exchange,
     // sent each record down V8's slow property-definition paths.

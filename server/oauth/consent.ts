@@ -9,6 +9,7 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Interaction } from '../domain/interactions';
 import type { Services } from '../domain/services';
+import { ConsentWaiter } from '../contracts';
 import { safeEqual } from '../domain/crypto';
 import { OAuthError, PageError } from '../errors';
 import { readForm, queryParams } from '../http/body';
@@ -69,7 +70,7 @@ ${warnings}
 // submitted it stops: two navigations racing to the same redirect could cancel each other.
 const WAIT_JS = `(function(){var n=document.getElementById('wait-note');if(!n)return;var uid=n.getAttribute('data-interaction');var done=false;
 var f=document.querySelector('form');if(f)f.addEventListener('submit',function(){done=true});
-function poll(){if(done)return;fetch('/consent/wait?interaction='+encodeURIComponent(uid),{credentials:'same-origin'}).then(function(r){return r.ok?r.json():null}).then(function(j){if(done)return;if(j&&j.redirect){done=true;location.replace(j.redirect)}else if(j&&j.pending){poll()}}).catch(function(){if(!done)setTimeout(poll,2000)})}
+function poll(){if(done)return;fetch('/consent/wait?waiter=browser&interaction='+encodeURIComponent(uid),{credentials:'same-origin'}).then(function(r){return r.ok?r.json():null}).then(function(j){if(done)return;if(j&&j.redirect){done=true;location.replace(j.redirect)}else if(j&&j.pending){poll()}}).catch(function(){if(!done)setTimeout(poll,2000)})}
 poll()})();`;
 
 export function mountConsent(router: Router, s: Services): void {
@@ -120,9 +121,17 @@ export function mountConsent(router: Router, s: Services): void {
   });
 
   // Long poll: resolves when the interaction is decided elsewhere, or after 25 s with {pending}.
+  // `waiter` says who is waiting (the consent page, or `authserver connect`), shown on the prompt.
   router.get(`${PATHS.consent}/wait`, async (ctx: Context) => {
     ctx.set('Cache-Control', 'no-store');
-    const i = s.interactions.get(queryParams(ctx).params.interaction ?? '');
+    const { params } = queryParams(ctx);
+    const waiter = ConsentWaiter.safeParse(params.waiter ?? 'browser');
+    if (!waiter.success) {
+      ctx.status = 400;
+      ctx.body = { error: 'invalid_request', error_description: 'waiter must be "browser" or "cli"' };
+      return;
+    }
+    const i = s.interactions.get(params.interaction ?? '');
     if (!i) {
       ctx.status = 404;
       ctx.body = { error: 'not_found', error_description: 'consent request expired' };
@@ -134,20 +143,19 @@ export function mountConsent(router: Router, s: Services): void {
       return;
     }
     ctx.body = await new Promise<Record<string, unknown>>((resolve) => {
-      const timer = setTimeout(() => {
+      const detach = s.interactions.attachWaiter(i, waiter.data);
+      const finish = (body: Record<string, unknown>) => {
+        clearTimeout(timer);
         off();
-        resolve({ pending: true });
-      }, 25_000);
+        detach();
+        resolve(body);
+      };
+      const timer = setTimeout(() => finish({ pending: true }), 25_000);
       const off = s.interactions.onDecision(i.uid, (d) => {
-        clearTimeout(timer);
-        off();
         clearConsentCookie(ctx, i.uid);
-        resolve({ redirect: d.outcome!.redirect });
+        finish({ redirect: d.outcome!.redirect });
       });
-      ctx.req.on('close', () => {
-        clearTimeout(timer);
-        off();
-      });
+      ctx.req.on('close', () => finish({ pending: true }));
     });
   });
 

@@ -9,9 +9,9 @@ import type { Services } from '../domain/services';
 import { InvalidRequest, NotFound } from '../errors';
 import { clientRedirect } from './redirect';
 
-export async function issueCodeRedirect(s: Services, i: Pick<Interaction, 'client' | 'resource' | 'redirectUri' | 'codeChallenge' | 'state'>, sub: string, scopes: string[]): Promise<string> {
+export async function issueCodeRedirect(s: Services, i: Pick<Interaction, 'client' | 'resource' | 'redirectUri' | 'codeChallenge' | 'state'> & { uid?: string }, sub: string, scopes: string[]): Promise<string> {
   const ttl = i.resource.code_ttl ?? s.deps.config.codeTtl;
-  const code = s.interactions.issueCode({ clientId: i.client.client_id, redirectUri: i.redirectUri, codeChallenge: i.codeChallenge, sub, resource: i.resource.slug, scope: scopes.join(' ') }, ttl);
+  const code = s.interactions.issueCode({ clientId: i.client.client_id, redirectUri: i.redirectUri, codeChallenge: i.codeChallenge, sub, resource: i.resource.slug, scope: scopes.join(' ') }, ttl, i.uid);
   return clientRedirect(i.redirectUri, s.deps.config.issuer, { code, state: i.state });
 }
 

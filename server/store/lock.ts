@@ -35,7 +35,27 @@ const held = new Set<string>();
 /** A takeover older than this was abandoned by a crash. */
 const RECOVERY_STALE_MS = 10_000;
 
-export async function acquireDataDirLock(dataDir: string): Promise<DataDirLock> {
+export interface LockWait {
+  /** How long a live holder may keep the lock before this gives up (default 0: fail at once). */
+  waitMs: number;
+  /** A holder worth waiting for (e.g. a CLI command, which holds the lock for milliseconds). */
+  brief(holder: LockInfo): Promise<boolean>;
+}
+
+export async function acquireDataDirLock(dataDir: string, wait?: LockWait): Promise<DataDirLock> {
+  const deadline = Date.now() + (wait?.waitMs ?? 0);
+  for (;;) {
+    try {
+      return await acquireOnce(dataDir);
+    } catch (err) {
+      const holder = (err as { holder?: LockInfo }).holder;
+      if (!wait || !holder || Date.now() > deadline || !(await wait.brief(holder))) throw err;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+async function acquireOnce(dataDir: string): Promise<DataDirLock> {
   const dir = path.resolve(dataDir);
   const file = path.join(dir, LOCK_FILE);
   const mine: LockInfo = { pid: process.pid, started_at: new Date().toISOString(), hostname: os.hostname(), token: randomUUID() };
@@ -98,7 +118,7 @@ export function processStartMs(pid: number): number | undefined {
 
 function inUse(dir: string, info: LockInfo): Error {
   const where = info.hostname !== os.hostname() ? ` on host ${info.hostname}` : '';
-  return new Error(`data dir ${dir} is in use by another AuthPlane process (pid ${info.pid}${where}, started ${info.started_at}). Stop it, or pass a different --data-dir.`);
+  return Object.assign(new Error(`data dir ${dir} is in use by another AuthPlane process (pid ${info.pid}${where}, started ${info.started_at}). Stop it, or pass a different --data-dir.`), { holder: info });
 }
 
 export function parseLock(text: string): LockInfo | undefined {

@@ -45,7 +45,7 @@ function startDemoProcess(args: string[], env: NodeJS.ProcessEnv): Promise<DemoP
     child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
     child.stdout!.setEncoding('utf8').on('data', (d: string) => {
       out += d;
-      if (out.includes('Press Ctrl+C to stop.')) {
+      if (out.includes('Press Ctrl+C to stop')) {
         clearTimeout(timer);
         resolve({ child, stdout: out, stderr: () => err, exited });
       }
@@ -86,8 +86,19 @@ describe('authserver demo (child process)', () => {
     expect(demo.stdout).toContain(`  Claude Code    claude mcp add --transport http authplane-demo ${mcpUrl}`);
     expect(demo.stdout).toContain(`  mcp-remote     npx mcp-remote ${mcpUrl}`);
     expect(demo.stdout).toContain(`URL ${mcpUrl}, Connect`);
-    expect(demo.stdout).toContain(`authserver doctor ${mcpUrl} --data-dir ${dataDir}`);
+    expect(demo.stdout).toContain(`  npx authserver doctor ${mcpUrl} --data-dir ${dataDir}`);
+    expect(demo.stdout).toContain(`  npx authserver connect ${mcpUrl}`);
+    expect(demo.stdout).toContain(`npx authserver stop --data-dir ${dataDir}`);
+    // Every authserver hint runs from a checkout without a global install.
+    expect(demo.stdout.match(/(?<!npx )authserver (?!demo)/g)).toBeNull();
     expect(existsSync(dataDir)).toBe(true);
+
+    // The UI link signs in once.
+    const ui = /^UI: (\S+)$/m.exec(demo.stdout)?.[1];
+    expect(ui).toMatch(new RegExp(`^${issuer}/ui/\\?token=`));
+    const signIn = await fetch(ui!, { redirect: 'manual' });
+    expect(signIn.status).toBe(303);
+    expect(signIn.headers.get('location')).toBe('/ui/');
 
     // The seeded public client, PKCE, consent auto; the token's aud is the printed MCP URL.
     const seeded = new TestAuthProvider('http://127.0.0.1:8976/callback', { clientId: DEMO_CLIENT_ID });

@@ -37,9 +37,10 @@ afterAll(async () => {
 });
 
 /** A client starts an authorization in the user's browser tab, which waits on the consent page. */
-async function startAuthorization(o: { clientId: string; scope: string; resource: string; state: string; redirectUri?: string }) {
+async function startAuthorization(o: { clientId: string; scope: string; resource: string; state: string; redirectUri?: string; prompt?: string }) {
   const as = await discover(s.issuer);
   const { url, verifier } = await authorizationUrl(as, { issuer: s.issuer, redirectUri: o.redirectUri ?? cb.url, ...o });
+  if (o.prompt) url.searchParams.set('prompt', o.prompt);
   const tab = await browser.newPage();
   await tab.goto(url.toString());
   await tab.getByRole('button', { name: 'Approve' }).waitFor();
@@ -138,6 +139,18 @@ describe('consent in the window', () => {
     expect((await hit).searchParams.get('error')).toBe('access_denied');
     await card.waitFor({ state: 'detached' });
     await closeTab(tab);
+  });
+
+  it('the prompt card says what waits on it, and that it went stale when the tab closed', async () => {
+    await win.evaluate(() => (location.hash = '#/prompts'));
+    const { tab } = await startAuthorization({ clientId: 'my-agent', scope: 'write', resource: 'http://127.0.0.1:3001/mcp', state: 'stale-tab', prompt: 'consent' });
+    const card = win.getByRole('article', { name: /my-agent wants access/ });
+    await card.getByText('Waiting: the consent page in a browser tab.').waitFor();
+    await tab.close();
+    await card.getByText('Stale: whatever started this request has gone (tab closed or command stopped); nobody will pick this decision up.').waitFor({ timeout: 30_000 });
+    await screenshot(win, 'flow-prompt-stale');
+    await card.getByRole('button', { name: 'Deny my-agent' }).click();
+    await card.waitFor({ state: 'detached' });
   });
 
   it('Deny in the window yields access_denied at the client', async () => {

@@ -150,6 +150,10 @@ describe('sign-in in Chromium', () => {
       await page.goto(used);
       await page.getByText('That sign-in link was already used').waitFor();
       expect(page.url()).toBe(`${base}/ui/`);
+      // The way back is a command, not a curl that pastes the admin token into shell history.
+      const body = await page.locator('main').innerText();
+      expect(body).toContain('npx authserver ui-link');
+      expect(body).not.toContain('admin-token');
     } finally {
       await fresh.close();
     }

@@ -54,8 +54,9 @@ export function CatalogProvider({ issuer, mode, children }: { issuer: string; mo
       clearInterval(t);
     };
   }, []);
-  useAppEvents(['consent.pending', 'consent.decided'], (e) => {
+  useAppEvents(['consent.pending', 'consent.updated', 'consent.decided'], (e) => {
     if (e.type === 'consent.pending') setPending((xs) => (xs.some((x) => x.uid === e.data.interaction.uid) ? xs : [e.data.interaction, ...xs]));
+    else if (e.type === 'consent.updated') setPending((xs) => xs.map((x) => (x.uid === e.data.interaction.uid ? e.data.interaction : x)));
     else setPending((xs) => xs.filter((x) => x.uid !== e.data.uid));
   });
 

@@ -34,10 +34,8 @@ export function LoginScreen({ reason }: { reason?: 'used' | 'expired' }) {
             <CodeBlock label="example output">{`UI: ${origin}/ui/?token=…`}</CodeBlock>
           </li>
           <li>
-            Lost it? Restart the server for a new link, or ask the running one for a fresh link with the admin token from its data directory:
-            <CodeBlock label="command" copy={`curl -s -X POST -H "Authorization: Bearer $(cat <data-dir>/admin-token)" ${origin}/ui/api/login-link`} wrap>
-              {`curl -s -X POST -H "Authorization: Bearer $(cat <data-dir>/admin-token)" \\\n  ${origin}/ui/api/login-link`}
-            </CodeBlock>
+            Lost it, or already used? Ask the running server for a fresh link (add <code>--data-dir</code> if it runs on another data directory; <code>--open</code> opens it):
+            <CodeBlock label="command" copy="npx authserver ui-link">{`npx authserver ui-link`}</CodeBlock>
           </li>
           <li>Prefer a desktop window? Run <code>npm start</code> where Electron is available: the window signs itself in.</li>
         </ol>

@@ -1,6 +1,6 @@
 /** Consent prompts: the live queue of pending authorization requests. */
 import { useEffect, useRef, useState } from 'react';
-import type { PendingInteraction, RegistrationSource } from '../../../server/contracts';
+import type { ConsentWaiter, PendingInteraction, RegistrationSource } from '../../../server/contracts';
 import { api } from '../api/admin';
 import { useLoad, useNow } from '../api/hooks';
 import { IconAlert, IconInbox, IconInfo } from '../components/icons';
@@ -11,6 +11,16 @@ import { useCatalog } from '../state/catalog';
 
 export const SOURCE_LABEL: Record<RegistrationSource, string> = { admin: 'Registered by admin', dcr: 'Dynamic registration', cimd: 'Metadata document' };
 const SOURCE_TONE: Record<RegistrationSource, 'blue' | 'accent' | 'outline'> = { admin: 'outline', dcr: 'accent', cimd: 'blue' };
+
+const WAITER_LABEL: Record<ConsentWaiter, string> = { browser: 'the consent page in a browser tab', cli: 'authserver connect' };
+
+/** Who picks up the decision: shown on the card and in the toast after approving. */
+export function waitingText(p: Pick<PendingInteraction, 'waiting' | 'stale'>): string {
+  if (p.stale === 'superseded') return 'Stale: this client finished another authorization since; nobody will pick this decision up.';
+  if (p.stale === 'abandoned') return 'Stale: whatever started this request has gone (tab closed or command stopped); nobody will pick this decision up.';
+  if (p.waiting.length === 0) return 'Nothing is waiting on this request yet (the browser has not opened the consent page).';
+  return `Waiting: ${p.waiting.map((w) => WAITER_LABEL[w]).join(' and ')}.`;
+}
 
 function countdown(ms: number): string {
   if (ms <= 0) return 'expired';
@@ -31,7 +41,7 @@ export function PromptsView() {
     <div className="page">
       <PageHeader
         title="Consent prompts"
-        description="Authorization requests waiting for a decision. Approving here completes the flow in the user's browser tab, which is waiting on the consent page."
+        description="Authorization requests waiting for a decision. Approving here completes the flow for whatever waits on it: the consent page in a browser tab, or authserver connect."
         actions={pending.length > 0 ? <Badge tone="accent">{pending.length} waiting</Badge> : undefined}
       />
       <div className="page-body">
@@ -109,7 +119,7 @@ function PromptCard({ p, entering }: { p: PendingInteraction; entering: boolean 
       dropPending(p.uid);
       toast(
         action === 'approve'
-          ? { kind: 'success', title: `Approved ${p.client.client_name}`, detail: `Granted ${scopes.join(', ') || 'no scopes'} as ${sub}. The browser tab returns to ${host} with a code.` }
+          ? { kind: 'success', title: `Approved ${p.client.client_name}`, detail: `Granted ${scopes.join(', ') || 'no scopes'} as ${sub}. ${p.waiting.includes('cli') && !p.waiting.includes('browser') ? 'authserver connect picks up the code.' : p.waiting.length ? `The browser tab returns to ${host} with a code.` : `The code goes to ${host}, if anything still listens there.`}` }
           : { kind: 'info', title: `Denied ${p.client.client_name}`, detail: `The client receives access_denied at ${host}.` },
       );
     } catch (e) {
@@ -144,6 +154,10 @@ function PromptCard({ p, entering }: { p: PendingInteraction; entering: boolean 
           {countdown(left)}
         </div>
       </div>
+      <p className={`prompt-waiting small${p.stale ? ' stale' : ' muted'}`} data-testid="prompt-waiting">
+        {p.stale && <Badge tone="amber">Stale</Badge>}
+        <span>{waitingText(p)}</span>
+      </p>
       {p.warnings.length > 0 && (
         <div className="warn-list">
           {p.warnings.map((w) => (

@@ -4,8 +4,21 @@
  */
 import { Command } from 'commander';
 import { audiences } from '../../contracts/common';
-import { configureErrors, run } from '../common';
-import { printJson } from '../output';
+import { ToolArgs } from '../../contracts/connect';
+import { configureErrors, parsePort, run } from '../common';
+import { printJson, usageError } from '../output';
+
+function parseToolArgs(text: string): ToolArgs {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw usageError(`--args: not JSON (${(e as Error).message})`);
+  }
+  const r = ToolArgs.safeParse(value);
+  if (!r.success) throw usageError(`--args: ${r.error.issues[0]?.message ?? 'expected a JSON object'}`);
+  return r.data;
+}
 
 export function connectCommand(): Command {
   const cmd = configureErrors(new Command('connect'))
@@ -13,18 +26,23 @@ export function connectCommand(): Command {
     .argument('<mcp-server-url>', 'the MCP endpoint, e.g. http://127.0.0.1:3001/mcp')
     .option('--client-id <id>', 'use a pre-registered client instead of dynamic registration')
     .option('--scope <scopes>', 'scopes to request (space separated); default: what the server advertises')
-    .option('--tool <name>', 'tool to call after connecting (default: whoami if the server has it)')
+    .option('--tool <name>', 'tool to call after connecting (default: whoami if the server has it); a tool needing more scope than granted steps up (re-authorizes with the scope it asks for)')
+    .option('--args <json>', 'the tool\'s arguments as a JSON object, e.g. \'{"text": "hello"}\'')
+    .option('--callback-port <port>', 'port of the loopback OAuth callback on 127.0.0.1 (default: a free port)', parsePort)
     .option('--show-token', 'print the raw access token (it is a credential: keep it out of logs)')
     .option('--json', 'print JSON instead of text');
   cmd.action(
-    run<{ clientId?: string; scope?: string; tool?: string; showToken?: boolean }>(async (ctx, mcpUrl) => {
+    run<{ clientId?: string; scope?: string; tool?: string; args?: string; callbackPort?: number; showToken?: boolean }>(async (ctx, mcpUrl) => {
+      const toolArgs = ctx.opts.args === undefined ? undefined : parseToolArgs(ctx.opts.args);
       const { connect } = await import('../../connect');
       const result = await connect({
         mcpUrl: mcpUrl!,
         clientId: ctx.opts.clientId,
         scope: ctx.opts.scope,
         tool: ctx.opts.tool,
-        onConsentUrl: (url) => process.stderr.write(`Approve the request in your browser (or in the AuthPlane window):\n  ${url}\n`),
+        toolArgs,
+        callbackPort: ctx.opts.callbackPort,
+        onConsentUrl: (url) => process.stderr.write(`Approve the request in the AuthPlane window, or open its consent page:\n  ${url}\nWaiting for the decision...\n`),
       });
       const { access_token, refresh_token, ...rest } = result.tokens;
       if (ctx.json) {

@@ -14,6 +14,7 @@ interface DemoFlags {
   user?: string;
   dataDir?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  open?: boolean;
 }
 
 export function demoCommand(): Command {
@@ -24,6 +25,7 @@ export function demoCommand(): Command {
     .addOption(new Option('--consent <mode>', 'prompt: approve each request on the consent page; auto: approve every valid request').choices(['prompt', 'auto']).default('prompt'))
     .option('--user <sub>', 'the user who approves (default dev-user)')
     .option('--data-dir <dir>', 'keep state in this directory (default: a temporary one, removed on exit)')
+    .option('--open', 'open the admin UI in the browser')
     .addOption(new Option('--log-level <level>', 'server log level (stderr)').choices(['debug', 'info', 'warn', 'error', 'silent']).default('warn'));
 
   cmd.action(async (opts: DemoFlags) => {
@@ -52,6 +54,7 @@ export function demoCommand(): Command {
       return;
     }
     out.stdout(instructions(demo));
+    if (opts.open) (await import('../openBrowser')).openBrowser(demo.uiUrl);
 
     await new Promise<void>((resolve) => {
       wake = resolve;

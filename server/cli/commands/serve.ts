@@ -4,11 +4,11 @@
  * server (flushing the store, releasing the data-dir lock) and exit 0. A start-up failure is one
  * `authserver serve: <message>` line on stderr and exit 1.
  */
-import { spawn } from 'node:child_process';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { SeedResult } from '../../seed/applySeed';
 import { configureErrors, parsePort, resolveDataDir } from '../common';
 import { VERSION } from '../../admin/version';
+import { openBrowser } from '../openBrowser';
 import { processOut, reportError } from '../output';
 import { seedSummary } from './seed';
 import { MAX_REFRESH_GRACE_S, parseDuration } from '../../contracts/duration';
@@ -44,18 +44,6 @@ function graceFlag(v: string): number {
   const n = durationFlag(v);
   if (n > MAX_REFRESH_GRACE_S) throw new InvalidArgumentError(`at most 5m (a rotated-out refresh token stays usable that long), got "${v}"`);
   return n;
-}
-
-/** Best effort: the platform's URL opener, detached; failure only prints a hint. */
-function openBrowser(url: string): void {
-  const [cmd, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
-  try {
-    const child = spawn(cmd, args as string[], { stdio: 'ignore', detached: true });
-    child.on('error', () => processOut.stderr(`could not open a browser; visit ${url}`));
-    child.unref();
-  } catch {
-    processOut.stderr(`could not open a browser; visit ${url}`);
-  }
 }
 
 export function serveCommand(): Command {
