@@ -48,8 +48,10 @@ const CimdDocument = z.object({
 const fail = (msg: string) => new PageError('invalid_client', 'Invalid Client Metadata Document', msg);
 
 function checkScheme(s: Services, url: URL, clientId: string): void {
-  if (url.protocol === 'http:' && !(LOOPBACK.has(url.hostname) && s.deps.config.cimdAllowLoopback)) {
-    throw fail(`client_id "${clientId}" is an http URL; Client ID Metadata Documents must be served over https (http is accepted only on loopback hosts)`);
+  const { cimdAllowLoopback, strict } = s.deps.config;
+  // Loopback http is Desktop's leniency for documents served by a local dev client; strict is the product's https only.
+  if (url.protocol === 'http:' && !(LOOPBACK.has(url.hostname) && cimdAllowLoopback && !strict)) {
+    throw fail(`client_id "${clientId}" is an http URL; Client ID Metadata Documents must be served over https${strict ? ' (strict mode)' : ' (http is accepted only on loopback hosts)'}`);
   }
 }
 

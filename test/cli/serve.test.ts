@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateAdminToken } from '../../server/store/secrets';
 import { codeFlow, postForm } from '../helpers/oauthClient';
 import { buildCli, cliEnv, removeBuild, runCli, startServe, tempDir, type ServeProcess } from './helpers';
+import { until } from '../helpers/until';
 
 let cli: string;
 let env: NodeJS.ProcessEnv;
@@ -129,6 +130,29 @@ describe('serve --refresh-grace', () => {
     expect(bad.stderr).toContain('expected a duration such as 900, 15m, 2h or 7d, got "soon"');
   });
 });
+describe('serve --strict', () => {
+  const authorizeNoResource = (issuer: string) =>
+    fetch(`${issuer}/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: 'my-agent', redirect_uri: 'http://127.0.0.1:8765/callback', scope: 'read', state: 's', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' })}`, { redirect: 'manual' });
+
+  it('says which mode it runs in, and --strict refuses what the default only warns about', async () => {
+    const [lenient, strict] = await Promise.all([
+      serve(['--port', '0', '--data-dir', await tempDir(), '--seed', 'resources/seeds/single-mcp.yaml', '--consent', 'auto']),
+      serve(['--port', '0', '--data-dir', await tempDir(), '--seed', 'resources/seeds/single-mcp.yaml', '--consent', 'auto', '--strict']),
+    ]);
+    try {
+      await until(() => lenient.stdout().includes('  mode       '), 'the lenient summary');
+      await until(() => strict.stdout().includes('  mode       '), 'the strict summary');
+      expect(lenient.stdout()).toContain('  mode       lenient (');
+      expect(strict.stdout()).toContain('  mode       strict (product behaviour');
+      expect(new URL((await authorizeNoResource(lenient.issuer)).headers.get('location')!).searchParams.has('code')).toBe(true);
+      const refused = new URL((await authorizeNoResource(strict.issuer)).headers.get('location')!).searchParams;
+      expect(refused.get('error')).toBe('invalid_target');
+    } finally {
+      await Promise.all([lenient.stop(), strict.stop()]);
+    }
+  });
+});
+
 
 describe('admin commands while a server runs (through its REST API)', () => {
   it('writes land in the running server without a restart', async () => {

@@ -5,6 +5,8 @@
  * warning. The lenient server (default) is checked alongside so each case is a real difference.
  */
 import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedSingleMcp, startTestServer, type TestServer } from '../helpers/server';
 
@@ -85,6 +87,23 @@ describe('strict mode', () => {
     expect((await redeem(strict, 'mcp-a')).status).toBe(200);
     expect((await outcome(await authorize(strict, { resource: 'mcp-a' }))).code).toBe('issued');
   });
+  it('a loopback http Client ID Metadata Document: lenient fetches it, strict requires https as the product does', async () => {
+    let docUrl = '';
+    const docs: Server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ client_id: docUrl, client_name: 'Doc agent', redirect_uris: [CB], token_endpoint_auth_method: 'none' }));
+    });
+    await new Promise<void>((r) => docs.listen(0, '127.0.0.1', r));
+    docUrl = `http://127.0.0.1:${(docs.address() as AddressInfo).port}/client.json`;
+    try {
+      expect(await outcome(await authorize(lenient, { client_id: docUrl }))).toEqual({ code: 'issued', state: 'xyz' });
+      const refused = await authorize(strict, { client_id: docUrl });
+      expect(refused.status).toBe(400);
+      expect(await refused.text()).toContain(`client_id &quot;${docUrl}&quot; is an http URL; Client ID Metadata Documents must be served over https (strict mode)`);
+    } finally {
+      await new Promise<void>((r) => docs.close(() => r()));
+    }
+  });
+
   it('a normalised resource (scheme or host case, the "/" of an origin-only URI): lenient accepts it with a warning, strict refuses it', async () => {
     expect(await outcome(await authorize(lenient, { resource: 'HTTP://127.0.0.1:3001/mcp' }))).toEqual({ code: 'issued', state: 'xyz' });
     expect(await activityWarnings(lenient)).toContain('resource_normalized');

@@ -57,7 +57,7 @@ export function serveCommand(): Command {
     .option('--user <sub>', 'the user who approves (auto) or is preselected (prompt)')
     .option('--issuer <url>', 'public issuer URL (default: http://<host>:<port>)')
     .option('--allow-remote', 'allow binding a non-loopback interface')
-    .option('--strict', 'product behaviour instead of Desktop\'s leniencies: refuse a missing scope or resource and a resource URI that is not byte-for-byte the registered one')
+    .option('--strict', 'product behaviour instead of Desktop\'s leniencies: refuse a missing scope or resource, a resource URI that is not byte-for-byte the registered one, and http Client ID Metadata Documents')
     .option('--open', 'open the admin UI in the browser')
     .addOption(new Option('--signing-alg <alg>', 'algorithm of the default signing key (resources may override)').choices(['ES256', 'RS256']))
     .option('--access-token-ttl <duration>', 'access-token lifetime, e.g. 15m (default 15m; resources may override)', durationFlag)
@@ -120,7 +120,7 @@ export function serveCommand(): Command {
       `  consent    ${cfg.consent === 'auto' ? `auto (every valid request is approved as "${cfg.user}")` : `prompt (approve in the browser or the desktop window; default user "${cfg.user}")`}`,
       `  metadata   ${server.issuer}/.well-known/oauth-authorization-server`,
       `  admin API  ${server.issuer}/admin/api (bearer token kept in the data dir)`,
-      `  mode       ${cfg.strict ? 'strict (product behaviour: a missing scope or resource, or a resource not byte-for-byte registered, is refused)' : 'lenient (a missing scope or resource, or a normalised resource URI, is accepted with a warning in the activity log; --strict refuses them)'}`,
+      `  mode       ${cfg.strict ? 'strict (product behaviour: a missing scope or resource, a resource not byte-for-byte registered, or an http metadata document, is refused)' : 'lenient (a missing scope or resource, or a normalised resource URI, is accepted with a warning in the activity log; --strict refuses them)'}`,
     ];
     if (cfg.refreshGrace > 0) lines.push(`  refresh    ${cfg.refreshGrace} s grace: a rotated-out refresh token is accepted again that long and gets the same new token`);
     const seeded = (server as { seed?: SeedResult }).seed;
