@@ -42,6 +42,7 @@ describe('seed export → serve --seed', () => {
     const text = await fsp.readFile(file, 'utf8');
     expect(text).toContain('# Client secrets are not exported');
     expect(text).not.toMatch(/secret_hash|client_secret:/);
+    if (process.platform !== 'win32') expect((await fsp.stat(file)).mode & 0o777).toBe(0o600);
     // stdout without --out: the same document (but for its time stamp).
     const body = (t: string) => t.trimEnd().split('\n').slice(1);
     expect(body((await cmd(['admin', 'seed', 'export', '--data-dir', a])).stdout)).toEqual(body(text));
