@@ -151,10 +151,11 @@ describe('data-dir generator', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, HOME: dir };
     delete env.AUTHPLANE_DATA_DIR;
     delete env.NODE_OPTIONS;
-    const list = await runChild([built.cli, 'admin', 'issuance', 'list', '--data-dir', dir, '--limit', '4', '--sub', 'alice', '--json'], { env });
+    const list = await runChild([built.cli, 'admin', 'issuance', 'list', '--data-dir', dir, '--limit', '4', '--sub', 'alice', '--since', '30d', '--json'], { env });
     expect(list.code).toBe(0);
-    const rows = JSON.parse(list.stdout) as Array<{ sub: string }>;
+    const { issuances: rows, next_cursor } = JSON.parse(list.stdout) as { issuances: Array<{ sub: string }>; next_cursor: string | null };
     expect(rows).toHaveLength(4);
+    expect(next_cursor).toEqual(expect.any(String));
     for (const r of rows) expect(r.sub).toBe('alice');
   }, 60_000);
 });
