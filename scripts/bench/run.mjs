@@ -246,7 +246,7 @@ async function scale(b) {
     [`--jti <oldest row>`, ['--jti', oldestJti]],
   ];
   const reps = QUICK ? 2 : 3;
-  const cli = (args) => runChild([b.cli, 'admin', 'issuance', 'list', '--data-dir', dirs[BIG], '--limit', '50', '--json', ...args], { env: cleanEnv() });
+  const cli = (args) => runChild([b.cli, 'admin', 'issuance', 'list', '--data-dir', dirs[BIG], '--limit', '50', '--since', '30d', '--json', ...args], { env: cleanEnv() });
   const timeCli = async (args) => {
     const ms = [];
     let rows = 0;
@@ -254,7 +254,7 @@ async function scale(b) {
       const r = await cli(args);
       if (r.code !== 0) throw new Error(`issuance list ${args.join(' ')} failed: ${r.stderr}`);
       ms.push(r.ms);
-      rows = JSON.parse(r.stdout).length;
+      rows = JSON.parse(r.stdout).issuances.length;
     }
     return { ms: median(ms), rows };
   };
