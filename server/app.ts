@@ -3,7 +3,7 @@
  * startServer: everything `authserver serve` and the desktop shell do to run one: lock the data
  * dir, open the store, listen on loopback, seed, and write the runtime file for the CLI.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import Koa from 'koa';
@@ -17,14 +17,9 @@ import { isCorsPath, publicCors } from './http/cors';
 import { installClientErrorHandlers } from './http/clientError';
 import { DrainingResponse } from './http/drain';
 import { errorHandler } from './http/errorHandler';
-import { allowedHost, hostGuard, noStore, securityHeaders } from './http/guards';
-import type { HttpMiddleware } from './http/context';
-import { createLane } from './http/lane';
-import { authorizeHandler } from './oauth/authorize';
-import { PATHS } from './oauth/paths';
-import { tokenHandler } from './oauth/token';
+import { allowedHost, hostGuard, securityHeaders } from './http/guards';
 import { createLogger, type Logger } from './log';
-import { createOAuthRouter } from './oauth/router';
+import { createOAuthRoutes } from './oauth/router';
 import { createAdminRouter } from './admin/router';
 import { authenticate, createUiRouter } from './ui';
 import { acquireDataDirLock } from './store/lock';
@@ -43,53 +38,33 @@ export interface AppOptions {
   extraRouters?: Router[];
 }
 
-/** What every request goes through before its route, in order (the Koa app and the lane alike). */
-function frontMiddlewares(s: Services): HttpMiddleware[] {
+/**
+ * Every request goes through this one Koa app: cheap guards and the recorders in front, then the
+ * public routes (one radix-tree lookup: the OAuth endpoints every token costs come first), then
+ * the admin API, the UI and the desktop shell's routers.
+ */
+export function createApp(s: Services, opts: AppOptions): Koa {
   const { log, clock, config } = s.deps;
   // A foreign Host gets no CORS answer, not even to a preflight: it goes on to the host guard (421).
   const hostOk = allowedHost(config.issuer);
-  return [
-    securityHeaders,
-    (ctx, next) => (isCorsPath(ctx.path) && hostOk(ctx.get('host')) ? publicCors(ctx, next) : next()),
-    activityRecorder(s.activity, clock, log, (p) => p === '/' || p.startsWith('/admin/') || p.startsWith('/assets/') || p === '/consent/wait' || p === '/favicon.ico' || p.startsWith('/ui')),
-    errorHandler(log),
-    hostGuard(config.issuer),
-  ];
-}
-
-export function createApp(s: Services, opts: AppOptions, front: HttpMiddleware[] = frontMiddlewares(s)): Koa {
   const app = new Koa();
   app.proxy = false;
   // Koa's own error logging would print stack traces for client errors; ours decides.
   app.silent = true;
-  for (const mw of front) app.use(mw as Koa.Middleware);
-  const oauth = createOAuthRouter(s, opts);
-  app.use(oauth.routes());
+  app.use(securityHeaders);
+  app.use((ctx, next) => (isCorsPath(ctx.path) && hostOk(ctx.get('host')) ? publicCors(ctx, next) : next()));
+  app.use(activityRecorder(s.activity, clock, log, (p) => p === '/' || p.startsWith('/admin/') || p.startsWith('/assets/') || p === '/consent/wait' || p === '/favicon.ico' || p.startsWith('/ui')));
+  app.use(errorHandler(log));
+  app.use(hostGuard(config.issuer));
+  app.use(createOAuthRoutes(s, opts).middleware());
   // The UI's session cookie authenticates the admin API like the bearer token does.
   const admin = createAdminRouter(s, { adminToken: opts.adminToken, authenticate });
   app.use(admin.routes());
+  // Also answers 405/OPTIONS for the UI's and the shell's routes (it reads every router's matches).
   app.use(admin.allowedMethods());
   if (opts.ui !== false) app.use(createUiRouter(s, { adminToken: opts.adminToken, rendererDir: opts.ui?.rendererDir }).routes());
   for (const r of opts.extraRouters ?? []) app.use(r.routes());
-  app.use(oauth.allowedMethods({ throw: false }));
   return app;
-}
-
-/**
- * The server's request listener: the two endpoints every token costs (authorize, token) through
- * the lane, everything else through the Koa app. Both run the same middlewares and handlers.
- */
-export function createRequestListener(s: Services, opts: AppOptions): (req: IncomingMessage, res: ServerResponse) => void {
-  const front = frontMiddlewares(s);
-  const koa = createApp(s, opts, front).callback();
-  const lane = createLane(front, [
-    { method: 'GET', path: PATHS.authorize, handlers: [authorizeHandler(s)] },
-    { method: 'POST', path: PATHS.authorize, handlers: [authorizeHandler(s)] },
-    { method: 'POST', path: PATHS.token, handlers: [noStore, tokenHandler(s)] },
-  ]);
-  return (req, res) => {
-    if (!lane(req, res)) void koa(req, res);
-  };
 }
 
 export interface StartOptions extends ConfigInput {
@@ -181,7 +156,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       });
       seed = await applySeed(services, text, { file: opts.seedFile });
     }
-    http.on('request', createRequestListener(services, { adminToken, ui: opts.ui, extraRouters: opts.extraRouters?.(services, adminToken) }));
+    http.on('request', createApp(services, { adminToken, ui: opts.ui, extraRouters: opts.extraRouters?.(services, adminToken) }).callback());
     await writeRuntimeFile(config.dataDir, { pid: process.pid, url: config.issuer, started_at: new Date(clock.now()).toISOString() });
     let closing: Promise<void> | undefined;
     const s = services;

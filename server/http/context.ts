@@ -1,7 +1,7 @@
 /**
- * The part of a request context the OAuth hot path uses. Koa's Context has this shape, and so
- * does the lean LaneContext (server/http/lane.ts) that serves /oauth/authorize and /oauth/token
- * without Koa: the same middlewares and steps run on either.
+ * The part of Koa's request context the OAuth steps and the shared middlewares use: typing them on
+ * this small interface keeps what they depend on visible (and lets a unit test hand them a plain
+ * object), while the app passes them Koa's own Context.
  */
 import type { IncomingMessage } from 'node:http';
 
@@ -32,14 +32,17 @@ export interface HttpContext {
 export type Next = () => Promise<void>;
 export type HttpMiddleware = (ctx: HttpContext, next: Next) => Promise<void> | void;
 
-/** Runs middlewares in order, each calling `next` to go on (koa-compose without the checks). */
-export function compose(list: HttpMiddleware[]): (ctx: HttpContext) => Promise<void> {
-  return (ctx) => {
+/**
+ * Runs middlewares in order, each calling `next` to go on, the last one's `next` being `last`
+ * (koa-compose without its checks: a route's chain is composed once, when the route is added).
+ */
+export function compose<C = HttpContext>(list: Array<(ctx: C, next: Next) => unknown>): (ctx: C, last?: Next) => Promise<void> {
+  return (ctx, last) => {
     const step = (i: number): Promise<void> => {
       const mw = list[i];
-      if (!mw) return Promise.resolve();
+      if (!mw) return last ? last() : Promise.resolve();
       try {
-        return Promise.resolve(mw(ctx, () => step(i + 1)));
+        return Promise.resolve(mw(ctx, () => step(i + 1))) as Promise<void>;
       } catch (err) {
         return Promise.reject(err);
       }

@@ -5,7 +5,7 @@
  * cross-origin POST is refused by its Origin header before anything else. While the page is
  * open it long-polls /consent/wait, so a decision made in the desktop window moves it along.
  */
-import type Router from '@koa/router';
+import type { RouteTable } from '../http/routes';
 import type { Context } from 'koa';
 import type { Interaction } from '../domain/interactions';
 import type { Services } from '../domain/services';
@@ -73,7 +73,7 @@ var f=document.querySelector('form');if(f)f.addEventListener('submit',function()
 function poll(){if(done)return;fetch('/consent/wait?waiter=browser&interaction='+encodeURIComponent(uid),{credentials:'same-origin'}).then(function(r){return r.ok?r.json():null}).then(function(j){if(done)return;if(j&&j.redirect){done=true;location.replace(j.redirect)}else if(j&&j.pending){poll()}}).catch(function(){if(!done)setTimeout(poll,2000)})}
 poll()})();`;
 
-export function mountConsent(router: Router, s: Services): void {
+export function mountConsent(router: RouteTable, s: Services): void {
   router.get(PATHS.consent, (ctx: Context) => {
     ctx.state.pageRoute = true;
     const i = loadInteraction(s, queryParams(ctx).params.interaction);

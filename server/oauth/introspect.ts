@@ -3,7 +3,7 @@
  * can be one), or the admin token as a Bearer. Unauthenticated → 401 invalid_client. A token
  * that is invalid, expired, revoked, or whose user/client is gone is `{active:false}`.
  */
-import type Router from '@koa/router';
+import type { RouteTable } from '../http/routes';
 import type { Context } from 'koa';
 import { audiences } from '../contracts/common';
 import type { Services } from '../domain/services';
@@ -14,7 +14,7 @@ import { noStore } from '../http/guards';
 import { PATHS } from './paths';
 import { authenticateClient } from './token/clientAuth';
 
-export function mountIntrospect(router: Router, s: Services, adminToken: string): void {
+export function mountIntrospect(router: RouteTable, s: Services, adminToken: string): void {
   router.post(PATHS.introspect, noStore, async (ctx: Context) => {
     const { params } = await readForm(ctx);
     const auth = ctx.get('authorization');

@@ -4,7 +4,7 @@
  * a partial document makes it fail hard).
  */
 import { GRANT_TYPES } from '../contracts/enums';
-import type Router from '@koa/router';
+import type { RouteTable } from '../http/routes';
 import type { Services } from '../domain/services';
 import { PATHS } from './paths';
 
@@ -43,7 +43,7 @@ export function oidcMetadata(s: Services): Record<string, unknown> {
   };
 }
 
-export function mountMetadata(router: Router, s: Services): void {
+export function mountMetadata(router: RouteTable, s: Services): void {
   router.get(PATHS.asMetadata, (ctx) => {
     ctx.set('Cache-Control', 'no-cache');
     ctx.body = asMetadata(s);

@@ -7,7 +7,7 @@
  * self-registered clients exist are bounded (DCR_LIMITS).
  */
 import { GRANT_TYPES } from '../contracts/enums';
-import type Router from '@koa/router';
+import type { RouteTable } from '../http/routes';
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { AuthMethod, DCR_GRANTS, DCR_LIMITS, redirectUriProblem, type GrantType } from '../contracts';
@@ -111,7 +111,7 @@ function respond(ctx: Context, r: Registration, created: Awaited<ReturnType<Serv
   };
 }
 
-export function mountRegister(router: Router, s: Services): void {
+export function mountRegister(router: RouteTable, s: Services): void {
   router.post(PATHS.register, noStore, async (ctx: Context) => {
     const body = parseBody(await readJson(ctx));
     const method = authMethod(ctx, body);

@@ -4,7 +4,7 @@
  * answers inactive; JWTs still verify offline until exp (documented limit). Always 200 for a
  * token the caller does not own or we do not know (§2.2: no oracle).
  */
-import type Router from '@koa/router';
+import type { RouteTable } from '../http/routes';
 import type { Context } from 'koa';
 import type { Services } from '../domain/services';
 import { InvalidRequest } from '../errors';
@@ -13,7 +13,7 @@ import { noStore } from '../http/guards';
 import { PATHS } from './paths';
 import { authenticateClient } from './token/clientAuth';
 
-export function mountRevoke(router: Router, s: Services): void {
+export function mountRevoke(router: RouteTable, s: Services): void {
   router.post(PATHS.revoke, noStore, async (ctx: Context) => {
     const { params } = await readForm(ctx);
     const client = authenticateClient(ctx, s, params);

@@ -1,7 +1,7 @@
 /** Every public route: discovery, OAuth endpoints, the consent page and its assets. */
-import Router from '@koa/router';
 import type { Services } from '../domain/services';
 import { PAGE_CSS } from '../http/page';
+import { RouteTable } from '../http/routes';
 import { mountAuthorize } from './authorize';
 import { mountConsent } from './consent';
 import { mountIntrospect } from './introspect';
@@ -10,8 +10,8 @@ import { mountRegister } from './register';
 import { mountRevoke } from './revoke';
 import { mountToken } from './token';
 
-export function createOAuthRouter(s: Services, opts: { adminToken: string }): Router {
-  const router = new Router();
+export function createOAuthRoutes(s: Services, opts: { adminToken: string }): RouteTable {
+  const router = new RouteTable();
   mountMetadata(router, s);
   mountAuthorize(router, s);
   mountConsent(router, s);

@@ -3,7 +3,7 @@
  * failures are pages (never redirects); after that they go back to the client with `error`,
  * the original `state` and `iss`.
  */
-import type Router from '@koa/router';
+import type { RouteTable } from '../../http/routes';
 import type { HttpContext } from '../../http/context';
 import type { Services } from '../../domain/services';
 import { OAuthError } from '../../errors';
@@ -39,7 +39,7 @@ export function authorizeHandler(s: Services) {
   };
 }
 
-export function mountAuthorize(router: Router, s: Services): void {
+export function mountAuthorize(router: RouteTable, s: Services): void {
   const handler = authorizeHandler(s);
   router.get(PATHS.authorize, handler);
   router.post(PATHS.authorize, handler);

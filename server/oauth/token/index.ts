@@ -1,5 +1,5 @@
 /** POST /oauth/token: parse the form, authenticate the client, check the grant is allowed, dispatch. */
-import type Router from '@koa/router';
+import type { RouteTable } from '../../http/routes';
 import type { HttpContext } from '../../http/context';
 import type { Client, GrantType } from '../../contracts';
 import type { Services } from '../../domain/services';
@@ -37,6 +37,6 @@ export function tokenHandler(s: Services) {
   };
 }
 
-export function mountToken(router: Router, s: Services): void {
+export function mountToken(router: RouteTable, s: Services): void {
   router.post(PATHS.token, noStore, tokenHandler(s));
 }
