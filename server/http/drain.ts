@@ -3,7 +3,7 @@
  * arrived (413 on a declared or streamed body over the limit, 401, 404, 415 before reading) used
  * to end with Node closing the socket as soon as the answer was written: the client, still
  * writing, got a reset instead of the answer (RFC 9112 §9.6 describes the lost response). Here,
- * for the whole server (the Koa app and the lane write through the same ServerResponse class):
+ * for the whole server (every response is this ServerResponse class, given to node:http):
  * such an answer says `Connection: close`, is sent whole, and the socket half-closes, reads and
  * discards what the client still sends (up to `DRAIN_LIMITS`), and only then closes.
  */

@@ -22,18 +22,19 @@ const METHODS: HTTPMethod[] = ['HEAD', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 export class RouteTable {
   private readonly tree = FindMyWay({ caseSensitive: false, ignoreTrailingSlash: true });
 
+  /** GET and HEAD (Koa sends a HEAD answer without its body). */
   get(path: string, ...handlers: Middleware[]): this {
-    return this.on('GET', path, handlers);
+    return this.on(['HEAD', 'GET'], path, handlers);
   }
 
   post(path: string, ...handlers: Middleware[]): this {
-    return this.on('POST', path, handlers);
+    return this.on(['POST'], path, handlers);
   }
 
-  private on(method: HTTPMethod, path: string, handlers: Middleware[]): this {
+  private on(methods: HTTPMethod[], path: string, handlers: Middleware[]): this {
     const run: Run = compose<Context>(handlers);
     // The chain is the route's store; find-my-way's own handler signature (req, res) is unused.
-    this.tree.on(method, path, () => undefined, run);
+    this.tree.on(methods, path, () => undefined, run);
     return this;
   }
 

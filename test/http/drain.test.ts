@@ -142,21 +142,21 @@ describe('an answer sent before the body has arrived is readable, on every path'
     expectReadableClose(x, form.length - 16 * 1024);
   });
 
-  it('lane, declared 70 KB form on POST /oauth/token: 413', async () => {
+  it('public route, declared 70 KB form on POST /oauth/token: 413', async () => {
     const x = await exchange(s.port, withHost(head('POST /oauth/token', ['Content-Type: application/x-www-form-urlencoded', `Content-Length: ${FORM_70_KB.length}`])), FORM_70_KB, 16 * 1024);
     expect(x.status).toBe(413);
     expect(JSON.parse(x.body)).toEqual({ error: 'invalid_request', error_description: 'request body is larger than 65536 bytes', status: 413, title: 'Payload Too Large' });
     expectReadableClose(x, FORM_70_KB.length - 16 * 1024);
   });
 
-  it('lane, declared 70 KB form on POST /oauth/authorize: 413', async () => {
+  it('public route, declared 70 KB form on POST /oauth/authorize: 413', async () => {
     const x = await exchange(s.port, withHost(head('POST /oauth/authorize', ['Content-Type: application/x-www-form-urlencoded', `Content-Length: ${FORM_70_KB.length}`])), FORM_70_KB, 16 * 1024);
     expect(x.status).toBe(413);
     expect(JSON.parse(x.body)).toMatchObject({ error: 'invalid_request', error_description: 'request body is larger than 65536 bytes' });
     expectReadableClose(x, FORM_70_KB.length - 16 * 1024);
   });
 
-  it('lane, a 2 MB chunked body on POST /oauth/token (refused while streaming): 413', async () => {
+  it('public route, a 2 MB chunked body on POST /oauth/token (refused while streaming): 413', async () => {
     const body = chunked(Buffer.alloc(2_000_000, 0x61));
     const x = await exchange(s.port, withHost(head('POST /oauth/token', ['Content-Type: application/x-www-form-urlencoded', 'Transfer-Encoding: chunked'])), body, 128 * 1024);
     expect(x.status).toBe(413);
