@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
-import Koa from 'koa';
+import type Koa from 'koa';
 import type Router from '@koa/router';
 import { systemClock, type Clock } from './clock';
 import { loadConfig, isLoopbackHost, type Config, type ConfigInput } from './config';
@@ -14,6 +14,7 @@ import { createServices, initServices, type Services } from './domain/services';
 import { EventBus } from './events';
 import { activityRecorder } from './http/activity';
 import { isCorsPath, publicCors } from './http/cors';
+import { createKoa } from './http/koa';
 import { installClientErrorHandlers } from './http/clientError';
 import { DrainingResponse } from './http/drain';
 import { errorHandler } from './http/errorHandler';
@@ -47,10 +48,7 @@ export function createApp(s: Services, opts: AppOptions): Koa {
   const { log, clock, config } = s.deps;
   // A foreign Host gets no CORS answer, not even to a preflight: it goes on to the host guard (421).
   const hostOk = allowedHost(config.issuer);
-  const app = new Koa();
-  app.proxy = false;
-  // Koa's own error logging would print stack traces for client errors; ours decides.
-  app.silent = true;
+  const app = createKoa();
   app.use(securityHeaders);
   app.use((ctx, next) => (isCorsPath(ctx.path) && hostOk(ctx.get('host')) ? publicCors(ctx, next) : next()));
   app.use(activityRecorder(s.activity, clock, log, (p) => p === '/' || p.startsWith('/admin/') || p.startsWith('/assets/') || p === '/consent/wait' || p === '/favicon.ico' || p.startsWith('/ui')));
