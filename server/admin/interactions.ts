@@ -1,7 +1,7 @@
 /** /admin/api/interactions: pending consent prompts, decided from the desktop window. */
 import type Router from '@koa/router';
 import { ConsentDecision } from '../contracts';
-import { parseOrThrow } from '../domain/resources';
+import { parseOrThrow } from '../domain/parse';
 import type { Services } from '../domain/services';
 import { decideInteraction } from '../oauth/decide';
 import { jsonBody, param } from './http';
