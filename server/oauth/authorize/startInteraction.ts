@@ -19,9 +19,8 @@ export async function startInteraction(ctx: HttpContext, a: AuthorizeState, s: S
   const { config } = s.deps;
   const params = { client: a.client!, resource: a.resource!, redirectUri: a.redirectUri!, scopes: a.scopes!, state: a.params.state, codeChallenge: a.params.code_challenge!, prompt: a.params.prompt };
   const prompts = (a.params.prompt ?? '').split(' ');
-  const covers = (sub: string) => s.consents.covers(sub, params.client.client_id, params.resource.slug, params.scopes);
   const user = browserUser(ctx, s);
-  const covered = covers(user);
+  const covered = s.consents.covers(user, params.client.client_id, params.resource.slug, params.scopes);
   if (prompts.includes('none') && config.consent !== 'auto' && !covered) {
     throw new OAuthError('consent_required', 'prompt=none was requested but the user has not consented to these scopes yet');
   }
