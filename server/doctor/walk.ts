@@ -7,7 +7,7 @@
  * Framework-free: fetch (injectable) and the AuthPlane admin API. The CLI prints the report;
  * the desktop window shows the same steps.
  */
-import { VERSION } from '../admin/version';
+import { VERSION } from '../version';
 import { audiences } from '../contracts/common';
 import type { DoctorReport, DoctorStep, DoctorStepId } from '../contracts/doctor';
 import type { Resource } from '../contracts/resources';
