@@ -5,22 +5,13 @@
  */
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Issuance } from '../../server/contracts';
 import { pendingJournalRows } from '../../server/store/familyStore';
 import { openStore } from '../../server/store/index';
-import { buildCli, cliEnv, removeBuild, runCli, startServe, tempDir } from './helpers';
+import { cliSuite, tempDir } from './helpers';
 
-let cli: string;
-let env: NodeJS.ProcessEnv;
-beforeAll(async () => {
-  cli = await buildCli();
-  env = cliEnv(await tempDir('authplane-cli-home-'));
-});
-afterAll(async () => {
-  if (cli) await removeBuild(cli);
-});
-const cmd = (args: string[]) => runCli(cli, args, { env });
+const { cmd, serve } = cliSuite();
 
 const NOW = Date.now();
 function row(i: number, over: Partial<Issuance> = {}): Issuance {
@@ -70,7 +61,7 @@ describe('issuance list without a server', () => {
     // A bad cursor is an error with exit 1, worded as the server words it.
     expect(offline.at(-1)).toMatchObject({ code: 1, stdout: '', stderr: expect.stringContaining('cursor is not valid') });
 
-    const server = await startServe(cli, ['--port', '0', '--data-dir', dir, '--log-level', 'silent'], env);
+    const server = await serve(['--port', '0', '--data-dir', dir, '--log-level', 'silent']);
     try {
       for (const [i, extra] of cases.entries()) {
         const online = await cmd(['admin', 'issuance', 'list', '--data-dir', dir, ...extra]);
