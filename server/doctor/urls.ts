@@ -29,6 +29,15 @@ export const urlNormalized = (uri: string): string | undefined => {
   }
 };
 
+/** The URL's origin, or undefined when it is not a URL. */
+export const originOf = (uri: string): string | undefined => {
+  try {
+    return new URL(uri).origin;
+  } catch {
+    return undefined;
+  }
+};
+
 /** Loose comparison for "did you mean": also ignores trailing slashes. */
 export const normalizeUri = (uri: string): string | undefined => {
   try {

@@ -6,11 +6,12 @@
  */
 import { promises as fsp } from 'node:fs';
 import { AppendFile, ReadOnlyFile } from './appendFile';
-import { mkdirPrivate, removeStaleTempFiles, storageError, type Durability } from './fsio';
+import type { Durability } from './fsio';
 import { idxFile, SEG_RE, segmentFile, segName, writeIdxOrWarn } from './issuanceFiles';
 import { decodeIdx } from './issuanceIdx';
 import { parseSegmentLine, rowRevocation, Segment } from './issuanceSegment';
 import { replayJsonl } from './jsonlReplay';
+import { openSegmentDir } from './segmentDir';
 
 export interface OpenOptions {
   durability: Durability;
@@ -21,19 +22,7 @@ export interface OpenOptions {
 
 /** Every segment of `dir` in order; the last one is unsealed (and open for appends) unless it was sealed. */
 export async function openSegments(dir: string, opts: OpenOptions): Promise<{ segments: Segment[]; nextSegNo: number }> {
-  await mkdirPrivate(dir);
-  await removeStaleTempFiles(dir);
-  let names: string[];
-  try {
-    names = await fsp.readdir(dir);
-  } catch (err) {
-    throw storageError(dir, 'list', err);
-  }
-  const nos = names
-    .map((n) => SEG_RE.exec(n)?.[1])
-    .filter((n): n is string => n !== undefined)
-    .map(Number)
-    .sort((a, b) => a - b);
+  const { nos, names } = await openSegmentDir(dir, SEG_RE);
   const idxNames = new Set(names.filter((n) => n.endsWith('.idx')));
   const hasIdx = (no: number) => idxNames.has(`${segName(no)}.idx`);
   // Sealed segments are independent: load their indexes concurrently.

@@ -8,7 +8,7 @@ import { prmUrl as wellKnownPrmUrl } from '../../sdk/prm';
 import { NetworkError, request, type HttpResult } from '../http';
 import { quote } from '../locate';
 import { fail, isObject, need, oauthError, pass, warn, type DoctorCheck } from '../stepKit';
-import { normalizeUri, resourceCovers, urlNormalized } from '../urls';
+import { normalizeUri, originOf, resourceCovers, urlNormalized } from '../urls';
 
 // 4. The Protected Resource Metadata document.
 export const prm: DoctorCheck = {
@@ -105,20 +105,8 @@ export const resourceRegistered: DoctorCheck = {
     // What AuthPlane itself tolerates (server/domain/resourceMatch.ts): scheme/host case, default port, "/" on an origin.
     const n = urlNormalized(published);
     const tolerated = n ? all.find((x) => urlNormalized(x.uri) === n) : undefined;
-    const origin = (() => {
-      try {
-        return new URL(published).origin;
-      } catch {
-        return undefined;
-      }
-    })();
-    const sameOrigin = all.filter((x) => {
-      try {
-        return new URL(x.uri).origin === origin;
-      } catch {
-        return false;
-      }
-    });
+    const origin = originOf(published);
+    const sameOrigin = origin === undefined ? [] : all.filter((x) => originOf(x.uri) === origin);
     const near = tolerated ?? closestResource(published, sameOrigin);
     if (near) {
       ctx.resource = near;
