@@ -73,6 +73,17 @@ describe('issuance list without a server', () => {
     }
   });
 
+  it('refuses a data dir others can write to (rows could be planted), as every command without a server does', async () => {
+    const dir = await tempDir();
+    const store = await openStore(dir, { durability: 'os' });
+    await store.issuances.append(row(1));
+    await store.close();
+    await fsp.chmod(path.join(dir, 'issuances'), 0o777);
+    const r = await cmd(['admin', 'issuance', 'list', '--data-dir', dir, '--json']);
+    expect(r).toMatchObject({ code: 1, stdout: '' });
+    expect(r.stderr).toContain(`authserver issuance list: the directory ${path.join(dir, 'issuances')} is writable by other users (mode 0777)`);
+  });
+
   it('opens the whole store when a crash left journaled rows to restore, which then appear', async () => {
     const dir = await tempDir();
     const store = await openStore(dir, { durability: 'fsync' });
