@@ -123,7 +123,7 @@ describe('diff and time helpers', () => {
   it('parses server-sent events across chunk boundaries', async () => {
     const got: Array<[string, string]> = [];
     const chunks = ['retry: 2000\n: connected\n\nevent: token.issued\ndata: {"a"', ':1}\r\n\r\n: heartbeat\n\n', 'data: x\ndata: y\n\n'];
-    const body = new ReadableStream<Uint8Array>({
+    const body = new ReadableStream<Uint8Array<ArrayBuffer>>({
       start(c) {
         for (const t of chunks) c.enqueue(new TextEncoder().encode(t));
         c.close();

@@ -28,7 +28,7 @@ function setState(s: ConnectionState): void {
  * Reads a Server-Sent Events body to its end, calling `emit` per event (type defaults to
  * "message", as in EventSource). Exported for tests.
  */
-export async function readSse(body: ReadableStream<Uint8Array>, emit: (type: string, data: string) => void): Promise<void> {
+export async function readSse(body: ReadableStream<Uint8Array<ArrayBuffer>>, emit: (type: string, data: string) => void): Promise<void> {
   const parser = createParser({ onEvent: (e) => emit(e.event ?? 'message', e.data) });
   const reader = body.pipeThrough(new TextDecoderStream()).getReader();
   for (;;) {
