@@ -41,9 +41,9 @@ export class DoctorInputError extends Error {
   }
 }
 
-type Outcome = { status: 'pass' | 'fail' | 'warn'; detail: string; fix?: string };
+type Outcome = { status: 'pass' | 'fail' | 'warn'; detail: string; fix?: string; compared?: DoctorStep['compared'] };
 const pass = (detail: string): Outcome => ({ status: 'pass', detail });
-const fail = (detail: string, fix?: string): Outcome => ({ status: 'fail', detail, fix });
+const fail = (detail: string, fix?: string, compared?: DoctorStep['compared']): Outcome => ({ status: 'fail', detail, fix, compared });
 const warn = (detail: string, fix?: string): Outcome => ({ status: 'warn', detail, fix });
 
 class Skip {
@@ -153,7 +153,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
     let s: Omit<DoctorStep, 'duration_ms'>;
     try {
       const o = await fn();
-      s = { id, title, status: o.status, detail: o.detail, ...(o.fix ? { fix: o.fix } : {}) };
+      s = { id, title, status: o.status, detail: o.detail, ...(o.fix ? { fix: o.fix } : {}), ...(o.compared ? { compared: o.compared } : {}) };
     } catch (err) {
       if (err instanceof Skip) s = { id, title, status: 'skip', detail: err.reason };
       else if (err instanceof NetworkError) s = { id, title, status: 'fail', detail: err.message, fix: 'check that the server is running and reachable from this machine' };
@@ -350,6 +350,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
       return fail(
         `your server publishes ${published} but the resource is registered as ${near.uri} (${near.slug}): ${how}`,
         `make the two strings identical, character for character: publish "resource": "${near.uri}" in your PRM and verify aud against it, or re-register: authserver admin resource update ${near.slug}${ctx.flag} --uri ${quote(published)}`,
+        { label: `registered URI (${near.slug})`, expected: near.uri, actual: published },
       );
     }
     return fail(
@@ -369,7 +370,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
     if (list.includes(issuer)) return fail(`"${issuer}" is listed, but not first (${JSON.stringify(list)}): MCP clients use the first entry`, fix);
     const loose = (s: string) => normalizeUri(s.replace('://localhost', '://127.0.0.1'));
     const near = list.find((x) => loose(x) === loose(issuer));
-    if (near) return fail(`your server lists ${near} but AuthPlane's issuer is ${issuer} (${describeDifference(near, issuer)}): clients compare the issuer byte for byte (RFC 8414 §3.3) and give up`, fix);
+    if (near) return fail(`your server lists ${near} but AuthPlane's issuer is ${issuer} (${describeDifference(near, issuer)}): clients compare the issuer byte for byte (RFC 8414 §3.3) and give up`, fix, { label: 'issuer', expected: issuer, actual: near });
     return fail(`your server sends clients to ${list[0]}, not to this AuthPlane (${issuer})`, fix);
   });
 

@@ -1,19 +1,15 @@
 /**
  * Resources: the MCP servers tokens are minted for. The detail page shows the Protected
- * Resource Metadata the server must publish and checks the live one byte for byte.
+ * Resource Metadata the server must publish, and checks the live server (DoctorPanel).
  */
 import { useState } from 'react';
-import type { PrmCheckResult } from '../../../server/ui/types';
 import { api } from '../api/admin';
 import { useLoad } from '../api/hooks';
-import { DiffView } from '../components/diff';
-import { IconAlert, IconCheck, IconInfo, IconServer, IconStethoscope, IconX } from '../components/icons';
+import { IconCheck, IconServer } from '../components/icons';
 import { DataTable, DeleteConfirm, DetailHeader, ListPage, MissingItem, NewButton } from '../components/list';
 import { DateCell } from '../components/time';
 import { useToast } from '../components/toast';
 import { Badge, Button, CodeBlock, EmptyState, ErrorNote, Json } from '../components/ui';
-import { useAction } from '../hooks/useAction';
-import { diffChars } from '../lib/diff';
 import { href, itemPath, navigate, type Route } from '../lib/router';
 import { duration, localDate } from '../lib/time';
 import { useCatalog } from '../state/catalog';
@@ -86,7 +82,6 @@ function ResourceDetail({ slug }: { slug: string }) {
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const prm = useLoad(() => api.prm(slug), [slug, r?.updated_at]);
-  const { result: check, busy: checking, error: checkErr, run: runCheck } = useAction(() => api.checkPrm(slug));
 
   if (!r) return <MissingItem loaded={loaded} icon={<IconServer />} title={`No resource “${slug}”`} back="All resources" backPath="/resources" />;
 
@@ -157,36 +152,15 @@ function ResourceDetail({ slug }: { slug: string }) {
                 Your MCP server must serve this JSON at <span className="mono">{prm.data?.prm_url ?? '…'}</span> so clients find AuthPlane.
               </div>
             </div>
-            <div className="right">
-              {prm.data && <CopyJson text={prm.data.text} />}
-              <Button variant="primary" icon={<IconStethoscope />} busy={checking} onClick={runCheck}>
-                Check my MCP server
-              </Button>
-            </div>
+            <div className="right">{prm.data && <CopyJson text={prm.data.text} />}</div>
           </div>
-          <div className="card-body prm-grid">
-            <div className="stack sm">
-              {prm.error && <ErrorNote error={prm.error} retry={prm.reload} />}
-              {prm.data && (
-                <CodeBlock label="Protected Resource Metadata">
-                  <Json value={prm.data.document} />
-                </CodeBlock>
-              )}
-            </div>
-            <div className="stack sm">
-              {checkErr && <ErrorNote error={checkErr} retry={runCheck} />}
-              {check ? (
-                <PrmCheckView result={check} />
-              ) : (
-                <div className="prm-placeholder">
-                  <IconStethoscope />
-                  <p>
-                    <strong>Is your MCP server set up right?</strong>
-                  </p>
-                  <p className="muted">“Check my MCP server” fetches the metadata it publishes and compares it with this document byte for byte, then checks that a request without a token gets a proper 401 challenge.</p>
-                </div>
-              )}
-            </div>
+          <div className="card-body stack sm">
+            {prm.error && <ErrorNote error={prm.error} retry={prm.reload} />}
+            {prm.data && (
+              <CodeBlock label="Protected Resource Metadata">
+                <Json value={prm.data.document} />
+              </CodeBlock>
+            )}
           </div>
         </section>
         <DoctorPanel mcpUrl={r.uri} />
@@ -218,56 +192,5 @@ function CopyJson({ text }: { text: string }) {
     >
       {done ? 'Copied' : 'Copy JSON'}
     </Button>
-  );
-}
-
-function PrmCheckView({ result }: { result: PrmCheckResult }) {
-  const errors = result.checks.filter((c) => !c.ok && c.severity === 'error').length;
-  const warnings = result.checks.filter((c) => !c.ok && c.severity === 'warning').length;
-  return (
-    <div className="stack sm" aria-live="polite">
-      <div className={`callout ${result.ok ? (warnings ? '' : 'green') : 'red'}`} role="status">
-        {result.ok ? warnings ? <IconAlert /> : <IconCheck /> : <IconX />}
-        <span>
-          {result.ok
-            ? warnings
-              ? `Your MCP server's metadata matches, with ${warnings} warning${warnings > 1 ? 's' : ''}.`
-              : 'Your MCP server publishes exactly what AuthPlane expects.'
-            : `${errors} problem${errors > 1 ? 's' : ''}: clients will fail to get a usable token.`}
-        </span>
-      </div>
-      <ul className="checks card" aria-label="Metadata checks">
-        {result.checks.map((c, i) => {
-          const status = c.ok ? (c.severity === 'warning' ? 'warn' : 'pass') : c.severity === 'error' ? 'fail' : 'warn';
-          const showDiff = !c.ok && c.id === 'resource' && c.expected !== undefined && c.actual !== undefined;
-          return (
-            <li key={i} className={status} data-check={c.id}>
-              <span className="ci">{status === 'pass' ? <IconCheck /> : status === 'fail' ? <IconX /> : status === 'warn' ? <IconAlert /> : <IconInfo />}</span>
-              <div>
-                <div className="ct">{c.title.replace(/`/g, '')}</div>
-                <div className="cd">{c.detail}</div>
-                {showDiff && <DiffView actualLabel="published" d={{ label: 'registered URI', expected: c.expected!, actual: c.actual!, parts: diffChars(c.expected!, c.actual!) }} />}
-                {!showDiff && !c.ok && c.expected && c.actual && (
-                  <div className="diff">
-                    <span className="lbl">expected</span>
-                    <span className="val">{c.expected}</span>
-                    <span className="lbl">found</span>
-                    <span className="val">{c.actual}</span>
-                  </div>
-                )}
-              </div>
-            </li>
-          );
-        })}
-      </ul>
-      {result.body !== undefined && (
-        <details>
-          <summary className="muted small">What the server returned ({result.tried[result.tried.length - 1]?.url})</summary>
-          <CodeBlock label="fetched metadata" wrap>
-            {result.body}
-          </CodeBlock>
-        </details>
-      )}
-    </div>
   );
 }
