@@ -44,6 +44,7 @@ describe('resource page: full doctor check', () => {
     const diff = panel.locator('li[data-step="resource_registered"]').getByLabel('Difference between the published and the registered URI (mcp-a)');
     await expect(diff.locator('del').allTextContents()).resolves.toEqual(['/']);
     await expect(diff.locator('ins').count()).resolves.toBe(0);
+    await panel.locator('li[data-step="resource_registered"]').scrollIntoViewIfNeeded();
     await screenshot(win, 'resource-doctor-fail');
     expect(uiErrors(win)).toEqual([]);
   });
