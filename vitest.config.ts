@@ -6,7 +6,8 @@ export default defineConfig({
     environment: 'node',
     // Chromium for the UI tests: installed where possible, else one line saying what to run.
     globalSetup: ['test/setup/chromium.ts'],
-    testTimeout: 30_000,
+    // A budget for a hung test, not a speed check: CI machines may be busy with other work.
+    testTimeout: 90_000,
     hookTimeout: 60_000,
     pool: 'forks',
     reporters: ['default'],

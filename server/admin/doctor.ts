@@ -6,7 +6,7 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
 import { runDoctor, DoctorInputError } from '../doctor';
-import { parseOrThrow } from '../domain/resources';
+import { parseOrThrow } from '../domain/parse';
 import type { Services } from '../domain/services';
 import { InvalidRequest } from '../errors';
 import { jsonBody } from './http';

@@ -1,9 +1,8 @@
 /** /admin/api/interactions: pending consent prompts, decided from the desktop window. */
 import type Router from '@koa/router';
 import { ConsentDecision } from '../contracts';
-import { parseOrThrow } from '../domain/resources';
+import { parseOrThrow } from '../domain/parse';
 import type { Services } from '../domain/services';
-import { decideInteraction } from '../oauth/decide';
 import { jsonBody, param } from './http';
 import { noQuery } from './query';
 
@@ -13,7 +12,7 @@ export function interactionRoutes(router: Router, s: Services): void {
   });
   router.post('/interactions/:uid/decision', noQuery, async (ctx) => {
     const decision = parseOrThrow(ConsentDecision, await jsonBody(ctx));
-    const { redirect } = await decideInteraction(s, param(ctx, 'uid'), decision);
+    const { redirect } = await s.decisions.decide(param(ctx, 'uid'), decision);
     ctx.body = { redirect };
   });
 }

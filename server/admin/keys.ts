@@ -2,7 +2,7 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
 import { SigningAlg } from '../contracts';
-import { parseOrThrow } from '../domain/resources';
+import { parseOrThrow } from '../domain/parse';
 import type { Services } from '../domain/services';
 import { jsonBody } from './http';
 import { noQuery } from './query';

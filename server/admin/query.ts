@@ -5,7 +5,7 @@
 import type { Context, Next } from 'koa';
 import type { z } from 'zod';
 import { NoQuery, unknownParamMessage } from '../contracts/adminQueries';
-import { parseOrThrow } from '../domain/resources';
+import { parseOrThrow } from '../domain/parse';
 import { InvalidRequest } from '../errors';
 import { queryParams } from '../http/body';
 

@@ -17,7 +17,7 @@ import type Router from '@koa/router';
 import { epochSeconds } from '../clock';
 import { MintTestTokenInput, type MintTestTokenResult } from '../contracts/doctor';
 import { randomId } from '../domain/crypto';
-import { parseOrThrow } from '../domain/resources';
+import { parseOrThrow } from '../domain/parse';
 import type { Services } from '../domain/services';
 import { InvalidRequest } from '../errors';
 import { jsonBody } from './http';

@@ -321,9 +321,7 @@ export class DirectAdminPort implements AdminPort {
     return this.s.clients.create(input, 'admin');
   }
   async updateClient(id: string, patch: unknown) {
-    const { ClientPatch } = await import('../contracts/clients');
-    const { parseOrThrow } = await import('../domain/resources');
-    return this.s.clients.update(id, parseOrThrow(ClientPatch, patch));
+    return this.s.clients.update(id, patch);
   }
   async deleteClient(id: string) {
     await this.s.clients.delete(id);

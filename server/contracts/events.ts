@@ -24,6 +24,10 @@ export interface EventMap {
   'consent.pending': { interaction: PendingInteraction };
   /** A pending prompt changed: what waits on it, or it went stale. */
   'consent.updated': { interaction: PendingInteraction };
+  /**
+   * A request approved or denied (by a person, or by `--consent auto`: its uid then names no
+   * prompt, none was shown), or a prompt that expired undecided.
+   */
   'consent.decided': { uid: string; action: 'approve' | 'deny' | 'expired'; sub?: string; scopes?: string[] };
   'consent.granted': { grant: ConsentGrant };
   'consent.revoked': { grant: ConsentGrant };

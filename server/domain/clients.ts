@@ -1,11 +1,11 @@
 /** Client service: admin-created, DCR-registered and CIMD-resolved clients; secrets stored hashed. */
 import { Conflict, InvalidClient, InvalidClientMetadata, NotFound } from '../errors';
-import { Client, ClientInput, ClientPruneInput, DCR_GRANTS, DCR_LIMITS, type ClientPruneResult, type ClientView, type CreatedClient, type RegistrationSource } from '../contracts';
+import { Client, ClientInput, ClientPatch, ClientPruneInput, DCR_GRANTS, DCR_LIMITS, type ClientPruneResult, type ClientView, type CreatedClient, type RegistrationSource } from '../contracts';
 import { parseDuration } from '../contracts/duration';
 import { iso } from '../clock';
 import { randomId, randomToken, safeEqual, sha256hex } from './crypto';
 import type { CoreDeps } from './deps';
-import { parseOrThrow } from './resources';
+import { parseOrThrow } from './parse';
 
 export const toView = (c: Client): ClientView => {
   const { secret_hash: _omit, ...view } = c;
@@ -59,7 +59,8 @@ export class ClientService {
     return secret ? { ...view, client_secret: secret } : view;
   }
 
-  async update(clientId: string, patch: Partial<Pick<Client, 'client_name' | 'redirect_uris' | 'grant_types' | 'scope' | 'status'>>): Promise<ClientView> {
+  async update(clientId: string, input: unknown): Promise<ClientView> {
+    const patch = parseOrThrow(ClientPatch, input);
     const current = this.require(clientId);
     if (patch.grant_types) {
       const problem = selfRegisteredGrantProblem(current.registration_source, patch.grant_types);

@@ -127,7 +127,7 @@ export class InteractionService {
    * comes back within the grace period (the page's long poll reconnects at once), the prompt is
    * stale: approving it would send a code to nobody.
    */
-  attachWaiter(i: Interaction, kind: ConsentWaiter): () => void {
+  private attachWaiter(i: Interaction, kind: ConsentWaiter): () => void {
     clearTimeout(i.abandonTimer);
     const changed = i.waiters[kind] === 0 || i.stale === 'abandoned';
     i.waiters[kind]++;
@@ -158,7 +158,29 @@ export class InteractionService {
     if (!i.outcome) this.d.events.emit('consent.updated', { interaction: this.view(i) });
   }
 
-  /** Marks decided, wakes anything waiting (the browser's consent page), keeps it briefly for late pollers. */
+  /**
+   * Waits, as `kind`, for the prompt's decision (domain/interactionDecisions.ts). Resolves with
+   * the outcome, or with undefined after `timeoutMs` or once `signal` aborts (the poll went away).
+   */
+  waitForDecision(i: Interaction, kind: ConsentWaiter, timeoutMs: number, signal: AbortSignal): Promise<Interaction['outcome']> {
+    if (i.outcome || signal.aborted) return Promise.resolve(i.outcome);
+    return new Promise((resolve) => {
+      const detach = this.attachWaiter(i, kind);
+      const finish = (outcome: Interaction['outcome']) => {
+        clearTimeout(timer);
+        off();
+        detach();
+        signal.removeEventListener('abort', gone);
+        resolve(outcome);
+      };
+      const gone = () => finish(undefined);
+      const timer = setTimeout(gone, timeoutMs);
+      const off = this.onDecision(i.uid, (d) => finish(d.outcome));
+      signal.addEventListener('abort', gone);
+    });
+  }
+
+  /** Marks decided (the decision service), wakes what waits on it, keeps it briefly for late pollers. */
   settle(i: Interaction, outcome: NonNullable<Interaction['outcome']>): void {
     i.outcome = outcome;
     clearTimeout(i.abandonTimer);
@@ -168,7 +190,7 @@ export class InteractionService {
     i.expiresAt = Math.min(i.expiresAt, this.d.clock.now() + 60_000);
   }
 
-  onDecision(uid: string, listener: DecisionListener): () => void {
+  private onDecision(uid: string, listener: DecisionListener): () => void {
     let set = this.waiters.get(uid);
     if (!set) this.waiters.set(uid, (set = new Set()));
     set.add(listener);

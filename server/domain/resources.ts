@@ -1,20 +1,10 @@
 /** Resource service: the MCP servers AuthPlane mints tokens for. */
-import { z } from 'zod';
-import { Conflict, InvalidRequest, NotFound } from '../errors';
+import { Conflict, NotFound } from '../errors';
 import { Resource, ResourceInput, ResourcePatch } from '../contracts';
 import { iso } from '../clock';
+import { parseOrThrow } from './parse';
 import { randomId } from './crypto';
 import type { CoreDeps } from './deps';
-
-export function zodMessage(err: z.ZodError): string {
-  return err.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
-}
-
-export function parseOrThrow<S extends z.ZodTypeAny>(schema: S, input: unknown): z.infer<S> {
-  const r = schema.safeParse(input);
-  if (!r.success) throw new InvalidRequest(zodMessage(r.error));
-  return r.data;
-}
 
 export class ResourceService {
   constructor(private readonly d: CoreDeps) {}

@@ -3,6 +3,7 @@ import { ActivityLog } from './activity';
 import { ClientService } from './clients';
 import { ConsentService } from './consents';
 import type { CoreDeps } from './deps';
+import { DecisionService } from './interactionDecisions';
 import { InteractionService } from './interactions';
 import { KeyService } from './keys';
 import { ResourceService } from './resources';
@@ -18,6 +19,8 @@ export interface Services {
   tokens: TokenService;
   consents: ConsentService;
   interactions: InteractionService;
+  /** Approve or deny a request: the consent page, the desktop window and `--consent auto` all decide here. */
+  decisions: DecisionService;
   activity: ActivityLog;
   close(): void;
 }
@@ -26,15 +29,18 @@ export function createServices(deps: CoreDeps): Services {
   const keys = new KeyService(deps);
   const tokens = new TokenService(deps, keys);
   const interactions = new InteractionService(deps);
+  const users = new UserService(deps);
+  const consents = new ConsentService(deps, tokens);
   return {
     deps,
     keys,
     resources: new ResourceService(deps),
     clients: new ClientService(deps),
-    users: new UserService(deps),
+    users,
     tokens,
-    consents: new ConsentService(deps, tokens),
+    consents,
     interactions,
+    decisions: new DecisionService(deps, { interactions, users, consents }),
     activity: new ActivityLog(deps),
     close: () => interactions.close(),
   };

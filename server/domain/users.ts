@@ -3,7 +3,7 @@ import { Conflict, NotFound } from '../errors';
 import { User, UserInput, UserPatch } from '../contracts';
 import { iso } from '../clock';
 import type { CoreDeps } from './deps';
-import { parseOrThrow } from './resources';
+import { parseOrThrow } from './parse';
 
 export class UserService {
   constructor(private readonly d: CoreDeps) {}

@@ -4,6 +4,8 @@
  * interaction's own (consentCookie.ts, so several consent tabs can be open at once), and a
  * cross-origin POST is refused by its Origin header before anything else. While the page is
  * open it long-polls /consent/wait, so a decision made in the desktop window moves it along.
+ * The decision itself is the domain's (domain/interactionDecisions.ts): this page and the admin
+ * API only carry it.
  */
 import type Router from '@koa/router';
 import type { Context } from 'koa';
@@ -16,7 +18,6 @@ import { readForm, queryParams } from '../http/body';
 import { pageHeaders } from '../http/guards';
 import { esc, page } from '../http/page';
 import { clearConsentCookie, consentCookieMatches, issueConsentCookie } from './consentCookie';
-import { decideInteraction } from './decide';
 import { PATHS } from './paths';
 import { browserUser, rememberBrowserUser } from './userSession';
 
@@ -109,7 +110,7 @@ export function mountConsent(router: Router, s: Services): void {
       throw new PageError('invalid_request', 'No Permissions Selected', 'Select at least one permission to approve, or deny the request.');
     }
     try {
-      const { redirect, sub } = await decideInteraction(s, i.uid, action === 'deny' ? { action } : { action, sub: params.sub, scopes: lists.scope });
+      const { redirect, sub } = await s.decisions.decide(i.uid, action === 'deny' ? { action } : { action, sub: params.sub, scopes: lists.scope });
       if (sub) rememberBrowserUser(ctx, s, sub);
       clearConsentCookie(ctx, i.uid);
       ctx.status = 303;
@@ -137,26 +138,15 @@ export function mountConsent(router: Router, s: Services): void {
       ctx.body = { error: 'not_found', error_description: 'consent request expired' };
       return;
     }
-    if (i.outcome) {
-      clearConsentCookie(ctx, i.uid);
-      ctx.body = { redirect: i.outcome.redirect };
+    const gone = new AbortController();
+    ctx.req.on('close', () => gone.abort());
+    const outcome = await s.interactions.waitForDecision(i, waiter.data, 25_000, gone.signal);
+    if (!outcome) {
+      ctx.body = { pending: true };
       return;
     }
-    ctx.body = await new Promise<Record<string, unknown>>((resolve) => {
-      const detach = s.interactions.attachWaiter(i, waiter.data);
-      const finish = (body: Record<string, unknown>) => {
-        clearTimeout(timer);
-        off();
-        detach();
-        resolve(body);
-      };
-      const timer = setTimeout(() => finish({ pending: true }), 25_000);
-      const off = s.interactions.onDecision(i.uid, (d) => {
-        clearConsentCookie(ctx, i.uid);
-        finish({ redirect: d.outcome!.redirect });
-      });
-      ctx.req.on('close', () => finish({ pending: true }));
-    });
+    clearConsentCookie(ctx, i.uid);
+    ctx.body = { redirect: outcome.redirect };
   });
 
   router.get('/assets/consent.js', (ctx) => {

@@ -1,20 +1,9 @@
 /** `authserver admin audit list`: the audit trail from the CLI, with and without a running server. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AppEvent } from '../../server/contracts';
-import { buildCli, cliEnv, removeBuild, runCli, startServe, tempDir, type ServeProcess } from './helpers';
+import { cliSuite, tempDir } from './helpers';
 
-let cli: string;
-let env: NodeJS.ProcessEnv;
-const running: ServeProcess[] = [];
-beforeAll(async () => {
-  cli = await buildCli();
-  env = cliEnv(await tempDir('authplane-cli-home-'));
-});
-afterAll(async () => {
-  for (const s of running) await s.stop('SIGKILL');
-  if (cli) await removeBuild(cli);
-});
-const cmd = (args: string[]) => runCli(cli, args, { env });
+const { cmd, serve } = cliSuite();
 const types = (stdout: string) => (JSON.parse(stdout) as { events: AppEvent[] }).events.map((e) => e.type);
 
 async function changes(dir: string): Promise<void> {
@@ -53,8 +42,7 @@ describe('admin audit list', () => {
 
   it('reads a running server\'s trail through its admin API', async () => {
     const dir = await tempDir();
-    const s = await startServe(cli, ['--port', '0', '--data-dir', dir], env);
-    running.push(s);
+    const s = await serve(['--port', '0', '--data-dir', dir]);
     await changes(dir);
     const r = await cmd(['admin', 'audit', 'list', '--data-dir', dir, '--json', '--type', 'resource']);
     expect(r.code).toBe(0);

@@ -2,22 +2,10 @@
  * `authserver admin client prune`: the way out once dynamic registration hits its cap. Through a
  * running server's admin API and directly on the data dir, with the same output.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli, cliEnv, removeBuild, runCli, startServe, tempDir, type ServeProcess } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { cliSuite, tempDir } from './helpers';
 
-let cli: string;
-let env: NodeJS.ProcessEnv;
-const running: ServeProcess[] = [];
-beforeAll(async () => {
-  cli = await buildCli();
-  env = cliEnv(await tempDir('authplane-cli-home-'));
-});
-afterAll(async () => {
-  for (const s of running) await s.stop('SIGKILL');
-  if (cli) await removeBuild(cli);
-});
-
-const cmd = (args: string[]) => runCli(cli, args, { env });
+const { cmd, serve } = cliSuite();
 
 async function register(issuer: string, name: string): Promise<string> {
   const res = await fetch(`${issuer}/oauth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ client_name: name, redirect_uris: ['http://127.0.0.1:8765/cb'] }) });
@@ -28,8 +16,7 @@ async function register(issuer: string, name: string): Promise<string> {
 describe('admin client prune', () => {
   it('lists with --dry-run through the server, deletes directly, and never touches admin clients', async () => {
     const dir = await tempDir();
-    const s = await startServe(cli, ['--port', '0', '--data-dir', dir], env);
-    running.push(s);
+    const s = await serve(['--port', '0', '--data-dir', dir]);
     const a = await register(s.issuer, 'agent a');
     const b = await register(s.issuer, 'agent b');
     expect((await cmd(['admin', 'client', 'create', '--data-dir', dir, '--name', 'mine', '--client-id', 'mine'])).code).toBe(0);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { afterAll, beforeAll } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -126,4 +127,31 @@ export function startServe(cli: string, args: string[], env: NodeJS.ProcessEnv, 
       reject(Object.assign(new Error(`serve exited with ${code} before printing its issuer\nstdout: ${out}\nstderr: ${err}`), { code, stdout: out, stderr: err }));
     });
   });
+}
+
+/**
+ * One test file's CLI: built once, run with a private HOME (`cmd`), and servers it starts
+ * (`serve`) killed after the file. Call at the top level of a test file.
+ */
+export function cliSuite(): { cmd: (args: string[]) => Promise<CliResult>; serve: (args: string[]) => Promise<ServeProcess>; env: () => NodeJS.ProcessEnv } {
+  let cli = '';
+  let env: NodeJS.ProcessEnv = {};
+  const running: ServeProcess[] = [];
+  beforeAll(async () => {
+    cli = await buildCli();
+    env = cliEnv(await tempDir('authplane-cli-home-'));
+  });
+  afterAll(async () => {
+    for (const s of running) await s.stop('SIGKILL');
+    if (cli) await removeBuild(cli);
+  });
+  return {
+    cmd: (args) => runCli(cli, args, { env }),
+    serve: async (args) => {
+      const s = await startServe(cli, args, env);
+      running.push(s);
+      return s;
+    },
+    env: () => env,
+  };
 }

@@ -5,21 +5,10 @@
  */
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli, cliEnv, removeBuild, runCli, startServe, tempDir, type ServeProcess } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { cliSuite, tempDir } from './helpers';
 
-let cli: string;
-let env: NodeJS.ProcessEnv;
-const running: ServeProcess[] = [];
-beforeAll(async () => {
-  cli = await buildCli();
-  env = cliEnv(await tempDir('authplane-cli-home-'));
-});
-afterAll(async () => {
-  for (const s of running) await s.stop('SIGKILL');
-  if (cli) await removeBuild(cli);
-});
-const cmd = (args: string[]) => runCli(cli, args, { env });
+const { cmd, serve } = cliSuite();
 const SEED = path.resolve('resources/seeds/single-mcp.yaml');
 
 /** What must survive the round trip: everything but ids, timestamps and secrets. */
@@ -48,8 +37,7 @@ describe('seed export → serve --seed', () => {
     expect(body((await cmd(['admin', 'seed', 'export', '--data-dir', a])).stdout)).toEqual(body(text));
 
     const b = await tempDir();
-    const s = await startServe(cli, ['--port', '0', '--data-dir', b, '--seed', file], env);
-    running.push(s);
+    const s = await serve(['--port', '0', '--data-dir', b, '--seed', file]);
     const before = await state(a);
     // The server's default user exists in both; everything else came from the file.
     expect(await state(b)).toEqual(before);

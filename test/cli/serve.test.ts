@@ -2,30 +2,13 @@
 import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadOrCreateAdminToken } from '../../server/store/secrets';
 import { codeFlow, postForm } from '../helpers/oauthClient';
-import { buildCli, cliEnv, removeBuild, runCli, startServe, tempDir, type ServeProcess } from './helpers';
+import { cliSuite, tempDir, type ServeProcess } from './helpers';
 import { until } from '../helpers/until';
 
-let cli: string;
-let env: NodeJS.ProcessEnv;
-const running: ServeProcess[] = [];
-beforeAll(async () => {
-  cli = await buildCli();
-  env = cliEnv(await tempDir('authplane-cli-home-'));
-});
-afterAll(async () => {
-  for (const s of running) await s.stop('SIGKILL');
-  if (cli) await removeBuild(cli);
-});
-
-const cmd = (args: string[]) => runCli(cli, args, { env });
-async function serve(args: string[]): Promise<ServeProcess> {
-  const s = await startServe(cli, args, env);
-  running.push(s);
-  return s;
-}
+const { cmd, serve } = cliSuite();
 
 describe('serve', () => {
   it('prints the issuer as the first stdout line, and exits 0 on SIGTERM', async () => {
@@ -245,5 +228,5 @@ describe('admin commands while a server runs (through its REST API)', () => {
     // Everything written through the server is on disk.
     const offline = await cmd(['admin', 'resource', 'list', '--data-dir', dir, '--json']);
     expect(JSON.parse(offline.stdout).map((r: { slug: string }) => r.slug)).toEqual(['mcp-a', 'mcp-b']);
-  });
+  }, 180_000); // ~25 CLI processes in a row: a busy machine needs more than the default budget
 });

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decideInteraction } from '../../server/oauth/decide';
 import { authorizationUrl, discover } from '../helpers/oauthClient';
 import { seedSingleMcp, startTestServer, type TestServer } from '../helpers/server';
 
@@ -99,7 +98,7 @@ describe('consent page', () => {
     const { uid, cookie } = await openConsent({ prompt: 'consent' });
     const waiting = s.fetch(`/consent/wait?interaction=${uid}`, { headers: { cookie } }).then((r) => r.json());
     await new Promise((r) => setTimeout(r, 50));
-    const { redirect } = await decideInteraction(s.services, uid, { action: 'approve', scopes: ['read'] });
+    const { redirect } = await s.services.decisions.decide(uid, { action: 'approve', scopes: ['read'] });
     expect(await waiting).toEqual({ redirect });
     expect(new URL(redirect).searchParams.get('code')).toBeTruthy();
   });

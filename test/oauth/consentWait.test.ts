@@ -5,7 +5,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppEvent } from '../../server/contracts';
-import { decideInteraction } from '../../server/oauth/decide';
 import { authorizationUrl, discover } from '../helpers/oauthClient';
 import { seedSingleMcp, startTestServer, type TestServer } from '../helpers/server';
 import { until } from '../helpers/until';
@@ -73,7 +72,7 @@ describe('/consent/wait waiters', () => {
     const uid = await startPrompt();
     const polling = s.fetch(`/consent/wait?waiter=cli&interaction=${uid}`).then((r) => r.json());
     await until(() => view(uid)?.waiting.includes('cli'), 'the cli waiter to show');
-    const { redirect } = await decideInteraction(s.services, uid, { action: 'approve' });
+    const { redirect } = await s.services.decisions.decide(uid, { action: 'approve' });
     expect(await polling).toEqual({ redirect });
     expect(view(uid)).toBeUndefined();
   });
@@ -81,7 +80,7 @@ describe('/consent/wait waiters', () => {
   it("when the client finishes another authorization at the same redirect, its older prompts are superseded", async () => {
     const older = await startPrompt();
     const newer = await startPrompt();
-    await decideInteraction(s.services, newer, { action: 'approve' });
+    await s.services.decisions.decide(newer, { action: 'approve' });
     expect(view(older)).toMatchObject({ stale: 'superseded' });
     expect(updates(older).at(-1)).toMatchObject({ uid: older, stale: 'superseded' });
     expect(updates(newer)).toEqual([]);

@@ -6,7 +6,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consentCookieName, MAX_CONSENT_COOKIES } from '../../server/oauth/consentCookie';
-import { decideInteraction } from '../../server/oauth/decide';
 import { request, type RawResponse } from '../reliability/lib/http';
 import { seededServer, type Seeded } from './lib/routes';
 
@@ -194,7 +193,7 @@ describe('several consent pages open in one browser', () => {
     for (const i of [decided, gone, waiting]) await open(jar, i.uid);
     jar.cookies.set(consentCookieName(x.server.port, 'no-such-interaction'), 'x');
     jar.cookies.set('authplane_consent', 'old-shared-cookie');
-    await decideInteraction(s(), decided.uid, { action: 'deny' });
+    await s().decisions.decide(decided.uid, { action: 'deny' });
     s().interactions.get(gone.uid)!.expiresAt = 0;
     const fresh = newInteraction();
     await open(jar, fresh.uid);
@@ -204,7 +203,7 @@ describe('several consent pages open in one browser', () => {
     // The waiting page's long poll answers with the decision made in the window and drops the cookie.
     const poll = request(`${x.server.issuer}/consent/wait?interaction=${waiting.uid}`, { headers: { cookie: jar.header() } });
     // Decided in the window, whether the poll is already waiting or arrives just after.
-    await decideInteraction(s(), waiting.uid, { action: 'deny' });
+    await s().decisions.decide(waiting.uid, { action: 'deny' });
     const r = jar.take(await poll);
     expect(JSON.parse(r.text).redirect).toMatch(/error=access_denied/);
     expect(jar.consentCookies()).toEqual([consentCookieName(x.server.port, fresh.uid)]);

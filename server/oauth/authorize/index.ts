@@ -9,7 +9,7 @@ import type { Services } from '../../domain/services';
 import { OAuthError } from '../../errors';
 import { queryParams, readForm } from '../../http/body';
 import { PATHS } from '../paths';
-import { clientRedirect } from '../redirect';
+import { clientRedirect } from '../../domain/clientRedirect';
 import { checkClient } from './checkClient';
 import { checkPkce } from './checkPkce';
 import { checkRedirectUri } from './checkRedirectUri';

@@ -1,5 +1,6 @@
 /**
- * Last step: decide now or ask. `--consent auto` approves as the configured user; a consent the
+ * Last step: decide now or ask. `--consent auto` approves as the configured user (the same
+ * decision a click on Approve makes, domain/interactionDecisions.ts); a consent the
  * browser's user (userSession.ts) gave before that covers the scopes skips the page (unless
  * prompt=consent), issuing the code for that user; otherwise a pending
  * interaction is created and the browser goes to the consent page, while the desktop window
@@ -8,7 +9,6 @@
 import type { HttpContext } from '../../http/context';
 import type { Services } from '../../domain/services';
 import { OAuthError } from '../../errors';
-import { issueCodeRedirect } from '../decide';
 import { PATHS } from '../paths';
 import { isLoopbackRedirect } from '../../domain/redirectUris';
 import { warn } from '../../http/activity';
@@ -19,9 +19,8 @@ export async function startInteraction(ctx: HttpContext, a: AuthorizeState, s: S
   const { config } = s.deps;
   const params = { client: a.client!, resource: a.resource!, redirectUri: a.redirectUri!, scopes: a.scopes!, state: a.params.state, codeChallenge: a.params.code_challenge!, prompt: a.params.prompt };
   const prompts = (a.params.prompt ?? '').split(' ');
-  const covers = (sub: string) => s.consents.covers(sub, params.client.client_id, params.resource.slug, params.scopes);
   const user = browserUser(ctx, s);
-  const covered = covers(user);
+  const covered = s.consents.covers(user, params.client.client_id, params.resource.slug, params.scopes);
   if (prompts.includes('none') && config.consent !== 'auto' && !covered) {
     throw new OAuthError('consent_required', 'prompt=none was requested but the user has not consented to these scopes yet');
   }
@@ -35,16 +34,13 @@ export async function startInteraction(ctx: HttpContext, a: AuthorizeState, s: S
   const auto = config.consent === 'auto' && (!fromOtherSite || isLoopbackRedirect(params.redirectUri));
   if (config.consent === 'auto' && !auto) warn(ctx, 'auto_consent_refused', `auto consent skipped: a ${site} browser navigation asked for a code at a non-loopback redirect (${params.redirectUri}); the user is asked instead`);
   if (auto) {
-    // Auto consent records the grant when it adds something: re-recording scopes already granted
-    // would rewrite consents.json (two fsyncs) on every authorization without changing it.
-    if (!covers(config.user)) await s.consents.record(config.user, params.client.client_id, params.resource.slug, params.scopes);
     ctx.status = 303;
-    ctx.redirect(await issueCodeRedirect(s, params, config.user, params.scopes));
+    ctx.redirect(await s.decisions.auto(params));
     return;
   }
   if (remembered) {
     ctx.status = 303;
-    ctx.redirect(await issueCodeRedirect(s, params, user, params.scopes));
+    ctx.redirect(s.decisions.codeRedirect(params, user, params.scopes));
     return;
   }
   const interaction = s.interactions.start(params, (ctx.state.warnings ?? []) as never);

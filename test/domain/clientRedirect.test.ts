@@ -1,7 +1,7 @@
 /** The redirect back to the client is the same string whichever way it is built. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { clientRedirect } from '../../server/oauth/redirect';
+import { clientRedirect } from '../../server/domain/clientRedirect';
 
 /** The reference: parse, set every parameter on the URL, serialize. */
 function viaUrl(redirectUri: string, issuer: string, params: Record<string, string | undefined>): string {
