@@ -11,7 +11,8 @@ import path from 'node:path';
 import type { AppEvent } from '../contracts';
 import { auditMatcher, type AuditFilter } from '../contracts/auditFacets';
 import { AppendFile } from './appendFile';
-import { type Durability, fsyncDir, mkdirPrivate, removeStaleTempFiles, storageError } from './fsio';
+import { type Durability, fsyncDir, storageError } from './fsio';
+import { openSegmentDir } from './segmentDir';
 import type { AuditLog } from './types';
 
 export const DEFAULT_AUDIT_SEGMENT_BYTES = 10 * 1024 * 1024;
@@ -52,19 +53,7 @@ export class SegmentedAuditLog implements AuditLog {
 
   static async open(dataDir: string, opts: AuditLogOptions): Promise<SegmentedAuditLog> {
     const dir = path.join(dataDir, 'audit');
-    await mkdirPrivate(dir);
-    await removeStaleTempFiles(dir);
-    let names: string[];
-    try {
-      names = await fsp.readdir(dir);
-    } catch (err) {
-      throw storageError(dir, 'list', err);
-    }
-    const nos = names
-      .map((n) => SEG_RE.exec(n)?.[1])
-      .filter((n): n is string => n !== undefined)
-      .map(Number)
-      .sort((a, b) => a - b);
+    const { nos } = await openSegmentDir(dir, SEG_RE);
     const log = new SegmentedAuditLog(dir, nos, opts);
     const last = nos.at(-1);
     if (last !== undefined) {

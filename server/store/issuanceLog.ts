@@ -10,31 +10,22 @@
  * a rewrite. Open reads the sealed segments' .idx files (typed arrays, no parsing per row) and
  * replays only the active segment. Memory is ~27 bytes a row (columns) plus the dictionaries and
  * the revoked-jti map. Queries scan the columns and read only matching rows by offset.
+ *
+ * This file owns appends, revocations and sealing. Beside it: file names (issuanceFiles.ts),
+ * opening and repair (issuanceOpen.ts), row reads by offset (issuanceRead.ts), queries
+ * (issuanceQuery.ts) and the bulk writer for benchmarks (issuanceBulkWrite.ts).
  */
-import { promises as fsp } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
-import path from 'node:path';
-import { CorruptDataError, StorageError } from '../errors';
+import { StorageError } from '../errors';
 import type { Issuance } from '../contracts';
-import { AppendFile, ReadOnlyFile } from './appendFile';
-import { atomicWriteFile, type Durability, fsyncDir, mkdirPrivate, removeStaleTempFiles, storageError, writeFully, FILE_MODE } from './fsio';
+import { AppendFile } from './appendFile';
+import { type Durability, fsyncDir, storageError } from './fsio';
 import { GroupCommit, type PendingItem } from './groupCommit';
-import { decodeIdx, encodeIdx } from './issuanceIdx';
+import { issuancesDir, MAX_SEGMENT_BYTES, segmentFile, segmentRowsOf, writeIdxOrWarn } from './issuanceFiles';
+import { openSegments } from './issuanceOpen';
 import { listIssuances } from './issuanceQuery';
-import { asIssuance, encodeRevocationLine, encodeRowLine, jtiHash, parseSegmentLine, type RevocationRecord, Segment } from './issuanceSegment';
-import { replayJsonl } from './jsonlReplay';
+import { readSegmentRows } from './issuanceRead';
+import { asIssuance, encodeRevocationLine, encodeRowLine, jtiHash, rowRevocation, type RevocationRecord, Segment } from './issuanceSegment';
 import type { IssuanceLog, IssuanceQuery } from './types';
-
-export const DEFAULT_SEGMENT_ROWS = 50_000;
-/** Offsets are u32: a segment seals early rather than grow past 4 GiB. */
-const MAX_SEGMENT_BYTES = 0xffff_ffff;
-/** Reads of matched rows closer than this are merged into one read. */
-const READ_GAP = 64 * 1024;
-const MAX_READ = 4 * 1024 * 1024;
-
-export const issuancesDir = (dataDir: string) => path.join(dataDir, 'issuances');
-const segName = (no: number) => `seg-${String(no).padStart(6, '0')}`;
-const SEG_RE = /^seg-(\d{6,})\.jsonl$/;
 
 export interface IssuanceLogOptions {
   durability: Durability;
@@ -70,7 +61,7 @@ export class SegmentedIssuanceLog implements IssuanceLog {
     readonly dir: string,
     private readonly opts: IssuanceLogOptions,
   ) {
-    this.segmentRows = Math.max(1, Math.floor(opts.segmentRows ?? DEFAULT_SEGMENT_ROWS));
+    this.segmentRows = segmentRowsOf(opts.segmentRows);
     this.commits = new GroupCommit((batch) => this.flush(batch));
   }
 
@@ -171,28 +162,13 @@ export class SegmentedIssuanceLog implements IssuanceLog {
   // ---- open -------------------------------------------------------------------------------
 
   private async load(): Promise<void> {
-    await mkdirPrivate(this.dir);
-    await removeStaleTempFiles(this.dir);
-    let names: string[];
-    try {
-      names = await fsp.readdir(this.dir);
-    } catch (err) {
-      throw storageError(this.dir, 'list', err);
-    }
-    const nos = names
-      .map((n) => SEG_RE.exec(n)?.[1])
-      .filter((n): n is string => n !== undefined)
-      .map(Number)
-      .sort((a, b) => a - b);
-    const idxNames = new Set(names.filter((n) => n.endsWith('.idx')));
-    // Sealed segments are independent: load their indexes concurrently.
-    const loaded = await Promise.all(nos.map((no, k) => this.loadSegment(no, k === nos.length - 1, idxNames.has(`${segName(no)}.idx`))));
-    for (const seg of loaded) {
+    const { segments, nextSegNo } = await openSegments(this.dir, { ...this.opts, segmentRows: this.segmentRows });
+    for (const seg of segments) {
       this.segments.push(seg);
       this.bySegNo.set(seg.no, seg);
       this.total += seg.rows;
     }
-    this.nextSegNo = (nos.at(-1) ?? 0) + 1;
+    this.nextSegNo = nextSegNo;
     const last = this.segments.at(-1);
     if (last && !last.sealed) this.active = last;
     // Revocations may point at rows of any segment: apply them once every segment is loaded.
@@ -206,64 +182,6 @@ export class SegmentedIssuanceLog implements IssuanceLog {
       hit?.seg.setRevoked(hit.i, true);
     }
     if (this.active && this.active.rows >= this.segmentRows) await this.seal(this.active);
-  }
-
-  private async loadSegment(no: number, isLast: boolean, hasIdx: boolean): Promise<Segment> {
-    const file = path.join(this.dir, `${segName(no)}.jsonl`);
-    const idxFile = path.join(this.dir, `${segName(no)}.idx`);
-    if (hasIdx) {
-      const problem = await this.tryIdx(no, file, idxFile);
-      if (problem instanceof Segment) {
-        problem.reader = new ReadOnlyFile(file);
-        return problem;
-      }
-      this.opts.warn(`${idxFile}: ${problem}; rebuilding it from ${file}`);
-    } else if (!isLast) {
-      this.opts.warn(`${idxFile} is missing; rebuilding it from ${file}`);
-    }
-    const { seg, validBytes } = await this.replaySegment(no, file);
-    if (isLast && !hasIdx) {
-      // The active segment: keep appending right after its last complete line.
-      seg.reader = await AppendFile.open(file, this.opts.durability, validBytes);
-      return seg;
-    }
-    seg.seal();
-    await this.writeIdx(seg);
-    seg.reader = new ReadOnlyFile(file);
-    return seg;
-  }
-
-  private async tryIdx(no: number, file: string, idxFile: string): Promise<Segment | string> {
-    let buf: Buffer;
-    let size: number;
-    try {
-      [buf, size] = await Promise.all([fsp.readFile(idxFile), fsp.stat(file).then((s) => s.size)]);
-    } catch (err) {
-      return `could not be read (${(err as Error).message})`;
-    }
-    const seg = decodeIdx(buf, no, file);
-    if (typeof seg === 'string') return seg;
-    if (seg.bytes !== size) return `it covers ${seg.bytes} bytes but the segment has ${size}`;
-    return seg;
-  }
-
-  private async replaySegment(no: number, file: string): Promise<{ seg: Segment; validBytes: number }> {
-    const seg = Segment.growable(no, file, Math.min(this.segmentRows, 1024));
-    const { validBytes } = await replayJsonl(
-      file,
-      ({ value, start, end }) => {
-        const line = parseSegmentLine(value);
-        if (line.kind === 'r') {
-          const i = seg.push(line.row, start, end - start);
-          if (line.row.revoked_at) seg.revocations.push({ jti: line.row.jti, at: line.row.revoked_at, reason: line.row.revoked_reason ?? '', s: no, i });
-        } else {
-          seg.revocations.push(line.rec);
-        }
-      },
-      this.opts,
-    );
-    seg.bytes = validBytes;
-    return { seg, validBytes };
   }
 
   /** Records a revocation; false when its row could not be located without a search. */
@@ -338,8 +256,8 @@ export class SegmentedIssuanceLog implements IssuanceLog {
           if (item.kind === 'r') {
             const i = seg.push(item.row, pos, item.line.length - 1);
             this.total++;
-            if (item.row.revoked_at) {
-              const rec = { jti: item.row.jti, at: item.row.revoked_at, reason: item.row.revoked_reason ?? '', s: seg.no, i };
+            const rec = rowRevocation(item.row, seg.no, i);
+            if (rec) {
               seg.revocations.push(rec);
               this.applyRevocation(rec);
             }
@@ -361,9 +279,8 @@ export class SegmentedIssuanceLog implements IssuanceLog {
   private async ensureActive(): Promise<Segment & { reader: AppendFile }> {
     if (!this.active) {
       const no = this.nextSegNo++;
-      const file = path.join(this.dir, `${segName(no)}.jsonl`);
-      const seg = Segment.growable(no, file, Math.min(this.segmentRows, 1024));
-      seg.reader = await AppendFile.open(file, this.opts.durability, 0);
+      const seg = Segment.growable(no, segmentFile(this.dir, no), Math.min(this.segmentRows, 1024));
+      seg.reader = await AppendFile.open(seg.file, this.opts.durability, 0);
       this.segments.push(seg);
       this.bySegNo.set(no, seg);
       this.active = seg;
@@ -389,18 +306,8 @@ export class SegmentedIssuanceLog implements IssuanceLog {
     seg.bytes = (seg.reader as AppendFile).size;
     seg.seal();
     if (this.active === seg) this.active = undefined;
-    await this.writeIdx(seg);
+    await writeIdxOrWarn(this.dir, seg, this.opts);
     seg.revocations = [];
-  }
-
-  /** A failed idx write is not fatal: the segment is complete on disk and its idx is rebuilt at the next open. */
-  private async writeIdx(seg: Segment): Promise<void> {
-    const idxFile = path.join(this.dir, `${segName(seg.no)}.idx`);
-    try {
-      await atomicWriteFile(idxFile, encodeIdx(seg), { durability: this.opts.durability });
-    } catch (err) {
-      this.opts.warn(`${(err as Error).message}; it will be rebuilt from ${seg.file} at the next start`);
-    }
   }
 
   // ---- reads ------------------------------------------------------------------------------
@@ -420,43 +327,9 @@ export class SegmentedIssuanceLog implements IssuanceLog {
     return undefined;
   }
 
-  /** Reads rows by index with nearby rows merged into one read; revocations merged into each row. */
-  private async readRows(seg: Segment, rows: number[]): Promise<Issuance[]> {
-    const { offset, length } = seg.cols;
-    const order = rows.map((_, k) => k).sort((a, b) => offset[rows[a]!]! - offset[rows[b]!]!);
-    const ranges: Array<{ start: number; end: number; members: number[] }> = [];
-    for (const k of order) {
-      const start = offset[rows[k]!]!;
-      const end = start + length[rows[k]!]!;
-      const last = ranges.at(-1);
-      if (last && start - last.end <= READ_GAP && end - last.start <= MAX_READ) {
-        last.end = Math.max(last.end, end);
-        last.members.push(k);
-      } else {
-        ranges.push({ start, end, members: [k] });
-      }
-    }
-    const out = new Array<Issuance>(rows.length);
-    await Promise.all(
-      ranges.map(async (r) => {
-        const buf = await seg.reader!.read(r.start, r.end - r.start);
-        for (const k of r.members) {
-          const at = offset[rows[k]!]! - r.start;
-          out[k] = this.merge(this.parseRow(seg, buf.toString('utf8', at, at + length[rows[k]!]!), offset[rows[k]!]!));
-        }
-      }),
-    );
-    return out;
-  }
-
-  private parseRow(seg: Segment, text: string, at: number): Issuance {
-    try {
-      const line = parseSegmentLine(JSON.parse(text));
-      if (line.kind === 'r') return line.row;
-      throw new TypeError('is a revocation where an issuance row was expected');
-    } catch (err) {
-      throw new CorruptDataError(seg.file, `${seg.file} at byte ${at} does not hold the issuance row its index points to (${(err as Error).message}); the file changed after it was indexed. Delete ${segName(seg.no)}.idx to rebuild the index.`, { cause: err });
-    }
+  /** Reads rows by index; revocations recorded since the row was written are merged into each. */
+  private readRows(seg: Segment, rows: number[]): Promise<Issuance[]> {
+    return readSegmentRows(seg, rows, (row) => this.merge(row));
   }
 
   private merge(row: Issuance): Issuance {
@@ -468,72 +341,4 @@ export class SegmentedIssuanceLog implements IssuanceLog {
   private closedError(): StorageError {
     return new StorageError(this.dir, `${this.dir} is closed (the store was closed)`);
   }
-}
-
-/**
- * Fast bulk writer for benchmarks and scale tests: writes `rows` into `<dataDir>/issuances/` as
- * sealed segments (.jsonl + .idx) exactly as the live log would, plus a final partial segment
- * (the active one). The log must be empty; nothing else may have the data dir open.
- */
-export async function writeIssuanceSegments(
-  dataDir: string,
-  rows: Iterable<Issuance>,
-  opts: { segmentRows?: number; durability?: Durability } = {},
-): Promise<{ rows: number; segments: number }> {
-  const dir = issuancesDir(dataDir);
-  const segmentRows = Math.max(1, Math.floor(opts.segmentRows ?? DEFAULT_SEGMENT_ROWS));
-  const durability = opts.durability ?? 'os';
-  await mkdirPrivate(dataDir);
-  await mkdirPrivate(dir);
-  if ((await fsp.readdir(dir)).some((n) => SEG_RE.test(n))) throw new StorageError(dir, `${dir} already holds issuance segments; writeIssuanceSegments only fills an empty log`);
-  let no = 0;
-  let total = 0;
-  let seg: Segment | undefined;
-  let fh: FileHandle | undefined;
-  let pending: string[] = [];
-  let pendingBytes = 0;
-  const flushText = async () => {
-    if (!pending.length) return;
-    await writeFully(fh!, Buffer.from(pending.join(''), 'utf8'), seg!.bytes - pendingBytes);
-    pending = [];
-    pendingBytes = 0;
-  };
-  const finish = async (sealIt: boolean) => {
-    await flushText();
-    if (durability === 'fsync') await fh!.sync();
-    await fh!.close();
-    if (sealIt) {
-      seg!.seal();
-      await atomicWriteFile(path.join(dir, `${segName(seg!.no)}.idx`), encodeIdx(seg!), { durability });
-    }
-  };
-  try {
-    for (const input of rows) {
-      if (!seg) {
-        seg = Segment.growable(++no, path.join(dir, `${segName(no)}.jsonl`), segmentRows);
-        fh = await fsp.open(seg.file, 'wx', FILE_MODE);
-      }
-      const row = asIssuance(input);
-      const line = encodeRowLine(row);
-      const len = Buffer.byteLength(line, 'utf8');
-      const i = seg.push(row, seg.bytes, len);
-      if (row.revoked_at) seg.revocations.push({ jti: row.jti, at: row.revoked_at, reason: row.revoked_reason ?? '', s: seg.no, i });
-      pending.push(line, '\n');
-      seg.bytes += len + 1;
-      pendingBytes += len + 1;
-      total++;
-      if (pendingBytes >= 4 * 1024 * 1024) await flushText();
-      if (seg.rows >= segmentRows) {
-        await finish(true);
-        seg = undefined;
-        fh = undefined;
-      }
-    }
-    if (seg) await finish(false);
-    if (durability === 'fsync') await fsyncDir(dir);
-  } catch (err) {
-    await fh?.close().catch(() => undefined);
-    throw storageError(seg?.file ?? dir, 'write', err);
-  }
-  return { rows: total, segments: no };
 }

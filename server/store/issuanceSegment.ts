@@ -192,6 +192,11 @@ function allocColumns(capacity: number): SegmentColumns {
 
 export type SegmentLine = { kind: 'r'; row: Issuance } | { kind: 'x'; rec: RevocationRecord };
 
+/** The revocation a row appended already revoked stands for, located at segment `s`, row `i`. */
+export function rowRevocation(row: Issuance, s: number, i: number): RevocationRecord | undefined {
+  return row.revoked_at ? { jti: row.jti, at: row.revoked_at, reason: row.revoked_reason ?? '', s, i } : undefined;
+}
+
 export function encodeRowLine(row: Issuance): string {
   return `{"r":${JSON.stringify(row)}}`;
 }

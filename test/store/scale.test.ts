@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Issuance } from '../../server/contracts';
 import { openStore } from '../../server/store/index';
-import { writeIssuanceSegments } from '../../server/store/issuanceLog';
+import { writeIssuanceSegments } from '../../server/store/issuanceBulkWrite';
 import { iso, T0, useTempDirs } from './helpers';
 
 const tempDir = useTempDirs();

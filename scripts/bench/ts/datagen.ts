@@ -16,7 +16,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Issuance } from '../../../server/contracts';
-import { writeIssuanceSegments } from '../../../server/store/issuanceLog';
+import { writeIssuanceSegments } from '../../../server/store/issuanceBulkWrite';
 
 export const RESOURCES = Array.from({ length: 10 }, (_, k) => ({ slug: `mcp-${String.fromCharCode(97 + k)}`, uri: `http://127.0.0.1:${3001 + k}/mcp` }));
 export const CLIENTS = ['my-agent', ...Array.from({ length: 49 }, (_, k) => `agent-${String(k + 1).padStart(2, '0')}`)];

@@ -1,0 +1,89 @@
+/**
+ * Opening the issuance log: sealed segments come back from their .idx files (typed arrays, no
+ * parsing per row); a segment whose .idx is missing, unreadable or out of step with its .jsonl is
+ * replayed and its .idx rewritten; the last unsealed segment is replayed and reopened for appends
+ * right after its last complete line (a torn tail is cut, with a warning).
+ */
+import { promises as fsp } from 'node:fs';
+import { AppendFile, ReadOnlyFile } from './appendFile';
+import type { Durability } from './fsio';
+import { idxFile, SEG_RE, segmentFile, segName, writeIdxOrWarn } from './issuanceFiles';
+import { decodeIdx } from './issuanceIdx';
+import { parseSegmentLine, rowRevocation, Segment } from './issuanceSegment';
+import { replayJsonl } from './jsonlReplay';
+import { openSegmentDir } from './segmentDir';
+
+export interface OpenOptions {
+  durability: Durability;
+  warn: (message: string) => void;
+  /** Rows a segment holds before it seals (already resolved, ≥ 1). */
+  segmentRows: number;
+}
+
+/** Every segment of `dir` in order; the last one is unsealed (and open for appends) unless it was sealed. */
+export async function openSegments(dir: string, opts: OpenOptions): Promise<{ segments: Segment[]; nextSegNo: number }> {
+  const { nos, names } = await openSegmentDir(dir, SEG_RE);
+  const idxNames = new Set(names.filter((n) => n.endsWith('.idx')));
+  const hasIdx = (no: number) => idxNames.has(`${segName(no)}.idx`);
+  // Sealed segments are independent: load their indexes concurrently.
+  const segments = await Promise.all(nos.map((no, k) => loadSegment(dir, no, k === nos.length - 1, hasIdx(no), opts)));
+  return { segments, nextSegNo: (nos.at(-1) ?? 0) + 1 };
+}
+
+async function loadSegment(dir: string, no: number, isLast: boolean, hasIdx: boolean, opts: OpenOptions): Promise<Segment> {
+  const file = segmentFile(dir, no);
+  if (hasIdx) {
+    const problem = await tryIdx(no, file, idxFile(dir, no));
+    if (problem instanceof Segment) {
+      problem.reader = new ReadOnlyFile(file);
+      return problem;
+    }
+    opts.warn(`${idxFile(dir, no)}: ${problem}; rebuilding it from ${file}`);
+  } else if (!isLast) {
+    opts.warn(`${idxFile(dir, no)} is missing; rebuilding it from ${file}`);
+  }
+  const { seg, validBytes } = await replaySegment(no, file, opts);
+  if (isLast && !hasIdx) {
+    // The active segment: keep appending right after its last complete line.
+    seg.reader = await AppendFile.open(file, opts.durability, validBytes);
+    return seg;
+  }
+  seg.seal();
+  await writeIdxOrWarn(dir, seg, opts);
+  seg.reader = new ReadOnlyFile(file);
+  return seg;
+}
+
+async function tryIdx(no: number, file: string, idx: string): Promise<Segment | string> {
+  let buf: Buffer;
+  let size: number;
+  try {
+    [buf, size] = await Promise.all([fsp.readFile(idx), fsp.stat(file).then((s) => s.size)]);
+  } catch (err) {
+    return `could not be read (${(err as Error).message})`;
+  }
+  const seg = decodeIdx(buf, no, file);
+  if (typeof seg === 'string') return seg;
+  if (seg.bytes !== size) return `it covers ${seg.bytes} bytes but the segment has ${size}`;
+  return seg;
+}
+
+async function replaySegment(no: number, file: string, opts: OpenOptions): Promise<{ seg: Segment; validBytes: number }> {
+  const seg = Segment.growable(no, file, Math.min(opts.segmentRows, 1024));
+  const { validBytes } = await replayJsonl(
+    file,
+    ({ value, start, end }) => {
+      const line = parseSegmentLine(value);
+      if (line.kind === 'r') {
+        const i = seg.push(line.row, start, end - start);
+        const rec = rowRevocation(line.row, no, i);
+        if (rec) seg.revocations.push(rec);
+      } else {
+        seg.revocations.push(line.rec);
+      }
+    },
+    opts,
+  );
+  seg.bytes = validBytes;
+  return { seg, validBytes };
+}
