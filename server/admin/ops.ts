@@ -8,7 +8,7 @@ import { toView } from '../domain/clients';
 import { parseQuery } from './query';
 import type { Services } from '../domain/services';
 import { NotFound } from '../errors';
-import { VERSION } from './version';
+import { VERSION } from '../version';
 
 import { issuancePage, type IssuancePage, type IssuanceRow } from './issuancePage';
 

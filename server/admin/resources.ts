@@ -10,7 +10,6 @@ export function resourceRoutes(router: Router, s: Services): void {
   });
   router.post('/resources', noQuery, async (ctx) => {
     const row = await s.resources.create(await jsonBody(ctx));
-    if (row.signing_alg) await s.keys.ensure(row.signing_alg);
     ctx.status = 201;
     ctx.set('Location', `${ctx.path.replace(/\/$/, '')}/${encodeURIComponent(row.slug)}`);
     ctx.body = row;
@@ -19,9 +18,7 @@ export function resourceRoutes(router: Router, s: Services): void {
     ctx.body = s.resources.require(param(ctx, 'slug'));
   });
   router.patch('/resources/:slug', noQuery, async (ctx) => {
-    const row = await s.resources.update(s.resources.require(param(ctx, 'slug')).slug, await jsonBody(ctx));
-    if (row.signing_alg) await s.keys.ensure(row.signing_alg);
-    ctx.body = row;
+    ctx.body = await s.resources.update(s.resources.require(param(ctx, 'slug')).slug, await jsonBody(ctx));
   });
   router.delete('/resources/:slug', noQuery, async (ctx) => {
     await s.resources.delete(param(ctx, 'slug'));

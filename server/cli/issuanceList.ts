@@ -1,6 +1,6 @@
 /**
- * How `issuance list` prints, whichever way it reached the log (the running server's API, the
- * store, or the fast path's direct read): commander- and zod-free, so all three share it.
+ * How `issuance list` prints, whichever way it reached the log (the running server's admin API,
+ * or the store's issuance reader with no server): both ports hand it the same pages.
  *
  * - table: one page and, when there is more, `more: --cursor <c>`;
  * - json: `{"issuances":[…],"next_cursor":…}` (null on the last page);

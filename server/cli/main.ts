@@ -9,13 +9,9 @@ function exit(code: number): void {
   process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }
 
-const args = process.argv.slice(2);
-// `issuance list` against a running server skips loading commander and the command tree (fastList.ts).
-const fast = args[0] === 'admin' && args[1] === 'issuance' && args[2] === 'list' && (await (await import('./fastList')).issuanceListFast(args.slice(3)));
-if (fast) exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
-else await full();
+await run();
 
-async function full(): Promise<void> {
+async function run(): Promise<void> {
   const [{ CommanderError }, { buildProgram }] = await Promise.all([import('commander'), import('./program')]);
   try {
     await buildProgram().parseAsync(process.argv);

@@ -3,7 +3,7 @@
  * modules (server, store, services) are imported inside actions so `--help` stays instant.
  */
 import { Command } from 'commander';
-import pkg from '../../package.json';
+import { VERSION } from '../version';
 import { configureErrors } from './common';
 import { auditCommand } from './commands/audit';
 import { clientCommand } from './commands/client';
@@ -25,7 +25,7 @@ import { userCommand } from './commands/user';
 export function buildProgram(): Command {
   const program = configureErrors(new Command('authserver'))
     .description('AuthPlane Desktop: a local OAuth 2.1 authorization server for MCP servers')
-    .version(pkg.version, '-V, --version', 'print the version')
+    .version(VERSION, '-V, --version', 'print the version')
     .showSuggestionAfterError()
     .exitOverride();
 

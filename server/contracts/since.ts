@@ -1,5 +1,5 @@
 /**
- * `since` as the product spells it (zod-free: the CLI's fast path parses it): a Go-style
+ * `since` as the product spells it (zod-free: the CLI checks --since without loading zod): a Go-style
  * duration back from now (`90m`, `24h`, `7d`, `2w`, `1h30m`) or an RFC 3339 instant. The
  * product's default is 24 h and its maximum 30 days.
  */

@@ -7,7 +7,7 @@
  * Framework-free: fetch (injectable) and the AuthPlane admin API. The CLI prints the report;
  * the desktop window shows the same steps. The steps themselves live in steps/, in this order.
  */
-import { VERSION } from '../admin/version';
+import { VERSION } from '../version';
 import type { DoctorReport, DoctorStep } from '../contracts/doctor';
 import { initializeBody, MCP_ACCEPT, NetworkError, request, type DoctorFetch } from './http';
 import { locateAuthPlane, quote } from './locate';

@@ -5,9 +5,13 @@ import { iso } from '../clock';
 import { parseOrThrow } from './parse';
 import { randomId } from './crypto';
 import type { CoreDeps } from './deps';
+import type { KeyService } from './keys';
 
 export class ResourceService {
-  constructor(private readonly d: CoreDeps) {}
+  constructor(
+    private readonly d: CoreDeps,
+    private readonly keys: KeyService,
+  ) {}
 
   list(): Resource[] {
     return this.d.store.resources.list();
@@ -34,6 +38,7 @@ export class ResourceService {
     if (row.is_default) for (const r of this.list()) if (r.is_default) changes.push({ key: r.slug, row: { ...r, is_default: false } });
     await this.d.store.resources.batch(changes);
     this.d.events.emit('resource.created', { resource: row });
+    await this.keyFor(row);
     return row;
   }
 
@@ -50,7 +55,13 @@ export class ResourceService {
     if (row.is_default) for (const r of this.list()) if (r.is_default && r.slug !== row.slug) changes.push({ key: r.slug, row: { ...r, is_default: false } });
     await this.d.store.resources.batch(changes);
     this.d.events.emit('resource.updated', { resource: row });
+    await this.keyFor(row);
     return row;
+  }
+
+  /** A resource that names its own signing_alg gets tokens signed with it: a key must exist before the first one. */
+  private async keyFor(row: Resource): Promise<void> {
+    if (row.signing_alg) await this.keys.ensure(row.signing_alg);
   }
 
   async delete(slug: string): Promise<void> {

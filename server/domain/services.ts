@@ -34,7 +34,7 @@ export function createServices(deps: CoreDeps): Services {
   return {
     deps,
     keys,
-    resources: new ResourceService(deps),
+    resources: new ResourceService(deps, keys),
     clients: new ClientService(deps),
     users,
     tokens,

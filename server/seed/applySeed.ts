@@ -257,14 +257,10 @@ export async function applySeed(services: Services, yamlText: string, opts: { fi
     const stored = services.deps.store.resources.get(r.slug);
     if (stored) {
       const d = resourceDiff(stored, r);
-      await existing('resources', r.slug, d, async () => {
-        const row = await services.resources.update(r.slug, patchOf(d));
-        if (row.signing_alg) await services.keys.ensure(row.signing_alg);
-      });
+      await existing('resources', r.slug, d, () => services.resources.update(r.slug, patchOf(d)));
       continue;
     }
     const row = await services.resources.create(toResourceInput(r));
-    if (row.signing_alg) await services.keys.ensure(row.signing_alg);
     result.created.resources.push(row.slug);
   }
 

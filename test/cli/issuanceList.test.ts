@@ -1,7 +1,7 @@
 /**
  * Every issuance can be listed by a script: `--json` carries next_cursor (and `--cursor` takes it
  * back) past the 5,000-row page limit, `--all` streams every row as JSON lines, with and without
- * a server, through the fast path and the full CLI alike. Also the product's spellings: --user,
+ * a server, with --data-dir after the noun or on `admin`. Also the product's spellings: --user,
  * --since (default 24h, at most 30 days) and `issuance get --id`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,12 +47,12 @@ afterAll(async () => {
 const cmd = (args: string[]) => runCli(cli, args, { env, timeoutMs: 60_000 });
 const jtis = (stdout: string) => stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as Issuance).jti);
 
-/** Both ways in: the fast path (flags after the noun) and the full CLI (--data-dir before it). */
+/** Both spellings: --data-dir after the noun, and on `admin` before it. */
 async function both(args: string[]) {
-  const fast = await cmd(['admin', 'issuance', 'list', '--data-dir', dir, ...args]);
-  const full = await cmd(['admin', '--data-dir', dir, 'issuance', 'list', ...args]);
-  expect(fast, args.join(' ')).toEqual(full);
-  return fast;
+  const after = await cmd(['admin', 'issuance', 'list', '--data-dir', dir, ...args]);
+  const before = await cmd(['admin', '--data-dir', dir, 'issuance', 'list', ...args]);
+  expect(after, args.join(' ')).toEqual(before);
+  return after;
 }
 
 async function readsEveryRow(): Promise<void> {

@@ -1,26 +1,17 @@
 /**
- * `authserver admin issuance list` with no server reads the issuance log alone (fastList.ts),
- * printing exactly what the full CLI prints after opening the whole store; when a crash left
- * journaled rows to restore, it leaves the command to the full CLI, which restores them.
+ * `authserver admin issuance list` with no server opens the store's read-only issuance reader
+ * (server/store/issuanceReader.ts), printing exactly what the running server's admin API lists;
+ * when a crash left journaled rows to restore, the reader opens the whole store, which restores them.
  */
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Issuance } from '../../server/contracts';
 import { pendingJournalRows } from '../../server/store/familyStore';
 import { openStore } from '../../server/store/index';
-import { buildCli, cliEnv, removeBuild, runCli, tempDir } from './helpers';
+import { cliSuite, tempDir } from './helpers';
 
-let cli: string;
-let env: NodeJS.ProcessEnv;
-beforeAll(async () => {
-  cli = await buildCli();
-  env = cliEnv(await tempDir('authplane-cli-home-'));
-});
-afterAll(async () => {
-  if (cli) await removeBuild(cli);
-});
-const cmd = (args: string[]) => runCli(cli, args, { env });
+const { cmd, serve } = cliSuite();
 
 const NOW = Date.now();
 function row(i: number, over: Partial<Issuance> = {}): Issuance {
@@ -54,7 +45,7 @@ const family = (id: string, jti: string) => ({
 });
 
 describe('issuance list without a server', () => {
-  it('prints exactly what the full CLI prints, for every filter and page', async () => {
+  it('prints exactly what the running server lists, for every filter and page, and the same errors', async () => {
     const dir = await tempDir();
     const store = await openStore(dir, { durability: 'os' });
     for (let i = 0; i < 40; i++) await store.issuances.append(row(i, i === 7 ? { revoked_at: new Date(NOW).toISOString(), revoked_reason: 'admin' } : {}));
@@ -63,19 +54,37 @@ describe('issuance list without a server', () => {
     expect(JSON.parse(first.stdout).issuances).toHaveLength(5);
     const table = await cmd(['admin', 'issuance', 'list', '--data-dir', dir, '--limit', '5']);
     const cursor = /more: --cursor (\S+)/.exec(table.stdout)![1]!;
-    for (const extra of [['--json'], [], ['--sub', 'alice', '--state', 'active'], ['--grant=refresh_token'], ['--state', 'revoked', '--json'], ['--jti', 'jti-0007'], ['--limit', '5', '--cursor', cursor], ['--resource', 'nope']]) {
-      const fast = await cmd(['admin', 'issuance', 'list', '--data-dir', dir, ...extra]);
-      const full = await cmd(['admin', '--data-dir', dir, 'issuance', 'list', ...extra]);
-      expect(fast.code, extra.join(' ')).toBe(0);
-      expect(fast, extra.join(' ')).toEqual(full);
+    const cases = [['--json'], [], ['--sub', 'alice', '--state', 'active'], ['--user', 'bob', '--json'], ['--grant=refresh_token'], ['--state', 'revoked', '--json'], ['--jti', 'jti-0007'], ['--limit', '5', '--cursor', cursor], ['--resource', 'nope'], ['--resource', '', '--limit', '3'], ['--all', '--limit', '7'], ['--cursor', 'garbage']];
+    const offline = [];
+    for (const extra of cases) offline.push(await cmd(['admin', 'issuance', 'list', '--data-dir', dir, ...extra]));
+    expect(offline.slice(0, -1).map((r) => r.code)).toEqual(cases.slice(0, -1).map(() => 0));
+    // A bad cursor is an error with exit 1, worded as the server words it.
+    expect(offline.at(-1)).toMatchObject({ code: 1, stdout: '', stderr: expect.stringContaining('cursor is not valid') });
+
+    const server = await serve(['--port', '0', '--data-dir', dir, '--log-level', 'silent']);
+    try {
+      for (const [i, extra] of cases.entries()) {
+        const online = await cmd(['admin', 'issuance', 'list', '--data-dir', dir, ...extra]);
+        // The state of a row is computed at the time of the listing: minutes apart, none changes here.
+        expect(online, extra.join(' ')).toEqual(offline[i]);
+      }
+    } finally {
+      expect(await server.stop()).toBe(0);
     }
-    // A bad cursor is the full CLI's error, as before.
-    const bad = await cmd(['admin', 'issuance', 'list', '--data-dir', dir, '--cursor', 'garbage']);
-    expect(bad).toEqual(await cmd(['admin', '--data-dir', dir, 'issuance', 'list', '--cursor', 'garbage']));
-    expect(bad.code).toBe(1);
   });
 
-  it('defers to the full CLI when a crash left journaled rows to restore, which then appear', async () => {
+  it('refuses a data dir others can write to (rows could be planted), as every command without a server does', async () => {
+    const dir = await tempDir();
+    const store = await openStore(dir, { durability: 'os' });
+    await store.issuances.append(row(1));
+    await store.close();
+    await fsp.chmod(path.join(dir, 'issuances'), 0o777);
+    const r = await cmd(['admin', 'issuance', 'list', '--data-dir', dir, '--json']);
+    expect(r).toMatchObject({ code: 1, stdout: '' });
+    expect(r.stderr).toContain(`authserver issuance list: the directory ${path.join(dir, 'issuances')} is writable by other users (mode 0777)`);
+  });
+
+  it('opens the whole store when a crash left journaled rows to restore, which then appear', async () => {
     const dir = await tempDir();
     const store = await openStore(dir, { durability: 'fsync' });
     await store.issuances.append(row(1, { family_id: undefined, grant: 'client_credentials' }));
@@ -94,7 +103,7 @@ describe('issuance list without a server', () => {
     expect(r.code).toBe(0);
     expect((JSON.parse(r.stdout).issuances as Issuance[]).map((x) => x.jti)).toEqual([lost.jti, 'jti-0001']);
     expect(r.stderr).toMatch(/1 issuance row\(s\) journaled here were missing .* restored/);
-    // Restored and checkpointed: the next listing takes the fast path and agrees.
+    // Restored and checkpointed: the next listing reads the issuance log alone and agrees.
     expect(await pendingJournalRows(copy)).toBe(0);
     expect(await cmd(['admin', 'issuance', 'list', '--data-dir', copy, '--json'])).toEqual({ ...r, stderr: '' });
   });

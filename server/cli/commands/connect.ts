@@ -3,12 +3,13 @@
  * against your MCP server and AuthPlane, prints the token it got and calls a tool.
  */
 import { Command } from 'commander';
-import { audiences } from '../../contracts/common';
-import { ToolArgs } from '../../contracts/connect';
+import type { ToolArgs } from '../../contracts/connect';
 import { configureErrors, parsePort, run } from '../common';
 import { printJson, usageError } from '../output';
 
-function parseToolArgs(text: string): ToolArgs {
+async function parseToolArgs(text: string): Promise<ToolArgs> {
+  // The contract (zod) loads with the command that uses it, not with every CLI start.
+  const { ToolArgs } = await import('../../contracts/connect');
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -33,8 +34,8 @@ export function connectCommand(): Command {
     .option('--json', 'print JSON instead of text');
   cmd.action(
     run<{ clientId?: string; scope?: string; tool?: string; args?: string; callbackPort?: number; showToken?: boolean }>(async (ctx, mcpUrl) => {
-      const toolArgs = ctx.opts.args === undefined ? undefined : parseToolArgs(ctx.opts.args);
-      const { connect } = await import('../../connect');
+      const toolArgs = ctx.opts.args === undefined ? undefined : await parseToolArgs(ctx.opts.args);
+      const [{ connect }, { audiences }] = await Promise.all([import('../../connect'), import('../../contracts/common')]);
       const result = await connect({
         mcpUrl: mcpUrl!,
         clientId: ctx.opts.clientId,

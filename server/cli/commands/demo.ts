@@ -6,6 +6,7 @@
 import { Command, Option } from 'commander';
 import { configureErrors, parsePort } from '../common';
 import { processOut, reportError } from '../output';
+import { untilStopSignal } from '../stopSignal';
 
 interface DemoFlags {
   port: number;
@@ -30,18 +31,7 @@ export function demoCommand(): Command {
 
   cmd.action(async (opts: DemoFlags) => {
     const out = processOut;
-    let stopSignal: NodeJS.Signals | undefined;
-    let wake: (() => void) | undefined;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (stopSignal) {
-        out.stderr(`authserver demo: ${signal} again, exiting without a clean shutdown`);
-        process.exit(1);
-      }
-      stopSignal = signal;
-      wake?.();
-    };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
+    const stopped = untilStopSignal('authserver demo', out);
 
     let demo: Awaited<ReturnType<typeof import('../../demo').startDemo>>;
     let instructions: (typeof import('../../demo'))['demoInstructions'];
@@ -56,10 +46,7 @@ export function demoCommand(): Command {
     out.stdout(instructions(demo));
     if (opts.open) (await import('../openBrowser')).openBrowser(demo.uiUrl);
 
-    await new Promise<void>((resolve) => {
-      wake = resolve;
-      if (stopSignal) resolve();
-    });
+    await stopped;
     try {
       await demo.close();
       out.stderr('authserver demo: stopped');

@@ -46,7 +46,9 @@ export function issuanceCommand(): Command {
         checkSinceFlag('since', since);
         const q: IssuanceQuery = { resource, client, sub: subjectFlag(opts), grant, state, jti, since, limit, cursor };
         const mode = opts.all ? 'all' : json ? 'json' : 'table';
-        await withAdminPort(await dataDir(), (p) => printIssuanceList((page) => p.listIssuances(page), q, mode, stdoutWrite));
+        // With no server, only the issuance log is opened (read-only), not the whole store and services.
+        const offline = async (dir: string) => (await import('../offlineIssuances')).openOfflineIssuances(dir);
+        await withAdminPort(await dataDir(), (p) => printIssuanceList((page) => p.listIssuances(page), q, mode, stdoutWrite), offline);
       }),
     );
 

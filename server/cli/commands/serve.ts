@@ -7,9 +7,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { SeedResult } from '../../seed/applySeed';
 import { configureErrors, parsePort, resolveDataDir } from '../common';
-import { VERSION } from '../../admin/version';
+import { VERSION } from '../../version';
 import { openBrowser } from '../openBrowser';
 import { processOut, reportError } from '../output';
+import { untilStopSignal } from '../stopSignal';
 import { seedSummary } from './seed';
 import { MAX_REFRESH_GRACE_S, parseDuration } from '../../contracts/duration';
 
@@ -68,19 +69,7 @@ export function serveCommand(): Command {
 
   cmd.action(async (opts: ServeFlags) => {
     const out = processOut;
-    // Signals are handled from the start: one that arrives while starting closes right after.
-    let stopSignal: NodeJS.Signals | undefined;
-    let wake: (() => void) | undefined;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (stopSignal) {
-        out.stderr(`authserver serve: ${signal} again, exiting without a clean shutdown`);
-        process.exit(1);
-      }
-      stopSignal = signal;
-      wake?.();
-    };
-    process.on('SIGTERM', onSignal);
-    process.on('SIGINT', onSignal);
+    const stopped = untilStopSignal('authserver serve', out);
 
     let server: Awaited<ReturnType<typeof import('../../app').startServer>>;
     try {
@@ -129,10 +118,7 @@ export function serveCommand(): Command {
     out.stdout(lines.join('\n'));
     if (opts.open) openBrowser(uiUrl);
 
-    await new Promise<void>((resolve) => {
-      wake = resolve;
-      if (stopSignal) resolve();
-    });
+    await stopped;
     try {
       await server.close();
       process.exitCode = 0;

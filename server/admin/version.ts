@@ -1,4 +1,0 @@
-/** The package version, inlined by the bundler (no file read at run time). */
-import pkg from '../../package.json';
-
-export const VERSION: string = pkg.version;

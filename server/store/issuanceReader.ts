@@ -1,0 +1,27 @@
+/**
+ * A read-only open of the store for what lists issuances with no server (the CLI's `issuance
+ * list`): the issuance log alone, without the tables, the families or the audit trail, seeing
+ * exactly the rows openStore() would. As for openStore(), the caller holds the data-dir lock.
+ *
+ * Rows a crash left only in the families journal (familyStore.ts) are restored by openStore()'s
+ * recovery: when any wait, the whole store opens and its log is read, so the reader sees them too.
+ */
+import path from 'node:path';
+import { pendingJournalRows } from './familyStore';
+import { SegmentedIssuanceLog } from './issuanceLog';
+import { openStore } from './index';
+import type { IssuanceLog, OpenStoreOptions } from './types';
+
+export interface IssuanceReader {
+  readonly issuances: Pick<IssuanceLog, 'list' | 'get' | 'count'>;
+  close(): Promise<void>;
+}
+
+export async function openIssuanceReader(dataDir: string, opts: Pick<OpenStoreOptions, 'onWarning'> = {}): Promise<IssuanceReader> {
+  const dir = path.resolve(dataDir);
+  if ((await pendingJournalRows(dir)) > 0) return openStore(dir, { durability: 'fsync', onWarning: opts.onWarning });
+  // Repairs the log makes on open (a torn tail cut, an index rebuilt) are reported as openStore() reports them.
+  const warn = opts.onWarning ?? ((message: string) => console.warn(`authplane store: ${message}`));
+  const log = await SegmentedIssuanceLog.open(dir, { durability: 'fsync', warn });
+  return { issuances: log, close: () => log.close() };
+}
