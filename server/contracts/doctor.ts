@@ -1,5 +1,5 @@
 /**
- * `authserver doctor` / the desktop window's "Check my MCP server": the report of walking what
+ * `authserver doctor` / the desktop window's "Check my MCP server" (the doctor panel): the report of walking what
  * an MCP client does against an MCP server protected by AuthPlane. Browser-safe (zod only).
  */
 import { z } from 'zod';
@@ -36,6 +36,8 @@ export const DoctorStep = z.object({
   detail: z.string(),
   /** What to change, when status is fail or warn. */
   fix: z.string().optional(),
+  /** The two strings a byte-for-byte step compared, when they differ (the window marks the differing characters). */
+  compared: z.object({ label: z.string(), expected: z.string(), actual: z.string() }).optional(),
   duration_ms: z.number().int().nonnegative(),
 });
 export type DoctorStep = z.infer<typeof DoctorStep>;

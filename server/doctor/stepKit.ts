@@ -3,14 +3,14 @@
  * the input away, the state the walk carries from step to step, and the two calls most steps
  * make (the admin API, an MCP initialize). Steps live in steps/, in the order clients meet them.
  */
-import type { DoctorStepId } from '../contracts/doctor';
+import type { DoctorStep, DoctorStepId } from '../contracts/doctor';
 import type { Resource } from '../contracts/resources';
 import type { AuthPlaneTarget } from './locate';
 import type { DoctorFetch, HttpResult } from './http';
 
-export type Outcome = { status: 'pass' | 'fail' | 'warn'; detail: string; fix?: string };
+export type Outcome = { status: 'pass' | 'fail' | 'warn'; detail: string; fix?: string; compared?: DoctorStep['compared'] };
 export const pass = (detail: string): Outcome => ({ status: 'pass', detail });
-export const fail = (detail: string, fix?: string): Outcome => ({ status: 'fail', detail, fix });
+export const fail = (detail: string, fix?: string, compared?: DoctorStep['compared']): Outcome => ({ status: 'fail', detail, fix, compared });
 export const warn = (detail: string, fix?: string): Outcome => ({ status: 'warn', detail, fix });
 
 /** Thrown by a step whose input an earlier failure took away: reported as skipped, not failed. */

@@ -88,7 +88,7 @@ async function runStep({ id, title, run }: DoctorCheck, ctx: WalkState, io: Walk
   let s: Omit<DoctorStep, 'duration_ms'>;
   try {
     const o = await run(ctx, io);
-    s = { id, title, status: o.status, detail: o.detail, ...(o.fix ? { fix: o.fix } : {}) };
+    s = { id, title, status: o.status, detail: o.detail, ...(o.fix ? { fix: o.fix } : {}), ...(o.compared ? { compared: o.compared } : {}) };
   } catch (err) {
     if (err instanceof Skip) s = { id, title, status: 'skip', detail: err.reason };
     else if (err instanceof NetworkError) s = { id, title, status: 'fail', detail: err.message, fix: 'check that the server is running and reachable from this machine' };

@@ -15,7 +15,7 @@ import type { Services } from '../domain/services';
 import { safeEqual } from '../domain/crypto';
 import { NotFound, OAuthError, Unauthorized } from '../errors';
 import { queryParams } from '../http/body';
-import { checkPrm, expectedPrm } from './prmCheck';
+import { expectedPrm } from './prm';
 import { authenticate, createUiSession, endSession, redeemLoginToken, requestPort, sessionCookieName } from './session';
 import { defaultRendererDir, serveUiFile, uiHeaders } from './static';
 import type { UiSessionInfo } from './types';
@@ -89,9 +89,6 @@ export function createUiRouter(s: Services, opts: UiRouterOptions): Router {
   });
   router.get('/ui/api/prm', requireAdmin, (ctx) => {
     ctx.body = expectedPrm(resourceOf(ctx), issuer());
-  });
-  router.get('/ui/api/check-prm', requireAdmin, async (ctx) => {
-    ctx.body = await checkPrm(resourceOf(ctx), issuer());
   });
   router.all('/ui/api/{*rest}', (ctx) => {
     throw new NotFound(`no UI route for ${ctx.method} ${ctx.path}`);

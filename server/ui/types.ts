@@ -20,27 +20,3 @@ export interface PrmExpectation {
   /** `JSON.stringify(document, null, 2)`: ready to paste. */
   text: string;
 }
-
-export interface PrmCheckItem {
-  id: 'reachable' | 'json' | 'resource' | 'authorization_servers' | 'scopes_supported' | 'bearer_methods' | 'challenge';
-  ok: boolean;
-  /** error: clients will fail; warning: some clients may; info: fine. */
-  severity: 'error' | 'warning' | 'info';
-  title: string;
-  detail: string;
-  expected?: string;
-  actual?: string;
-}
-
-/** GET /ui/api/check-prm?resource=slug: what the MCP server actually publishes vs what it must. */
-export interface PrmCheckResult {
-  resource: string;
-  expected: PrmExpectation;
-  /** Every URL fetched, in order (the path-aware URL, then the root fallback clients also try). */
-  tried: Array<{ url: string; status?: number; error?: string }>;
-  /** The document found (raw text, at most 64 KB). */
-  body?: string;
-  content_type?: string;
-  checks: PrmCheckItem[];
-  ok: boolean;
-}

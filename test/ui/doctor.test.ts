@@ -1,4 +1,4 @@
-/** The window's "Full check (doctor)" on a resource page, against the real example MCP server. */
+/** The window's "Check my MCP server" (the doctor walk) on a resource page, against the real example MCP server. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { startExampleMcpServer, type ExampleMcpServer } from '../../examples/mcp-server/server';
@@ -26,9 +26,9 @@ afterAll(async () => {
 describe('resource page: full doctor check', () => {
   it('walks the example MCP server to all ✓, and shows the fix when the registration differs', async () => {
     const win = await openWindow(browser, s, '#/resources/mcp-a');
-    const panel = win.getByRole('region', { name: 'Full check (doctor)' });
+    const panel = win.getByRole('region', { name: 'Check my MCP server' });
     await expect(panel.getByRole('textbox', { name: 'MCP endpoint URL' }).inputValue()).resolves.toBe(mcp.resource);
-    await panel.getByRole('button', { name: 'Run full check' }).click();
+    await panel.getByRole('button', { name: 'Run check' }).click();
     await panel.getByText(/^Every step passed/).waitFor();
     expect(await panel.locator('li.pass').count()).toBe(14);
     await screenshot(win, 'resource-doctor-ok');
@@ -36,10 +36,15 @@ describe('resource page: full doctor check', () => {
     // Break the registration by one character: the walk names the difference and the fix.
     await s.services.resources.update('mcp-a', { uri: mcp.resource + '/' });
     await panel.getByRole('textbox', { name: 'MCP endpoint URL' }).fill(mcp.url);
-    await panel.getByRole('button', { name: 'Run full check' }).click();
+    await panel.getByRole('button', { name: 'Run check' }).click();
     await panel.getByText(/step(s)? failed/).waitFor();
     const failed = panel.locator('li.fail').first();
     await expect(failed.textContent()).resolves.toContain('Fix:');
+    // The registered and the published URI, with the differing character marked.
+    const diff = panel.locator('li[data-step="resource_registered"]').getByLabel('Difference between the published and the registered URI (mcp-a)');
+    await expect(diff.locator('del').allTextContents()).resolves.toEqual(['/']);
+    await expect(diff.locator('ins').count()).resolves.toBe(0);
+    await panel.locator('li[data-step="resource_registered"]').scrollIntoViewIfNeeded();
     await screenshot(win, 'resource-doctor-fail');
     expect(uiErrors(win)).toEqual([]);
   });

@@ -278,13 +278,16 @@ describe('forms', () => {
     await win.getByRole('heading', { name: 'Notes MCP', level: 1 }).waitFor();
     expect(s.services.resources.get('notes-mcp')?.uri).toBe(resourceUri);
 
-    // The PRM to publish, and the live check against the stand-in server.
+    // The PRM to publish, and the doctor's check against the stand-in server.
     const prmCard = win.getByRole('region', { name: 'Protected Resource Metadata' });
     // The document loads after the page: wait for it before reading the card.
     await prmCard.getByText(`"${resourceUri}"`).first().waitFor();
     await expect(prmCard.textContent()).resolves.toContain(`"resource": "${resourceUri}"`);
-    await prmCard.getByRole('button', { name: 'Check my MCP server' }).click();
-    await prmCard.getByText('Your MCP server publishes exactly what AuthPlane expects.').waitFor();
+    const check = win.getByRole('region', { name: 'Check my MCP server' });
+    await check.getByRole('button', { name: 'Run check' }).click();
+    await check.getByRole('status').waitFor();
+    // The stand-in serves only its metadata and challenge: those steps pass, byte for byte.
+    for (const id of ['unauthenticated', 'challenge', 'prm', 'prm_resource_url', 'resource_registered', 'authorization_servers', 'scopes']) await check.locator(`li.pass[data-step="${id}"]`).waitFor();
     await screenshot(win, 'resource-check-ok');
 
     await win.evaluate(() => (location.hash = '#/clients'));

@@ -5,7 +5,7 @@ import { describeDiff, diffChars, editDistance } from '../../renderer/src/lib/di
 import { checkJwt, decodeJwt, verdict, type CheckContext, type DecodedJwt } from '../../renderer/src/lib/jwt';
 import { parseKeyText } from '../../renderer/src/lib/verify';
 import { ago, duration, relative } from '../../renderer/src/lib/time';
-import { parseSse } from '../../renderer/src/api/events';
+import { readSse } from '../../renderer/src/api/events';
 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
 const ISSUER = 'http://127.0.0.1:9000';
@@ -31,6 +31,12 @@ describe('decodeJwt', () => {
     expect(decodeJwt('a.b.c.d.e')).toEqual({ ok: false, error: expect.stringMatching(/encrypted token \(JWE/) });
     expect(decodeJwt(`${b64({ alg: 'x' })}.%%%.sig`)).toEqual({ ok: false, error: 'Cannot decode: the payload is not base64url (it contains characters outside A–Z, a–z, 0–9, "-" and "_").' });
     expect(decodeJwt(`${b64({ alg: 'x' })}.${Buffer.from('[1]').toString('base64url')}.s`)).toEqual({ ok: false, error: 'Cannot decode: the payload is not a JSON object.' });
+    const bytes = (b: number[]) => Buffer.from(b).toString('base64url');
+    expect(decodeJwt(`${b64({ alg: 'x' })}.${bytes([0xff, 0xfe, 0x7b])}.s`)).toEqual({ ok: false, error: 'Cannot decode: the payload is not UTF-8 text.' });
+    expect(decodeJwt(`${Buffer.from('{alg').toString('base64url')}.${b64({})}.s`)).toEqual({ ok: false, error: 'Cannot decode: the header is not JSON.' });
+    expect(decodeJwt(`${b64('x')}.${b64({})}.s`)).toEqual({ ok: false, error: 'Cannot decode: the header is not a JSON object.' });
+    expect(decodeJwt(`${b64({ alg: 'x' })}..s`)).toEqual({ ok: false, error: 'Cannot decode: the payload is empty.' });
+    expect(decodeJwt(`${b64({ alg: 'x' })}.abcde.s`)).toEqual({ ok: false, error: 'Cannot decode: the payload is not valid base64url.' });
   });
 });
 
@@ -114,11 +120,16 @@ describe('diff and time helpers', () => {
     expect(() => parseKeyText('nope')).toThrow(/not JSON/);
     expect(() => parseKeyText('{"a":1}')).toThrow(/neither a JWK/);
   });
-  it('parses server-sent events across chunk boundaries', () => {
+  it('parses server-sent events across chunk boundaries', async () => {
     const got: Array<[string, string]> = [];
-    let rest = parseSse('retry: 2000\n: connected\n\nevent: token.issued\ndata: {"a"', (t, d) => got.push([t, d]));
-    rest = parseSse(`${rest}:1}\n\n: heartbeat\n\n`, (t, d) => got.push([t, d]));
-    expect(got).toEqual([['token.issued', '{"a":1}']]);
-    expect(rest).toBe('');
+    const chunks = ['retry: 2000\n: connected\n\nevent: token.issued\ndata: {"a"', ':1}\r\n\r\n: heartbeat\n\n', 'data: x\ndata: y\n\n'];
+    const body = new ReadableStream<Uint8Array<ArrayBuffer>>({
+      start(c) {
+        for (const t of chunks) c.enqueue(new TextEncoder().encode(t));
+        c.close();
+      },
+    });
+    await readSse(body, (t, d) => got.push([t, d]));
+    expect(got).toEqual([['token.issued', '{"a":1}'], ['message', 'x\ny']]);
   });
 });

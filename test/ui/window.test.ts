@@ -110,6 +110,62 @@ describe('forms validate live, per field, with the contract schema', () => {
   });
 });
 
+describe('forms hold their fields in react-hook-form', () => {
+  it('the resource form: editing shows the saved values, a bad lifetime says how to write one, the save sends what was typed', async () => {
+    const page = await open('#/resources/weather');
+    await page.getByRole('button', { name: 'Edit' }).click();
+    const form = page.getByRole('dialog', { name: 'Edit Weather MCP' });
+    await expect(form.getByLabel('Display name', { exact: true }).inputValue()).resolves.toBe('Weather MCP');
+    await expect(form.getByLabel('Slug', { exact: true }).inputValue()).resolves.toBe('weather');
+    await expect(form.getByLabel('Scope 2 name', { exact: true }).inputValue()).resolves.toBe('alerts:write');
+    await expect(form.getByLabel('Signing algorithm', { exact: true }).inputValue()).resolves.toBe('RS256');
+    const ttl = form.getByLabel('Access-token lifetime', { exact: true });
+    await ttl.fill('15x');
+    await form.getByLabel('Resource URI', { exact: true }).focus();
+    await expect.poll(() => fieldError(form, 'Access-token lifetime')).toBe('use seconds or 15m, 2h, 7d');
+    await ttl.fill('15m');
+    await expect.poll(() => fieldError(form, 'Access-token lifetime')).toBeNull();
+    await form.getByRole('button', { name: 'Add scope' }).click();
+    await form.getByLabel('Scope 3 name', { exact: true }).fill('admin');
+    await form.getByLabel('Scope 3 description', { exact: true }).fill('Everything');
+    await form.getByRole('button', { name: 'Remove scope 1' }).click();
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await form.waitFor({ state: 'hidden' });
+    expect(s.services.resources.get('weather')).toMatchObject({ access_token_ttl: 900, signing_alg: 'RS256', scopes: [{ name: 'alerts:write', description: 'Create weather alerts' }, { name: 'admin', description: 'Everything' }] });
+    // A new form starts empty, and its slug follows the name until one is typed.
+    await page.goto(page.url().replace(/#.*/, '#/resources'));
+    await page.getByRole('button', { name: 'New resource' }).click();
+    const create = page.getByRole('dialog', { name: 'New resource' });
+    await expect(create.getByLabel('Access-token lifetime', { exact: true }).inputValue()).resolves.toBe('');
+    await create.getByLabel('Display name', { exact: true }).fill('Docs Server');
+    await expect(create.getByLabel('Slug', { exact: true }).inputValue()).resolves.toBe('docs-server');
+    await create.getByLabel('Slug', { exact: true }).fill('docs');
+    await create.getByLabel('Display name', { exact: true }).fill('Docs Server 2');
+    await expect(create.getByLabel('Slug', { exact: true }).inputValue()).resolves.toBe('docs');
+    expect(uiErrors(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('the client form: grant checkboxes and the auth method are checked together, and the client is created as chosen', async () => {
+    const page = await open('#/clients');
+    await page.getByRole('button', { name: 'New client' }).click();
+    const form = page.getByRole('dialog', { name: 'New client' });
+    await form.getByLabel('Client name', { exact: true }).fill('Batch job');
+    await form.getByRole('checkbox', { name: /^Authorization code/ }).uncheck();
+    await form.getByRole('checkbox', { name: /^Refresh token/ }).uncheck();
+    await form.getByRole('checkbox', { name: /^Client credentials/ }).check();
+    await form.getByRole('button', { name: 'Create client' }).click();
+    await expect.poll(() => fieldError(form, 'Token endpoint authentication')).toBe('client credentials need a secret: pick a secret method');
+    await form.getByLabel('Token endpoint authentication', { exact: true }).selectOption('client_secret_post');
+    await expect.poll(() => fieldError(form, 'Token endpoint authentication')).toBeNull();
+    await form.getByRole('button', { name: 'Create client' }).click();
+    await form.waitFor({ state: 'hidden' });
+    await expect.poll(() => s.services.clients.list().find((c) => c.client_name === 'Batch job')).toMatchObject({ grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_post', redirect_uris: [] });
+    expect(uiErrors(page)).toEqual([]);
+    await page.close();
+  });
+});
+
 describe('times', () => {
   it('a token revoked moments ago says so, even when the window clock is behind the server', async () => {
     const jti = 'jti-window-revoke';

@@ -1,7 +1,7 @@
 /** The narrow, typed admin-API client the views use (and nothing else talks to the server). */
 import { issuanceQueryString, type ActivityEntry, type ClientInput, type ClientPatch, type ClientView, type ConsentDecision, type ConsentGrant, type CreatedClient, type IssuanceQuery, type KeyView, type PendingInteraction, type Resource, type ResourceInput, type ResourcePatch, type SigningAlg, type User, type UserInput, type UserPatch, type DoctorReport } from '../../../server/contracts';
 import type { AuditPage, FamilyRevocation, IssuancePage, IssuanceRow, StatusView } from '../../../server/admin/ops';
-import type { PrmCheckResult, PrmExpectation } from '../../../server/ui/types';
+import type { PrmExpectation } from '../../../server/ui/types';
 import { request } from './http';
 
 export type { ClientPatch, FamilyRevocation, IssuancePage, IssuanceQuery, IssuanceRow, StatusView };
@@ -24,7 +24,6 @@ export const api = {
   updateResource: (slug: string, body: ResourcePatch) => request<Resource>(`${A}/resources/${enc(slug)}`, { method: 'PATCH', body }),
   deleteResource: (slug: string) => request<void>(`${A}/resources/${enc(slug)}`, { method: 'DELETE' }),
   prm: (slug: string) => request<PrmExpectation>(`/ui/api/prm${qs({ resource: slug })}`),
-  checkPrm: (slug: string) => request<PrmCheckResult>(`/ui/api/check-prm${qs({ resource: slug })}`),
   /** The whole `authserver doctor` walk against an MCP endpoint, run by the server. */
   doctor: (mcpUrl: string) => request<DoctorReport>(`${A}/doctor`, { method: 'POST', body: { mcp_url: mcpUrl } }),
 

@@ -1,8 +1,10 @@
 /**
  * The live event stream (/admin/api/events, Server-Sent Events) read with fetch, not
  * EventSource: EventSource cannot send the Authorization header the Electron window uses.
- * One connection for the whole page; reconnects with backoff and tells listeners to resync.
+ * One connection for the whole page, parsed by eventsource-parser; reconnects with backoff and
+ * tells listeners to resync.
  */
+import { createParser } from 'eventsource-parser';
 import type { AppEvent, EventName } from '../../../server/contracts';
 import { authHeaders } from './http';
 
@@ -22,26 +24,34 @@ function setState(s: ConnectionState): void {
   for (const fn of stateListeners) fn(s);
 }
 
-/** Parses SSE text into events; returns the unconsumed tail. Exported for tests. */
-export function parseSse(buffer: string, emit: (type: string, data: string) => void): string {
-  let idx: number;
-  let buf = buffer.replace(/\r\n?/g, '\n');
-  while ((idx = buf.indexOf('\n\n')) >= 0) {
-    const block = buf.slice(0, idx);
-    buf = buf.slice(idx + 2);
-    let type = 'message';
-    const data: string[] = [];
-    for (const line of block.split('\n')) {
-      if (!line || line.startsWith(':')) continue;
-      const c = line.indexOf(':');
-      const field = c < 0 ? line : line.slice(0, c);
-      const value = c < 0 ? '' : line.slice(c + 1).replace(/^ /, '');
-      if (field === 'event') type = value;
-      else if (field === 'data') data.push(value);
-    }
-    if (data.length) emit(type, data.join('\n'));
+/**
+ * Reads a Server-Sent Events body to its end, calling `emit` per event (type defaults to
+ * "message", as in EventSource). Exported for tests.
+ */
+export async function readSse(body: ReadableStream<Uint8Array<ArrayBuffer>>, emit: (type: string, data: string) => void): Promise<void> {
+  const parser = createParser({ onEvent: (e) => emit(e.event ?? 'message', e.data) });
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    parser.feed(value);
   }
-  return buf;
+}
+
+function dispatch(data: string): void {
+  let e: AppEvent;
+  try {
+    e = JSON.parse(data) as AppEvent;
+  } catch {
+    return;
+  }
+  for (const fn of listeners) {
+    try {
+      fn(e);
+    } catch (err) {
+      console.error(err);
+    }
+  }
 }
 
 async function connectOnce(): Promise<void> {
@@ -50,27 +60,7 @@ async function connectOnce(): Promise<void> {
   setState('live');
   if (everConnected) for (const fn of resyncListeners) fn();
   everConnected = true;
-  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buf = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buf = parseSse(buf + value, (_type, data) => {
-      let e: AppEvent;
-      try {
-        e = JSON.parse(data) as AppEvent;
-      } catch {
-        return;
-      }
-      for (const fn of listeners) {
-        try {
-          fn(e);
-        } catch (err) {
-          console.error(err);
-        }
-      }
-    });
-  }
+  await readSse(res.body, (_type, data) => dispatch(data));
 }
 
 /** Starts the shared stream (idempotent). */

@@ -1,6 +1,6 @@
 /** Form building blocks: a form in a modal (Cancel / submit footer, the form's own error) and a text field row. */
-import type { InputHTMLAttributes, ReactNode } from 'react';
-import type { ZodForm } from '../hooks/useZodForm';
+import type { InputHTMLAttributes, ReactNode, Ref } from 'react';
+import type { SchemaForm } from '../hooks/useSchemaForm';
 import { IconAlert } from './icons';
 import { Button, Field, Modal } from './ui';
 
@@ -8,7 +8,7 @@ import { Button, Field, Modal } from './ui';
  * A modal holding one form: Enter and the footer's primary button both submit; the form's own
  * error (the server's answer) shows above the fields. `wide` gives a wide modal with a two-column grid.
  */
-export function FormModal(props: { open: boolean; onClose: () => void; title: string; description?: ReactNode; wide?: boolean; id?: string; submit: string; form: Pick<ZodForm<unknown>, 'busy' | 'errors' | 'onBlur'>; onSubmit: () => Promise<void> | void; children: ReactNode }) {
+export function FormModal(props: { open: boolean; onClose: () => void; title: string; description?: ReactNode; wide?: boolean; id?: string; submit: string; form: Pick<SchemaForm<never>, 'busy' | 'errors'>; onSubmit: () => Promise<void> | void; children: ReactNode }) {
   const error = props.form.errors._;
   return (
     <Modal
@@ -30,7 +30,6 @@ export function FormModal(props: { open: boolean; onClose: () => void; title: st
         id={props.id}
         className={props.wide ? 'form-grid two' : 'form-grid'}
         noValidate
-        onBlur={props.form.onBlur}
         onSubmit={(e) => {
           e.preventDefault();
           void props.onSubmit();
@@ -49,13 +48,13 @@ export function FormModal(props: { open: boolean; onClose: () => void; title: st
   );
 }
 
-type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'className' | 'value' | 'onChange'>;
+type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'className'> & { ref?: Ref<HTMLInputElement> };
 
-/** A labelled one-line input with its hint or error; `mono` for identifiers and URLs. */
-export function TextField({ label, hint, error, className, mono, value, onChange, ...input }: InputProps & { label: string; hint?: ReactNode; error?: string; className?: string; mono?: boolean; value: string; onChange: (value: string) => void }) {
+/** A labelled one-line input with its hint or error; `mono` for identifiers and URLs. Spread a form's `register(name)` into it. */
+export function TextField({ label, hint, error, className, mono, ...input }: InputProps & { label: string; hint?: ReactNode; error?: string; className?: string; mono?: boolean }) {
   return (
     <Field className={className} label={label} hint={hint} error={error}>
-      {(id, describedBy) => <input id={id} aria-describedby={describedBy} aria-invalid={!!error} className={mono ? 'input mono' : 'input'} value={value} onChange={(e) => onChange(e.target.value)} {...input} />}
+      {(id, describedBy) => <input id={id} aria-describedby={describedBy} aria-invalid={!!error} className={mono ? 'input mono' : 'input'} {...input} />}
     </Field>
   );
 }

@@ -1,7 +1,8 @@
 /**
- * JWT decoding and the checks the decoder explains in plain words. Pure functions (no DOM, no
- * crypto): the signature result is computed elsewhere (lib/verify.ts) and passed in.
+ * JWT decoding (jose) and the checks the decoder explains in plain words. Pure functions (no DOM,
+ * no crypto): the signature result is computed elsewhere (lib/verify.ts) and passed in.
  */
+import { decodeJwt as decodeJwtPayload, decodeProtectedHeader } from 'jose';
 import { audiences, type ClientView, type Resource, type User } from '../../../server/contracts';
 import { describeDiff, diffChars, editDistance, type DiffPart } from './diff';
 import { ago, duration, localDate, relative } from './time';
@@ -16,30 +17,27 @@ export interface DecodedJwt {
 
 export type DecodeResult = { ok: true; jwt: DecodedJwt } | { ok: false; error: string };
 
-function b64urlJson(part: string, what: string): Record<string, unknown> {
-  if (!/^[A-Za-z0-9_-]*$/.test(part)) throw new Error(`the ${what} is not base64url (it contains characters outside A–Z, a–z, 0–9, "-" and "_")`);
-  let bin: string;
+/**
+ * Why jose could not decode a part, in plain words. jose reports one message per part; its
+ * `cause` tells the steps apart: no cause is a JSON value that is not an object, a TypeError is
+ * the strict UTF-8 decoder, anything else JSON.parse. The alphabet and length are checked first
+ * because jose does not name them.
+ */
+function decodeFailure(part: string, what: 'header' | 'payload', e: unknown): string {
+  if (!/^[A-Za-z0-9_-]*$/.test(part)) return `the ${what} is not base64url (it contains characters outside A–Z, a–z, 0–9, "-" and "_")`;
+  if (!part) return `the ${what} is empty`;
+  if (part.length % 4 === 1) return `the ${what} is not valid base64url`;
+  const cause = (e as { cause?: unknown }).cause;
+  if (cause === undefined) return `the ${what} is not a JSON object`;
+  return cause instanceof TypeError ? `the ${what} is not UTF-8 text` : `the ${what} is not JSON`;
+}
+
+function decodePart<T>(token: string, part: string, what: 'header' | 'payload', decode: (token: string) => T): T {
   try {
-    const pad = part.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((part.length + 3) % 4);
-    bin = atob(pad);
-  } catch {
-    throw new Error(`the ${what} is not valid base64url`);
+    return decode(token);
+  } catch (e) {
+    throw new Error(decodeFailure(part, what, e));
   }
-  const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new Error(`the ${what} is not UTF-8 text`);
-  }
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    throw new Error(`the ${what} is not JSON`);
-  }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error(`the ${what} is not a JSON object`);
-  return v as Record<string, unknown>;
 }
 
 /** Accepts a bare JWT, or one pasted with "Bearer " or surrounding quotes/whitespace. */
@@ -50,8 +48,8 @@ export function decodeJwt(input: string): DecodeResult {
   if (parts.length === 5) return { ok: false, error: 'This is an encrypted token (JWE, five parts); AuthPlane issues signed tokens (JWS, three parts) and cannot decrypt it.' };
   if (parts.length !== 3) return { ok: false, error: `A JWT has three parts separated by dots; this has ${parts.length}. Opaque tokens (like refresh tokens) cannot be decoded: look them up in the issuance log instead.` };
   try {
-    const header = b64urlJson(parts[0]!, 'header');
-    const payload = b64urlJson(parts[1]!, 'payload');
+    const header = decodePart(raw, parts[0]!, 'header', decodeProtectedHeader) as Record<string, unknown>;
+    const payload = decodePart(raw, parts[1]!, 'payload', decodeJwtPayload) as Record<string, unknown>;
     return { ok: true, jwt: { raw, header, payload, signature: parts[2]! } };
   } catch (e) {
     return { ok: false, error: `Cannot decode: ${(e as Error).message}.` };

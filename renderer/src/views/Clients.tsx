@@ -1,5 +1,6 @@
 /** Clients (MCP agents): list, register, edit, suspend, delete. */
 import { useState } from 'react';
+import { useFieldArray } from 'react-hook-form';
 import { ClientInput, ClientPatch, type ClientView, type CreatedClient } from '../../../server/contracts';
 import { api } from '../api/admin';
 import { FormModal, TextField } from '../components/form';
@@ -7,7 +8,7 @@ import { IconBot, IconPlus, IconX } from '../components/icons';
 import { DataTable, DeleteConfirm, DetailHeader, ListPage, MissingItem, NewButton } from '../components/list';
 import { useToast } from '../components/toast';
 import { Badge, Button, CopyButton, EmptyState, Field, Modal } from '../components/ui';
-import { useZodForm } from '../hooks/useZodForm';
+import { useSchemaForm } from '../hooks/useSchemaForm';
 import { words, type FieldErrors } from '../lib/forms';
 import { href, itemPath, navigate, type Route } from '../lib/router';
 import { localDate } from '../lib/time';
@@ -181,41 +182,46 @@ function ClientDetail({ id }: { id: string }) {
   );
 }
 
+interface ClientFields {
+  client_name: string;
+  client_id: string;
+  redirect_uris: { value: string }[];
+  grant_types: string[];
+  token_endpoint_auth_method: string;
+  scope: string;
+}
+
 export function ClientForm({ open, client, onClose, onCreated }: { open: boolean; client?: ClientView; onClose: () => void; onCreated: (c: CreatedClient) => void }) {
   const editing = !!client;
-  const [name, setName] = useState('');
-  const [clientId, setClientId] = useState('');
-  const [redirects, setRedirects] = useState<string[]>(['']);
-  const [grants, setGrants] = useState<string[]>([]);
-  const [auth, setAuth] = useState('none');
-  const [scope, setScope] = useState('');
-  const uris = redirects.map((u) => u.trim()).filter(Boolean);
-  const common = { client_name: name.trim(), redirect_uris: uris, grant_types: grants, scope: words(scope) };
-  const body = editing ? common : { ...common, ...(clientId.trim() ? { client_id: clientId.trim() } : {}), token_endpoint_auth_method: auth };
-  const form = useZodForm<CreatedClient>({
+  const uris = (f: ClientFields) => f.redirect_uris.map((u) => u.value.trim()).filter(Boolean);
+  const { form, errors, busy, submit } = useSchemaForm({
     open,
     onClose,
     onSaved: onCreated,
     schema: editing ? ClientPatch : ClientInput,
-    body,
+    values: (): ClientFields => ({
+      client_name: client?.client_name ?? '',
+      client_id: client?.client_id ?? '',
+      redirect_uris: (client?.redirect_uris.length ? client.redirect_uris : ['']).map((value) => ({ value })),
+      grant_types: client?.grant_types ?? ['authorization_code', 'refresh_token'],
+      token_endpoint_auth_method: client?.token_endpoint_auth_method ?? 'none',
+      scope: client?.scope.join(' ') ?? '',
+    }),
+    toBody: (f) => {
+      const common = { client_name: f.client_name.trim(), redirect_uris: uris(f), grant_types: f.grant_types, scope: words(f.scope) };
+      return editing ? common : ({ ...common, ...(f.client_id.trim() ? { client_id: f.client_id.trim() } : {}), token_endpoint_auth_method: f.token_endpoint_auth_method });
+    },
     // The rules between fields, as registration enforces them.
-    check: () => {
+    check: (f) => {
       const errs: FieldErrors = {};
-      if (grants.includes('client_credentials') && auth === 'none' && !editing) errs.token_endpoint_auth_method = 'client credentials need a secret: pick a secret method';
-      if (grants.includes('authorization_code') && uris.length === 0) errs.redirect_uris = 'the authorization-code grant needs at least one redirect URI';
+      if (f.grant_types.includes('client_credentials') && f.token_endpoint_auth_method === 'none' && !editing) errs.token_endpoint_auth_method = 'client credentials need a secret: pick a secret method';
+      if (f.grant_types.includes('authorization_code') && uris(f).length === 0) errs.redirect_uris = 'the authorization-code grant needs at least one redirect URI';
       return errs;
     },
-    reset: () => {
-      setName(client?.client_name ?? '');
-      setClientId(client?.client_id ?? '');
-      setRedirects(client?.redirect_uris.length ? [...client.redirect_uris] : ['']);
-      setGrants(client?.grant_types ?? ['authorization_code', 'refresh_token']);
-      setAuth(client?.token_endpoint_auth_method ?? 'none');
-      setScope(client?.scope.join(' ') ?? '');
-    },
+    send: (body) => (editing ? api.updateClient(client!.client_id, body as ClientPatch) : api.createClient(body as ClientInput)),
   });
-  const { errors } = form;
-  const submit = () => form.save(() => (editing ? api.updateClient(client!.client_id, body as ClientPatch) : api.createClient(body as ClientInput)));
+  const { register, control } = form;
+  const redirects = useFieldArray({ control, name: 'redirect_uris' });
   const redirectErrors = Object.entries(errors).filter(([k]) => k.startsWith('redirect_uris'));
   return (
     <FormModal
@@ -225,28 +231,20 @@ export function ClientForm({ open, client, onClose, onCreated }: { open: boolean
       title={editing ? `Edit ${client!.client_name}` : 'New client'}
       description="Validated with the same rules as the CLI and dynamic registration."
       submit={editing ? 'Save changes' : 'Create client'}
-      form={form}
+      form={{ errors, busy }}
       onSubmit={submit}
     >
-      <TextField label="Client name" error={errors.client_name} name="client_name" autoFocus value={name} placeholder="my-agent" onChange={setName} />
-      <TextField label="client_id" hint={editing ? 'Fixed after creation.' : 'Blank for a random one.'} error={errors.client_id} name="client_id" mono disabled={editing} value={clientId} placeholder="generated" onChange={setClientId} />
+      <TextField label="Client name" error={errors.client_name} autoFocus placeholder="my-agent" {...register('client_name')} />
+      <TextField label="client_id" hint={editing ? 'Fixed after creation.' : 'Blank for a random one.'} error={errors.client_id} mono disabled={editing} placeholder="generated" {...register('client_id')} />
       <div className="field span">
         <span className="field-label" id="redir-label">
           Redirect URIs
         </span>
         <div className="list-rows" role="group" aria-labelledby="redir-label">
-          {redirects.map((u, i) => (
-            <div className="list-row" key={i}>
-              <input
-                className="input mono"
-                aria-label={`Redirect URI ${i + 1}`}
-                name={`redirect_uris.${i}`}
-                aria-invalid={!!errors[`redirect_uris.${i}`]}
-                placeholder="http://127.0.0.1:8765/callback"
-                value={u}
-                onChange={(e) => setRedirects((xs) => xs.map((x, j) => (j === i ? e.target.value : x)))}
-              />
-              <Button variant="ghost" icon={<IconX />} label={`Remove redirect URI ${i + 1}`} onClick={() => setRedirects((xs) => (xs.length > 1 ? xs.filter((_, j) => j !== i) : ['']))} />
+          {redirects.fields.map((row, i) => (
+            <div className="list-row" key={row.id}>
+              <input className="input mono" aria-label={`Redirect URI ${i + 1}`} aria-invalid={!!errors[`redirect_uris.${i}`]} placeholder="http://127.0.0.1:8765/callback" {...register(`redirect_uris.${i}.value`)} />
+              <Button variant="ghost" icon={<IconX />} label={`Remove redirect URI ${i + 1}`} onClick={() => (redirects.fields.length > 1 ? redirects.remove(i) : redirects.replace([{ value: '' }]))} />
             </div>
           ))}
         </div>
@@ -260,7 +258,7 @@ export function ClientForm({ open, client, onClose, onCreated }: { open: boolean
           <div className="hint">https anywhere, http only on 127.0.0.1 / localhost / [::1], or an app scheme like cursor://. Compared byte for byte.</div>
         )}
         <div>
-          <Button size="sm" variant="ghost" icon={<IconPlus />} onClick={() => setRedirects((xs) => [...xs, ''])}>
+          <Button size="sm" variant="ghost" icon={<IconPlus />} onClick={() => redirects.append({ value: '' }, { shouldFocus: false })}>
             Add redirect URI
           </Button>
         </div>
@@ -270,7 +268,7 @@ export function ClientForm({ open, client, onClose, onCreated }: { open: boolean
         <div className="row wrap">
           {GRANTS.map((g) => (
             <label className="check" key={g.value}>
-              <input type="checkbox" name="grant_types" checked={grants.includes(g.value)} onChange={(e) => setGrants((xs) => (e.target.checked ? [...xs, g.value] : xs.filter((x) => x !== g.value)))} />
+              <input type="checkbox" value={g.value} {...register('grant_types')} />
               <span className="check-text">
                 <span>{g.label}</span>
                 <small>{g.hint}</small>
@@ -286,14 +284,14 @@ export function ClientForm({ open, client, onClose, onCreated }: { open: boolean
       </fieldset>
       <Field label="Token endpoint authentication" hint={editing ? 'Fixed after creation.' : 'Public clients (most MCP clients) use PKCE without a secret.'} error={errors.token_endpoint_auth_method}>
         {(id, d) => (
-          <select id={id} aria-describedby={d} className="select" name="token_endpoint_auth_method" disabled={editing} value={auth} onChange={(e) => setAuth(e.target.value)}>
+          <select id={id} aria-describedby={d} className="select" disabled={editing} {...register('token_endpoint_auth_method')}>
             <option value="none">Public: PKCE only</option>
             <option value="client_secret_basic">Secret via HTTP Basic</option>
             <option value="client_secret_post">Secret in the form body</option>
           </select>
         )}
       </Field>
-      <TextField label="Scope ceiling" hint="Space-separated. Blank: any scope of the requested resource." error={errors.scope ?? Object.entries(errors).find(([k]) => k.startsWith('scope.'))?.[1]} name="scope" mono value={scope} placeholder="read write" onChange={setScope} />
+      <TextField label="Scope ceiling" hint="Space-separated. Blank: any scope of the requested resource." error={errors.scope ?? Object.entries(errors).find(([k]) => k.startsWith('scope.'))?.[1]} mono placeholder="read write" {...register('scope')} />
     </FormModal>
   );
 }

@@ -1,14 +1,17 @@
 /**
- * The desktop window's `authserver doctor`: the same walk (401 challenge → PRM → registration →
- * AS metadata → JWKS → a real token → wrong-audience and expired tokens), run by the server
- * against the MCP endpoint, each step with its fix.
+ * "Check my MCP server": the desktop window's `authserver doctor`, the same walk (401 challenge →
+ * PRM → registration → AS metadata → JWKS → a real token → wrong-audience and expired tokens),
+ * run by the server against the MCP endpoint, each step with its fix, and the characters that
+ * differ where a step compares two strings byte for byte.
  */
 import { useState, type ReactElement } from 'react';
 import type { DoctorStep } from '../../../server/contracts';
 import { api } from '../api/admin';
+import { DiffView } from '../components/diff';
 import { IconAlert, IconCheck, IconInfo, IconStethoscope, IconX } from '../components/icons';
 import { Button, ErrorNote } from '../components/ui';
 import { useAction } from '../hooks/useAction';
+import { diffChars } from '../lib/diff';
 
 const ICONS: Record<DoctorStep['status'], ReactElement> = { pass: <IconCheck />, fail: <IconX />, warn: <IconAlert />, skip: <IconInfo /> };
 
@@ -21,13 +24,13 @@ export function DoctorPanel({ mcpUrl }: { mcpUrl: string }) {
     <section className="card" aria-labelledby="doctor-h">
       <div className="card-head">
         <div>
-          <h2 id="doctor-h">Full check (doctor)</h2>
+          <h2 id="doctor-h">Check my MCP server</h2>
           <div className="sub">Walks what an MCP client does: gets a real token with a test client, calls your server with it, then with a wrong-audience and an expired token.</div>
         </div>
         <div className="right">
           <input className="input mono" aria-label="MCP endpoint URL" value={url} onChange={(e) => setUrl(e.target.value)} size={36} />
           <Button variant="primary" icon={<IconStethoscope />} busy={busy} onClick={run}>
-            Run full check
+            Run check
           </Button>
         </div>
       </div>
@@ -46,6 +49,7 @@ export function DoctorPanel({ mcpUrl }: { mcpUrl: string }) {
                   <div>
                     <div className="ct">{s.title.replace(/`/g, '')}</div>
                     <div className="cd">{s.detail}</div>
+                    {s.compared && <DiffView actualLabel="published" d={{ ...s.compared, parts: diffChars(s.compared.expected, s.compared.actual) }} />}
                     {s.fix && s.status !== 'pass' && <div className="cd"><strong>Fix:</strong> {s.fix}</div>}
                   </div>
                 </li>

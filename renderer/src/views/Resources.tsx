@@ -1,27 +1,20 @@
 /**
  * Resources: the MCP servers tokens are minted for. The detail page shows the Protected
- * Resource Metadata the server must publish and checks the live one byte for byte.
+ * Resource Metadata the server must publish, and checks the live server (DoctorPanel).
  */
 import { useState } from 'react';
-import { parseDuration, ResourceInput, ResourcePatch, type Resource } from '../../../server/contracts';
-import type { PrmCheckResult } from '../../../server/ui/types';
 import { api } from '../api/admin';
 import { useLoad } from '../api/hooks';
-import { DiffView } from '../components/diff';
-import { FormModal, TextField } from '../components/form';
-import { IconAlert, IconCheck, IconInfo, IconPlus, IconServer, IconStethoscope, IconX } from '../components/icons';
+import { IconCheck, IconServer } from '../components/icons';
 import { DataTable, DeleteConfirm, DetailHeader, ListPage, MissingItem, NewButton } from '../components/list';
 import { DateCell } from '../components/time';
 import { useToast } from '../components/toast';
-import { Badge, Button, CodeBlock, EmptyState, ErrorNote, Field, Json } from '../components/ui';
-import { useZodForm } from '../hooks/useZodForm';
-import { useAction } from '../hooks/useAction';
-import { diffChars } from '../lib/diff';
-import { durationInput, formatSeconds, type FieldErrors } from '../lib/forms';
+import { Badge, Button, CodeBlock, EmptyState, ErrorNote, Json } from '../components/ui';
 import { href, itemPath, navigate, type Route } from '../lib/router';
 import { duration, localDate } from '../lib/time';
 import { useCatalog } from '../state/catalog';
 import { DoctorPanel } from './DoctorPanel';
+import { ResourceForm } from './ResourceForm';
 
 export default function ResourcesView({ route }: { route: Route }) {
   const slug = route.parts[1];
@@ -89,7 +82,6 @@ function ResourceDetail({ slug }: { slug: string }) {
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const prm = useLoad(() => api.prm(slug), [slug, r?.updated_at]);
-  const { result: check, busy: checking, error: checkErr, run: runCheck } = useAction(() => api.checkPrm(slug));
 
   if (!r) return <MissingItem loaded={loaded} icon={<IconServer />} title={`No resource “${slug}”`} back="All resources" backPath="/resources" />;
 
@@ -160,36 +152,15 @@ function ResourceDetail({ slug }: { slug: string }) {
                 Your MCP server must serve this JSON at <span className="mono">{prm.data?.prm_url ?? '…'}</span> so clients find AuthPlane.
               </div>
             </div>
-            <div className="right">
-              {prm.data && <CopyJson text={prm.data.text} />}
-              <Button variant="primary" icon={<IconStethoscope />} busy={checking} onClick={runCheck}>
-                Check my MCP server
-              </Button>
-            </div>
+            <div className="right">{prm.data && <CopyJson text={prm.data.text} />}</div>
           </div>
-          <div className="card-body prm-grid">
-            <div className="stack sm">
-              {prm.error && <ErrorNote error={prm.error} retry={prm.reload} />}
-              {prm.data && (
-                <CodeBlock label="Protected Resource Metadata">
-                  <Json value={prm.data.document} />
-                </CodeBlock>
-              )}
-            </div>
-            <div className="stack sm">
-              {checkErr && <ErrorNote error={checkErr} retry={runCheck} />}
-              {check ? (
-                <PrmCheckView result={check} />
-              ) : (
-                <div className="prm-placeholder">
-                  <IconStethoscope />
-                  <p>
-                    <strong>Is your MCP server set up right?</strong>
-                  </p>
-                  <p className="muted">“Check my MCP server” fetches the metadata it publishes and compares it with this document byte for byte, then checks that a request without a token gets a proper 401 challenge.</p>
-                </div>
-              )}
-            </div>
+          <div className="card-body stack sm">
+            {prm.error && <ErrorNote error={prm.error} retry={prm.reload} />}
+            {prm.data && (
+              <CodeBlock label="Protected Resource Metadata">
+                <Json value={prm.data.document} />
+              </CodeBlock>
+            )}
           </div>
         </section>
         <DoctorPanel mcpUrl={r.uri} />
@@ -221,216 +192,5 @@ function CopyJson({ text }: { text: string }) {
     >
       {done ? 'Copied' : 'Copy JSON'}
     </Button>
-  );
-}
-
-function PrmCheckView({ result }: { result: PrmCheckResult }) {
-  const errors = result.checks.filter((c) => !c.ok && c.severity === 'error').length;
-  const warnings = result.checks.filter((c) => !c.ok && c.severity === 'warning').length;
-  return (
-    <div className="stack sm" aria-live="polite">
-      <div className={`callout ${result.ok ? (warnings ? '' : 'green') : 'red'}`} role="status">
-        {result.ok ? warnings ? <IconAlert /> : <IconCheck /> : <IconX />}
-        <span>
-          {result.ok
-            ? warnings
-              ? `Your MCP server's metadata matches, with ${warnings} warning${warnings > 1 ? 's' : ''}.`
-              : 'Your MCP server publishes exactly what AuthPlane expects.'
-            : `${errors} problem${errors > 1 ? 's' : ''}: clients will fail to get a usable token.`}
-        </span>
-      </div>
-      <ul className="checks card" aria-label="Metadata checks">
-        {result.checks.map((c, i) => {
-          const status = c.ok ? (c.severity === 'warning' ? 'warn' : 'pass') : c.severity === 'error' ? 'fail' : 'warn';
-          const showDiff = !c.ok && c.id === 'resource' && c.expected !== undefined && c.actual !== undefined;
-          return (
-            <li key={i} className={status} data-check={c.id}>
-              <span className="ci">{status === 'pass' ? <IconCheck /> : status === 'fail' ? <IconX /> : status === 'warn' ? <IconAlert /> : <IconInfo />}</span>
-              <div>
-                <div className="ct">{c.title.replace(/`/g, '')}</div>
-                <div className="cd">{c.detail}</div>
-                {showDiff && <DiffView actualLabel="published" d={{ label: 'registered URI', expected: c.expected!, actual: c.actual!, parts: diffChars(c.expected!, c.actual!) }} />}
-                {!showDiff && !c.ok && c.expected && c.actual && (
-                  <div className="diff">
-                    <span className="lbl">expected</span>
-                    <span className="val">{c.expected}</span>
-                    <span className="lbl">found</span>
-                    <span className="val">{c.actual}</span>
-                  </div>
-                )}
-              </div>
-            </li>
-          );
-        })}
-      </ul>
-      {result.body !== undefined && (
-        <details>
-          <summary className="muted small">What the server returned ({result.tried[result.tried.length - 1]?.url})</summary>
-          <CodeBlock label="fetched metadata" wrap>
-            {result.body}
-          </CodeBlock>
-        </details>
-      )}
-    </div>
-  );
-}
-
-interface ScopeRow {
-  name: string;
-  description: string;
-}
-
-export function ResourceForm({ open, resource, onClose, onSaved }: { open: boolean; resource?: Resource; onClose: () => void; onSaved: (r: Resource) => void }) {
-  const editing = !!resource;
-  const [name, setName] = useState('');
-  const [slug, setSlug] = useState('');
-  const [slugTouched, setSlugTouched] = useState(false);
-  const [uri, setUri] = useState('');
-  const [scopes, setScopes] = useState<ScopeRow[]>([]);
-  const [alg, setAlg] = useState('');
-  const [atTtl, setAtTtl] = useState('');
-  const [rtTtl, setRtTtl] = useState('');
-  const [isDefault, setIsDefault] = useState(false);
-  const scopeList = scopes.filter((s) => s.name.trim() || s.description.trim()).map((s) => ({ name: s.name.trim(), ...(s.description.trim() ? { description: s.description.trim() } : {}) }));
-  const at = durationInput(atTtl, parseDuration);
-  const rt = durationInput(rtTtl, parseDuration);
-  const body = {
-    ...(editing ? {} : { slug }),
-    uri: uri.trim(),
-    display_name: name.trim() || undefined,
-    scopes: scopeList,
-    ...(alg ? { signing_alg: alg } : {}),
-    ...(at !== undefined ? { access_token_ttl: at } : {}),
-    ...(rt !== undefined ? { refresh_token_ttl: rt } : {}),
-    ...(isDefault || resource?.is_default ? { is_default: isDefault } : {}),
-  };
-  const form = useZodForm<Resource>({
-    open,
-    onClose,
-    onSaved,
-    schema: editing ? ResourcePatch : ResourceInput,
-    body,
-    // A lifetime that does not parse is NaN in the body: say how to write one instead.
-    check: () => {
-      const errs: FieldErrors = {};
-      if (Number.isNaN(at)) errs.access_token_ttl = 'use seconds or 15m, 2h, 7d';
-      if (Number.isNaN(rt)) errs.refresh_token_ttl = 'use seconds or 15m, 2h, 7d';
-      return errs;
-    },
-    reset: () => {
-      setName(resource?.display_name ?? '');
-      setSlug(resource?.slug ?? '');
-      setSlugTouched(!!resource);
-      setUri(resource?.uri ?? '');
-      setScopes(resource ? resource.scopes.map((s) => ({ name: s.name, description: s.description ?? '' })) : [{ name: '', description: '' }]);
-      setAlg(resource?.signing_alg ?? '');
-      setAtTtl(formatSeconds(resource?.access_token_ttl));
-      setRtTtl(formatSeconds(resource?.refresh_token_ttl));
-      setIsDefault(!!resource?.is_default);
-    },
-  });
-  const { errors } = form;
-  const autoSlug = (n: string) =>
-    n
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 64);
-  const submit = () => form.save(() => (editing ? api.updateResource(resource!.slug, body as ResourcePatch) : api.createResource(body as ResourceInput)));
-
-  return (
-    <FormModal
-      open={open}
-      onClose={onClose}
-      wide
-      id="resource-form"
-      title={editing ? `Edit ${resource!.display_name}` : 'New resource'}
-      description="Validated with the same rules as the CLI."
-      submit={editing ? 'Save changes' : 'Create resource'}
-      form={form}
-      onSubmit={submit}
-    >
-      <TextField
-        label="Display name"
-        name="display_name"
-        error={errors.display_name}
-        value={name}
-        autoFocus
-        placeholder="Weather MCP"
-        onChange={(v) => {
-          setName(v);
-          if (!slugTouched) setSlug(autoSlug(v));
-        }}
-      />
-      <TextField
-        label="Slug"
-        hint={editing ? 'Fixed after creation.' : 'Lowercase letters, digits, dashes. Used by the CLI and filters.'}
-        error={errors.slug}
-        name="slug"
-        mono
-        value={slug}
-        disabled={editing}
-        placeholder="weather"
-        onChange={(v) => {
-          setSlug(v);
-          setSlugTouched(true);
-        }}
-      />
-      <TextField className="span" label="Resource URI" hint="Exactly what your MCP server publishes as `resource` in its metadata; it becomes the token's aud, byte for byte." error={errors.uri} name="uri" mono value={uri} placeholder="http://127.0.0.1:3001/mcp" onChange={setUri} />
-      <div className="field span">
-        <span className="field-label" id="scopes-label">
-          Scopes
-        </span>
-        <div className="scope-rows" role="group" aria-labelledby="scopes-label">
-          {scopes.map((s, i) => (
-            <div className="scope-row" key={i}>
-              <input
-                className="input mono"
-                aria-label={`Scope ${i + 1} name`}
-                name={`scopes.${i}.name`}
-                aria-invalid={!!errors[`scopes.${i}.name`]}
-                placeholder="read"
-                value={s.name}
-                onChange={(e) => setScopes((xs) => xs.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))}
-              />
-              <input className="input" aria-label={`Scope ${i + 1} description`} name={`scopes.${i}.description`} placeholder="What it allows (shown on consent)" value={s.description} onChange={(e) => setScopes((xs) => xs.map((x, j) => (j === i ? { ...x, description: e.target.value } : x)))} />
-              <Button variant="ghost" icon={<IconX />} label={`Remove scope ${i + 1}`} onClick={() => setScopes((xs) => xs.filter((_, j) => j !== i))} />
-            </div>
-          ))}
-        </div>
-        {Object.entries(errors)
-          .filter(([k]) => k.startsWith('scopes'))
-          .map(([k, m]) => (
-            <div className="error" key={k} role="alert">
-              {k === 'scopes' ? m : `Scope ${Number(k.split('.')[1]) + 1}: ${m}`}
-            </div>
-          ))}
-        <div>
-          <Button size="sm" variant="ghost" icon={<IconPlus />} onClick={() => setScopes((xs) => [...xs, { name: '', description: '' }])}>
-            Add scope
-          </Button>
-        </div>
-      </div>
-      <Field label="Signing algorithm" error={errors.signing_alg}>
-        {(id, d) => (
-          <select id={id} aria-describedby={d} className="select" name="signing_alg" value={alg} onChange={(e) => setAlg(e.target.value)}>
-            <option value="">Server default</option>
-            <option value="ES256">ES256 (ECDSA P-256)</option>
-            <option value="RS256">RS256 (RSA)</option>
-          </select>
-        )}
-      </Field>
-      <div className="field">
-        <span className="field-label">Default resource</span>
-        <label className="check">
-          <input type="checkbox" checked={isDefault} onChange={(e) => setIsDefault(e.target.checked)} />
-          <span className="check-text">
-            <span>Use when a request names no resource</span>
-          </span>
-        </label>
-      </div>
-      <TextField label="Access-token lifetime" hint="Blank for the server default. 900, 15m, 2h…" error={errors.access_token_ttl} name="access_token_ttl" mono value={atTtl} placeholder="15m" onChange={setAtTtl} />
-      <TextField label="Refresh-token lifetime" hint="Blank for the server default. 7d…" error={errors.refresh_token_ttl} name="refresh_token_ttl" mono value={rtTtl} placeholder="7d" onChange={setRtTtl} />
-    </FormModal>
   );
 }

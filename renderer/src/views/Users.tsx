@@ -9,7 +9,7 @@ import { DataTable, DeleteConfirm, ListPage, NewButton } from '../components/lis
 import { DateCell } from '../components/time';
 import { useToast } from '../components/toast';
 import { Badge, Button, EmptyState } from '../components/ui';
-import { useZodForm } from '../hooks/useZodForm';
+import { useSchemaForm } from '../hooks/useSchemaForm';
 import { useCatalog } from '../state/catalog';
 
 export default function UsersView() {
@@ -66,20 +66,25 @@ export default function UsersView() {
 
 /** Creates a user, or with `user` edits its name and email (the sub is fixed). */
 function UserForm({ open, user, onClose, onSaved }: { open: boolean; user?: User; onClose: () => void; onSaved: (u: User) => void }) {
-  const [f, setF] = useState({ sub: '', name: '', email: '' });
-  const sub = f.sub.trim();
-  const name = f.name.trim();
-  const email = f.email.trim();
-  // Editing: a blank name falls back to the sub, as at creation; a blank email removes it.
-  const body = user ? { name: name || user.sub, email: email || null } : { sub, ...(name ? { name } : {}), ...(email ? { email } : {}) };
-  const form = useZodForm<User>({ open, onClose, onSaved, schema: user ? UserPatch : UserInput, body, reset: () => setF({ sub: user?.sub ?? '', name: user?.name ?? '', email: user?.email ?? '' }) });
-  const { errors } = form;
-  const submit = () => form.save(() => (user ? api.updateUser(user.sub, body as UserPatch) : api.createUser(body as UserInput)));
+  const { form, errors, busy, submit } = useSchemaForm({
+    open,
+    onClose,
+    onSaved,
+    schema: user ? UserPatch : UserInput,
+    values: () => ({ sub: user?.sub ?? '', name: user?.name ?? '', email: user?.email ?? '' }),
+    toBody: (f): UserInput | UserPatch => {
+      const [sub, name, email] = [f.sub.trim(), f.name.trim(), f.email.trim()];
+      // Editing: a blank name falls back to the sub, as at creation; a blank email removes it.
+      return user ? { name: name || user.sub, email: email || null } : { sub, ...(name ? { name } : {}), ...(email ? { email } : {}) };
+    },
+    send: (body) => (user ? api.updateUser(user.sub, body as UserPatch) : api.createUser(body as UserInput)),
+  });
+  const { register } = form;
   return (
-    <FormModal open={open} onClose={onClose} title={user ? `Edit ${user.sub}` : 'New user'} submit={user ? 'Save changes' : 'Create user'} form={form} onSubmit={submit}>
-      <TextField label="sub" hint={user ? 'Fixed after creation.' : 'The subject identifier tokens carry. Printable ASCII, no spaces.'} error={errors.sub} name="sub" mono autoFocus={!user} disabled={!!user} value={f.sub} placeholder="alice" onChange={(v) => setF({ ...f, sub: v })} />
-      <TextField label="Name" error={errors.name} name="name" autoFocus={!!user} value={f.name} placeholder="Alice Example" onChange={(v) => setF({ ...f, name: v })} />
-      <TextField label="Email" error={errors.email} name="email" type="email" value={f.email} placeholder="alice@example.com" onChange={(v) => setF({ ...f, email: v })} />
+    <FormModal open={open} onClose={onClose} title={user ? `Edit ${user.sub}` : 'New user'} submit={user ? 'Save changes' : 'Create user'} form={{ errors, busy }} onSubmit={submit}>
+      <TextField label="sub" hint={user ? 'Fixed after creation.' : 'The subject identifier tokens carry. Printable ASCII, no spaces.'} error={errors.sub} mono autoFocus={!user} disabled={!!user} placeholder="alice" {...register('sub')} />
+      <TextField label="Name" error={errors.name} autoFocus={!!user} placeholder="Alice Example" {...register('name')} />
+      <TextField label="Email" error={errors.email} type="email" placeholder="alice@example.com" {...register('email')} />
     </FormModal>
   );
 }

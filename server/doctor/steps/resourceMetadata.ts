@@ -117,6 +117,7 @@ export const resourceRegistered: DoctorCheck = {
       return fail(
         `your server publishes ${published} but the resource is registered as ${near.uri} (${near.slug}): ${how}`,
         `make the two strings identical, character for character: publish "resource": "${near.uri}" in your PRM and verify aud against it, or re-register: authserver admin resource update ${near.slug}${ctx.flag} --uri ${quote(published)}`,
+        { label: `registered URI (${near.slug})`, expected: near.uri, actual: published },
       );
     }
     return fail(
@@ -140,7 +141,7 @@ export const authorizationServers: DoctorCheck = {
     if (list.includes(issuer)) return fail(`"${issuer}" is listed, but not first (${JSON.stringify(list)}): MCP clients use the first entry`, fix);
     const loose = (s: string) => normalizeUri(s.replace('://localhost', '://127.0.0.1'));
     const near = list.find((x) => loose(x) === loose(issuer));
-    if (near) return fail(`your server lists ${near} but AuthPlane's issuer is ${issuer} (${describeDifference(near, issuer)}): clients compare the issuer byte for byte (RFC 8414 §3.3) and give up`, fix);
+    if (near) return fail(`your server lists ${near} but AuthPlane's issuer is ${issuer} (${describeDifference(near, issuer)}): clients compare the issuer byte for byte (RFC 8414 §3.3) and give up`, fix, { label: 'issuer', expected: issuer, actual: near });
     return fail(`your server sends clients to ${list[0]}, not to this AuthPlane (${issuer})`, fix);
   },
 };

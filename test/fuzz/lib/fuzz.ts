@@ -185,7 +185,6 @@ export const ROUTES: Route[] = [
   { method: 'POST', path: '/ui/api/logout', body: 'none', params: [] },
   { method: 'POST', path: '/ui/api/login-link', body: 'none', params: [] },
   { method: 'GET', path: '/ui/api/prm', body: 'none', params: ['resource'], admin: true },
-  { method: 'GET', path: '/ui/api/check-prm', body: 'none', params: ['resource'], admin: true },
   { method: 'GET', path: '/admin/api/status', body: 'none', params: [], admin: true },
   { method: 'GET', path: '/admin/api/resources', body: 'none', params: [], admin: true },
   { method: 'POST', path: '/admin/api/resources', body: 'json', params: ['slug', 'uri', 'display_name', 'scopes', 'signing_alg', 'access_token_ttl', 'backend_kind'], admin: true },
