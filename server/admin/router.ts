@@ -13,6 +13,7 @@ import { auditRoutes } from './audit';
 import { clientRoutes } from './clients';
 import { consentRoutes } from './consents';
 import { eventRoutes } from './events';
+import { faultRoutes } from './faults';
 import { adminAuth, sameOriginWrites } from './http';
 import { interactionRoutes } from './interactions';
 import { issuanceRoutes } from './issuances';
@@ -56,6 +57,7 @@ export function createAdminRouter(services: Services, opts: AdminRouterOptions):
   activityRoutes(router, services);
   auditRoutes(router, services);
   eventRoutes(router, services, opts.heartbeatMs);
+  faultRoutes(router, services);
   seedRoutes(router, services);
   testTokenRoutes(router, services); // POST /tokens/mint-test: test-only tokens for `authserver doctor`
   doctorRoutes(router, services, opts.adminToken); // POST /doctor: the window's "check my MCP server"

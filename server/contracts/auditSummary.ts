@@ -1,5 +1,6 @@
 /** One line saying what an audit event records (browser-safe: the CLI table and the window show it). */
 import type { AppEvent } from './events';
+import { describeFault } from './faults';
 
 export function auditSummary(e: AppEvent): string {
   switch (e.type) {
@@ -21,6 +22,12 @@ export function auditSummary(e: AppEvent): string {
       return `uri=${e.data.resource.uri}`;
     case 'key.rotated':
       return `kid=${e.data.key.kid} alg=${e.data.key.alg}`;
+    case 'fault.armed':
+      return `fault=${e.data.fault.id} ${describeFault(e.data.fault)}`;
+    case 'fault.fired':
+      return `fault=${e.data.fault.id} ${e.data.method} ${e.data.path}`;
+    case 'fault.disarmed':
+      return `fault=${e.data.fault.id} reason=${e.data.reason}`;
     case 'request.logged':
       return `${e.data.entry.method} ${e.data.entry.path} ${e.data.entry.status}`;
     default:

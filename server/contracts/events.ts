@@ -5,6 +5,7 @@
 import type { ActivityEntry } from './activity';
 import type { ClientView } from './clients';
 import type { ConsentGrant } from './consents';
+import type { Fault, FaultDisarmReason } from './faults';
 import type { PendingInteraction } from './interactions';
 import type { Issuance } from './issuances';
 import type { KeyView } from './keys';
@@ -36,6 +37,10 @@ export interface EventMap {
   'family.revoked': { family_id: string; reason: string };
   'key.rotated': { key: KeyView };
   'request.logged': { entry: ActivityEntry };
+  /** Faults on demand (in memory only): armed, fired on a request, and gone (used up, expired or cleared). */
+  'fault.armed': { fault: Fault };
+  'fault.fired': { fault: Fault; method: string; path: string };
+  'fault.disarmed': { fault: Fault; reason: FaultDisarmReason };
 }
 export type EventName = keyof EventMap;
 export type AppEvent = { [K in EventName]: { type: K; at: string; data: EventMap[K] } }[EventName];

@@ -3,6 +3,7 @@ import { ActivityLog } from './activity';
 import { ClientService } from './clients';
 import { ConsentService } from './consents';
 import type { CoreDeps } from './deps';
+import { FaultService } from './faults';
 import { DecisionService } from './interactionDecisions';
 import { InteractionService } from './interactions';
 import { KeyService } from './keys';
@@ -22,6 +23,8 @@ export interface Services {
   /** Approve or deny a request: the consent page, the desktop window and `--consent auto` all decide here. */
   decisions: DecisionService;
   activity: ActivityLog;
+  /** Faults on demand: in memory only, gone when the server stops. */
+  faults: FaultService;
   close(): void;
 }
 
@@ -31,6 +34,7 @@ export function createServices(deps: CoreDeps): Services {
   const interactions = new InteractionService(deps);
   const users = new UserService(deps);
   const consents = new ConsentService(deps, tokens);
+  const faults = new FaultService(deps);
   return {
     deps,
     keys,
@@ -42,7 +46,11 @@ export function createServices(deps: CoreDeps): Services {
     interactions,
     decisions: new DecisionService(deps, { interactions, users, consents }),
     activity: new ActivityLog(deps),
-    close: () => interactions.close(),
+    faults,
+    close: () => {
+      interactions.close();
+      faults.close();
+    },
   };
 }
 

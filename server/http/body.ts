@@ -69,7 +69,8 @@ export async function readForm(ctx: HttpContext, multi: string[] = []): Promise<
   if (!ctx.is('application/x-www-form-urlencoded')) {
     throw new UnsupportedMediaType(`content type must be application/x-www-form-urlencoded (got ${ctx.get('content-type') || 'none'})`);
   }
-  const text = utf8(await readRaw(ctx, FORM_LIMIT));
+  // Kept on the request: a fault narrowed to a grant or client reads the form before the endpoint does.
+  const text: string = ctx.state.formText ?? (ctx.state.formText = utf8(await readRaw(ctx, FORM_LIMIT)));
   return parseParams(formPairs(text), multi);
 }
 

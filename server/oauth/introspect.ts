@@ -11,11 +11,12 @@ import { safeEqual, sha256hex } from '../domain/crypto';
 import { InvalidClient, InvalidRequest } from '../errors';
 import { readForm } from '../http/body';
 import { noStore } from '../http/guards';
+import { faultStep } from './faults';
 import { PATHS } from './paths';
 import { authenticateClient } from './token/clientAuth';
 
 export function mountIntrospect(router: RouteTable, s: Services, adminToken: string): void {
-  router.post(PATHS.introspect, noStore, async (ctx: Context) => {
+  router.post(PATHS.introspect, noStore, faultStep(s.faults, 'introspect'), async (ctx: Context) => {
     const { params } = await readForm(ctx);
     const auth = ctx.get('authorization');
     const bearer = /^bearer\s+(.+)$/i.exec(auth)?.[1]?.trim();

@@ -6,6 +6,7 @@
 import { GRANT_TYPES } from '../contracts/enums';
 import type { RouteTable } from '../http/routes';
 import type { Services } from '../domain/services';
+import { faultStep } from './faults';
 import { PATHS } from './paths';
 
 export function asMetadata(s: Services): Record<string, unknown> {
@@ -44,15 +45,15 @@ export function oidcMetadata(s: Services): Record<string, unknown> {
 }
 
 export function mountMetadata(router: RouteTable, s: Services): void {
-  router.get(PATHS.asMetadata, (ctx) => {
+  router.get(PATHS.asMetadata, faultStep(s.faults, 'metadata'), (ctx) => {
     ctx.set('Cache-Control', 'no-cache');
     ctx.body = asMetadata(s);
   });
-  router.get(PATHS.oidcMetadata, (ctx) => {
+  router.get(PATHS.oidcMetadata, faultStep(s.faults, 'metadata'), (ctx) => {
     ctx.set('Cache-Control', 'no-cache');
     ctx.body = oidcMetadata(s);
   });
-  router.get(PATHS.jwks, (ctx) => {
+  router.get(PATHS.jwks, faultStep(s.faults, 'jwks'), (ctx) => {
     ctx.set('Cache-Control', 'public, max-age=300');
     ctx.type = 'application/json';
     ctx.body = JSON.stringify(s.keys.jwks());

@@ -18,6 +18,7 @@ import { warn } from '../http/activity';
 import { readJson } from '../http/body';
 import { noStore } from '../http/guards';
 import { epochSeconds } from '../clock';
+import { faultStep } from './faults';
 import { PATHS } from './paths';
 
 const L = DCR_LIMITS;
@@ -112,7 +113,7 @@ function respond(ctx: Context, r: Registration, created: Awaited<ReturnType<Serv
 }
 
 export function mountRegister(router: RouteTable, s: Services): void {
-  router.post(PATHS.register, noStore, async (ctx: Context) => {
+  router.post(PATHS.register, noStore, faultStep(s.faults, 'register'), async (ctx: Context) => {
     const body = parseBody(await readJson(ctx));
     const method = authMethod(ctx, body);
     const grants = grantTypes(ctx, body);

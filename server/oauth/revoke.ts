@@ -10,11 +10,12 @@ import type { Services } from '../domain/services';
 import { InvalidRequest } from '../errors';
 import { readForm } from '../http/body';
 import { noStore } from '../http/guards';
+import { faultStep } from './faults';
 import { PATHS } from './paths';
 import { authenticateClient } from './token/clientAuth';
 
 export function mountRevoke(router: RouteTable, s: Services): void {
-  router.post(PATHS.revoke, noStore, async (ctx: Context) => {
+  router.post(PATHS.revoke, noStore, faultStep(s.faults, 'revoke'), async (ctx: Context) => {
     const { params } = await readForm(ctx);
     const client = authenticateClient(ctx, s, params);
     if (!params.token) throw new InvalidRequest('token parameter is required');

@@ -11,6 +11,7 @@ import { queryParams, readForm } from '../../http/body';
 import { PATHS } from '../paths';
 import { clientRedirect } from '../../domain/clientRedirect';
 import { checkClient } from './checkClient';
+import { checkFaults } from './checkFaults';
 import { checkPkce } from './checkPkce';
 import { checkRedirectUri } from './checkRedirectUri';
 import { checkRequest } from './checkRequest';
@@ -21,7 +22,7 @@ import type { AuthorizeState } from './state';
 
 type Step = (ctx: HttpContext, a: AuthorizeState, s: Services) => void | Promise<void>;
 
-export const AUTHORIZE_STEPS: Step[] = [checkClient, checkRedirectUri, checkRequest, checkPkce, checkResource, checkScope, startInteraction];
+export const AUTHORIZE_STEPS: Step[] = [checkClient, checkRedirectUri, checkFaults, checkRequest, checkPkce, checkResource, checkScope, startInteraction];
 
 export function authorizeHandler(s: Services) {
   return async function authorize(ctx: HttpContext): Promise<void> {

@@ -7,6 +7,7 @@ import type { TokenResponse } from '../../domain/tokens';
 import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from '../../errors';
 import { readForm } from '../../http/body';
 import { noStore } from '../../http/guards';
+import { faultStep } from '../faults';
 import { PATHS } from '../paths';
 import { authenticateClient } from './clientAuth';
 import { authorizationCodeGrant } from './authorizationCode';
@@ -38,5 +39,5 @@ export function tokenHandler(s: Services) {
 }
 
 export function mountToken(router: RouteTable, s: Services): void {
-  router.post(PATHS.token, noStore, tokenHandler(s));
+  router.post(PATHS.token, noStore, faultStep(s.faults, 'token'), tokenHandler(s));
 }
