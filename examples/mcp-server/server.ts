@@ -22,6 +22,8 @@ export interface ExampleMcpServerOptions {
   resource?: string | ((origin: string) => string);
   port?: number;
   host?: string;
+  /** The verifier's clock (ms since the epoch; tests move it past the JWKS cache's max-age). */
+  now?: () => number;
 }
 
 export interface ExampleMcpServer {
@@ -46,7 +48,7 @@ export async function startExampleMcpServer(opts: ExampleMcpServerOptions): Prom
   const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const resource = typeof opts.resource === 'string' ? opts.resource : (opts.resource ?? ((o) => `${o}/mcp`))(origin);
 
-  http.on('request', buildApp(opts.issuer, resource, host));
+  http.on('request', buildApp(opts.issuer, resource, host, opts.now));
   return {
     url: resource,
     resource,
@@ -59,13 +61,13 @@ export async function startExampleMcpServer(opts: ExampleMcpServerOptions): Prom
   };
 }
 
-function buildApp(issuer: string, resource: string, host: string): express.Express {
+function buildApp(issuer: string, resource: string, host: string, now?: () => number): express.Express {
   const app = express();
   // DNS-rebinding protection: a web page must not be able to reach a loopback server by name.
   if (LOOPBACK.has(host)) app.use(localhostHostValidation());
 
   const prm = mountProtectedResourceMetadata(app, { resource, issuer, scopes: ['read', 'write'], resourceName: 'AuthPlane example notes' });
-  const verifier = createResourceVerifier({ issuer, resource });
+  const verifier = createResourceVerifier({ issuer, resource, now });
   const notes: NoteStore = new Map();
   const path = new URL(resource).pathname;
 
