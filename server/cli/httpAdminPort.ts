@@ -3,6 +3,7 @@
  * server stays the only writer and sees the change at once.
  */
 import type { ClientPruneResult, ClientView, ConsentGrant, CreatedClient, KeyView, Resource, SigningAlg, User } from '../contracts';
+import type { Fault } from '../contracts/faults';
 import { issuanceQueryString, type IssuanceQuery } from '../contracts/issuanceQuery';
 import type { AuditPage, FamilyRevocation, IssuancePage, IssuanceRow, StatusView } from '../admin/ops';
 import type { SeedResult } from '../seed/applySeed';
@@ -156,6 +157,19 @@ export class HttpAdminPort implements AdminPort {
   }
   exportSeed() {
     return this.call<string>('GET', '/seed/export', undefined, 'text');
+  }
+  // Faults live in the server's memory: only this port has them (no DirectAdminPort counterpart).
+  addFault(input: unknown) {
+    return this.call<Fault>('POST', '/faults', { json: input });
+  }
+  listFaults() {
+    return this.call<Fault[]>('GET', '/faults');
+  }
+  clearFault(id: string) {
+    return this.call<Fault>('DELETE', `/faults/${enc(id)}`);
+  }
+  clearFaults() {
+    return this.call<Fault[]>('DELETE', '/faults');
   }
   async close(): Promise<void> {}
 }

@@ -1,6 +1,6 @@
 /** One line saying what an audit event records (browser-safe: the CLI table and the window show it). */
 import type { AppEvent } from './events';
-import { describeFault } from './faults';
+import { describeFault } from './faultSummary';
 
 export function auditSummary(e: AppEvent): string {
   switch (e.type) {

@@ -5,13 +5,14 @@
  */
 import { z } from 'zod';
 import { GrantType, IsoTime } from './common';
+import { FAULT_ENDPOINTS, MAX_FAULT_DELAY_MS } from './enums';
 
-export const FAULT_ENDPOINTS = ['authorize', 'token', 'register', 'revoke', 'introspect', 'jwks', 'metadata'] as const;
+export { FAULT_ENDPOINTS, MAX_FAULT_DELAY_MS };
+export { describeFault } from './faultSummary';
+
 export const FaultEndpoint = z.enum(FAULT_ENDPOINTS);
 export type FaultEndpoint = z.infer<typeof FaultEndpoint>;
 
-/** The longest delay a fault may add (a client's own timeout is what is under test, not ours). */
-export const MAX_FAULT_DELAY_MS = 120_000;
 /** The longest a fault may stay armed by duration: a forgotten fault must not break a day's work. */
 export const MAX_FAULT_FOR_S = 24 * 3600;
 
@@ -69,11 +70,3 @@ export type Fault = z.infer<typeof Fault>;
 
 export const FaultDisarmReason = z.enum(['used', 'expired', 'cleared']);
 export type FaultDisarmReason = z.infer<typeof FaultDisarmReason>;
-
-/** One line saying what a fault does, for the CLI and the window. */
-export function describeFault(f: Fault): string {
-  const where = [f.endpoint, f.grant_type && `grant ${f.grant_type}`, f.client_id && `client ${f.client_id}`].filter(Boolean).join(', ');
-  const what = f.error !== undefined ? `error ${f.error}${f.error_description ? ` (${f.error_description})` : ''}` : f.status !== undefined ? `HTTP ${f.status}` : `delay ${f.delay_ms} ms`;
-  const left = [f.remaining !== null && `${f.remaining} left`, f.expires_at && `until ${f.expires_at}`].filter(Boolean).join(', ');
-  return `${where}: ${what}; ${left}`;
-}
