@@ -4,6 +4,7 @@ import { startEvents } from './api/events';
 import { useConnectionState } from './api/hooks';
 import { initAuth, subscribeUnauthorized, type AuthState } from './api/http';
 import { api } from './api/admin';
+import { FaultBanner } from './components/faultBanner';
 import { CommandPalette } from './components/palette';
 import { ThemeSwitch } from './components/theme';
 import { ToastProvider } from './components/toast';
@@ -142,6 +143,7 @@ function Shell() {
       </a>
       <Sidebar current={top} onSearch={() => setPalette(true)} />
       <main className="main" id="main" tabIndex={-1} aria-label={NAV.find((n) => n.path === top)?.label}>
+        <FaultBanner />
         <Suspense fallback={<Spinner />}>{view}</Suspense>
       </main>
       <CommandPalette open={palette} onClose={() => setPalette(false)} />
