@@ -28,7 +28,8 @@ export class FaultError extends OAuthError {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// Unref'd: a delayed request must not hold a stopping server's process open.
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
 
 /** Fires the first matching fault, if any: throws its error, or waits its delay. */
 export async function consultFaults(faults: FaultService, endpoint: FaultEndpoint, ctx: HttpContext, match: () => FaultMatch | Promise<FaultMatch>): Promise<void> {
