@@ -10,7 +10,15 @@ import { Seconds } from './common';
 /** Claims the minter sets itself; each has its own field, so `claims` may not name them. */
 export const MINTER_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'scope', 'client_id'] as const;
 
-const FIELD_FOR: Record<string, string> = { sub: 'sub', aud: 'aud', exp: 'expires_in / expired', nbf: 'not_before', scope: 'scope', client_id: 'client_id' };
+/** The field (and CLI flag) that sets each claim, for the refusal message. */
+const FIELD_FOR: Record<string, string> = {
+  sub: 'sub (--sub)',
+  aud: 'aud (--aud)',
+  exp: 'expires_in or expired (--expires-in, --expired)',
+  nbf: 'not_before (--not-before)',
+  scope: 'scope (--scope)',
+  client_id: 'client_id (--client-id)',
+};
 
 export const MintTokenInput = z
   .object({

@@ -138,7 +138,7 @@ describe('POST /admin/api/tokens against the example MCP server', () => {
 
 describe('POST /admin/api/tokens refuses bad input with invalid_request', () => {
   const cases: Array<[string, unknown, number, string, string]> = [
-    ['a claim the minter sets', { resource: 'mcp-a', claims: { aud: 'x' } }, 400, 'invalid_request', "claims.aud: \"aud\" is set by the minter: use aud instead"],
+    ['a claim the minter sets', { resource: 'mcp-a', claims: { aud: 'x' } }, 400, 'invalid_request', "claims.aud: \"aud\" is set by the minter: use aud (--aud) instead"],
     ['expired and not yet valid', { resource: 'mcp-a', expired: true, not_before: 60 }, 400, 'invalid_request', "not_before: a token cannot be both expired and not yet valid: pass expired or not_before"],
     ['an unknown field', { resource: 'mcp-a', kind: 'expired' }, 400, 'invalid_request', "Unrecognized key: \"kind\""],
     ['a zero lifetime', { resource: 'mcp-a', expires_in: 0 }, 400, 'invalid_request', "expires_in: Too small: expected number to be >0"],
