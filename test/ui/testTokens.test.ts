@@ -50,6 +50,9 @@ describe('JWT decoder: mint a test token', () => {
     await panel.getByRole('button', { name: 'Copied' }).waitFor();
     await expect(win.evaluate(() => navigator.clipboard.readText())).resolves.toBe(token);
 
+    // Tall enough to show the form and the verdict beside it in one picture.
+    await win.setViewportSize({ width: 1280, height: 1250 });
+    await win.evaluate(() => window.scrollTo(0, 0));
     for (const scheme of ['light', 'dark'] as const) {
       await win.emulateMedia({ colorScheme: scheme });
       await screenshot(win, `decoder-test-token-${scheme}`);
