@@ -11,12 +11,13 @@
  *
  * They are not grants: no issuance row, no refresh family, no consent, and they cannot be
  * revoked. That is acceptable because only the admin (who could issue real tokens anyway) can
- * mint them; the log line says that each one was minted.
+ * mint them, a valid one lives at most a day, and each mint is a `token.test_minted` event in
+ * the audit trail.
  */
 import type Router from '@koa/router';
 import { epochSeconds } from '../clock';
 import { MintTestTokenInput, type MintTestTokenResult } from '../contracts/doctor';
-import { MintTokenInput, type MintTokenResult } from '../contracts/testTokens';
+import { MAX_TEST_TOKEN_TTL_S, MintTokenInput, type MintTokenResult } from '../contracts/testTokens';
 import { randomId } from '../domain/crypto';
 import { parseOrThrow } from '../domain/parse';
 import type { Services } from '../domain/services';
@@ -51,7 +52,7 @@ export function mintToken(s: Services, input: unknown): MintTokenResult {
   const req = parseOrThrow(MintTokenInput, input);
   const resource = s.resources.require(req.resource);
   const { config, clock, log } = s.deps;
-  const ttl = req.expires_in ?? resource.access_token_ttl ?? config.accessTokenTtl;
+  const ttl = req.expires_in ?? Math.min(resource.access_token_ttl ?? config.accessTokenTtl, MAX_TEST_TOKEN_TTL_S);
   const times = validity(epochSeconds(clock.now()), ttl, req);
   const aud = req.aud ?? resource.uri;
   const scope = req.scope ?? resource.scopes.map((x) => x.name).join(' ');
@@ -69,6 +70,7 @@ export function mintToken(s: Services, input: unknown): MintTokenResult {
   const alg = resource.signing_alg ?? config.signingAlg;
   const sign = req.unknown_key ? s.keys.signWithUnpublishedKey.bind(s.keys) : s.keys.signJwt.bind(s.keys);
   const { jwt, kid } = sign(alg, { typ: 'at+jwt' }, claims);
+  s.deps.events.emit('token.test_minted', { jti: claims.jti, resource: resource.slug, sub: claims.sub, client_id: claims.client_id, aud, kid, exp: times.exp, unknown_key: !!req.unknown_key });
   log.info(`minted a test token for resource "${resource.slug}" (aud ${aud}, kid ${kid}); it is not a grant and is not in the issuance log`);
   return { access_token: jwt, token_type: 'Bearer', kid, aud, scope, ...times, unknown_key: !!req.unknown_key, test_only: true };
 }

@@ -7,6 +7,8 @@
 import { z } from 'zod';
 import { Seconds } from './common';
 
+export const MAX_TEST_TOKEN_TTL_S = 86_400;
+
 /** Claims the minter sets itself; each has its own field, so `claims` may not name them. */
 export const MINTER_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti', 'scope', 'client_id'] as const;
 
@@ -29,8 +31,11 @@ export const MintTokenInput = z
     /** Space-separated scopes, exactly as the token carries them (default: every scope of the resource; "" for none). */
     scope: z.string().max(2000).optional(),
     client_id: z.string().min(1).max(255).optional(),
-    /** Lifetime in seconds (default: the resource's access_token_ttl, else the server's). */
-    expires_in: Seconds.optional(),
+    /**
+     * Lifetime in seconds (default: the resource's access_token_ttl, else the server's). At most
+     * a day, as the server's own lifetime: a test token cannot be revoked.
+     */
+    expires_in: z.number().int().positive().max(MAX_TEST_TOKEN_TTL_S, 'at most 86400 seconds (a day): a test token cannot be revoked').optional(),
     /** `exp` one hour ago: the token has expired. */
     expired: z.boolean().optional(),
     /** `nbf` this many seconds from now: the token is not yet valid. */

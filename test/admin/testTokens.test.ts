@@ -128,11 +128,17 @@ describe('POST /admin/api/tokens against the example MCP server', () => {
     expect((await present(m.access_token)).status).toBe(200);
   });
 
-  it('is not a grant: no issuance row for any test token', async () => {
-    await mint({ resource: 'mcp-a' });
+  it('is not a grant: no issuance row for any test token, but each mint is in the audit trail', async () => {
+    const m = await mint({ resource: 'mcp-a', unknown_key: true, client_id: 'audited-client' });
     const r = await call(s, 'GET', '/issuances?client=authplane-test-token');
     expect(r.status).toBe(200);
     expect(r.body.issuances).toEqual([]);
+    const jti = decodeJwt(m.access_token).payload.jti;
+    const audit = await call(s, 'GET', '/audit?type=token.test_minted&client=audited-client');
+    expect(audit.status).toBe(200);
+    expect(audit.body).toMatchObject({
+      events: [{ type: 'token.test_minted', data: { jti, resource: 'mcp-a', sub: 'dev-user', client_id: 'audited-client', aud: mcp.resource, kid: m.kid, exp: m.exp, unknown_key: true } }],
+    });
   });
 });
 
@@ -142,6 +148,7 @@ describe('POST /admin/api/tokens refuses bad input with invalid_request', () => 
     ['expired and not yet valid', { resource: 'mcp-a', expired: true, not_before: 60 }, 400, 'invalid_request', "not_before: a token cannot be both expired and not yet valid: pass expired or not_before"],
     ['an unknown field', { resource: 'mcp-a', kind: 'expired' }, 400, 'invalid_request', "Unrecognized key: \"kind\""],
     ['a zero lifetime', { resource: 'mcp-a', expires_in: 0 }, 400, 'invalid_request', "expires_in: Too small: expected number to be >0"],
+    ['a lifetime over a day', { resource: 'mcp-a', expires_in: 86_401 }, 400, 'invalid_request', 'expires_in: at most 86400 seconds (a day): a test token cannot be revoked'],
     ['an unregistered resource', { resource: 'nope' }, 404, 'not_found', "resource \"nope\" not found"],
   ];
   for (const [name, body, status, error, description] of cases) {
