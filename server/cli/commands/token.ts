@@ -59,7 +59,7 @@ export function tokenCommand(): Command {
     .option('--sub <sub>', 'subject (default: the default user)')
     .option('--scope <scopes>', 'space-separated scopes (default: every scope of the resource; "" for none)')
     .option('--client-id <client_id>', 'the client_id claim (default: authplane-test-token)')
-    .option('--expires-in <duration>', 'lifetime: 90s, 15m, 2h (default: the resource\'s access-token lifetime)')
+    .option('--expires-in <duration>', 'lifetime: 90s, 15m, 2h, at most 1d (default: the resource\'s access-token lifetime)')
     .option('--expired', 'exp one hour ago')
     .option('--not-before <duration>', 'not yet valid: nbf this far in the future')
     .option('--aud <uri>', 'audience instead of the resource URI')
