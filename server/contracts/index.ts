@@ -12,3 +12,4 @@ export * from './doctor';
 export * from './adminQueries';
 export * from './since';
 export * from './connect';
+export * from './testTokens';

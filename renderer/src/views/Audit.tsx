@@ -14,7 +14,7 @@ import { useCatalog } from '../state/catalog';
 
 const LIMIT = 500;
 /** Everything the audit trail records (the request log is the Activity page). */
-const REFRESH_ON: EventName[] = ['resource.created', 'resource.updated', 'resource.deleted', 'client.created', 'client.updated', 'client.deleted', 'user.created', 'user.updated', 'user.deleted', 'consent.pending', 'consent.decided', 'consent.granted', 'consent.revoked', 'token.issued', 'token.revoked', 'family.revoked', 'key.rotated'];
+const REFRESH_ON: EventName[] = ['resource.created', 'resource.updated', 'resource.deleted', 'client.created', 'client.updated', 'client.deleted', 'user.created', 'user.updated', 'user.deleted', 'consent.pending', 'consent.decided', 'consent.granted', 'consent.revoked', 'token.issued', 'token.revoked', 'family.revoked', 'key.rotated', 'token.test_minted'];
 const TYPE_OPTIONS = [
   ...['token', 'consent', 'family', 'client', 'resource', 'user', 'key'].map((g) => ({ value: g, label: `${g}.*` })),
   ...REFRESH_ON.map((t) => ({ value: t, label: t })),
