@@ -5,11 +5,12 @@
 //   node scripts/bench/cli-list.mjs [--rows 1000000] [--reps 5] [--data-dir DIR] [--build-dir DIR]
 //
 // --data-dir reuses (or generates once into) DIR; --build-dir bundles the CLI there.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BUILD_DIR, buildBench } from './lib/build.mjs';
+import { listFilters } from './lib/listFilters.mjs';
 import { runChild } from './lib/proc.mjs';
 import { fmt, median, textTable } from './lib/stats.mjs';
 
@@ -22,15 +23,7 @@ if (!existsSync(path.join(dir, 'issuances'))) {
   const g = await runChild([b.datagen, dir, String(rows)], { timeoutMs: 600_000 });
   if (g.code !== 0) throw new Error(`datagen failed: ${g.stderr}`);
 }
-const oldestJti = /"jti":"([^"]+)"/.exec(readFileSync(path.join(dir, 'issuances', 'seg-000001.jsonl'), 'utf8').slice(0, 400))?.[1];
-const filters = [
-  ['(none)', []],
-  ['--resource mcp-c --client agent-07', ['--resource', 'mcp-c', '--client', 'agent-07']],
-  ['--sub user-0420', ['--sub', 'user-0420']],
-  ['--state active', ['--state', 'active']],
-  ['--grant refresh_token --state revoked', ['--grant', 'refresh_token', '--state', 'revoked']],
-  ['--jti <oldest row>', ['--jti', oldestJti]],
-];
+const filters = listFilters(dir);
 const env = { ...process.env };
 delete env.AUTHPLANE_DATA_DIR;
 delete env.NODE_OPTIONS;

@@ -20,6 +20,7 @@ import { cpuMs, exitOnSignals, memMB, runChild, stopChild } from './lib/proc.mjs
 import { startAuthPlane, startAuthPlaneWith, startFlowFloor, startKoaFloor, startOidcProvider } from './lib/servers.mjs';
 import { fmt, mdTable, median, medianOf, textTable } from './lib/stats.mjs';
 import { demoReady } from './lib/demo.mjs';
+import { listFilters } from './lib/listFilters.mjs';
 import { benchRegister } from './lib/register.mjs';
 
 const { values: argv } = parseArgs({
@@ -235,16 +236,8 @@ async function scale(b) {
   // `issuance list --limit 50` with filters: no server (the CLI opens the store itself), then
   // through a running server (the CLI calls its admin API), then the admin API alone.
   log(`scale: issuance list --limit 50 with ${BIG.toLocaleString('en-US')} issuances`);
-  const firstLine = readFileSync(path.join(dirs[BIG], 'issuances', 'seg-000001.jsonl'), 'utf8').slice(0, 400);
-  const oldestJti = /"jti":"([^"]+)"/.exec(firstLine)?.[1];
-  const filters = [
-    ['(none)', []],
-    ['--resource mcp-c --client agent-07', ['--resource', 'mcp-c', '--client', 'agent-07']],
-    ['--sub user-0420', ['--sub', 'user-0420']],
-    ['--state active', ['--state', 'active']],
-    ['--grant refresh_token --state revoked', ['--grant', 'refresh_token', '--state', 'revoked']],
-    [`--jti <oldest row>`, ['--jti', oldestJti]],
-  ];
+  const filters = listFilters(dirs[BIG]);
+
   const reps = QUICK ? 2 : 3;
   const cli = (args) => runChild([b.cli, 'admin', 'issuance', 'list', '--data-dir', dirs[BIG], '--limit', '50', '--since', '30d', '--json', ...args], { env: cleanEnv() });
   const timeCli = async (args) => {

@@ -59,7 +59,7 @@ export function createAdminRouter(services: Services, opts: AdminRouterOptions):
   eventRoutes(router, services, opts.heartbeatMs);
   faultRoutes(router, services);
   seedRoutes(router, services);
-  testTokenRoutes(router, services); // POST /tokens/mint-test: test-only tokens for `authserver doctor`
+  testTokenRoutes(router, services); // POST /tokens (test tokens), /tokens/mint-test (the doctor's two)
   doctorRoutes(router, services, opts.adminToken); // POST /doctor: the window's "check my MCP server"
 
   // Anything else under the prefix is a JSON 404 (after auth), never the UI's HTML fallback.

@@ -10,7 +10,7 @@
  * All return the same shapes (the REST routes and the direct port share server/admin/ops.ts).
  * The no-server ports are imported only when chosen: they pull in the store, zod and services.
  */
-import type { ClientPruneResult, ClientView, ConsentGrant, CreatedClient, KeyView, Resource, SigningAlg, User } from '../contracts';
+import type { ClientPruneResult, ClientView, ConsentGrant, CreatedClient, KeyView, MintTokenResult, Resource, SigningAlg, User } from '../contracts';
 import type { IssuanceQuery } from '../contracts/issuanceQuery';
 import type { AuditPage, FamilyRevocation, IssuancePage, IssuanceRow, StatusView } from '../admin/ops';
 import type { SeedResult } from '../seed/applySeed';
@@ -60,6 +60,9 @@ export interface AdminPort {
 
   listKeys(): Promise<KeyView[]>;
   rotateKey(alg?: SigningAlg): Promise<KeyView>;
+
+  /** A test token (POST /admin/api/tokens); not a grant, so no issuance row. */
+  mintToken(input: unknown): Promise<MintTokenResult>;
 
   applySeed(yamlText: string, file: string, opts?: { update?: boolean }): Promise<SeedResult>;
   /** The stored resources, clients and users as seed YAML. */

@@ -130,6 +130,10 @@ export class DirectAdminPort implements AdminPort {
   async rotateKey(alg?: SigningAlg) {
     return this.s.keys.rotate(alg);
   }
+  async mintToken(input: unknown) {
+    const { mintToken } = await import('../admin/testTokens');
+    return mintToken(this.s, input);
+  }
   async applySeed(yamlText: string, file: string, opts: { update?: boolean } = {}) {
     const { applySeed } = await import('../seed/applySeed');
     return applySeed(this.s, yamlText, { file, update: opts.update });

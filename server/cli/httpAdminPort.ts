@@ -2,7 +2,7 @@
  * The AdminPort of a running server: its /admin/api with the admin token from the data dir. The
  * server stays the only writer and sees the change at once.
  */
-import type { ClientPruneResult, ClientView, ConsentGrant, CreatedClient, KeyView, Resource, SigningAlg, User } from '../contracts';
+import type { ClientPruneResult, ClientView, ConsentGrant, CreatedClient, KeyView, MintTokenResult, Resource, SigningAlg, User } from '../contracts';
 import type { Fault } from '../contracts/faults';
 import { issuanceQueryString, type IssuanceQuery } from '../contracts/issuanceQuery';
 import type { AuditPage, FamilyRevocation, IssuancePage, IssuanceRow, StatusView } from '../admin/ops';
@@ -151,6 +151,9 @@ export class HttpAdminPort implements AdminPort {
   }
   rotateKey(alg?: SigningAlg) {
     return this.call<KeyView>('POST', '/keys/rotate', { json: alg ? { alg } : {} });
+  }
+  mintToken(input: unknown) {
+    return this.call<MintTokenResult>('POST', '/tokens', { json: input });
   }
   applySeed(yamlText: string, file: string, opts: { update?: boolean } = {}) {
     return this.call<SeedResult>('POST', `/seed${qs({ file, update: opts.update })}`, { yaml: yamlText });

@@ -19,6 +19,7 @@ import { resourceCommand } from './commands/resource';
 import { seedCommand } from './commands/seed';
 import { serveCommand } from './commands/serve';
 import { statusCommand } from './commands/status';
+import { tokenCommand } from './commands/token';
 import { stopCommand } from './commands/stop';
 import { uiLinkCommand } from './commands/uiLink';
 import { userCommand } from './commands/user';
@@ -35,10 +36,10 @@ export function buildProgram(): Command {
   program.addCommand(connectCommand()).addCommand(exampleServerCommand());
 
   const admin = configureErrors(new Command('admin'))
-    .description('manage resources, clients, users, consent, issuances and keys (through the running server, or the data dir directly)')
+    .description('manage resources, clients, users, consent, issuances, keys and test tokens (through the running server, or the data dir directly)')
     .option('--data-dir <dir>', 'data directory (default: $AUTHPLANE_DATA_DIR or the platform default)')
     .option('--json', 'print JSON instead of a table');
-  for (const make of [resourceCommand, clientCommand, userCommand, consentCommand, issuanceCommand, auditCommand, keyCommand, faultCommand, seedCommand]) admin.addCommand(make());
+  for (const make of [resourceCommand, clientCommand, userCommand, consentCommand, issuanceCommand, auditCommand, keyCommand, tokenCommand, faultCommand, seedCommand]) admin.addCommand(make());
   admin.addCommand(statusCommand());
   program.addCommand(admin);
 

@@ -37,6 +37,8 @@ export function auditFacets(e: AppEvent): AuditFacets {
       return { sub: e.data.grant.sub, client: e.data.grant.client_id, resource: e.data.grant.resource };
     case 'token.issued':
       return { sub: e.data.issuance.sub, client: e.data.issuance.client_id, resource: e.data.issuance.resource };
+    case 'token.test_minted':
+      return { sub: e.data.sub, client: e.data.client_id, resource: e.data.resource };
     case 'fault.armed':
     case 'fault.fired':
     case 'fault.disarmed':

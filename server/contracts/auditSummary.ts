@@ -20,6 +20,8 @@ export function auditSummary(e: AppEvent): string {
     case 'resource.created':
     case 'resource.updated':
       return `uri=${e.data.resource.uri}`;
+    case 'token.test_minted':
+      return `jti=${e.data.jti} aud=${e.data.aud} kid=${e.data.kid}${e.data.unknown_key ? ' (unpublished key)' : ''}`;
     case 'key.rotated':
       return `kid=${e.data.key.kid} alg=${e.data.key.alg}`;
     case 'fault.armed':

@@ -36,6 +36,8 @@ export interface EventMap {
   'token.revoked': { jti: string; reason: string };
   'family.revoked': { family_id: string; reason: string };
   'key.rotated': { key: KeyView };
+  /** A test token was minted (POST /admin/api/tokens): not a grant, so the audit trail is its only record. */
+  'token.test_minted': { jti: string; resource: string; sub: string; client_id: string; aud: string; kid: string; exp: number; unknown_key: boolean };
   'request.logged': { entry: ActivityEntry };
   /** Faults on demand (in memory only): armed, fired on a request, and gone (used up, expired or cleared). */
   'fault.armed': { fault: Fault };

@@ -13,3 +13,4 @@ export * from './adminQueries';
 export * from './since';
 export * from './connect';
 export * from './faults';
+export * from './testTokens';

@@ -99,13 +99,27 @@ export class KeyService {
       ko = createPrivateKey({ key: key.private_jwk as never, format: 'jwk' });
       this.cache.set(key.kid, ko);
     }
-    const h = b64url(JSON.stringify({ alg, ...header, kid: key.kid }));
-    const p = b64url(JSON.stringify(payload));
-    const input = `${h}.${p}`;
-    const sig =
-      alg === 'ES256'
-        ? cryptoSign('sha256', Buffer.from(input), { key: ko, dsaEncoding: 'ieee-p1363' })
-        : cryptoSign('sha256', Buffer.from(input), ko);
-    return { jwt: `${input}.${b64url(sig)}`, kid: key.kid };
+    return { jwt: compactJws(ko, alg, key.kid, header, payload), kid: key.kid };
   }
+
+  /**
+   * Signs with a fresh key pair that is never stored and never published in the JWKS (test
+   * tokens exercising a resource server's unknown-`kid` path); the private key is dropped here.
+   */
+  signWithUnpublishedKey(alg: SigningAlg, header: Record<string, unknown>, payload: Record<string, unknown>): { jwt: string; kid: string } {
+    const pair = alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const kid = `unpublished-${randomId()}`;
+    return { jwt: compactJws(pair.privateKey, alg, kid, header, payload), kid };
+  }
+}
+
+function compactJws(key: KeyObject, alg: SigningAlg, kid: string, header: Record<string, unknown>, payload: Record<string, unknown>): string {
+  const h = b64url(JSON.stringify({ alg, ...header, kid }));
+  const p = b64url(JSON.stringify(payload));
+  const input = `${h}.${p}`;
+  const sig =
+    alg === 'ES256'
+      ? cryptoSign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' })
+      : cryptoSign('sha256', Buffer.from(input), key);
+  return `${input}.${b64url(sig)}`;
 }

@@ -18,6 +18,8 @@ describe('serve', () => {
     const meta = await fetch(`${s.issuer}/.well-known/oauth-authorization-server`);
     expect(meta.status).toBe(200);
     expect((await meta.json()).issuer).toBe(s.issuer);
+    // The summary follows the issuer line a moment later: wait for its last line, then read it.
+    await until(() => s.stdout().includes('Press Ctrl+C to stop.') || undefined, 'the startup summary');
     expect(s.stdout()).toContain(`data dir   ${dir}`);
     expect(s.stdout()).not.toContain(await loadOrCreateAdminToken(dir));
     expect(await s.stop('SIGTERM')).toBe(0);

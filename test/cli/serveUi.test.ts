@@ -1,6 +1,7 @@
 /** `authserver serve` prints a one-time `UI:` sign-in link whose cookie authenticates the admin API. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, cliEnv, removeBuild, startServe, tempDir, type ServeProcess } from './helpers';
+import { until } from '../helpers/until';
 
 let cli: string;
 let serve: ServeProcess;
@@ -15,13 +16,10 @@ afterAll(async () => {
   await removeBuild(cli);
 });
 
+/** The link of the "UI: " line, which follows the issuer line a moment later (30 s on a busy machine). */
 async function uiLine(): Promise<string> {
-  for (let i = 0; i < 50; i++) {
-    const line = serve.stdout().split('\n').find((l) => l.startsWith('UI: '));
-    if (line) return line.slice(4);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`no UI: line in\n${serve.stdout()}`);
+  const line = await until(() => serve.stdout().split('\n').find((l) => l.startsWith('UI: ')), 'the UI: line');
+  return line.slice(4);
 }
 
 describe('serve UI sign-in', () => {

@@ -1,5 +1,5 @@
 /** The narrow, typed admin-API client the views use (and nothing else talks to the server). */
-import { issuanceQueryString, type ActivityEntry, type ClientInput, type ClientPatch, type ClientView, type ConsentDecision, type ConsentGrant, type CreatedClient, type IssuanceQuery, type KeyView, type PendingInteraction, type Resource, type ResourceInput, type ResourcePatch, type SigningAlg, type User, type UserInput, type UserPatch, type DoctorReport, type Fault } from '../../../server/contracts';
+import { issuanceQueryString, type ActivityEntry, type ClientInput, type ClientPatch, type ClientView, type ConsentDecision, type ConsentGrant, type CreatedClient, type IssuanceQuery, type KeyView, type PendingInteraction, type Resource, type ResourceInput, type ResourcePatch, type SigningAlg, type User, type UserInput, type UserPatch, type DoctorReport, type MintTokenInput, type MintTokenResult, type Fault } from '../../../server/contracts';
 import type { AuditPage, FamilyRevocation, IssuancePage, IssuanceRow, StatusView } from '../../../server/admin/ops';
 import type { PrmExpectation } from '../../../server/ui/types';
 import { request } from './http';
@@ -42,6 +42,8 @@ export const api = {
 
   keys: () => request<KeyView[]>(`${A}/keys`),
   rotateKey: (alg?: SigningAlg) => request<KeyView>(`${A}/keys/rotate`, { method: 'POST', body: alg ? { alg } : {} }),
+  /** A test token (not a grant: no issuance row). */
+  mintToken: (body: MintTokenInput) => request<MintTokenResult>(`${A}/tokens`, { method: 'POST', body }),
   jwks: () => request<{ keys: Array<Record<string, unknown>> }>('/.well-known/jwks.json'),
 
   interactions: () => request<PendingInteraction[]>(`${A}/interactions`),

@@ -15,6 +15,7 @@ import { localDate, relative } from '../lib/time';
 import type { Route } from '../lib/router';
 import { verifySignature } from '../lib/verify';
 import { useCatalog } from '../state/catalog';
+import { TestTokenPanel } from './TestTokenPanel';
 
 function CheckIcon({ status }: { status: Check['status'] }) {
   return <span className="ci">{status === 'pass' ? <IconCheck /> : status === 'fail' ? <IconX /> : status === 'warn' ? <IconAlert /> : <IconInfo />}</span>;
@@ -123,6 +124,7 @@ export default function DecoderView(_props: { route: Route }) {
                 <textarea className="textarea mono" aria-label="JWK or JWKS" spellCheck={false} placeholder='{"keys":[{"kty":"EC","crv":"P-256","x":"…","y":"…","kid":"…"}]}' value={keyText} onChange={(e) => setKeyText(e.target.value)} />
               )}
             </div>
+            <TestTokenPanel resources={resources} onMinted={setText} />
           </div>
 
           <div className="stack">

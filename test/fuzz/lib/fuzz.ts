@@ -213,6 +213,7 @@ export const ROUTES: Route[] = [
   { method: 'POST', path: '/admin/api/seed', body: 'yaml', params: ['file'], admin: true },
   { method: 'POST', path: '/admin/api/doctor', body: 'json', params: ['mcp_url'], admin: true },
   { method: 'POST', path: '/admin/api/tokens/mint-test', body: 'json', params: ['resource', 'kind', 'client_id'], admin: true },
+  { method: 'POST', path: '/admin/api/tokens', body: 'json', params: ['resource', 'sub', 'scope', 'client_id', 'expires_in', 'expired', 'not_before', 'aud', 'unknown_key', 'claims'], admin: true },
   { method: 'GET', path: '/admin/api/{new}', body: 'none', params: [], admin: true },
 ];
 
