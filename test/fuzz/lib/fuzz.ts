@@ -214,6 +214,9 @@ export const ROUTES: Route[] = [
   { method: 'POST', path: '/admin/api/doctor', body: 'json', params: ['mcp_url'], admin: true },
   { method: 'POST', path: '/admin/api/tokens/mint-test', body: 'json', params: ['resource', 'kind', 'client_id'], admin: true },
   { method: 'POST', path: '/admin/api/tokens', body: 'json', params: ['resource', 'sub', 'scope', 'client_id', 'expires_in', 'expired', 'not_before', 'aud', 'unknown_key', 'claims'], admin: true },
+  // POST /admin/api/faults is left out: an armed fault answers 5xx or stalls on purpose (test/admin/faults.test.ts pins its input checks).
+  { method: 'GET', path: '/admin/api/faults', body: 'none', params: [], admin: true },
+  { method: 'DELETE', path: '/admin/api/faults/{new}', body: 'none', params: [], admin: true },
   { method: 'GET', path: '/admin/api/{new}', body: 'none', params: [], admin: true },
 ];
 

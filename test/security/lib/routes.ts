@@ -95,6 +95,10 @@ export function routeCases(x: Seeded): RouteCase[] {
     { area: 'admin', method: 'POST', path: '/admin/api/seed', type: 'application/yaml', body: 'users:\n  - sub: seeded-evil\n    name: Evil\n', writes: true },
     { area: 'admin', method: 'POST', path: '/admin/api/tokens/mint-test', type: J, body: JSON.stringify({ resource: 'mcp-a', kind: 'expired' }), writes: false },
     { area: 'admin', method: 'POST', path: '/admin/api/tokens', type: J, body: JSON.stringify({ resource: 'mcp-a', expired: true }), writes: false },
+    { area: 'admin', method: 'GET', path: '/admin/api/faults', writes: false },
+    { area: 'admin', method: 'POST', path: '/admin/api/faults', type: J, body: JSON.stringify({ endpoint: 'token', status: 503 }), writes: true },
+    { area: 'admin', method: 'DELETE', path: '/admin/api/faults', writes: true },
+    { area: 'admin', method: 'DELETE', path: '/admin/api/faults/flt_unknown', writes: true },
     { area: 'admin', method: 'POST', path: '/admin/api/doctor', type: J, body: JSON.stringify({ mcp_url: 'http://127.0.0.1:9/mcp' }), writes: false },
   ];
 }
