@@ -1,11 +1,11 @@
 /** `authserver connect`: the real SDK client as a CLI, against a real server and the example MCP server. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExampleMcpServer, type ExampleMcpServer } from '../../examples/mcp-server/server';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { until } from '../helpers/until';
 import { buildCli, cliEnv, removeBuild, runCli, tempDir } from './helpers';
+import { freePort } from '../helpers/ports';
 
 let cli: string;
 let home: string;
@@ -165,11 +165,3 @@ describe('authserver connect', () => {
   });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}

@@ -5,12 +5,12 @@
  */
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../helpers/until';
 import { buildCli, cliEnv, removeBuild, tempDir } from './helpers';
+import { freePort } from '../helpers/ports';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let cli: string;
@@ -22,14 +22,6 @@ afterAll(async () => {
   await removeBuild(cli);
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** The first sh block after "The same by hand". */
 async function quickStart(): Promise<string> {

@@ -84,10 +84,4 @@ export async function serveLoopback(handler: (req: IncomingMessage, res: ServerR
 }
 
 /** A port nobody listens on right now (for clients that insist on choosing their own). */
-export async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+export { freePort } from '../helpers/ports';

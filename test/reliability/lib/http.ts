@@ -79,16 +79,7 @@ export function rawExchange(port: number, chunks: Array<string | Buffer>, opts: 
 }
 
 /** A port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../../helpers/ports';
 
 export const form = (params: Record<string, string>): string => new URLSearchParams(params).toString();
 
