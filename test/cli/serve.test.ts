@@ -115,6 +115,34 @@ describe('serve --refresh-grace', () => {
     expect(bad.stderr).toContain('expected a duration such as 900, 15m, 2h or 7d, got "soon"');
   });
 });
+describe('serve --config', () => {
+  it('reads the serve settings from a YAML file through the flags\' own parsers; a flag on the command line wins', async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'authplane.yaml');
+    await writeFile(file, 'refresh-grace: 30s\nstrict: true\nconsent: auto\nuser: alice\nport: 1\n');
+    const s = await serve(['--config', file, '--port', '0', '--data-dir', join(dir, 'data')]);
+    await until(() => s.stdout().includes('Press Ctrl+C to stop.') || undefined, 'the startup summary');
+    expect(s.stdout()).toContain('  refresh    30 s grace: a rotated-out refresh token is accepted again that long and gets the same new token');
+    expect(s.stdout()).toContain('  mode       strict (product behaviour');
+    expect(s.stdout()).toContain('  consent    auto (every valid request is approved as "alice")');
+    expect(s.issuer).not.toMatch(/:1$/);
+    expect(await s.stop()).toBe(0);
+  });
+
+  it('refuses an unknown setting or a bad value with one usage line naming the file and the key', async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'authplane.yaml');
+    await writeFile(file, 'refresh_grace: 30s\n');
+    const unknown = await cmd(['serve', '--config', file, '--port', '0', '--data-dir', join(dir, 'data')]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(new RegExp(`^authserver serve: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: unknown setting "refresh_grace"; accepted: port, host, data-dir, seed, consent, user, issuer, allow-remote, strict, signing-alg, access-token-ttl, refresh-token-ttl, code-ttl, refresh-grace, log-level\n`));
+    await writeFile(file, 'refresh-grace: 6m\n');
+    const long = await cmd(['serve', '--config', file, '--port', '0', '--data-dir', join(dir, 'data')]);
+    expect(long.code).toBe(2);
+    expect(long.stderr).toContain(`${file}: setting "refresh-grace": at most 5m (a rotated-out refresh token stays usable that long), got "6m"`);
+  });
+});
+
 describe('serve --strict', () => {
   const authorizeNoResource = (issuer: string) =>
     fetch(`${issuer}/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: 'my-agent', redirect_uri: 'http://127.0.0.1:8765/callback', scope: 'read', state: 's', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' })}`, { redirect: 'manual' });

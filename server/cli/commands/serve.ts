@@ -10,11 +10,13 @@ import { configureErrors, parsePort, resolveDataDir } from '../common';
 import { VERSION } from '../../version';
 import { openBrowser } from '../openBrowser';
 import { processOut, reportError } from '../output';
+import { applyServeConfigFile } from '../serveConfigFile';
 import { untilStopSignal } from '../stopSignal';
 import { seedSummary } from './seed';
 import { MAX_REFRESH_GRACE_S, parseDuration } from '../../contracts/duration';
 
 interface ServeFlags {
+  config?: string;
   port: number;
   host: string;
   dataDir?: string;
@@ -53,6 +55,7 @@ export function serveCommand(): Command {
     .option('--port <port>', 'TCP port (0 = a free port)', parsePort, 9000)
     .option('--host <host>', 'interface to bind (loopback unless --allow-remote)', '127.0.0.1')
     .option('--data-dir <dir>', 'data directory (default: $AUTHPLANE_DATA_DIR or the platform default)')
+    .option('--config <file>', 'read these serve settings from a YAML or JSON file, keyed by flag name (e.g. "refresh-grace: 30s"); flags given here win')
     .option('--seed <file>', 'apply a YAML seed at start (idempotent)')
     .addOption(new Option('--consent <mode>', 'prompt: the user approves; auto: approve every valid request as --user').choices(['prompt', 'auto']).default('prompt'))
     .option('--user <sub>', 'the user who approves (auto) or is preselected (prompt)')
@@ -67,12 +70,17 @@ export function serveCommand(): Command {
     .option('--refresh-grace <duration>', 'accept a rotated-out refresh token again for this long, up to 5m, answering with the same new token (default 0: any second use revokes the family)', graceFlag)
     .addOption(new Option('--log-level <level>', 'server log level (stderr)').choices(['debug', 'info', 'warn', 'error', 'silent']).default('info'));
 
-  cmd.action(async (opts: ServeFlags) => {
+  cmd.action(async (flags: ServeFlags) => {
     const out = processOut;
     const stopped = untilStopSignal('authserver serve', out);
 
     let server: Awaited<ReturnType<typeof import('../../app').startServer>>;
+    let opts = flags;
     try {
+      if (flags.config) {
+        await applyServeConfigFile(cmd, flags.config);
+        opts = cmd.opts<ServeFlags>();
+      }
       const dataDir = await resolveDataDir(opts.dataDir);
       const [{ startServer }, { createLogger }] = await Promise.all([import('../../app'), import('../../log')]);
       server = await startServer({
