@@ -62,8 +62,9 @@ async function runConformance(args: string[]): Promise<{ code: number | null; st
     stdout += d;
     // Only a whole line: a chunk can end in the middle of the URL (seen on a busy machine).
     const url = /^(http:\/\/\S+\/oauth\/authorize\?\S+)\r?\n/m.exec(stdout)?.[1];
-    // Open the URL once its callback server listens (it starts listening before printing).
-    if (url && !followed) followed = fetch(url).then((r) => r.text(), (e: Error) => `following the authorization URL failed: ${e.message} (${String((e.cause as Error | undefined)?.message ?? '')})`);
+    // Open the URL once its callback server listens: the suite prints the URL first and "Callback
+    // server started" after (on a busy machine, long enough after for a refused connection).
+    if (url && /^Callback server started: /m.test(stdout) && !followed) followed = fetch(url).then((r) => r.text(), (e: Error) => `following the authorization URL failed: ${e.message} (${String((e.cause as Error | undefined)?.message ?? '')})`);
   });
   // A budget for a hung suite, not a speed check: on a busy machine its start alone takes seconds.
   const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
