@@ -14,3 +14,4 @@ export * from './since';
 export * from './connect';
 export * from './faults';
 export * from './testTokens';
+export * from './flows';
