@@ -20,6 +20,7 @@ import { issuanceRoutes } from './issuances';
 import { keyRoutes } from './keys';
 import { resourceRoutes } from './resources';
 import { seedRoutes } from './seed';
+import { settingsRoutes } from './settings';
 import { testTokenRoutes } from './testTokens';
 import { doctorRoutes } from './doctor';
 import { statusRoutes } from './status';
@@ -58,6 +59,7 @@ export function createAdminRouter(services: Services, opts: AdminRouterOptions):
   auditRoutes(router, services);
   eventRoutes(router, services, opts.heartbeatMs);
   faultRoutes(router, services);
+  settingsRoutes(router, services);
   seedRoutes(router, services);
   testTokenRoutes(router, services); // POST /tokens (test tokens), /tokens/mint-test (the doctor's two)
   doctorRoutes(router, services, opts.adminToken); // POST /doctor: the window's "check my MCP server"

@@ -10,6 +10,7 @@ import type { PendingInteraction } from './interactions';
 import type { Issuance } from './issuances';
 import type { KeyView } from './keys';
 import type { Resource } from './resources';
+import type { AdminActor, RuntimeSettings } from './settings';
 import type { User } from './users';
 
 export interface EventMap {
@@ -43,6 +44,8 @@ export interface EventMap {
   'fault.armed': { fault: Fault };
   'fault.fired': { fault: Fault; method: string; path: string };
   'fault.disarmed': { fault: Fault; reason: FaultDisarmReason };
+  /** A running server's setting changed (in memory: a restart returns to the start-up value). */
+  'settings.changed': { before: RuntimeSettings; after: RuntimeSettings; by: AdminActor };
 }
 export type EventName = keyof EventMap;
 export type AppEvent = { [K in EventName]: { type: K; at: string; data: EventMap[K] } }[EventName];

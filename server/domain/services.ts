@@ -8,6 +8,7 @@ import { DecisionService } from './interactionDecisions';
 import { InteractionService } from './interactions';
 import { KeyService } from './keys';
 import { ResourceService } from './resources';
+import { SettingsService } from './settings';
 import { TokenService } from './tokens';
 import { UserService } from './users';
 
@@ -25,12 +26,15 @@ export interface Services {
   activity: ActivityLog;
   /** Faults on demand: in memory only, gone when the server stops. */
   faults: FaultService;
+  /** What the admin may change while the server runs (the refresh grace); in memory only. */
+  settings: SettingsService;
   close(): void;
 }
 
 export function createServices(deps: CoreDeps): Services {
   const keys = new KeyService(deps);
-  const tokens = new TokenService(deps, keys);
+  const settings = new SettingsService(deps);
+  const tokens = new TokenService(deps, keys, settings);
   const interactions = new InteractionService(deps);
   const users = new UserService(deps);
   const consents = new ConsentService(deps, tokens);
@@ -47,6 +51,7 @@ export function createServices(deps: CoreDeps): Services {
     decisions: new DecisionService(deps, { interactions, users, consents }),
     activity: new ActivityLog(deps),
     faults,
+    settings,
     close: () => {
       interactions.close();
       faults.close();
