@@ -4,6 +4,7 @@
  */
 import type { ClientPruneResult, ClientView, ConsentGrant, CreatedClient, KeyView, MintTokenResult, Resource, SigningAlg, User } from '../contracts';
 import type { Fault } from '../contracts/faults';
+import type { SettingsPatch, SettingsView } from '../contracts/settings';
 import { issuanceQueryString, type IssuanceQuery } from '../contracts/issuanceQuery';
 import type { AuditPage, FamilyRevocation, IssuancePage, IssuanceRow, StatusView } from '../admin/ops';
 import type { SeedResult } from '../seed/applySeed';
@@ -173,6 +174,13 @@ export class HttpAdminPort implements AdminPort {
   }
   clearFaults() {
     return this.call<Fault[]>('DELETE', '/faults');
+  }
+  // Settings changed at run time live in the server's memory too.
+  getSettings() {
+    return this.call<SettingsView>('GET', '/settings');
+  }
+  updateSettings(patch: SettingsPatch) {
+    return this.call<SettingsView>('PATCH', '/settings', { json: patch });
   }
   async close(): Promise<void> {}
 }

@@ -18,6 +18,7 @@ import { keyCommand } from './commands/key';
 import { resourceCommand } from './commands/resource';
 import { seedCommand } from './commands/seed';
 import { serveCommand } from './commands/serve';
+import { settingsCommand } from './commands/settings';
 import { statusCommand } from './commands/status';
 import { tokenCommand } from './commands/token';
 import { stopCommand } from './commands/stop';
@@ -39,7 +40,7 @@ export function buildProgram(): Command {
     .description('manage resources, clients, users, consent, issuances, keys and test tokens (through the running server, or the data dir directly)')
     .option('--data-dir <dir>', 'data directory (default: $AUTHPLANE_DATA_DIR or the platform default)')
     .option('--json', 'print JSON instead of a table');
-  for (const make of [resourceCommand, clientCommand, userCommand, consentCommand, issuanceCommand, auditCommand, keyCommand, tokenCommand, faultCommand, seedCommand]) admin.addCommand(make());
+  for (const make of [resourceCommand, clientCommand, userCommand, consentCommand, issuanceCommand, auditCommand, keyCommand, tokenCommand, faultCommand, settingsCommand, seedCommand]) admin.addCommand(make());
   admin.addCommand(statusCommand());
   program.addCommand(admin);
 
