@@ -23,14 +23,19 @@ export function adminAuth(opts: AdminAuthOptions) {
       if (!header) throw new Unauthorized();
       if (!m || !safeEqual(m[1]!, opts.adminToken)) throw new Unauthorized('invalid admin token');
     }
-    ctx.state.adminActor = session ? 'window' : 'admin_token';
+    ctx.state.uiSession = session;
     await next();
   };
 }
 
-/** Who an authenticated admin request came from (set by adminAuth): the audit trail names it. */
+/**
+ * Who an authenticated admin change came from, for the audit trail: the window (the browser UI's
+ * session cookie, or a page of this server: the desktop window sends the token from its own
+ * origin, and sameOriginWrites has refused any other origin) or the admin token from outside a
+ * browser (the CLI, a script).
+ */
 export function adminActor(ctx: Context): AdminActor {
-  return ctx.state.adminActor === 'window' ? 'window' : 'admin_token';
+  return ctx.state.uiSession === true || ctx.get('origin') ? 'window' : 'admin_token';
 }
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -9,7 +9,11 @@ import { unknownParamMessage } from './adminQueries';
 import { MAX_REFRESH_GRACE_S } from './duration';
 
 /** Seconds a just-rotated refresh token may be presented again: 0 (strict, the product) to 5 min. */
-export const RefreshGraceSeconds = z.number().int().min(0).max(MAX_REFRESH_GRACE_S);
+export const RefreshGraceSeconds = z
+  .number()
+  .int('whole seconds, e.g. 30')
+  .min(0, 'at least 0 (0: strict rotation, as the product)')
+  .max(MAX_REFRESH_GRACE_S, `at most ${MAX_REFRESH_GRACE_S} s (5m): a longer window is a longer replay window`);
 
 /** The settings a running server lets the admin change. */
 export const RuntimeSettings = z.object({ refresh_grace_s: RefreshGraceSeconds }).strict();
@@ -26,7 +30,7 @@ export function unknownSettingMessage(body: unknown): string | undefined {
   return body && typeof body === 'object' && !Array.isArray(body) ? unknownParamMessage(RuntimeSettings, body as Record<string, unknown>, 'setting') : undefined;
 }
 
-/** Who changed a setting: the window (its session cookie) or a holder of the admin token (CLI, curl). */
+/** Who changed a setting: the window (desktop or browser UI) or the admin token from outside a browser (CLI, curl). */
 export type AdminActor = 'window' | 'admin_token';
 
 /** The serve settings fixed at start (flags, config file), shown read-only beside the live ones. */
