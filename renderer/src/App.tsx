@@ -25,6 +25,7 @@ const UsersView = lazy(() => import('./views/Users'));
 const ConsentsView = lazy(() => import('./views/Consents'));
 const KeysView = lazy(() => import('./views/Keys'));
 const AuditView = lazy(() => import('./views/Audit'));
+const SettingsView = lazy(() => import('./views/Settings'));
 
 /** Read once at load: the server redirects a reused sign-in link to `?login=used`. */
 const LOGIN_LINK_USED = new URL(location.href).searchParams.get('login') === 'used';
@@ -132,6 +133,9 @@ function Shell() {
       break;
     case '/keys':
       view = <KeysView />;
+      break;
+    case '/settings':
+      view = <SettingsView />;
       break;
     default:
       view = <PromptsView />;
