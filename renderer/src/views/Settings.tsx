@@ -84,7 +84,7 @@ function GraceCard({ v, onEdit }: { v: SettingsView; onEdit: () => void }) {
           </span>
         </div>
         <p className="muted small">
-          A change here applies to the running server at once (rotations from then on) and lasts until it stops; the audit log records it. To keep a value, start the server with <span className="mono">authserver serve --refresh-grace 30s</span> or put <span className="mono">refresh-grace: 30s</span> in its <span className="mono">--config</span> file. From a terminal: <span className="mono">authserver admin settings set --refresh-grace 30s</span>.
+          A change here applies to the running server at once (rotations from then on) and lasts until it stops; the audit log records it. To keep a value, start the server with <span className="mono cmd">authserver serve --refresh-grace 30s</span> or put <span className="mono cmd">refresh-grace: 30s</span> in its <span className="mono cmd">--config</span> file. From a terminal: <span className="mono cmd">authserver admin settings set --refresh-grace 30s</span>.
         </p>
       </div>
     </section>
