@@ -21,7 +21,7 @@ import { errorHandler } from './http/errorHandler';
 import { allowedHost, hostGuard, securityHeaders } from './http/guards';
 import { createLogger, type Logger } from './log';
 import { createOAuthRoutes } from './oauth/router';
-import { createAdminRouter } from './admin/router';
+import { mountAdminApi } from './admin/router';
 import { authenticate, createUiRouter } from './ui';
 import { acquireDataDirLock } from './store/lock';
 import { openStore } from './store/index';
@@ -40,9 +40,9 @@ export interface AppOptions {
 }
 
 /**
- * Every request goes through this one Koa app: cheap guards and the recorders in front, then the
- * public routes (one radix-tree lookup: the OAuth endpoints every token costs come first), then
- * the admin API, the UI and the desktop shell's routers.
+ * Every request goes through this one Koa app: cheap guards and the recorders in front, then one
+ * radix-tree lookup for the public routes and the admin API, then the UI and the desktop shell's
+ * routers.
  */
 export function createApp(s: Services, opts: AppOptions): Koa {
   const { log, clock, config } = s.deps;
@@ -54,14 +54,15 @@ export function createApp(s: Services, opts: AppOptions): Koa {
   app.use(activityRecorder(s.activity, clock, log, (p) => p === '/' || p.startsWith('/admin/') || p.startsWith('/assets/') || p === '/consent/wait' || p === '/favicon.ico' || p.startsWith('/ui')));
   app.use(errorHandler(log));
   app.use(hostGuard(config.issuer));
-  app.use(createOAuthRoutes(s, opts).middleware());
+  // One route table: the public routes (the OAuth endpoints every token costs) and the admin API.
+  const routes = createOAuthRoutes(s, opts);
   // The UI's session cookie authenticates the admin API like the bearer token does.
-  const admin = createAdminRouter(s, { adminToken: opts.adminToken, authenticate });
-  app.use(admin.routes());
-  // Also answers 405/OPTIONS for the UI's and the shell's routes (it reads every router's matches).
-  app.use(admin.allowedMethods());
-  if (opts.ui !== false) app.use(createUiRouter(s, { adminToken: opts.adminToken, rendererDir: opts.ui?.rendererDir }).routes());
-  for (const r of opts.extraRouters ?? []) app.use(r.routes());
+  mountAdminApi(routes, s, { adminToken: opts.adminToken, authenticate });
+  app.use(routes.middleware());
+  const routers = [...(opts.ui !== false ? [createUiRouter(s, { adminToken: opts.adminToken, rendererDir: opts.ui?.rendererDir })] : []), ...(opts.extraRouters ?? [])];
+  // Answers 405/OPTIONS for the UI's and the shell's routes (it reads every router's matches).
+  if (routers[0]) app.use(routers[0].allowedMethods());
+  for (const r of routers) app.use(r.routes());
   return app;
 }
 

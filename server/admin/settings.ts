@@ -1,10 +1,10 @@
 /** /admin/api/settings: the running server's settings (the refresh grace changes until restart). */
-import type Router from '@koa/router';
+import type { Routes } from '../http/routes';
 import type { Services } from '../domain/services';
 import { adminActor, jsonBody } from './http';
 import { noQuery } from './query';
 
-export function settingsRoutes(router: Router, s: Services): void {
+export function settingsRoutes(router: Routes, s: Services): void {
   router.get('/settings', noQuery, (ctx) => {
     ctx.body = s.settings.view();
   });
