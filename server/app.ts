@@ -7,7 +7,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import type Koa from 'koa';
-import type Router from '@koa/router';
 import { systemClock, type Clock } from './clock';
 import { loadConfig, isLoopbackHost, type Config, type ConfigInput } from './config';
 import { createServices, initServices, type Services } from './domain/services';
@@ -22,7 +21,7 @@ import { allowedHost, hostGuard, securityHeaders } from './http/guards';
 import { createLogger, type Logger } from './log';
 import { createOAuthRoutes } from './oauth/router';
 import { mountAdminApi } from './admin/router';
-import { authenticate, createUiRouter } from './ui';
+import { authenticate, mountUi } from './ui';
 import { acquireDataDirLock } from './store/lock';
 import { openStore } from './store/index';
 import { readRunningServer, removeRuntimeFile, writeRuntimeFile } from './store/runtimeFile';
@@ -35,14 +34,11 @@ export interface AppOptions {
   adminToken: string;
   /** The desktop/browser UI at /ui/ (default on, from dist/renderer); false for API-only apps. */
   ui?: { rendererDir?: string } | false;
-  /** Extra routers mounted after the OAuth and admin routes (the UI). */
-  extraRouters?: Router[];
 }
 
 /**
  * Every request goes through this one Koa app: cheap guards and the recorders in front, then one
- * radix-tree lookup for the public routes and the admin API, then the UI and the desktop shell's
- * routers.
+ * radix-tree lookup for every route (public, admin API, UI).
  */
 export function createApp(s: Services, opts: AppOptions): Koa {
   const { log, clock, config } = s.deps;
@@ -54,15 +50,12 @@ export function createApp(s: Services, opts: AppOptions): Koa {
   app.use(activityRecorder(s.activity, clock, log, (p) => p === '/' || p.startsWith('/admin/') || p.startsWith('/assets/') || p === '/consent/wait' || p === '/favicon.ico' || p.startsWith('/ui')));
   app.use(errorHandler(log));
   app.use(hostGuard(config.issuer));
-  // One route table: the public routes (the OAuth endpoints every token costs) and the admin API.
+  // One route table: the public routes (the OAuth endpoints every token costs), the admin API and the UI.
   const routes = createOAuthRoutes(s, opts);
   // The UI's session cookie authenticates the admin API like the bearer token does.
   mountAdminApi(routes, s, { adminToken: opts.adminToken, authenticate });
+  if (opts.ui !== false) mountUi(routes, s, { adminToken: opts.adminToken, rendererDir: opts.ui?.rendererDir });
   app.use(routes.middleware());
-  const routers = [...(opts.ui !== false ? [createUiRouter(s, { adminToken: opts.adminToken, rendererDir: opts.ui?.rendererDir })] : []), ...(opts.extraRouters ?? [])];
-  // Answers 405/OPTIONS for the UI's and the shell's routes (it reads every router's matches).
-  if (routers[0]) app.use(routers[0].allowedMethods());
-  for (const r of routers) app.use(r.routes());
   return app;
 }
 
@@ -71,8 +64,6 @@ export interface StartOptions extends ConfigInput {
   seedFile?: string;
   log?: Logger;
   clock?: Clock;
-  /** Routers added by the desktop shell (mounted after OAuth, admin and UI). */
-  extraRouters?: (s: Services, adminToken: string) => Router[];
   /** UI options (see AppOptions.ui). */
   ui?: AppOptions['ui'];
   /** Host name resolution for CIMD fetches (tests map test names to loopback). */
@@ -155,7 +146,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       });
       seed = await applySeed(services, text, { file: opts.seedFile });
     }
-    http.on('request', createApp(services, { adminToken, ui: opts.ui, extraRouters: opts.extraRouters?.(services, adminToken) }).callback());
+    http.on('request', createApp(services, { adminToken, ui: opts.ui }).callback());
     await writeRuntimeFile(config.dataDir, { pid: process.pid, url: config.issuer, started_at: new Date(clock.now()).toISOString() });
     let closing: Promise<void> | undefined;
     const s = services;

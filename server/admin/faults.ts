@@ -4,7 +4,7 @@
  */
 import type { Routes } from '../http/routes';
 import type { Services } from '../domain/services';
-import { jsonBody } from './http';
+import { jsonBody, param } from './http';
 import { noQuery } from './query';
 
 export function faultRoutes(router: Routes, s: Services): void {
@@ -20,6 +20,6 @@ export function faultRoutes(router: Routes, s: Services): void {
     ctx.body = s.faults.clearAll();
   });
   router.delete('/faults/:id', noQuery, (ctx) => {
-    ctx.body = s.faults.clear(ctx.params.id!);
+    ctx.body = s.faults.clear(param(ctx, 'id'));
   });
 }

@@ -1,15 +1,14 @@
 /**
- * The app's route table: every public and admin API route in one find-my-way radix tree,
+ * The app's route table: every route (public, admin API, UI) in one find-my-way radix tree,
  * dispatched by one Koa middleware. A request finds its route in one lookup instead of testing
  * every route in order, and each route's middlewares are composed once, when it is added, not on
  * every request. A scope (`scope('/admin/api', auth, …)`) adds routes under a prefix behind the
  * scope's middlewares.
  *
- * Matching is @koa/router's (the UI and the desktop shell's routers still use it): case-insensitive,
- * an optional trailing slash, HEAD served by GET; a percent-escaped literal path is no route, while
- * a parameter arrives percent-decoded (client ids may be URLs). A path the table knows with a
- * method it does not answers 405 with `Allow` (OPTIONS: 200 with `Allow`) once nothing further
- * down answered it, as the routers' `allowedMethods()` do (the error handler words 405 and 501 alike).
+ * Matching is what @koa/router did before: case-insensitive, an optional trailing slash, HEAD
+ * served by GET; a percent-escaped literal path is no route, while a parameter arrives
+ * percent-decoded (client ids may be URLs). A path the table knows with a method it does not
+ * answers 405 with `Allow` (OPTIONS: 200 with `Allow`), as @koa/router's `allowedMethods()` did.
  */
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import type { Context, Middleware, Next } from 'koa';
@@ -92,8 +91,7 @@ export class RouteTable extends RouteAdder {
         return found.run(ctx, next);
       }
       return next().then(() => {
-        // 501: a router's allowedMethods() said so of a method no router implements.
-        if (ctx.status !== 404 && ctx.status !== 501) return;
+        if (ctx.status !== 404) return;
         const allowed = METHODS.filter((m) => this.find(m, ctx.path));
         if (allowed.length === 0) return;
         ctx.set('Allow', allowed.join(', '));
