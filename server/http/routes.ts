@@ -75,11 +75,20 @@ export class RouteTable extends RouteAdder {
   }
 
   private find(method: string, path: string): { run: Run; params: Record<string, string | undefined> } | undefined {
-    const found = this.tree.find(method as HTTPMethod, path);
+    // find-my-way decodes the whole path; our literal segments match raw, as with @koa/router
+    // ("/%68ealth" is no route), and only parameters are decoded: so each escape is escaped for the
+    // lookup, and the parameters decoded once here.
+    const escaped = path.includes('%');
+    const found = this.tree.find(method as HTTPMethod, escaped ? path.replaceAll('%', '%25') : path);
     if (!found) return undefined;
-    // find-my-way decodes the path; our literal paths are matched raw, as with @koa/router.
-    if (path.includes('%') && Object.keys(found.params).length === 0) return undefined;
-    return { run: found.store as Run, params: found.params };
+    if (!escaped) return { run: found.store as Run, params: found.params };
+    const params: Record<string, string | undefined> = {};
+    try {
+      for (const [k, v] of Object.entries(found.params)) params[k] = v === undefined ? v : decodeURIComponent(v);
+    } catch {
+      return undefined; // a malformed escape names no resource of ours
+    }
+    return { run: found.store as Run, params };
   }
 
   /** The Koa middleware: the route's chain, or on to the next middleware (then 405/OPTIONS). */
