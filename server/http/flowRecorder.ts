@@ -113,7 +113,7 @@ export function recordFlowStep(flows: FlowLog, ctx: HttpContext, entry: Activity
     ok: !failed,
     ...(entry.error ? { error: entry.error } : {}),
     ...(entry.error_description ? { error_description: entry.error_description } : {}),
-    ...(failed ? { explanation: explain({ endpoint, error: entry.error ?? `http_${entry.status}`, description: entry.error_description, grantType, warnings, fix: err?.fix, faultId }) } : {}),
+    ...(failed ? { explanation: explain({ endpoint, error: entry.error ?? `http_${entry.status}`, description: entry.error_description, grantType, warnings, fix: err?.fix ?? (state.redirectErrorFix as string | undefined), faultId }) } : {}),
     ...(faultId ? { fault_id: faultId } : {}),
     ...(warnings.length ? { warnings } : {}),
     exchange: {
