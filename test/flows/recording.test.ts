@@ -153,6 +153,19 @@ describe('flow timeline (auto consent)', () => {
     expect(f.outcome).toBe('succeeded');
   });
 
+  it('a fault narrowed to nothing still lands in the flow of the request it answered', async () => {
+    await addClient(s, 'unnarrowed');
+    const { as, client, tokens } = await codeFlow({ issuer: s.issuer, clientId: 'unnarrowed', scope: 'read', resource: RES });
+    const fault = s.services.faults.arm({ endpoint: 'token', error: 'invalid_grant' });
+    await expect(refresh(as, client, tokens.refresh_token!)).rejects.toBeInstanceOf(oauth.ResponseBodyError);
+    const f = await flowOf(s, 'unnarrowed');
+    expect(f.steps.map((x) => [x.endpoint, x.status, x.grant_type, x.fault_id])).toEqual([
+      ['authorize', 303, undefined, undefined],
+      ['token', 200, 'authorization_code', undefined],
+      ['token', 400, 'refresh_token', fault.id],
+    ]);
+  });
+
   it('a refresh whose token the server no longer links starts a refresh flow; a wrong one explains itself', async () => {
     await addClient(s, 'stranger');
     const r = await postForm(`${s.issuer}/oauth/token`, { grant_type: 'refresh_token', refresh_token: 'not-a-refresh-token-at-all', client_id: 'stranger' });
