@@ -3,7 +3,9 @@
  * into one sentence, and a `WWW-Authenticate` parser. Web-standard only (fetch, URL), so the
  * walk runs wherever fetch does.
  */
+import type { FlowExchange } from '../contracts/flows';
 import { BoundedFetchError, boundedFetch, type BoundedResponse, type FetchLike } from '../net/boundedFetch';
+import { toExchange } from './exchange';
 
 export type DoctorFetch = FetchLike;
 
@@ -45,11 +47,14 @@ function reasonOf(err: unknown): string {
   return e?.cause?.message ?? e?.message ?? String(err);
 }
 
+/** Told of each round trip that got an answer, masked (the step shows it in the timeline). */
+export type ExchangeSink = (e: FlowExchange) => void;
+
 /**
  * One bounded round trip. The body is diagnostic material: past the cap, or when it breaks off
  * or outlasts the deadline, the doctor keeps what arrived (status and headers say what it needs).
  */
-export async function request(fetchFn: DoctorFetch, url: string, init: DoctorRequest = {}): Promise<HttpResult> {
+export async function request(fetchFn: DoctorFetch, url: string, init: DoctorRequest = {}, onExchange?: ExchangeSink): Promise<HttpResult> {
   let res: BoundedResponse;
   try {
     res = await boundedFetch(url, { ...init, fetch: fetchFn, maxBytes: MAX_BODY, timeoutMs: TIMEOUT_MS, overflow: 'truncate' });
@@ -65,6 +70,7 @@ export async function request(fetchFn: DoctorFetch, url: string, init: DoctorReq
       json = undefined;
     }
   }
+  onExchange?.(toExchange({ method: init.method ?? 'GET', url, headers: init.headers ?? {}, body: init.body }, res));
   return { status: res.status, headers: res.headers, text: res.text, json };
 }
 
