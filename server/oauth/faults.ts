@@ -36,6 +36,8 @@ export async function consultFaults(faults: FaultService, endpoint: FaultEndpoin
   if (!faults.has(endpoint)) return;
   const fault = faults.fire(endpoint, faults.narrowed(endpoint) ? await match() : {}, { method: ctx.method, path: ctx.path });
   if (!fault) return;
+  // The flow timeline shows which fault answered (or delayed) this step.
+  ctx.state.faultId = fault.id;
   if (fault.delay_ms !== undefined) await sleep(fault.delay_ms);
   else throw new FaultError(fault);
 }

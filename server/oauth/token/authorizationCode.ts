@@ -2,7 +2,7 @@
 import type { HttpContext } from '../../http/context';
 import type { Client } from '../../contracts';
 import { sha256b64url } from '../../domain/crypto';
-import { matchResource } from '../../domain/resourceMatch';
+import { matchResource, resourceError } from '../../domain/resourceMatch';
 import type { Services } from '../../domain/services';
 import { InvalidGrant, InvalidRequest, InvalidTarget } from '../../errors';
 import { warn } from '../../http/activity';
@@ -40,7 +40,7 @@ export async function authorizationCodeGrant(ctx: HttpContext, s: Services, clie
   if (!resource) throw new InvalidGrant(`resource "${record.resource}" was deleted after the code was issued`);
   if (p.resource !== undefined) {
     const m = matchResource(p.resource, s.resources.list(), { strict: s.deps.config.strict });
-    if ('error' in m) throw new InvalidTarget(m.error);
+    if ('error' in m) throw resourceError(m);
     if (m.resource.slug !== resource.slug) throw new InvalidTarget(`resource "${p.resource}" was not authorized by this grant (it was issued for "${resource.uri}")`);
     if (m.warning) warn(ctx, m.warning.code, m.warning.message);
   }
