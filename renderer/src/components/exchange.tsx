@@ -59,9 +59,9 @@ function Headers({ headers, label }: { headers: FlowHeader[]; label: string }) {
 }
 
 /** `base`: the origin a recorded path is relative to (AuthPlane's issuer); `maskedNote`: why the secrets read ••••, when they do. */
-export function ExchangeView({ exchange, base, maskedNote }: { exchange: FlowExchange; base: string; maskedNote?: string }) {
+export function ExchangeView({ exchange, curl: given, base, maskedNote }: { exchange: FlowExchange; curl?: string; base: string; maskedNote?: string }) {
   const { request: req, response: res } = exchange;
-  const curl = curlCommand(exchange, base);
+  const curl = given ?? curlCommand(exchange, base);
   return (
     <div className="exchange">
       <section className="ex-part" aria-label="Request">

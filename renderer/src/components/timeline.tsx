@@ -32,6 +32,8 @@ export interface TimelineStep {
   /** The armed fault that answered this step. */
   faultId?: string;
   exchange?: FlowExchange;
+  /** The request as a shell command, when the server wrote it (else built from the exchange). */
+  curl?: string;
   /** Anything else under the explanation (e.g. a byte-for-byte difference). */
   extra?: ReactNode;
 }
@@ -119,7 +121,7 @@ function Step({ s, base, maskedNote, open, onToggle }: { s: TimelineStep; base: 
         {s.extra}
         {s.exchange && open && (
           <div id={bodyId} className="tl-exchange">
-            <ExchangeView exchange={s.exchange} base={base} maskedNote={maskedNote} />
+            <ExchangeView exchange={s.exchange} curl={s.curl} base={base} maskedNote={maskedNote} />
           </div>
         )}
       </div>
