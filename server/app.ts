@@ -52,7 +52,7 @@ export function createApp(s: Services, opts: AppOptions): Koa {
   const app = createKoa();
   app.use(securityHeaders);
   app.use((ctx, next) => (isCorsPath(ctx.path) && hostOk(ctx.get('host')) ? publicCors(ctx, next) : next()));
-  app.use(activityRecorder(s.activity, clock, log, (p) => p === '/' || p.startsWith('/admin/') || p.startsWith('/assets/') || p === '/consent/wait' || p === '/favicon.ico' || p.startsWith('/ui')));
+  app.use(activityRecorder(s.activity, clock, log, (p) => p === '/' || p.startsWith('/admin/') || p.startsWith('/assets/') || p === '/consent/wait' || p === '/favicon.ico' || p.startsWith('/ui'), config.recordFlows ? s.flows : undefined));
   app.use(errorHandler(log));
   app.use(hostGuard(config.issuer));
   app.use(createOAuthRoutes(s, opts).middleware());

@@ -11,4 +11,5 @@ export function checkResource(ctx: HttpContext, a: AuthorizeState, s: Services):
   if ('error' in m) throw resourceError(m);
   if (m.warning) warn(ctx, m.warning.code, m.warning.message);
   a.resource = m.resource;
+  ctx.state.resource = m.resource.uri;
 }

@@ -17,6 +17,9 @@ export async function authorizationCodeGrant(ctx: HttpContext, s: Services, clie
   const found = s.interactions.consumeCode(p.code);
   if (!found) throw new InvalidGrant('the authorization code is invalid, expired, or was issued by a previous server run');
   const { record, replay } = found;
+  // What the flow timeline links this exchange by (the code's prompt) and shows.
+  ctx.state.interaction = record.interactionUid;
+  ctx.state.sub = record.sub;
   if (record.clientId !== client.client_id) throw new InvalidGrant('the authorization code was issued to another client');
   if (replay) {
     // RFC 6749 §4.1.2: a code used twice is a sign of theft; revoke what the first use produced.

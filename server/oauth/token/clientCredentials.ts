@@ -20,6 +20,7 @@ export async function clientCredentialsGrant(ctx: HttpContext, s: Services, clie
   const m = matchResource(p.resource, s.resources.list(), { strict: s.deps.config.strict });
   if ('error' in m) throw resourceError(m);
   if (m.warning) warn(ctx, m.warning.code, m.warning.message);
+  ctx.state.resource = m.resource.uri;
   const catalog = m.resource.scopes.map((x) => x.name);
   const allowed = client.scope.length ? catalog.filter((x) => client.scope.includes(x)) : catalog;
   const asked = p.scope === undefined ? allowed : p.scope.split(' ').filter(Boolean);
