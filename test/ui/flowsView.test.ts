@@ -61,7 +61,7 @@ const item = (clientText: string | RegExp, outcome: string) => win.getByRole('li
 describe('Flows view', () => {
   it('starts empty, saying how to start a flow', async () => {
     await win.getByRole('heading', { name: 'No flows yet' }).waitFor();
-    await expect(win.getByLabel('connect command').textContent()).resolves.toContain(`npx authserver connect ${MCP}`);
+    await expect(win.getByLabel('connect command', { exact: true }).textContent()).resolves.toContain(`npx authserver connect ${MCP}`);
     await screenshot(win, 'flows-empty');
   });
 
