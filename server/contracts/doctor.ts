@@ -45,6 +45,8 @@ export const DoctorStep = z.object({
    * call with a token…), secrets masked; absent for steps that only compare what earlier ones read.
    */
   exchange: FlowExchange.optional(),
+  /** That round trip as a `curl` command (masked like the exchange). */
+  curl: z.string().optional(),
 });
 export type DoctorStep = z.infer<typeof DoctorStep>;
 

@@ -1,11 +1,10 @@
 /**
  * The doctor's HTTP plumbing: fetch with a timeout and a bounded body, network errors turned
- * into one sentence, and a `WWW-Authenticate` parser. Web-standard only (fetch, URL), so the
- * walk runs wherever fetch does.
+ * into one sentence, a `WWW-Authenticate` parser, and each round trip recorded (masked) for the
+ * step that made it. Built on fetch and URL.
  */
-import type { FlowExchange } from '../contracts/flows';
 import { BoundedFetchError, boundedFetch, type BoundedResponse, type FetchLike } from '../net/boundedFetch';
-import { toExchange } from './exchange';
+import { recordExchange, type RecordedExchange } from './exchange';
 
 export type DoctorFetch = FetchLike;
 
@@ -48,7 +47,7 @@ function reasonOf(err: unknown): string {
 }
 
 /** Told of each round trip that got an answer, masked (the step shows it in the timeline). */
-export type ExchangeSink = (e: FlowExchange) => void;
+export type ExchangeSink = (e: RecordedExchange) => void;
 
 /**
  * One bounded round trip. The body is diagnostic material: past the cap, or when it breaks off
@@ -70,7 +69,7 @@ export async function request(fetchFn: DoctorFetch, url: string, init: DoctorReq
       json = undefined;
     }
   }
-  onExchange?.(toExchange({ method: init.method ?? 'GET', url, headers: init.headers ?? {}, body: init.body }, res));
+  onExchange?.(recordExchange({ method: init.method ?? 'GET', url, headers: init.headers ?? {}, body: init.body }, res));
   return { status: res.status, headers: res.headers, text: res.text, json };
 }
 

@@ -9,8 +9,8 @@
  */
 import { VERSION } from '../version';
 import type { DoctorReport, DoctorStep } from '../contracts/doctor';
-import type { FlowExchange } from '../contracts/flows';
 import { initializeBody, MCP_ACCEPT, NetworkError, request, type DoctorFetch, type ExchangeSink } from './http';
+import type { RecordedExchange } from './exchange';
 import { locateAuthPlane, quote } from './locate';
 import { authplane, challenge, unauthenticated } from './steps/endpoint';
 import { authorizationServers, prm, prmResourceUrl, resourceRegistered, scopes } from './steps/resourceMetadata';
@@ -89,8 +89,8 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
  */
 async function runStep({ id, title, run }: DoctorCheck, ctx: WalkState, ioFor: (sink: ExchangeSink) => WalkIO): Promise<DoctorStep> {
   const t0 = Date.now();
-  let exchange: FlowExchange | undefined;
-  const io = ioFor((e) => (exchange = e));
+  let recorded: RecordedExchange | undefined;
+  const io = ioFor((e) => (recorded = e));
   let s: Omit<DoctorStep, 'duration_ms'>;
   try {
     const o = await run(ctx, io);
@@ -100,7 +100,7 @@ async function runStep({ id, title, run }: DoctorCheck, ctx: WalkState, ioFor: (
     else if (err instanceof NetworkError) s = { id, title, status: 'fail', detail: err.message, fix: 'check that the server is running and reachable from this machine' };
     else s = { id, title, status: 'fail', detail: `the doctor could not complete this step: ${(err as Error)?.message ?? String(err)}` };
   }
-  return { ...s, duration_ms: Date.now() - t0, ...(exchange ? { exchange } : {}) };
+  return { ...s, duration_ms: Date.now() - t0, ...(recorded ? { exchange: recorded.exchange, curl: recorded.curl } : {}) };
 }
 
 /** The walk's ways out for one step; `sink` collects the round trips that step makes. */

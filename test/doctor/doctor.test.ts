@@ -136,6 +136,11 @@ describe('doctor against the example MCP server', () => {
     // The call with the token: its Authorization header keeps the scheme, not the token.
     expect(ex('call_with_token')!.response.status).toBe(200);
     expect(header(ex('call_with_token')!.request.headers, 'authorization')).toBe(`Bearer ${token.slice(0, 4)}${MASK}`);
+    // Each as a curl command that shows what was sent, masked the same way.
+    expect(stepOf(r, 'call_with_token').curl).toBe(
+      `curl -sS -i -X POST '${example.url}' -H 'content-type: application/json' -H 'accept: application/json, text/event-stream' -H 'authorization: Bearer ${token.slice(0, 4)}${MASK}' --data-binary '${ex('call_with_token')!.request.body!.text}'`,
+    );
+    for (const x of r.steps) expect(x.curl === undefined, x.id).toBe(x.exchange === undefined);
     expect(ex('wrong_audience')!.response.status).toBe(401);
     expect(ex('expired')!.response.status).toBe(401);
     // Steps that only compare what earlier steps read, or talk to the admin API, show no exchange.

@@ -104,7 +104,10 @@ describe('Flows view', () => {
     await expect(body.textContent()).resolves.toContain(`code_verifier=${verifier.slice(0, 4)}••••`);
     await expect(body.textContent()).resolves.not.toContain(verifier);
     await expect(exchange.getByLabel('curl command').textContent()).resolves.toMatch(/^curl .*-X POST '?http:\/\/127\.0\.0\.1:\d+\/oauth\/token/);
-    await expect(exchange.getByRole('button', { name: 'Copy as curl' }).isVisible()).resolves.toBe(true);
+    await browser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: s.issuer });
+    await exchange.getByRole('button', { name: 'Copy as curl' }).click();
+    await exchange.getByRole('button', { name: 'Copied' }).waitFor();
+    await expect(win.evaluate(() => navigator.clipboard.readText())).resolves.toBe(await exchange.getByLabel('curl command').textContent());
     for (const scheme of ['light', 'dark'] as const) {
       await win.emulateMedia({ colorScheme: scheme });
       await screenshot(win, `flows-exchange-${scheme}`);

@@ -3,7 +3,6 @@
  * masked unless the flow was revealed, capped), and the request as a `curl` command to replay it.
  */
 import type { FlowBody, FlowExchange, FlowHeader } from '../../../server/contracts';
-import { curlCommand } from '../lib/curl';
 import { CopyButton, Json } from './ui';
 
 /** JSON pretty-printed and coloured, a form one parameter a line, anything else as sent. */
@@ -58,10 +57,9 @@ function Headers({ headers, label }: { headers: FlowHeader[]; label: string }) {
   );
 }
 
-/** `base`: the origin a recorded path is relative to (AuthPlane's issuer); `maskedNote`: why the secrets read ••••, when they do. */
-export function ExchangeView({ exchange, curl: given, base, maskedNote }: { exchange: FlowExchange; curl?: string; base: string; maskedNote?: string }) {
+/** `curl`: the request as a command, as the server wrote it; `maskedNote`: why its secrets read ••••, when they do. */
+export function ExchangeView({ exchange, curl, maskedNote }: { exchange: FlowExchange; curl?: string; maskedNote?: string }) {
   const { request: req, response: res } = exchange;
-  const curl = given ?? curlCommand(exchange, base);
   return (
     <div className="exchange">
       <section className="ex-part" aria-label="Request">
@@ -80,16 +78,18 @@ export function ExchangeView({ exchange, curl: given, base, maskedNote }: { exch
         <Headers headers={res.headers} label="Response headers" />
         <BodyView body={res.body} label="Response body" />
       </section>
-      <section className="ex-part ex-curl" aria-label="Replay with curl">
-        <div className="ex-curl-head">
-          <h4>Replay with curl</h4>
-          <CopyButton text={curl} label="Copy as curl" showText />
-        </div>
-        <pre className="code wrap" aria-label="curl command" tabIndex={0}>
-          {curl}
-        </pre>
-        {maskedNote && <p className="faint small">{maskedNote}</p>}
-      </section>
+      {curl && (
+        <section className="ex-part ex-curl" aria-label="Replay with curl">
+          <div className="ex-curl-head">
+            <h4>Replay with curl</h4>
+            <CopyButton text={curl} label="Copy as curl" showText />
+          </div>
+          <pre className="code wrap" aria-label="curl command" tabIndex={0}>
+            {curl}
+          </pre>
+          {maskedNote && <p className="faint small">{maskedNote}</p>}
+        </section>
+      )}
     </div>
   );
 }

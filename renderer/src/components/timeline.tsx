@@ -32,7 +32,7 @@ export interface TimelineStep {
   /** The armed fault that answered this step. */
   faultId?: string;
   exchange?: FlowExchange;
-  /** The request as a shell command, when the server wrote it (else built from the exchange). */
+  /** The request as a shell command (the server writes it, masked like the exchange). */
   curl?: string;
   /** Anything else under the explanation (e.g. a byte-for-byte difference). */
   extra?: ReactNode;
@@ -73,13 +73,13 @@ export function Explanation({ e, tone }: { e: FlowExplanation; tone: StepTone })
   );
 }
 
-function Step({ s, base, maskedNote, open, onToggle }: { s: TimelineStep; base: string; maskedNote?: string; open: boolean; onToggle: () => void }) {
+function Step({ s, maskedNote, open, onToggle }: { s: TimelineStep; maskedNote?: string; open: boolean; onToggle: () => void }) {
   const bodyId = useId();
   const head = (
     <>
       <span className="tl-title">{s.title}</span>
       {s.method && (
-        <span className="tl-req mono">
+        <span className="tl-req mono" title={`${s.method} ${s.target ?? ''}`}>
           <span className="tl-method">{s.method}</span> {s.target}
         </span>
       )}
@@ -121,7 +121,7 @@ function Step({ s, base, maskedNote, open, onToggle }: { s: TimelineStep; base: 
         {s.extra}
         {s.exchange && open && (
           <div id={bodyId} className="tl-exchange">
-            <ExchangeView exchange={s.exchange} curl={s.curl} base={base} maskedNote={maskedNote} />
+            <ExchangeView exchange={s.exchange} curl={s.curl} maskedNote={maskedNote} />
           </div>
         )}
       </div>
@@ -129,11 +129,8 @@ function Step({ s, base, maskedNote, open, onToggle }: { s: TimelineStep; base: 
   );
 }
 
-/**
- * `base`: what recorded paths are relative to (the issuer); `maskedNote`: shown under each curl
- * command while secrets are masked. Arrow keys move between the steps' toggles.
- */
-export function Timeline({ label, steps, base, maskedNote }: { label: string; steps: TimelineStep[]; base: string; maskedNote?: string }) {
+/** `maskedNote`: shown under each curl command while secrets are masked. Arrow keys move between the steps' toggles. */
+export function Timeline({ label, steps, maskedNote }: { label: string; steps: TimelineStep[]; maskedNote?: string }) {
   const [open, setOpen] = useState<ReadonlySet<string>>(() => new Set());
   const toggle = (id: string) =>
     setOpen((o) => {
@@ -155,7 +152,7 @@ export function Timeline({ label, steps, base, maskedNote }: { label: string; st
   return (
     <ol className="timeline" aria-label={label} onKeyDown={onKey}>
       {steps.map((s) => (
-        <Step key={s.id} s={s} base={base} maskedNote={maskedNote} open={open.has(s.id)} onToggle={() => toggle(s.id)} />
+        <Step key={s.id} s={s} maskedNote={maskedNote} open={open.has(s.id)} onToggle={() => toggle(s.id)} />
       ))}
     </ol>
   );

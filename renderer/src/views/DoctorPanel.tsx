@@ -32,6 +32,7 @@ function timelineStep(s: DoctorStep): TimelineStep {
     detail: problem ? undefined : s.detail,
     explanation: problem ? { check: '', detail: s.detail, fix: s.fix } : undefined,
     exchange: x,
+    curl: s.curl,
     extra: s.compared && <DiffView actualLabel="published" d={{ ...s.compared, parts: diffChars(s.compared.expected, s.compared.actual) }} />,
   };
 }
@@ -63,7 +64,7 @@ export function DoctorPanel({ mcpUrl }: { mcpUrl: string }) {
               {report.ok ? <IconCheck /> : <IconX />}
               <span>{report.ok ? 'Every step passed: clients can discover AuthPlane, get a token and use it, and bad tokens are refused.' : `${failed} step${failed === 1 ? '' : 's'} failed: fix the first one, the rest may follow from it.`}</span>
             </div>
-            <Timeline label="Doctor steps" steps={report.steps.map(timelineStep)} base={report.mcp_url} maskedNote={MASKED_NOTE} />
+            <Timeline label="Doctor steps" steps={report.steps.map(timelineStep)} maskedNote={MASKED_NOTE} />
           </>
         ) : (
           <p className="muted">The same walk as <span className="mono">authserver doctor {mcpUrl}</span>. Your MCP server must be running.</p>

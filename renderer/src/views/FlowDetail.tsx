@@ -11,7 +11,6 @@ import { Timeline } from '../components/timeline';
 import { useToast } from '../components/toast';
 import { Badge, Button, ErrorNote } from '../components/ui';
 import { localDate } from '../lib/time';
-import { useCatalog } from '../state/catalog';
 import { flowTimelineStep, flowTitle, KIND_LABEL, OUTCOME, stepTitle } from './flowLabels';
 
 const MASKED_NOTE = 'Secrets are masked in this command: reveal the secrets to copy one that replays as is.';
@@ -29,7 +28,6 @@ function download(name: string, text: string): void {
 }
 
 export function FlowDetail({ id }: { id: string }) {
-  const { issuer } = useCatalog();
   const toast = useToast();
   const [reveal, setReveal] = useState(false);
   const [exporting, setExporting] = useState(false);
@@ -113,13 +111,14 @@ export function FlowDetail({ id }: { id: string }) {
           <IconX />
           <span>
             Failed at <strong>{stepTitle(failed)}</strong>
-            {failed.explanation ? `: ${failed.explanation.check}` : failed.error ? `: ${failed.error}` : ''}. The step is marked in red below, with what to do.
+            {failed.error ? ` (${failed.error})` : ''}
+            {failed.explanation ? `: the check “${failed.explanation.check}” did not pass` : ''}. The step is marked in red below, with what to do.
           </span>
         </div>
       )}
       {!!f.dropped_steps && <p className="faint small">{f.dropped_steps} earlier step{f.dropped_steps === 1 ? '' : 's'} rolled off (a flow keeps its latest steps).</p>}
       {flow.error && <ErrorNote error={flow.error} retry={flow.reload} />}
-      <Timeline label="Flow steps" steps={f.steps.map((s) => flowTimelineStep(s, f.failed_step_id))} base={issuer} maskedNote={f.masked ? MASKED_NOTE : undefined} />
+      <Timeline label="Flow steps" steps={f.steps.map((s) => flowTimelineStep(s, f.failed_step_id))} maskedNote={f.masked ? MASKED_NOTE : undefined} />
     </section>
   );
 }

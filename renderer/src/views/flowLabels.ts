@@ -54,7 +54,8 @@ export function flowTitle(f: Pick<FlowSummary, 'client_name' | 'client_id'>): st
  */
 export function flowTimelineStep(s: FlowStep, failedStepId: string | null): TimelineStep {
   const tone: StepTone = s.ok ? (s.warnings?.length ? 'warn' : 'pass') : s.id === failedStepId ? 'fail' : 'warn';
-  const error = s.error ? `${s.error}${s.error_description ? `: ${s.error_description}` : ''}` : undefined;
+  // With an explanation, its "what happened" says what error_description says: keep just the code.
+  const error = s.error && !s.explanation && s.error_description ? `${s.error}: ${s.error_description}` : s.error;
   return {
     id: s.id,
     tone,
