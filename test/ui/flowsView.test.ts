@@ -91,6 +91,11 @@ describe('Flows view', () => {
       await screenshot(win, `flows-failed-${scheme}`);
     }
     await win.emulateMedia({ colorScheme: 'light' });
+    // The smallest window: nothing overflows sideways.
+    await win.setViewportSize({ width: 800, height: 600 });
+    await expect(win.evaluate(() => document.documentElement.scrollWidth <= innerWidth && [...document.querySelectorAll('.flows-split *')].every((e) => e.getBoundingClientRect().right <= innerWidth + 0.5))).resolves.toBe(true);
+    await screenshot(win, 'flows-failed-800');
+    await win.setViewportSize({ width: 1360, height: 900 });
 
     // The good flow: authorize → token → refresh, all green.
     await item('my-agent', 'Succeeded').click();
