@@ -47,10 +47,10 @@ async function goodFlow() {
 }
 
 /** The client names its MCP server by another host than the one registered: invalid_target. */
-async function mismatchedResource() {
+async function mismatchedResource(clientId = 'my-agent') {
   const as = await discover(s.issuer);
   const url = new URL(as.authorization_endpoint!);
-  for (const [k, v] of Object.entries({ response_type: 'code', client_id: 'my-agent', redirect_uri: CALLBACK, scope: 'read', resource: 'http://localhost:3001/mcp', state: 'st-1', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' })) url.searchParams.set(k, v);
+  for (const [k, v] of Object.entries({ response_type: 'code', client_id: clientId, redirect_uri: CALLBACK, scope: 'read', resource: 'http://localhost:3001/mcp', state: 'st-1', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' })) url.searchParams.set(k, v);
   const res = await fetch(url, { redirect: 'manual' });
   const back = new URL(res.headers.get('location')!);
   expect(back.searchParams.get('error')).toBe('invalid_target');
@@ -141,20 +141,46 @@ describe('Flows view', () => {
     expect(uiErrors(win)).toEqual([]);
   });
 
+  it('an open flow grows live: the code exchange appears on its timeline as the client makes it', async () => {
+    const as = await discover(s.issuer);
+    const { callback, verifier } = await authorize(as, { issuer: s.issuer, clientId: 'my-agent', scope: 'read', resource: MCP, redirectUri: CALLBACK });
+    const newest = win.getByRole('list', { name: 'Flows, newest first' }).getByRole('link').first();
+    await newest.filter({ hasText: 'In progress' }).waitFor();
+    await newest.click();
+    const timeline = win.getByRole('list', { name: 'Flow steps' });
+    await timeline.locator('.tl-title', { hasText: 'Authorization request' }).waitFor();
+    await expect(timeline.locator('li').count()).resolves.toBe(1);
+    const t = await postForm(`${s.issuer}/oauth/token`, { grant_type: 'authorization_code', code: callback.searchParams.get('code')!, code_verifier: verifier, client_id: 'my-agent', redirect_uri: CALLBACK, resource: MCP });
+    expect(t.status).toBe(200);
+    await timeline.locator('.tl-title', { hasText: 'Token request (code exchange)' }).waitFor();
+    await win.locator('.flow-detail .badge', { hasText: 'Succeeded' }).waitFor();
+    await newest.filter({ hasText: 'Succeeded' }).waitFor();
+    expect(uiErrors(win)).toEqual([]);
+  });
+
   it('filters by outcome and client', async () => {
     await win.getByRole('combobox', { name: 'Filter by outcome' }).selectOption('failed');
     await win.waitForFunction(() => document.querySelectorAll('[aria-label="Flows, newest first"] a').length === 1);
     await expect(item('my-agent', 'Failed').count()).resolves.toBe(1);
     await win.getByRole('combobox', { name: 'Filter by outcome' }).selectOption('succeeded');
-    await item('my-agent', 'Succeeded').waitFor();
+    await win.waitForFunction(() => document.querySelectorAll('[aria-label="Flows, newest first"] a').length === 2);
     await expect(item('my-agent', 'Failed').count()).resolves.toBe(0);
     // A flow that starts while filtered arrives only if it matches.
     await mismatchedResource();
     await goodFlow();
-    await win.waitForFunction(() => document.querySelectorAll('[aria-label="Flows, newest first"] a').length === 2);
+    await win.waitForFunction(() => document.querySelectorAll('[aria-label="Flows, newest first"] a').length === 3);
     await expect(item('my-agent', 'Failed').count()).resolves.toBe(0);
+    // By client: another client's flow is not in my-agent's list, and is in its own.
+    await s.services.clients.create({ client_name: 'other-agent', client_id: 'other-agent', redirect_uris: [CALLBACK], grant_types: ['authorization_code'], token_endpoint_auth_method: 'none' });
+    await win.getByRole('combobox', { name: 'Filter by outcome' }).selectOption('');
+    await win.getByRole('combobox', { name: 'Filter by client' }).selectOption('my-agent');
+    await win.waitForFunction(() => document.querySelectorAll('[aria-label="Flows, newest first"] a').length === 5);
+    await mismatchedResource('other-agent');
+    await win.getByRole('combobox', { name: 'Filter by client' }).selectOption('other-agent');
+    await win.waitForFunction(() => document.querySelectorAll('[aria-label="Flows, newest first"] a').length === 1);
+    await item('other-agent', 'Failed').waitFor();
     await win.getByRole('button', { name: 'Clear filters' }).click();
-    await win.waitForFunction(() => document.querySelectorAll('[aria-label="Flows, newest first"] a').length === 4);
+    await win.waitForFunction(() => document.querySelectorAll('[aria-label="Flows, newest first"] a').length === 6);
     expect(uiErrors(win)).toEqual([]);
   });
 });
