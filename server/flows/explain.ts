@@ -55,6 +55,13 @@ const RULES: Record<string, Rule> = {
 
 /** invalid_grant and invalid_request read differently per endpoint and grant. */
 function ruleFor(error: string, endpoint: FlowEndpoint, grantType: string | undefined, warnings: string[]): Rule {
+  if (endpoint === 'cimd') {
+    return {
+      check: 'the Client ID Metadata Document is valid',
+      spec: 'draft-ietf-oauth-client-id-metadata-document: the client_id URL serves, over https, a JSON document whose client_id is that URL, with its redirect_uris',
+      next: 'Serve the document at the client_id URL (no redirects, at most 64 KB) and start the authorization again.',
+    };
+  }
   if (warnings.some((w) => /code_verifier|code_challenge|PKCE|SHA256/i.test(w))) {
     return {
       check: 'PKCE with S256',
@@ -70,7 +77,7 @@ function ruleFor(error: string, endpoint: FlowEndpoint, grantType: string | unde
   if (warnings.some((w) => /redirect_uri/.test(w))) {
     return { check: 'redirect_uri is registered for the client', spec: 'OAuth 2.1 §4.1.1 and RFC 8252 §7.3: exact match (the port of a loopback redirect may differ)', next: 'Register the redirect URI the client uses, or make it use a registered one.' };
   }
-  return RULES[error] ?? { check: endpoint === 'cimd' ? 'the Client ID Metadata Document is valid' : 'the request is valid', spec: error === 'invalid_request' ? 'RFC 6749 §5.2: invalid_request names a missing, repeated or malformed parameter' : undefined, next: 'Fix what the description names and send the request again.' };
+  return RULES[error] ?? { check: 'the request is valid', spec: error === 'invalid_request' ? 'RFC 6749 §5.2: invalid_request names a missing, repeated or malformed parameter' : undefined, next: 'Fix what the description names and send the request again.' };
 }
 
 export interface ExplainInput {

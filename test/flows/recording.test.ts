@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished as after } from 'vitest';
 import { FLOW_LIMITS, type Flow, type FlowSummary } from '../../server/contracts/flows';
 import { approveOnPage } from '../helpers/consentPage';
+import { serveLoopback } from '../interop/helpers';
 import { authorizationUrl, codeFlow, discover, oauth, postForm, refresh } from '../helpers/oauthClient';
 import { seedSingleMcp, startTestServer, tempDir, type TestServer } from '../helpers/server';
 
@@ -213,6 +214,53 @@ describe('flow timeline (consent page)', () => {
       expect(JSON.stringify(revealed)).toContain(secret);
       expect(shown).not.toContain(secret);
     }
+  });
+});
+
+describe('flow timeline: what the server fetched and decided elsewhere', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer({ consent: 'prompt' });
+    await seedSingleMcp(s);
+  });
+  afterAll(() => s.stop());
+
+  it('a decision made in the window links the code exchange to its authorization by the code’s prompt', async () => {
+    await addClient(s, 'windowed');
+    const as = await discover(s.issuer);
+    const { url, verifier } = await authorizationUrl(as, { issuer: s.issuer, clientId: 'windowed', scope: 'read', resource: RES });
+    const uid = new URL((await fetch(url, { redirect: 'manual' })).headers.get('location')!, s.issuer).searchParams.get('interaction')!;
+    const decided = await s.admin(`/interactions/${uid}/decision`, { method: 'POST', body: JSON.stringify({ action: 'approve' }) });
+    const code = new URL(((await decided.json()) as { redirect: string }).redirect).searchParams.get('code')!;
+    expect((await postForm(as.token_endpoint!, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT, client_id: 'windowed' })).status).toBe(200);
+    const f = await flowOf(s, 'windowed');
+    expect(steps(f)).toEqual(['authorize 303', 'token 200']);
+    expect(f).toMatchObject({ outcome: 'succeeded', sub: 'dev-user' });
+  });
+
+  it('a Client ID Metadata Document fetch is a step before the authorization it served; a refused document explains itself', async () => {
+    const doc = await serveLoopback((req, res, origin) => {
+      if (req.url === '/bad.json') return void res.writeHead(404, { 'content-type': 'text/plain' }).end('nope');
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ client_id: `${origin}${req.url}`, client_name: 'CIMD flow', redirect_uris: [REDIRECT] }));
+    });
+    after(() => doc.close());
+    const as = await discover(s.issuer);
+    const good = `${doc.origin}/client.json`;
+    const { url } = await authorizationUrl(as, { issuer: s.issuer, clientId: good, scope: 'read', resource: RES });
+    expect((await fetch(url, { redirect: 'manual' })).status).toBe(303);
+    const f = await flowOf(s, good);
+    expect(steps(f)).toEqual(['cimd 200', 'authorize 303']);
+    expect(f.steps[0]).toMatchObject({ method: 'GET', url: good, ok: true, exchange: { response: { body: { mime_type: 'application/json', text: expect.stringContaining('"client_name":"CIMD flow"') } } } });
+    expect(f.client_name).toBe('CIMD flow');
+
+    const bad = `${doc.origin}/bad.json`;
+    const refused = await authorizationUrl(as, { issuer: s.issuer, clientId: bad, scope: 'read', resource: RES });
+    expect((await fetch(refused.url, { redirect: 'manual' })).status).toBe(400);
+    const g = await flowOf(s, bad);
+    expect(steps(g)).toEqual(['cimd 404', 'authorize 400']);
+    expect(g.steps[0]).toMatchObject({ ok: false, error: 'invalid_client', error_description: `fetching the client metadata document ${bad} returned HTTP 404` });
+    expect(g.steps[0]!.explanation!.check).toBe('the Client ID Metadata Document is valid');
+    expect(g.failed_step_id).toBe(g.steps[1]!.id);
   });
 });
 

@@ -4,7 +4,7 @@
  * the page offers. Returns the redirect back to the client (with the code).
  */
 export async function approveOnPage(issuer: string, authorizationUrl: URL | string, opts: { userAgent?: string } = {}): Promise<URL> {
-  const ua = opts.userAgent ? { 'user-agent': opts.userAgent } : {};
+  const ua: Record<string, string> = opts.userAgent ? { 'user-agent': opts.userAgent } : {};
   const res = await fetch(authorizationUrl, { redirect: 'manual', headers: { accept: 'text/html', ...ua } });
   const consentPath = res.headers.get('location');
   if (res.status !== 303 || !consentPath?.startsWith('/consent?')) throw new Error(`authorize did not go to the consent page: ${res.status} ${consentPath}`);
