@@ -59,7 +59,7 @@ export default function FlowsView({ route }: { route: Route }) {
   const list = useLoad(() => api.flows({ client: q.client || undefined, resource: q.resource || undefined, user: q.user || undefined, outcome: q.outcome || undefined }), [q.client, q.resource, q.user, q.outcome]);
   useAppEventBatches(['flow.updated'], (events) => list.set((xs) => merge(xs ?? [], events.map((e) => e.data.flow), q)));
   const flows = list.data ?? [];
-  const filtered = q.client || q.resource || q.user || q.outcome;
+  const filtered = !!(q.client || q.resource || q.user || q.outcome);
   const set = (k: keyof Filters) => (v: string) => setQ((p) => ({ ...p, [k]: v }));
 
   // A resource a client sent that is not registered (a typo, another host) is still a filter.
