@@ -79,6 +79,7 @@ describe('Flows view', () => {
     await item('my-agent', 'Failed').click();
     const timeline = win.getByRole('list', { name: 'Flow steps' });
     const failed = timeline.locator('li.fail');
+    await failed.first().waitFor();
     await expect(failed.count()).resolves.toBe(1);
     await expect(failed.locator('.tl-title').textContent()).resolves.toBe('Authorization request');
     await expect(failed.locator('.tl-meta').textContent()).resolves.toMatch(/30[23]/);
@@ -99,7 +100,7 @@ describe('Flows view', () => {
 
     // The good flow: authorize → token → refresh, all green.
     await item('my-agent', 'Succeeded').click();
-    await win.getByRole('heading', { name: 'my-agent', level: 2 }).waitFor();
+    await win.locator('.flow-detail .badge', { hasText: 'Succeeded' }).waitFor();
     await expect(timeline.locator('li.fail').count()).resolves.toBe(0);
     const titles = await timeline.locator('.tl-title').allTextContents();
     expect(titles).toEqual(expect.arrayContaining(['Authorization request', 'Token request (code exchange)', 'Token request (refresh)']));
@@ -148,7 +149,7 @@ describe('Flows view', () => {
     await newest.filter({ hasText: 'In progress' }).waitFor();
     await newest.click();
     const timeline = win.getByRole('list', { name: 'Flow steps' });
-    await timeline.locator('.tl-title', { hasText: 'Authorization request' }).waitFor();
+    await win.locator('.flow-detail .badge', { hasText: 'In progress' }).waitFor();
     await expect(timeline.locator('li').count()).resolves.toBe(1);
     const t = await postForm(`${s.issuer}/oauth/token`, { grant_type: 'authorization_code', code: callback.searchParams.get('code')!, code_verifier: verifier, client_id: 'my-agent', redirect_uri: CALLBACK, resource: MCP });
     expect(t.status).toBe(200);
@@ -181,6 +182,34 @@ describe('Flows view', () => {
     await item('other-agent', 'Failed').waitFor();
     await win.getByRole('button', { name: 'Clear filters' }).click();
     await win.waitForFunction(() => document.querySelectorAll('[aria-label="Flows, newest first"] a').length === 6);
+    expect(uiErrors(win)).toEqual([]);
+  });
+});
+
+describe('a fault that fired', () => {
+  it('is marked on its step, which the client got past', async () => {
+    const res = await s.admin('/faults', { method: 'POST', body: JSON.stringify({ endpoint: 'token', grant_type: 'refresh_token', error: 'invalid_grant', error_description: 'refresh token revoked' }) });
+    expect(res.status).toBe(201);
+    const fault = (await res.json()) as { id: string };
+    const as = await discover(s.issuer);
+    const { callback, verifier } = await authorize(as, { issuer: s.issuer, clientId: 'my-agent', scope: 'read', resource: MCP, redirectUri: CALLBACK });
+    const t = await postForm(`${s.issuer}/oauth/token`, { grant_type: 'authorization_code', code: callback.searchParams.get('code')!, code_verifier: verifier, client_id: 'my-agent', redirect_uri: CALLBACK, resource: MCP });
+    const refresh = () => postForm(`${s.issuer}/oauth/token`, { grant_type: 'refresh_token', refresh_token: String(t.json.refresh_token), client_id: 'my-agent' });
+    await expect(refresh().then((r) => [r.status, r.json.error])).resolves.toEqual([400, 'invalid_grant']);
+    await expect(refresh().then((r) => r.status)).resolves.toBe(200);
+
+    await win.evaluate(() => (location.hash = '#/flows'));
+    await win.getByRole('list', { name: 'Flows, newest first' }).getByRole('link').first().click();
+    const faulted = win.getByRole('list', { name: 'Flow steps' }).locator('li.fault');
+    await faulted.first().waitFor();
+    await expect(faulted.count()).resolves.toBe(1);
+    await expect(faulted.locator('.tl-title').textContent()).resolves.toBe('Token request (refresh)');
+    await expect(faulted.getByTitle(`Fault ${fault.id} answered this request`).textContent()).resolves.toContain('fault');
+    // It failed, but the flow went on: a warning on the rail, not the flow's failure.
+    await expect(faulted.getAttribute('class')).resolves.toContain('warn');
+    await win.locator('.flow-detail .badge', { hasText: 'Succeeded' }).waitFor();
+    await faulted.scrollIntoViewIfNeeded();
+    await screenshot(win, 'flows-fault');
     expect(uiErrors(win)).toEqual([]);
   });
 });
