@@ -87,21 +87,28 @@ function cimdStep(f: CimdFetch): FlowStep {
   };
 }
 
-/** The step of a request at an OAuth endpoint (with the CIMD fetch it made first, if any). */
-export function recordFlowStep(flows: FlowLog, ctx: HttpContext, entry: ActivityEntry): void {
-  const endpoint = flowEndpointOf(ctx.method, ctx.path);
-  if (!endpoint) return;
+/** What went over the wire, as the route read and answered it (bodies capped). */
+function exchangeOf(ctx: HttpContext, entry: ActivityEntry): FlowStep['exchange'] {
   const state = ctx.state as Record<string, unknown>;
   const reqText = (state.formText ?? state.bodyText) as string | undefined;
   const resText = responseText(ctx.body);
-  const resHeaders = responseHeaders(ctx.res?.getHeaders() ?? {});
+  const url = ctx.req.url ?? entry.path;
+  return {
+    request: { method: entry.method, url, headers: requestHeaders(ctx.req.rawHeaders), body: reqText === undefined ? null : capBody(reqText, ctx.get('content-type') || 'application/octet-stream') },
+    response: { status: entry.status, headers: responseHeaders(ctx.res?.getHeaders() ?? {}), body: resText === undefined ? null : capBody(resText, ctx.response.get('content-type') || 'text/plain') },
+  };
+}
+
+/** The step itself: the activity entry's outcome, the fault that answered, and why it failed. */
+function stepOf(ctx: HttpContext, entry: ActivityEntry, endpoint: FlowEndpoint): FlowStep {
+  const state = ctx.state as Record<string, unknown>;
   const warnings = entry.warnings.map((w) => w.message);
-  const err = state.oauthError as { fix?: string } | undefined;
   const failed = !!entry.error || entry.status >= 400;
-  const form = state.form as Record<string, string> | undefined;
-  const grantType = endpoint === 'token' ? form?.grant_type : undefined;
+  const grantType = endpoint === 'token' ? (state.form as Record<string, string> | undefined)?.grant_type : undefined;
   const faultId = state.faultId as string | undefined;
-  const step: FlowStep = {
+  // The developer's fix, when the error knows it (thrown, or sent to the client's redirect URI).
+  const fix = (state.oauthError as { fix?: string } | undefined)?.fix ?? (state.redirectErrorFix as string | undefined);
+  return {
     id: entry.id,
     at: entry.at,
     endpoint,
@@ -113,20 +120,25 @@ export function recordFlowStep(flows: FlowLog, ctx: HttpContext, entry: Activity
     ok: !failed,
     ...(entry.error ? { error: entry.error } : {}),
     ...(entry.error_description ? { error_description: entry.error_description } : {}),
-    ...(failed ? { explanation: explain({ endpoint, error: entry.error ?? `http_${entry.status}`, description: entry.error_description, grantType, warnings, fix: err?.fix ?? (state.redirectErrorFix as string | undefined), faultId }) } : {}),
+    ...(failed ? { explanation: explain({ endpoint, error: entry.error ?? `http_${entry.status}`, description: entry.error_description, grantType, warnings, fix, faultId }) } : {}),
     ...(faultId ? { fault_id: faultId } : {}),
     ...(warnings.length ? { warnings } : {}),
-    exchange: {
-      request: { method: entry.method, url: ctx.req.url ?? entry.path, headers: requestHeaders(ctx.req.rawHeaders), body: reqText === undefined ? null : capBody(reqText, ctx.get('content-type') || 'application/octet-stream') },
-      response: { status: entry.status, headers: resHeaders, body: resText === undefined ? null : capBody(resText, ctx.response.get('content-type') || 'text/plain') },
-    },
+    exchange: exchangeOf(ctx, entry),
   };
+}
+
+/** The step of a request at an OAuth endpoint (with the CIMD fetch it made first, if any). */
+export function recordFlowStep(flows: FlowLog, ctx: HttpContext, entry: ActivityEntry): void {
+  const endpoint = flowEndpointOf(ctx.method, ctx.path);
+  if (!endpoint) return;
+  const state = ctx.state as Record<string, unknown>;
+  const step = stepOf(ctx, entry, endpoint);
   const cimd = state.cimdFetch as CimdFetch | undefined;
   const facts = stepFacts({
     endpoint,
     peer: `${ctx.req.socket?.remoteAddress ?? ''}|${ctx.get('user-agent')}`,
     query: ctx.querystring,
-    form,
+    form: state.form as Record<string, string> | undefined,
     location: ctx.response.get('location'),
     body: ctx.body,
     state: { clientId: state.clientId, interaction: state.interaction, sub: state.sub, resource: state.resource },

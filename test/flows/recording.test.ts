@@ -153,6 +153,19 @@ describe('flow timeline (auto consent)', () => {
     expect(f.outcome).toBe('succeeded');
   });
 
+  it('a fault narrowed to nothing still lands in the flow of the request it answered', async () => {
+    await addClient(s, 'unnarrowed');
+    const { as, client, tokens } = await codeFlow({ issuer: s.issuer, clientId: 'unnarrowed', scope: 'read', resource: RES });
+    const fault = s.services.faults.arm({ endpoint: 'token', error: 'invalid_grant' });
+    await expect(refresh(as, client, tokens.refresh_token!)).rejects.toBeInstanceOf(oauth.ResponseBodyError);
+    const f = await flowOf(s, 'unnarrowed');
+    expect(f.steps.map((x) => [x.endpoint, x.status, x.grant_type, x.fault_id])).toEqual([
+      ['authorize', 303, undefined, undefined],
+      ['token', 200, 'authorization_code', undefined],
+      ['token', 400, 'refresh_token', fault.id],
+    ]);
+  });
+
   it('a refresh whose token the server no longer links starts a refresh flow; a wrong one explains itself', async () => {
     await addClient(s, 'stranger');
     const r = await postForm(`${s.issuer}/oauth/token`, { grant_type: 'refresh_token', refresh_token: 'not-a-refresh-token-at-all', client_id: 'stranger' });
@@ -160,6 +173,28 @@ describe('flow timeline (auto consent)', () => {
     const f = await flowOf(s, 'stranger');
     expect(f.kind).toBe('refresh');
     expect(f.steps[0]!.explanation).toMatchObject({ check: 'the refresh token is current', next: 'Drop the stored tokens and start a new authorization.' });
+  });
+
+  it('each step is a live flow.updated event with the flow’s summary, which carries no secret', async () => {
+    await addClient(s, 'live');
+    const ac = new AbortController();
+    const res = await s.admin('/events', { signal: ac.signal });
+    const reader = res.body!.getReader();
+    const { tokens } = await codeFlow({ issuer: s.issuer, clientId: 'live', scope: 'read', resource: RES });
+    let text = '';
+    const decoder = new TextDecoder();
+    const done = (t: string) => [...t.matchAll(/event: flow\.updated\ndata: (.*)\n/g)].map((m) => JSON.parse(m[1]!) as { data: { flow: FlowSummary } }).filter((e) => e.data.flow.client_id === 'live' && e.data.flow.outcome === 'succeeded');
+    while (done(text).length === 0) {
+      const { value, done: ended } = await reader.read();
+      if (ended) break;
+      text += decoder.decode(value, { stream: true });
+    }
+    ac.abort();
+    await reader.cancel().catch(() => undefined);
+    const [event] = done(text);
+    expect(event!.data.flow).toMatchObject({ kind: 'authorization_code', client_id: 'live', outcome: 'succeeded', steps: [{ endpoint: 'authorize', status: 303 }, { endpoint: 'token', status: 200 }] });
+    expect(Object.keys(event!.data.flow.steps[0]!).sort()).toEqual(['at', 'endpoint', 'id', 'method', 'ok', 'status']);
+    for (const secret of [tokens.access_token, tokens.refresh_token!]) expect(text).not.toContain(secret);
   });
 
   it('refuses unknown query parameters and unknown flows like every admin route', async () => {
