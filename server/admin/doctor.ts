@@ -1,12 +1,11 @@
 /**
  * POST /admin/api/doctor {mcp_url}: the desktop window's "Check my MCP server". Runs the same
  * walk as `authserver doctor` server-side (a browser page could not: CORS, and the walk needs
- * the admin token), against this server. Its requests are recorded as a `doctor` flow.
+ * the admin token), against this server.
  */
 import type Router from '@koa/router';
 import { z } from 'zod';
 import { runDoctor, DoctorInputError } from '../doctor';
-import { recordedDoctor } from '../flows/doctorWalk';
 import { parseOrThrow } from '../domain/parse';
 import type { Services } from '../domain/services';
 import { InvalidRequest } from '../errors';
@@ -19,9 +18,7 @@ export function doctorRoutes(router: Router, s: Services, adminToken: string): v
   router.post('/doctor', noQuery, async (ctx) => {
     const { mcp_url } = parseOrThrow(DoctorInput, await jsonBody(ctx));
     try {
-      const opts = { mcpUrl: mcp_url, issuer: s.deps.config.issuer, adminToken };
-      // The walk is also a flow of the timeline (kind `doctor`), unless recording is off.
-      ctx.body = s.deps.config.recordFlows ? (await recordedDoctor(s.flows, s.deps.clock, s.deps.config.issuer, opts)).report : await runDoctor(opts);
+      ctx.body = await runDoctor({ mcpUrl: mcp_url, issuer: s.deps.config.issuer, adminToken });
     } catch (e) {
       if (e instanceof DoctorInputError) throw new InvalidRequest(e.message);
       throw e;

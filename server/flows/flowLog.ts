@@ -30,16 +30,6 @@ interface FlowRec {
   keys: string[];
   /** Recorded text of its steps, for the total budget. */
   bytes: number;
-  /** A doctor walk's verdict is the doctor's, not its exchanges' (an expected 401 is no failure). */
-  verdict?: { outcome: FlowOutcome; failed_step_id: string | null };
-}
-
-/** A doctor walk, recorded whole once it is over. */
-export interface WalkRecord {
-  steps: FlowStep[];
-  resource: string | null;
-  clientId: string | null;
-  verdict: { outcome: FlowOutcome; failed_step_id: string | null };
 }
 
 /** Discovery steps wait this long for a flow of the same peer to claim them. */
@@ -86,19 +76,6 @@ export class FlowLog {
     this.learn(flow, facts);
     this.trim(flow);
     this.d.events.emit('flow.updated', { flow: this.summary(flow) });
-  }
-
-  /** A doctor walk as a flow of its own (kind `doctor`). */
-  recordWalk(w: WalkRecord): string {
-    const f = this.open({ endpoint: 'mcp', joins: [], joinOnce: [], provides: [], discovery: false, peer: '' }, 'doctor');
-    for (const s of w.steps) this.append(f, s);
-    if (w.steps[0]) f.started_at = w.steps[0].at;
-    f.resource = w.resource;
-    f.client_id = w.clientId;
-    f.verdict = w.verdict;
-    this.trim(f);
-    this.d.events.emit('flow.updated', { flow: this.summary(f) });
-    return f.id;
   }
 
   list(q: FlowListQuery = {}): FlowSummary[] {
@@ -152,11 +129,11 @@ export class FlowLog {
     return undefined;
   }
 
-  private open(facts: StepFacts, kind: FlowKind = startKind(facts)): FlowRec {
+  private open(facts: StepFacts): FlowRec {
     const now = iso(this.d.clock.now());
-    const f: FlowRec = { id: `flw_${randomId().slice(0, 16)}`, kind, client_id: null, client_name: null, resource: null, sub: null, started_at: now, updated_at: now, steps: [], dropped: 0, keys: [], bytes: 0 };
+    const f: FlowRec = { id: `flw_${randomId().slice(0, 16)}`, kind: startKind(facts), client_id: null, client_name: null, resource: null, sub: null, started_at: now, updated_at: now, steps: [], dropped: 0, keys: [], bytes: 0 };
     this.flows.set(f.id, f);
-    if (facts.peer) for (const s of this.claim(facts.peer)) this.append(f, s);
+    for (const s of this.claim(facts.peer)) this.append(f, s);
     if (f.steps[0]) f.started_at = f.steps[0].at;
     while (this.flows.size > this.limits.flows) this.evict(this.flows.keys().next().value!);
     return f;
@@ -231,7 +208,7 @@ export class FlowLog {
   }
 
   private head(f: FlowRec) {
-    return { id: f.id, kind: f.kind, client_id: f.client_id, client_name: f.client_name, resource: f.resource, sub: f.sub, started_at: f.started_at, updated_at: f.updated_at, ...(f.verdict ?? outcomeOf(f.steps)) };
+    return { id: f.id, kind: f.kind, client_id: f.client_id, client_name: f.client_name, resource: f.resource, sub: f.sub, started_at: f.started_at, updated_at: f.updated_at, ...outcomeOf(f.steps) };
   }
 
   private summary(f: FlowRec): FlowSummary {

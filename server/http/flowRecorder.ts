@@ -6,10 +6,9 @@
  * went back. The stored copy is the real exchange; masking happens when a flow is read.
  */
 import type { ActivityEntry } from '../contracts';
-import type { FlowEndpoint, FlowHeader, FlowStep } from '../contracts/flows';
+import { FLOW_LIMITS, type FlowBody, type FlowEndpoint, type FlowHeader, type FlowStep } from '../contracts/flows';
 import { iso } from '../clock';
 import { randomId } from '../domain/crypto';
-import { capBody } from '../flows/body';
 import { explain } from '../flows/explain';
 import { stepFacts } from '../flows/facts';
 import type { FlowLog } from '../flows/flowLog';
@@ -35,6 +34,12 @@ export function flowEndpointOf(method: string, path: string): FlowEndpoint | und
   const e = ENDPOINTS.get(p);
   if (e === 'consent') return method === 'POST' ? 'decision' : method === 'GET' || method === 'HEAD' ? 'consent' : undefined;
   return e;
+}
+
+export function capBody(text: string, mime: string, cap = FLOW_LIMITS.bodyBytes): FlowBody {
+  const size = Buffer.byteLength(text);
+  if (size <= cap) return { mime_type: mime, text, size, truncated: false };
+  return { mime_type: mime, text: Buffer.from(text).subarray(0, cap).toString('utf8'), size, truncated: true };
 }
 
 function requestHeaders(raw: string[]): FlowHeader[] {
