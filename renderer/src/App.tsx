@@ -26,6 +26,7 @@ const ConsentsView = lazy(() => import('./views/Consents'));
 const KeysView = lazy(() => import('./views/Keys'));
 const AuditView = lazy(() => import('./views/Audit'));
 const SettingsView = lazy(() => import('./views/Settings'));
+const FlowsView = lazy(() => import('./views/Flows'));
 
 /** Read once at load: the server redirects a reused sign-in link to `?login=used`. */
 const LOGIN_LINK_USED = new URL(location.href).searchParams.get('login') === 'used';
@@ -109,6 +110,9 @@ function Shell() {
       break;
     case '/issuances':
       view = <IssuancesView route={route} />;
+      break;
+    case '/flows':
+      view = <FlowsView route={route} />;
       break;
     case '/activity':
       view = <ActivityView />;

@@ -14,6 +14,7 @@ import { clientRoutes } from './clients';
 import { consentRoutes } from './consents';
 import { eventRoutes } from './events';
 import { faultRoutes } from './faults';
+import { flowRoutes } from './flows';
 import { adminAuth, sameOriginWrites } from './http';
 import { interactionRoutes } from './interactions';
 import { issuanceRoutes } from './issuances';
@@ -62,6 +63,7 @@ export function mountAdminApi(table: RouteTable, services: Services, opts: Admin
   auditRoutes(router, services);
   eventRoutes(router, services, opts.heartbeatMs);
   faultRoutes(router, services);
+  flowRoutes(router, services);
   settingsRoutes(router, services);
   seedRoutes(router, services);
   testTokenRoutes(router, services); // POST /tokens (test tokens), /tokens/mint-test (the doctor's two)

@@ -33,6 +33,7 @@ const ADMIN: Array<[name: string, load: Load]> = [
   ['key', async () => (await import('./commands/key')).keyCommand()],
   ['token', async () => (await import('./commands/token')).tokenCommand()],
   ['fault', async () => (await import('./commands/fault')).faultCommand()],
+  ['flow', async () => (await import('./commands/flow')).flowCommand()],
   ['settings', async () => (await import('./commands/settings')).settingsCommand()],
   ['seed', async () => (await import('./commands/seed')).seedCommand()],
   ['status', async () => (await import('./commands/status')).statusCommand()],

@@ -1,4 +1,4 @@
-/** The live server of a data dir, for commands that only make sense while it runs (stop, ui-link, faults, settings). */
+/** The live server of a data dir, for commands that only make sense while it runs (stop, ui-link, faults, flows, settings). */
 import { HttpAdminPort } from './httpAdminPort';
 import { CliError } from './output';
 
@@ -10,15 +10,15 @@ export async function runningServer(dataDir: string): Promise<{ pid: number; url
 }
 
 /**
- * The admin API of the live server, for state that lives only in its memory; `what` says so in
- * the error when no server runs ("faults live in a running server's memory: no AuthPlane …").
+ * The admin API of the running server, for state that lives only in its memory (faults, flows, settings):
+ * without a server there is nothing to read, and the message says so. `what` names that state.
  */
-export async function liveAdminPort(dataDir: string, what: string): Promise<HttpAdminPort> {
+export async function liveServerPort(dataDir: string, what: string): Promise<HttpAdminPort> {
   let server: Awaited<ReturnType<typeof runningServer>>;
   try {
     server = await runningServer(dataDir);
   } catch (err) {
-    throw err instanceof CliError ? new CliError(`${what}: ${err.message}`) : err;
+    throw err instanceof CliError ? new CliError(`${what} live in a running server's memory: ${err.message}`) : err;
   }
   if (!server.token) throw new CliError(`the data dir ${dataDir} has no admin token to reach the running server with`);
   return new HttpAdminPort(server.url, server.token);

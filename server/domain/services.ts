@@ -4,6 +4,7 @@ import { ClientService } from './clients';
 import { ConsentService } from './consents';
 import type { CoreDeps } from './deps';
 import { FaultService } from './faults';
+import { FlowLog } from '../flows/flowLog';
 import { DecisionService } from './interactionDecisions';
 import { InteractionService } from './interactions';
 import { KeyService } from './keys';
@@ -28,6 +29,8 @@ export interface Services {
   faults: FaultService;
   /** What the admin may change while the server runs (the refresh grace); in memory only. */
   settings: SettingsService;
+  /** The flow timeline: in memory only, empty when `recordFlows` is off. */
+  flows: FlowLog;
   close(): void;
 }
 
@@ -39,11 +42,12 @@ export function createServices(deps: CoreDeps): Services {
   const users = new UserService(deps);
   const consents = new ConsentService(deps, tokens);
   const faults = new FaultService(deps);
+  const clients = new ClientService(deps);
   return {
     deps,
     keys,
     resources: new ResourceService(deps, keys),
-    clients: new ClientService(deps),
+    clients,
     users,
     tokens,
     consents,
@@ -52,6 +56,7 @@ export function createServices(deps: CoreDeps): Services {
     activity: new ActivityLog(deps),
     faults,
     settings,
+    flows: new FlowLog(deps, (id) => clients.get(id)?.client_name),
     close: () => {
       interactions.close();
       faults.close();

@@ -59,14 +59,14 @@ describe('admin settings', () => {
     expect(unknown.stderr).toContain("unknown option '--grace'");
   });
 
-  it('without a running server: one line saying how to set it lastingly, exit 1', async () => {
+  it('without a running server: one line saying so, exit 1', async () => {
     const dir = await tempDir();
     for (const args of [['get'], ['set', '--refresh-grace', '30s']]) {
       const r = await cmd(['admin', 'settings', ...args, '--data-dir', dir]);
       expect(r).toEqual({
         code: 1,
         stdout: '',
-        stderr: `authserver settings ${args[0]}: settings are changed in a running server's memory (for a lasting value use \`serve --refresh-grace\` or its --config file): no AuthPlane server is running on the data dir ${dir} (start one with \`authserver serve --data-dir ${dir}\`)\n`,
+        stderr: `authserver settings ${args[0]}: settings live in a running server's memory: no AuthPlane server is running on the data dir ${dir} (start one with \`authserver serve --data-dir ${dir}\`)\n`,
       });
     }
   });

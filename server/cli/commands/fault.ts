@@ -6,11 +6,11 @@ import { Command, Option } from 'commander';
 import type { Fault } from '../../contracts/faults';
 import { describeFault, faultAnswer } from '../../contracts/faultSummary';
 import { FAULT_ENDPOINTS, GRANT_TYPES, MAX_FAULT_DELAY_MS } from '../../contracts/enums';
-import { liveAdminPort } from '../runningServer';
+import { liveServerPort } from '../runningServer';
 import { parseIntFlag, parseSeconds, run, withCommon } from '../common';
 import { printJson, table, usageError } from '../output';
 
-const serverPort = (dataDir: string) => liveAdminPort(dataDir, "faults live in a running server's memory");
+const serverPort = (dataDir: string) => liveServerPort(dataDir, 'faults');
 
 interface AddOptions {
   endpoint: string;

@@ -7,9 +7,9 @@ import { Command } from 'commander';
 import type { SettingsView } from '../../contracts/settings';
 import { graceFlag, run, withCommon } from '../common';
 import { keyValues, printJson } from '../output';
-import { liveAdminPort } from '../runningServer';
+import { liveServerPort } from '../runningServer';
 
-const serverPort = (dataDir: string) => liveAdminPort(dataDir, "settings are changed in a running server's memory (for a lasting value use `serve --refresh-grace` or its --config file)");
+const serverPort = (dataDir: string) => liveServerPort(dataDir, 'settings');
 
 const grace = (s: number) => (s === 0 ? '0 s (strict rotation: any second use of a refresh token revokes its family, as the AuthPlane product)' : `${s} s (a rotated-out refresh token is accepted again that long: a deviation from the AuthPlane product)`);
 
