@@ -80,11 +80,17 @@ export class Unauthorized extends OAuthError {
  */
 export class PageError extends OAuthError {
   readonly title: string;
-  constructor(error: string, title: string, description: string, status = 400) {
+  /** What to do about it, shown under the description (and sent as `hint` to a JSON caller). */
+  readonly hint?: string;
+  constructor(error: string, title: string, description: string, status = 400, hint?: string) {
     super(error, description, status);
     this.name = 'PageError';
     this.title = title;
     this.allowRedirect = false;
+    if (hint) {
+      this.hint = hint;
+      this.extra.hint = hint;
+    }
   }
 }
 
