@@ -20,6 +20,7 @@ import { esc, page } from '../http/page';
 import { clearConsentCookie, consentCookieMatches, issueConsentCookie } from './consentCookie';
 import { PATHS } from './paths';
 import { browserUser, rememberBrowserUser } from './userSession';
+import { scopeDefs } from '../domain/offlineAccess';
 
 function loadInteraction(s: Services, uid: string | undefined): Interaction {
   const i = uid ? s.interactions.get(uid) : undefined;
@@ -42,8 +43,7 @@ function returnTarget(redirectUri: string): string {
 export function renderConsent(s: Services, i: Interaction, def = s.deps.config.user): string {
   const users = s.users.list();
   const returnsTo = returnTarget(i.redirectUri);
-  const scopes = i.resource.scopes
-    .filter((x) => i.scopes.includes(x.name))
+  const scopes = scopeDefs(i.resource, i.scopes)
     .map((x) => `<label class="scope"><input type="checkbox" name="scope" value="${esc(x.name)}" checked><span>${esc(x.description || x.name)}<small class="mono">${esc(x.name)}</small></span></label>`)
     .join('');
   const userOptions = users.map((u) => `<option value="${esc(u.sub)}"${u.sub === def ? ' selected' : ''}>${esc(u.name)} (${esc(u.sub)})</option>`).join('');

@@ -18,6 +18,7 @@ import type { Services } from '../domain/services';
 import { faultStep } from './faults';
 import { PATHS } from './paths';
 import { issuerPath } from '../http/issuerPath';
+import { OFFLINE_ACCESS } from '../domain/offlineAccess';
 
 export function asMetadata(s: Services): Record<string, unknown> {
   const iss = s.deps.config.issuer;
@@ -37,7 +38,8 @@ export function asMetadata(s: Services): Record<string, unknown> {
     token_endpoint_auth_methods_supported: authMethods,
     revocation_endpoint_auth_methods_supported: authMethods,
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'bearer'],
-    scopes_supported: s.resources.allScopeNames(),
+    // offline_access: SEP-2207, a client may ask for a refresh token explicitly (domain/offlineAccess.ts).
+    scopes_supported: [...s.resources.allScopeNames(), OFFLINE_ACCESS],
     resource_indicators_supported: true,
     // Off (serve --no-cimd) the member is left out, so clients fall back to dynamic registration.
     ...(s.deps.config.cimd ? { client_id_metadata_document_supported: true } : {}),
