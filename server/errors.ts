@@ -80,17 +80,14 @@ export class Unauthorized extends OAuthError {
  */
 export class PageError extends OAuthError {
   readonly title: string;
-  /** What to do about it, shown under the description (and sent as `hint` to a JSON caller). */
+  /** What to do about it: paragraphs under the description (http/page.ts errorPage). */
   readonly hint?: string;
   constructor(error: string, title: string, description: string, status = 400, hint?: string) {
     super(error, description, status);
     this.name = 'PageError';
     this.title = title;
     this.allowRedirect = false;
-    if (hint) {
-      this.hint = hint;
-      this.extra.hint = hint;
-    }
+    this.hint = hint;
   }
 }
 

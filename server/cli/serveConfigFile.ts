@@ -52,7 +52,7 @@ async function readSettings(file: string): Promise<Record<string, unknown>> {
 
 function valueOf(option: Option, key: string, raw: unknown, file: string): unknown {
   const bad = (why: string) => usageError(`${file}: setting "${key}": ${why}`);
-  if (option.isBoolean()) {
+  if (option.isBoolean() || option.negate) {
     if (typeof raw !== 'boolean') throw bad(`expected true or false, got ${JSON.stringify(raw)}`);
     return raw;
   }
