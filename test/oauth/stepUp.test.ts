@@ -47,6 +47,10 @@ describe('step-up with accumulated scopes (SEP-2350)', () => {
       const q = new URLSearchParams({ response_type: 'code', client_id: 'my-agent', redirect_uri: 'http://127.0.0.1:8765/callback', scope: 'write', resource: RESOURCE, code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' });
       const res = await p.fetch(`/oauth/authorize?${q}`, { redirect: 'manual' });
       const uid = new URL(res.headers.get('location')!, p.issuer).searchParams.get('interaction')!;
+      const page = await (await p.fetch(`/consent?interaction=${uid}`)).text();
+      expect(page).toContain('<p class="muted" id="kept">Already allowed earlier, and kept with this request: Read access (<code>read</code>).</p>');
+      expect(page).toContain('value="write" checked');
+      expect(page).not.toContain('value="read"');
       const decided = await (await p.admin(`/interactions/${uid}/decision`, { method: 'POST', body: JSON.stringify({ action: 'approve' }) })).json();
       expect(new URL(decided.redirect).searchParams.get('code')).toBeTruthy();
       expect(p.services.consents.find(p.services.deps.config.user, 'my-agent', 'mcp-a')?.scopes).toEqual(['read', 'write']);
