@@ -63,6 +63,11 @@ export const ConfigSchema = z.object({
    * the way that works without the internet, since a document on claude.ai cannot be fetched then.
    */
   cimd: z.boolean().default(true),
+  /**
+   * Record the flow timeline (every exchange at the OAuth endpoints, in memory, secrets masked on
+   * read). Off (`serve --no-flows`) only to measure what recording costs.
+   */
+  recordFlows: z.boolean().default(true),
 });
 export type ConfigInput = z.input<typeof ConfigSchema>;
 export type Config = z.infer<typeof ConfigSchema> & { issuer: string };

@@ -3,7 +3,6 @@
  * name (`port`, `refresh-grace`, `strict`…). Each value goes through the flag's own parser and
  * choices, so a file accepts exactly what the command line accepts; a flag given on the command
  * line wins over the file. An unknown key is an error naming the accepted ones (never ignored).
- * A switch that is on by default (`--no-cimd`) is keyed by what it turns off: `cimd: false`.
  */
 import { readFile } from 'node:fs/promises';
 import type { Command, Option } from 'commander';
@@ -15,7 +14,7 @@ const NOT_IN_FILE = new Set(['config', 'open', 'help']);
 
 export async function applyServeConfigFile(cmd: Command, file: string): Promise<void> {
   const settings = await readSettings(file);
-  const options = new Map(cmd.options.map((o) => [settingName(o), o] as const).filter(([name]) => name && !NOT_IN_FILE.has(name)));
+  const options = new Map(cmd.options.map((o) => [o.long?.slice(2) ?? '', o] as const).filter(([name]) => name && !NOT_IN_FILE.has(name)));
   for (const [key, raw] of Object.entries(settings)) {
     const option = options.get(key);
     if (!option) throw usageError(`${file}: unknown setting "${key}"; accepted: ${[...options.keys()].join(', ')}`);
@@ -24,12 +23,6 @@ export async function applyServeConfigFile(cmd: Command, file: string): Promise<
     if (cmd.getOptionValueSource(name) === 'cli') continue;
     cmd.setOptionValueWithSource(name, valueOf(option, key, raw, file), 'config');
   }
-}
-
-/** `--refresh-grace` → `refresh-grace`; `--no-cimd` → `cimd` (its value is the setting's, true or false). */
-function settingName(o: Option): string {
-  const long = o.long?.slice(2) ?? '';
-  return o.negate ? long.slice(3) : long;
 }
 
 async function readSettings(file: string): Promise<Record<string, unknown>> {
@@ -54,7 +47,8 @@ function valueOf(option: Option, key: string, raw: unknown, file: string): unkno
   const bad = (why: string) => usageError(`${file}: setting "${key}": ${why}`);
   if (option.isBoolean() || option.negate) {
     if (typeof raw !== 'boolean') throw bad(`expected true or false, got ${JSON.stringify(raw)}`);
-    return raw;
+    // `no-flows: true` in a file means what --no-flows means on the command line.
+    return option.negate ? !raw : raw;
   }
   if (typeof raw !== 'string' && typeof raw !== 'number') throw bad(`expected a value such as on the command line, got ${JSON.stringify(raw)}`);
   const text = String(raw);

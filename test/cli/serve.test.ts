@@ -135,7 +135,7 @@ describe('serve --config', () => {
     await writeFile(file, 'refresh_grace: 30s\n');
     const unknown = await cmd(['serve', '--config', file, '--port', '0', '--data-dir', join(dir, 'data')]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(new RegExp(`^authserver serve: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: unknown setting "refresh_grace"; accepted: port, host, data-dir, seed, consent, user, issuer, allow-remote, strict, cimd, signing-alg, access-token-ttl, refresh-token-ttl, code-ttl, refresh-grace, log-level\n`));
+    expect(unknown.stderr).toMatch(new RegExp(`^authserver serve: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: unknown setting "refresh_grace"; accepted: port, host, data-dir, seed, consent, user, issuer, allow-remote, strict, no-cimd, signing-alg, access-token-ttl, refresh-token-ttl, code-ttl, refresh-grace, no-flows, log-level\n`));
     await writeFile(file, 'refresh-grace: 6m\n');
     const long = await cmd(['serve', '--config', file, '--port', '0', '--data-dir', join(dir, 'data')]);
     expect(long.code).toBe(2);
@@ -144,10 +144,10 @@ describe('serve --config', () => {
 });
 
 describe('serve --no-cimd', () => {
-  it('stops advertising Client ID Metadata Documents and says so in the summary; `cimd: false` in a --config file does the same', async () => {
+  it('stops advertising Client ID Metadata Documents and says so in the summary; `no-cimd: true` in a --config file does the same', async () => {
     const dir = await tempDir();
     const file = join(dir, 'authplane.yaml');
-    await writeFile(file, 'cimd: false\n');
+    await writeFile(file, 'no-cimd: true\n');
     const [on, off, fromFile] = await Promise.all([
       serve(['--port', '0', '--data-dir', await tempDir()]),
       serve(['--port', '0', '--data-dir', await tempDir(), '--no-cimd']),

@@ -45,7 +45,7 @@ describe('a metadata document that cannot be fetched (offline)', () => {
     const hints = [...html.matchAll(/<p class="hint">(.*?)<\/p>/gs)].map((m) => unescape(m[1]!));
     expect(hints).toEqual([
       'Without internet access the metadata document cannot be fetched. Two ways work offline:',
-      '1. Let the client register itself: restart AuthPlane with <code>authserver serve --no-cimd</code> (or <code>cimd: false</code> in the <code>--config</code> file). Its metadata then stops advertising Client ID Metadata Documents, and the client falls back to dynamic registration (remove and add the MCP server in the client again so it rediscovers).',
+      '1. Let the client register itself: restart AuthPlane with <code>authserver serve --no-cimd</code> (or <code>no-cimd: true</code> in the <code>--config</code> file). Its metadata then stops advertising Client ID Metadata Documents, and the client falls back to dynamic registration (remove and add the MCP server in the client again so it rediscovers).',
       '2. Pre-register the client and give it that id: <code>authserver admin client create --name "Claude Code" --client-id demo-agent --redirect-uris http://localhost:PORT/callback</code>, then <code>claude mcp add --transport http --client-id demo-agent --callback-port PORT NAME URL</code> (the same PORT in both).',
     ]);
     expect(html).toContain('<p class="code">error: <code>invalid_client</code></p>');

@@ -19,7 +19,7 @@ export async function checkClient(ctx: HttpContext, a: AuthorizeState, s: Servic
   // A URL-shaped client_id is a metadata document, unless an admin or DCR registered that id.
   // With metadata documents off (serve --no-cimd) one already stored is used as it is, never fetched.
   const cimd = s.deps.config.cimd && isCimdClientId(id);
-  const client = cimd && (!existing || existing.registration_source === 'cimd') ? await resolveCimdClient(s, id) : existing;
+  const client = cimd && (!existing || existing.registration_source === 'cimd') ? await resolveCimdClient(s, id, (f) => (ctx.state.cimdFetch = f)) : existing;
   if (!client) {
     warn(ctx, 'client_unknown', `client_id "${id}" is not registered`);
     const msg = isCimdClientId(id)
