@@ -13,7 +13,10 @@ import { readQuery } from './query';
 
 export function flowRoutes(router: Routes, s: Services): void {
   router.get('/flows', (ctx) => {
-    ctx.body = s.flows.list(readQuery(ctx, FlowListQuery));
+    const q = readQuery(ctx, FlowListQuery);
+    // A flow records the URI the client sent; a slug is the name people type, as on every other filter.
+    const resource = q.resource && (s.resources.get(q.resource)?.uri ?? q.resource);
+    ctx.body = s.flows.list({ ...q, resource });
   });
   router.get('/flows/:id', (ctx) => {
     const q = readQuery(ctx, FlowShowQuery);
