@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { atomicWriteFile, type Durability, readIfExists } from './fsio';
 import { asFamily } from './familyRow';
+import { corruptLine } from './jsonlReplay';
 import { segName } from './issuanceFiles';
 import { FAMILY_LINE_PREFIX, FAMILY_LINE_SUFFIX_BYTES, type Segment } from './issuanceSegment';
 import type { RefreshFamily } from './types';
@@ -53,7 +54,7 @@ export async function readSegmentFamilies(dir: string, seg: Segment, opts: Sidec
     }
   }
   const segment = (await readIfExists(seg.file)) ?? Buffer.alloc(0);
-  const { rows, ranges } = scanFamilyLines(segment);
+  const { rows, ranges } = scanFamilyLines(seg.file, segment);
   // A segment written before families moved into the token log has none: nothing to warn about.
   if (!buf && rows.length) opts.warn(`${file} is missing; rebuilt it from ${seg.file}`);
   const parts = [...ranges.values()].flatMap((r) => [familyBytes(segment, r.start, r.start + r.length), NL]);
@@ -75,13 +76,20 @@ function familyBytes(buf: Buffer, lineStart: number, lineEnd: number): Buffer {
 }
 
 /** The last family line of each id in a whole segment file (complete lines only). */
-function scanFamilyLines(buf: Buffer): { rows: RefreshFamily[]; ranges: Ranges } {
+function scanFamilyLines(file: string, buf: Buffer): { rows: RefreshFamily[]; ranges: Ranges } {
   const latest = new Map<string, RefreshFamily>();
   const ranges: Ranges = new Map();
   let pos = 0;
+  let lineNo = 0;
   for (let nl = buf.indexOf(0x0a, pos); nl >= 0; pos = nl + 1, nl = buf.indexOf(0x0a, pos)) {
+    lineNo++;
     if (!isFamilyLine(buf, pos, nl)) continue;
-    const row = asFamily((JSON.parse(buf.toString('utf8', pos, nl)) as { f: unknown }).f);
+    let row: RefreshFamily;
+    try {
+      row = asFamily((JSON.parse(buf.toString('utf8', pos, nl)) as { f: unknown }).f);
+    } catch (err) {
+      throw corruptLine(file, lineNo, err instanceof SyntaxError ? `is not valid JSON (${err.message})` : (err as Error).message, err);
+    }
     latest.set(row.id, row);
     ranges.set(row.id, { start: pos, length: nl - pos });
   }
