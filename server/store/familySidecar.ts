@@ -53,10 +53,19 @@ export async function readSegmentFamilies(dir: string, seg: Segment, opts: Sidec
       opts.warn(`${file}: ${(err as Error).message}; rebuilding it from ${seg.file}`);
     }
   }
+  // One rebuild at a time: the first open of an old data dir has one per sealed segment, each reading a whole segment.
+  const run = rebuilding.then(() => rebuildSidecar(file, seg, !buf, opts));
+  rebuilding = run.catch(() => undefined);
+  return run;
+}
+
+let rebuilding: Promise<unknown> = Promise.resolve();
+
+async function rebuildSidecar(file: string, seg: Segment, missing: boolean, opts: SidecarOptions): Promise<RefreshFamily[]> {
   const segment = (await readIfExists(seg.file)) ?? Buffer.alloc(0);
   const { rows, ranges } = scanFamilyLines(seg.file, segment);
   // A segment written before families moved into the token log has none: nothing to warn about.
-  if (!buf && rows.length) opts.warn(`${file} is missing; rebuilt it from ${seg.file}`);
+  if (missing && rows.length) opts.warn(`${file} is missing; rebuilt it from ${seg.file}`);
   const parts = [...ranges.values()].flatMap((r) => [familyBytes(segment, r.start, r.start + r.length), NL]);
   try {
     await atomicWriteFile(file, Buffer.concat(parts), { durability: opts.durability });
