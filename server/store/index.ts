@@ -8,6 +8,7 @@
  *                                                                    family index over it: familyStore.ts)
  *   audit/audit-NNNNNN.jsonl                                         audit trail (auditLog.ts)
  *   server.lock  server.json  admin-token                            lock.ts, runtimeFile.ts, secrets.ts
+ * A families.jsonl left by an older version is moved into the token log once, at open (legacyFamilies.ts).
  *
  * openStore() does not take the data-dir lock: callers hold `acquireDataDirLock()` (lock.ts)
  * for as long as the store is open, so only one process ever writes these files.
