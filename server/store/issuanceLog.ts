@@ -198,7 +198,6 @@ export class SegmentedIssuanceLog implements IssuanceLog {
     if (this.closed) return;
     this.closed = true;
     await this.commits.drain();
-    await (this.active?.reader as AppendFile | undefined)?.sync().catch((err: Error) => this.opts.warn(`could not sync ${this.active?.file} at close: ${err.message}`));
     await Promise.all(this.segments.map((s) => s.reader?.close()));
   }
 
@@ -225,7 +224,12 @@ export class SegmentedIssuanceLog implements IssuanceLog {
       const hit = await this.locate(rec.jti);
       hit?.seg.setRevoked(hit.i, true);
     }
-    if (this.active && this.active.rows >= this.segmentRows) await this.seal(this.active);
+    if (this.active && this.active.rows >= this.segmentRows) {
+      // Its tail may be a crashed process's unacknowledged write, still only in the page cache:
+      // on disk before anything derived from it (.idx, families sidecar) is.
+      await (this.active.reader as AppendFile).sync(true);
+      await this.seal(this.active);
+    }
   }
 
   /** Records a revocation; false when its row could not be located without a search. */
@@ -293,7 +297,7 @@ export class SegmentedIssuanceLog implements IssuanceLog {
           continue;
         }
         const chunk = batch.slice(first, next);
-        let pos = await seg.reader.append(Buffer.concat(chunk.map((p) => p.item.line), bytes), true);
+        let pos = await seg.reader.append(Buffer.concat(chunk.map((p) => p.item.line), bytes));
         if (chunk.some((p) => p.item.kind === 's')) await seg.reader.sync(true);
         seg.bytes = seg.reader.size;
         for (const p of chunk) {
@@ -351,7 +355,6 @@ export class SegmentedIssuanceLog implements IssuanceLog {
 
   /** Seals the active segment: narrows its columns and writes its sidecars; the next append starts a new one. */
   private async seal(seg: Segment): Promise<void> {
-    await (seg.reader as AppendFile).sync();
     seg.bytes = (seg.reader as AppendFile).size;
     seg.seal();
     if (this.active === seg) this.active = undefined;
