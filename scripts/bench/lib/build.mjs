@@ -20,6 +20,7 @@ export async function buildBench(dir = BUILD_DIR) {
     datagen: path.join(ROOT, 'scripts/bench/ts/datagen.ts'),
     micro: path.join(ROOT, 'scripts/bench/ts/micro.ts'),
     apserver: path.join(ROOT, 'scripts/bench/ts/apserver.ts'),
+    families: path.join(ROOT, 'scripts/bench/ts/families.ts'),
   };
   const out = { cli: path.join(cliDir, 'cli.js') };
   await Promise.all([
