@@ -72,6 +72,15 @@ export class CliAuthProvider extends MemoryAuthProvider {
     return this.discovery;
   }
 
+  /**
+   * A --client-id is given for whichever AS the MCP server names: stamp that issuer on it at
+   * first read (SEP-2352 binds stored credentials to their issuer, and warns on an unstamped one).
+   */
+  override clientInformation(ctx?: { issuer: string }) {
+    if (this.info && !('issuer' in this.info) && ctx?.issuer) this.info = { ...this.info, issuer: ctx.issuer };
+    return this.info;
+  }
+
   saveDiscoveryState(state: OAuthDiscoveryState) {
     this.discovery = state;
   }

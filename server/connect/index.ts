@@ -95,7 +95,13 @@ export async function connect(opts: ConnectOptions): Promise<ConnectResult> {
   };
   try {
     if (!opts.clientId) await preRegister(provider, opts.mcpUrl);
-    await authorized(() => client.connect(transport), true);
+    await authorized(() => client.connect(transport), true).catch((e: unknown) => {
+      // Pinned to 2026-07-28, the SDK has no fallback; say which flag reaches an older server.
+      if (protocol !== '2025-11-25' && e instanceof Error && e.message.startsWith('Version negotiation failed')) {
+        throw new ConnectError(`${e.message}; an MCP server on SDK 1.x speaks 2025-11-25: pass --protocol 2025-11-25`);
+      }
+      throw e;
+    });
     const { tools } = await authorized(() => client.listTools());
     const names = tools.map((t) => t.name);
     const tool = opts.tool ?? (names.includes('whoami') ? 'whoami' : undefined);
