@@ -14,7 +14,7 @@ import { Client, StreamableHTTPClientTransport, UnauthorizedError, type OAuthTok
 import { DEFAULT_MCP_PROTOCOL, type McpProtocol } from '../contracts/mcpProtocol';
 import { startCallback, type Callback } from './callback';
 import { CliAuthProvider, preRegister } from './cliProvider';
-import { ConnectError } from './errors';
+import { ConnectError, withNetworkCause } from './errors';
 import { waitReachable } from './reachable';
 
 export { ConnectError };
@@ -109,6 +109,8 @@ export async function connect(opts: ConnectOptions): Promise<ConnectResult> {
     const toolResult = tool ? await authorized(() => client.callTool({ name: tool, arguments: opts.toolArgs ?? {} })) : undefined;
     const tokens = provider.saved!;
     return { clientId: String(provider.info?.client_id ?? ''), protocol, tokens, claims: jwtClaims(tokens.access_token), tools: names, toolResult };
+  } catch (e) {
+    throw withNetworkCause(e);
   } finally {
     provider.stopWaiting();
     cb.close();
