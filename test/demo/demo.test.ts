@@ -143,7 +143,7 @@ describe('startDemo (in-process)', () => {
     expect(first).toMatchObject({ consent: 'prompt', user: 'dev-user', temporaryDataDir: false, clientId: DEMO_CLIENT_ID });
     const report = await runDoctor({ mcpUrl: first.mcpUrl, issuer: first.issuer, adminToken: first.server.adminToken });
     expect(report.ok, JSON.stringify(report.steps.filter((x) => x.status !== 'pass'))).toBe(true);
-    expect(report.summary.pass).toBe(14);
+    expect(report.summary.pass).toBe(15);
     const firstUri = first.resource;
     await first.close();
     expect(existsSync(dataDir)).toBe(true);
