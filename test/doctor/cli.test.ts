@@ -68,5 +68,14 @@ describe('authserver doctor', () => {
     const missing = await doctor();
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("missing required argument 'mcp-server-url'");
+    const protocol = await doctor('http://127.0.0.1:3001/mcp', '--protocol', '2025-03-26');
+    expect(protocol.code).toBe(2);
+    expect(protocol.stderr).toContain("option '--protocol <revision>' argument '2025-03-26' is invalid. expected one of 2026-07-28, 2025-11-25");
+  });
+
+  it('--protocol 2025-11-25 checks against that revision; the JSON report names what the server speaks', async () => {
+    const r = await runCli(cli, ['doctor', example.url, '--protocol', '2025-11-25', '--json'], { env: cliEnv(home, { AUTHPLANE_DATA_DIR: s.dataDir }) });
+    expect(r.code, r.stdout).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, protocol: '2025-11-25', mcp_protocols: ['2026-07-28', '2025-11-25'] });
   });
 });
