@@ -50,7 +50,7 @@ export const DoctorReport = z.object({
   mcp_url: z.string(),
   /** AuthPlane's issuer, when it was found. */
   issuer: z.string().nullable(),
-  /** The MCP revision checked against (`--protocol`). */
+  /** The MCP revision checked against: `--protocol`, or the newest one the server speaks. */
   protocol: McpProtocol.optional(),
   /** The revisions the MCP server answered with a valid token, when the walk got that far. */
   mcp_protocols: z.array(McpProtocol).nullable().optional(),

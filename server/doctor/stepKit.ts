@@ -58,8 +58,9 @@ export interface WalkState {
   resourceCovers: boolean;
   /** The server accepted a valid token: only then does a refusal of a bad one prove anything. */
   validAccepted: boolean;
-  /** The revision the doctor checks against (--protocol) and the ones the server answered. */
+  /** The revision the doctor checks against: --protocol (pinned), or the newest the server speaks. */
   protocol: McpProtocol;
+  pinned: boolean;
   spoken?: McpProtocol[];
 }
 

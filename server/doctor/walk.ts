@@ -32,7 +32,7 @@ export interface DoctorOptions {
   /** Data dir of the running `authserver serve`: its runtime file and admin token are read. */
   dataDir?: string;
   adminToken?: string;
-  /** The MCP revision to check against (default 2026-07-28); the walk also reports which ones the server speaks. */
+  /** The MCP revision the server must speak; default: whichever it speaks, newest first. The report says which ones it speaks. */
   protocol?: McpProtocol;
   fetch?: DoctorFetch;
   /** Called as each step finishes (the CLI prints them live). */
@@ -62,7 +62,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   assertMcpUrl(opts.mcpUrl);
   const started = Date.now();
   const f: DoctorFetch = opts.fetch ?? ((input, init) => fetch(input, init));
-  const ctx: WalkState = { mcpUrl: opts.mcpUrl, flag: opts.dataDir ? ` --data-dir ${quote(opts.dataDir)}` : '', authplaneOk: false, mcpDown: false, resourceCovers: false, validAccepted: false, protocol: opts.protocol ?? DEFAULT_MCP_PROTOCOL };
+  const ctx: WalkState = { mcpUrl: opts.mcpUrl, flag: opts.dataDir ? ` --data-dir ${quote(opts.dataDir)}` : '', authplaneOk: false, mcpDown: false, resourceCovers: false, validAccepted: false, protocol: opts.protocol ?? DEFAULT_MCP_PROTOCOL, pinned: opts.protocol !== undefined };
   const io = walkIO(f, ctx, opts);
   const steps: DoctorStep[] = [];
   for (const check of WALK) {

@@ -243,11 +243,17 @@ describe('doctor: MCP protocol revisions (--protocol)', () => {
     expect(stepOf(r, 'unauthenticated').detail).toBe('HTTP 401 to an MCP server/discover request (2026-07-28) without a token');
   });
 
-  it('an SDK 1.x server speaks only 2025-11-25: ✗ against 2026-07-28 naming --protocol, all ✓ with --protocol 2025-11-25', async () => {
+  it('an SDK 1.x server speaks only 2025-11-25: all ✓ checked as such by default; ✗ naming --protocol when 2026-07-28 is required', async () => {
     const old = await startExampleMcpServer({ issuer: s.issuer, protocol: '2025-11-25' });
     try {
       await s.services.resources.create({ slug: 'mcp-old', uri: old.resource, scopes: [{ name: 'read' }, { name: 'write' }] });
-      const r = await doctor(old.url);
+      const auto = await doctor(old.url);
+      expectOnly(auto, []);
+      expect(auto).toMatchObject({ protocol: '2025-11-25', mcp_protocols: ['2025-11-25'] });
+      expect(stepOf(auto, 'call_with_token').detail).toBe('HTTP 200: initialize succeeded (authplane-example-notes 0.1.0)');
+      expect(stepOf(auto, 'protocol').detail).toBe('speaks 2025-11-25 (initialize); each refuses a request without a token with 401');
+
+      const r = await runDoctor({ mcpUrl: old.url, issuer: s.issuer, adminToken: s.adminToken, protocol: '2026-07-28' });
       expect(r.mcp_protocols).toEqual(['2025-11-25']);
       expectOnly(r, ['call_with_token', 'protocol'], ['wrong_audience', 'expired']);
       expect(stepOf(r, 'call_with_token').fix).toBe('if it speaks another MCP revision (see the protocol step), check it with --protocol 2025-11-25');
@@ -258,7 +264,6 @@ describe('doctor: MCP protocol revisions (--protocol)', () => {
       });
       const ok = await runDoctor({ mcpUrl: old.url, issuer: s.issuer, adminToken: s.adminToken, protocol: '2025-11-25' });
       expectOnly(ok, []);
-      expect(stepOf(ok, 'call_with_token').detail).toBe('HTTP 200: initialize succeeded (authplane-example-notes 0.1.0)');
     } finally {
       await old.close();
     }

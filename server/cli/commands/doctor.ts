@@ -13,7 +13,7 @@ export function doctorCommand(): Command {
   const cmd = withCommon(new Command('doctor'))
     .description('check an MCP server protected by AuthPlane the way a client sees it; exit 1 on any ✗')
     .argument('<mcp-server-url>', 'the MCP endpoint clients connect to, e.g. http://127.0.0.1:3001/mcp')
-    .option('--protocol <revision>', 'the MCP revision to check against: 2026-07-28 (default) or 2025-11-25; the report also says which ones the server speaks', parseProtocol)
+    .option('--protocol <revision>', 'require this MCP revision: 2026-07-28 or 2025-11-25 (default: whichever the server speaks, newest first; the report says which)', parseProtocol)
     .addHelpText('after', '\nThe AuthPlane server must be running on the data dir: the doctor reads its registration and obtains test tokens through its admin API.');
   cmd.action(
     run<{ protocol?: McpProtocol }>(async (ctx, mcpUrl) => {

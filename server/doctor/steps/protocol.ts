@@ -1,5 +1,6 @@
 /**
- * Step 13: which MCP revision the server speaks, and each revision's auth rule. A 2026-07-28
+ * Step 13: which MCP revision the server speaks, and each revision's auth rule. Without
+ * --protocol any revision will do (the newest spoken is the one checked); with it, that one must be spoken. A 2026-07-28
  * client opens with a stateless `server/discover`; a 2025-11-25 one with `initialize`. Each
  * revision the server answers must refuse its first request without a token (a server that
  * protects only the path its own SDK takes leaves the other one open).
@@ -40,6 +41,7 @@ export const protocol: DoctorCheck = {
       }
     }
     const list = spoken.map((p) => `${p} (${openingMethod(p)})`).join(' and ');
+    if (!ctx.pinned && spoken.length) ctx.protocol = spoken[0]!;
     if (!spoken.includes(ctx.protocol)) {
       const other = spoken[0];
       return fail(

@@ -3,6 +3,7 @@
  * and refusing tokens it must refuse (another audience, expired).
  */
 import { audiences } from '../../contracts/common';
+import { MCP_PROTOCOLS } from '../../contracts/mcpProtocol';
 import { jwtPayload, openingMethod, parseBearerChallenge, pkce, request, rpcMessage, type DoctorFetch, type HttpResult } from '../http';
 import { fail, isObject, need, oauthError, pass, Skip, warn, type DoctorCheck } from '../stepKit';
 import { DOCTOR_CLIENT_ID, DOCTOR_REDIRECT_URI, ensureDoctorClient } from '../testClient';
@@ -69,7 +70,17 @@ export const callWithToken: DoctorCheck = {
   run: async (ctx, { f, callMcp }) => {
     need(ctx.token, 'no token was obtained');
     need(!ctx.mcpDown, 'the MCP server is unreachable');
-    const r = await callMcp(ctx.token);
+    let r = await callMcp(ctx.token);
+    // No --protocol: a server that does not take the newest revision's opening request may speak
+    // the older one (most SDK 1.x servers); check it as what it is.
+    if (!ctx.pinned && (r.status < 200 || r.status >= 300) && r.status !== 401 && r.status !== 403) {
+      const older = MCP_PROTOCOLS.find((p) => p !== ctx.protocol)!;
+      const retry = await callMcp(ctx.token, older);
+      if (retry.status >= 200 && retry.status < 300) {
+        ctx.protocol = older;
+        r = retry;
+      }
+    }
     const aud = audiences(ctx.tokenClaims?.aud)[0] ?? String(ctx.resource?.uri);
     if (r.status >= 200 && r.status < 300) {
       await endSession(f, ctx.mcpUrl, r, ctx.token);
