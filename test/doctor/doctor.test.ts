@@ -121,7 +121,7 @@ describe('doctor against the example MCP server', () => {
     expect(ex('unauthenticated')).toMatchObject({ request: { method: 'POST', url: example.url }, response: { status: 401 } });
     expect(header(ex('unauthenticated')!.response.headers, 'www-authenticate')).toContain(`resource_metadata="${example.prmUrl}"`);
     expect(ex('unauthenticated')!.request.body).toMatchObject({ mime_type: 'application/json', truncated: false });
-    expect(JSON.parse(ex('unauthenticated')!.request.body!.text)).toMatchObject({ method: 'initialize' });
+    expect(JSON.parse(ex('unauthenticated')!.request.body!.text)).toMatchObject({ method: 'server/discover' });
     expect(ex('prm')).toMatchObject({ request: { method: 'GET', url: example.prmUrl }, response: { status: 200 } });
     expect(JSON.parse(ex('prm')!.response.body!.text)).toMatchObject({ resource: example.resource, authorization_servers: [s.issuer] });
     expect(ex('as_metadata')).toMatchObject({ request: { url: `${s.issuer}/.well-known/oauth-authorization-server` }, response: { status: 200 } });
@@ -139,7 +139,7 @@ describe('doctor against the example MCP server', () => {
     expect(header(ex('call_with_token')!.request.headers, 'authorization')).toBe(`Bearer ${token.slice(0, 4)}${MASK}`);
     // Each as a curl command that shows what was sent, masked the same way.
     expect(stepOf(r, 'call_with_token').curl).toBe(
-      `curl -sS -i -X POST '${example.url}' -H 'content-type: application/json' -H 'accept: application/json, text/event-stream' -H 'authorization: Bearer ${token.slice(0, 4)}${MASK}' --data-binary '${ex('call_with_token')!.request.body!.text}'`,
+      `curl -sS -i -X POST '${example.url}' -H 'content-type: application/json' -H 'accept: application/json, text/event-stream' -H 'mcp-protocol-version: 2026-07-28' -H 'mcp-method: server/discover' -H 'authorization: Bearer ${token.slice(0, 4)}${MASK}' --data-binary '${ex('call_with_token')!.request.body!.text}'`,
     );
     for (const x of r.steps) expect(x.curl === undefined, x.id).toBe(x.exchange === undefined);
     expect(ex('wrong_audience')!.response.status).toBe(401);
