@@ -18,10 +18,9 @@
  *   facts in typed arrays indexed by slot and maps a 28-bit prefix of each hash to its slot (a
  *   prefix match is confirmed against the full row read from the log).
  * - readRow: what such an index pays per refresh instead: one positioned read of a family's line
- *   (from the page cache) and its JSON.parse, µs per row over random families of the first sealed
- *   segment's families sidecar.
+ *   (from the page cache) and its JSON.parse, µs per row over random families of the first segment.
  */
-import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -146,11 +145,19 @@ function slotIndex(families: RefreshFamily[]) {
   return { ids, expires, where, state, byPrefix };
 }
 
-/** Random positioned reads of whole family lines from `file` (a families sidecar) and their parse. */
-function readRows(file: string, reads: number): { rows: number; usPerRead: number } {
+/**
+ * Random positioned reads of whole family lines and their parse: from the first sealed segment's
+ * families sidecar, or (fewer families than a segment holds) from the active segment's {"f":…} lines.
+ */
+function readRows(issuances: string, reads: number): { rows: number; usPerRead: number } {
+  const sidecar = path.join(issuances, 'seg-000001.families.jsonl');
+  const file = existsSync(sidecar) ? sidecar : path.join(issuances, 'seg-000001.jsonl');
+  const wrapped = file !== sidecar;
   const buf = readFileSync(file);
   const lines: Array<[number, number]> = [];
-  for (let pos = 0, nl = buf.indexOf(0x0a); nl >= 0; pos = nl + 1, nl = buf.indexOf(0x0a, pos)) lines.push([pos, nl - pos]);
+  for (let pos = 0, nl = buf.indexOf(0x0a); nl >= 0; pos = nl + 1, nl = buf.indexOf(0x0a, pos)) {
+    if (!wrapped || buf.toString('latin1', pos, pos + 5) === '{"f":') lines.push([pos, nl - pos]);
+  }
   const fd = openSync(file, 'r');
   const out = Buffer.allocUnsafe(64 * 1024);
   let check = 0;
@@ -158,7 +165,8 @@ function readRows(file: string, reads: number): { rows: number; usPerRead: numbe
   for (let i = 0; i < reads; i++) {
     const [pos, len] = lines[(Math.random() * lines.length) | 0]!;
     readSync(fd, out, 0, len, pos);
-    check += (JSON.parse(out.toString('utf8', 0, len)) as RefreshFamily).consumed.length;
+    const value = JSON.parse(out.toString('utf8', 0, len)) as RefreshFamily | { f: RefreshFamily };
+    check += ('f' in value ? value.f : value).consumed.length;
   }
   const us = ((performance.now() - t) * 1000) / reads;
   closeSync(fd);
@@ -198,7 +206,7 @@ async function main(): Promise<void> {
   // Keep both alive until measured.
   if (a.byId.size !== count || b.ids.size !== count) throw new Error('index sizes differ');
   await log.close();
-  const readRow = readRows(path.join(dir, 'issuances', 'seg-000001.families.jsonl'), 20_000);
+  const readRow = readRows(path.join(dir, 'issuances'), 20_000);
   if (!dirArg) rmSync(dir, { recursive: true, force: true });
 
   const per = (bytes: number) => Math.round(bytes / count);
