@@ -21,7 +21,7 @@ export const CACHE = process.env.AUTHPLANE_CACHE_DIR ?? join(ROOT, '.cache');
 export function installCached(name, pkg, range) {
   const dir = join(CACHE, name);
   const pkgDir = (d) => join(d, 'node_modules', ...pkg.split('/'));
-  if (installedVersion(pkgDir(dir))?.startsWith(range)) return pkgDir(dir);
+  if (matches(installedVersion(pkgDir(dir)), range)) return pkgDir(dir);
   mkdirSync(CACHE, { recursive: true });
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
   mkdirSync(tmp, { recursive: true });
@@ -38,9 +38,11 @@ export function installCached(name, pkg, range) {
   } catch {
     rmSync(tmp, { recursive: true, force: true });
   }
-  if (!installedVersion(pkgDir(dir))?.startsWith(range)) throw new Error(`${pkg}@${range} is not in ${dir} after npm install`);
+  if (!matches(installedVersion(pkgDir(dir)), range)) throw new Error(`${pkg}@${range} is not in ${dir} after npm install`);
   return pkgDir(dir);
 }
+
+const matches = (version, range) => version !== undefined && (version === range || version.startsWith(`${range}.`));
 
 function installedVersion(dir) {
   try {
