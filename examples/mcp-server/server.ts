@@ -8,7 +8,7 @@ import { requireBearerAuth } from '@modelcontextprotocol/sdk/server/auth/middlew
 import { localhostHostValidation } from '@modelcontextprotocol/sdk/server/middleware/hostHeaderValidation.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import express, { type RequestHandler } from 'express';
-import { createResourceVerifier, mcpTokenVerifier, mountProtectedResourceMetadata, prmUrl } from '../../server/sdk';
+import { createResourceVerifier, expressMcpCors, mcpTokenVerifier, mountProtectedResourceMetadata, prmUrl } from '../../server/sdk';
 import { toolScopeGate } from './scope-gate';
 import { buildMcpServer, TOOL_SCOPES, type NoteStore } from './tools';
 
@@ -73,6 +73,8 @@ function buildApp(issuer: string, resource: string, host: string, now?: () => nu
 
   app.all(
     path,
+    // CORS first: a browser's preflight carries no token and must not meet the 401.
+    expressMcpCors(),
     requireBearerAuth({ verifier: mcpTokenVerifier(verifier), resourceMetadataUrl: prm.url }),
     express.json({ limit: '1mb' }),
     toolScopeGate(TOOL_SCOPES, prm.url),
