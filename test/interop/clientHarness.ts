@@ -10,6 +10,7 @@ import type { BrowserContext } from 'playwright-core';
 import { startExampleMcpServer, type ExampleMcpServer } from '../../examples/mcp-server/server';
 import { installCached, nodeAtLeast } from '../../scripts/lib/cache.mjs';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
+import { serveLoopback } from './helpers';
 
 export interface NotesRig {
   s: TestServer;
@@ -137,4 +138,47 @@ export function inspector(version: '2.12.0' | '1.0.3'): CachedProgram {
   return version === '2.12.0'
     ? { version, node: nodeAtLeast('22.19.0'), entry: join(dir, 'clients/launcher/build/index.js') }
     : { version, node: nodeAtLeast('22.7.5'), entry: join(dir, 'cli/build/cli.js') };
+}
+
+/**
+ * A loopback redirect URI that really listens (as a native app's would): the browser lands there
+ * after Approve, and `next()` resolves with the callback's query (code, state, iss).
+ */
+export async function loopbackCallback(path = '/callback') {
+  const waiting: Array<(q: URLSearchParams) => void> = [];
+  const received: URLSearchParams[] = [];
+  const server = await serveLoopback((req, res, origin) => {
+    const url = new URL(req.url!, origin);
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<p>Authorization complete. You can close this window.</p>');
+    if (url.pathname !== path) return;
+    const w = waiting.shift();
+    if (w) w(url.searchParams);
+    else received.push(url.searchParams);
+  });
+  return {
+    url: `${server.origin}${path}`,
+    next: () => new Promise<URLSearchParams>((resolve) => (received.length ? resolve(received.shift()!) : waiting.push(resolve))),
+    close: server.close,
+  };
+}
+
+/**
+ * What an application does in `redirectToAuthorization`: open the URL in the browser, where the
+ * person clicks Approve on AuthPlane's consent page; the loopback callback receives the code.
+ * `choose` may untick scopes first (a person granting less than asked).
+ */
+export async function consentInChromium(browser: BrowserContext, url: URL, callback: Awaited<ReturnType<typeof loopbackCallback>>, choose?: (page: import('playwright-core').Page) => Promise<void>) {
+  const landed = callback.next();
+  const page = await browser.newPage();
+  try {
+    await page.goto(url.href);
+    if (choose) await choose(page);
+    await page.getByRole('button', { name: 'Approve' }).click();
+    const query = await landed;
+    const error = query.get('error');
+    if (error) throw new Error(`authorization failed: ${error}: ${query.get('error_description')}`);
+    return query;
+  } finally {
+    await page.close();
+  }
 }
