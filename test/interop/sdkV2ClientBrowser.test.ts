@@ -1,5 +1,6 @@
 /**
- * The MCP TypeScript SDK v2 client (`@modelcontextprotocol/client`) against AuthPlane (consent
+ * The MCP TypeScript SDK v2 client (`@modelcontextprotocol/client`) the way an application uses it
+ * (sdkV2Client.test.ts pins the 2026-07-28 protocol details) against AuthPlane (consent
  * `prompt`) and the example MCP server, with Approve clicked in Chromium and a loopback redirect
  * that really listens: DCR, a pre-registered client, and refresh after real expiry.
  */
