@@ -19,6 +19,16 @@
  * app.use('/mcp', expressMcpCors()); // CORS before auth: a browser's preflight carries no token
  * app.all('/mcp', requireBearerAuth({ verifier: mcpTokenVerifier(verifier), resourceMetadataUrl: prm.url }), mcpHandler);
  * ```
+ *
+ * @example MCP TypeScript SDK v2 (2026-07-28, stateless), any fetch runtime
+ * ```ts
+ * import { createMcpHandler } from '@modelcontextprotocol/server';
+ * import { createResourceVerifier, prmPath, prmResponse, prmUrl, withBearerAuth, withMcpCors } from 'authplane-desktop/sdk';
+ *
+ * const mcp = createMcpHandler(buildServer); // a fresh McpServer per request; tools read ctx.http.authInfo
+ * const handler = withMcpCors(withBearerAuth(verifier, (req, auth) => mcp.fetch(req, { authInfo: auth }), { resourceMetadataUrl: prmUrl(resource) }));
+ * export default { fetch: (req: Request) => new URL(req.url).pathname === prmPath(resource) ? prmResponse({ resource, issuer, scopes: ['read'] }, req) : handler(req) };
+ * ```
  */
 
 export { createResourceVerifier } from './verifier';
