@@ -87,12 +87,12 @@ describe(`MCP Inspector ${INSPECTOR.version} --cli`, () => {
     expect((await issuances(s, clientId)).map((i) => i.grant)).toEqual(['refresh_token', 'authorization_code']);
   });
 
-  it('pre-registered public client (--client-id): no registration, any loopback port on a port-less registration', async () => {
+  it('pre-registered public client (--client-id), MCP 2026-07-28 (--protocol-era modern): no registration, any loopback port on a port-less registration', async () => {
     const { s, mcp } = await rig();
     await s.services.clients.create({ client_name: 'Inspector (pre-registered)', client_id: 'inspector-cli', redirect_uris: ['http://127.0.0.1/oauth/callback'], token_endpoint_auth_method: 'none' }, 'admin');
     const env = inspectorEnv(await clientHome('authplane-inspector-cli-'));
     const port = await freePort();
-    const run = await authorizeAndRun(env, ['--server-url', mcp.url, '--client-id', 'inspector-cli', '--callback-url', `http://127.0.0.1:${port}/oauth/callback`, '--method', 'tools/call', '--tool-name', 'whoami'], port);
+    const run = await authorizeAndRun(env, ['--server-url', mcp.url, '--protocol-era', 'modern', '--client-id', 'inspector-cli', '--callback-url', `http://127.0.0.1:${port}/oauth/callback`, '--method', 'tools/call', '--tool-name', 'whoami'], port);
     expect(run.authUrl.searchParams.get('client_id')).toBe('inspector-cli');
     expect(s.services.clients.list().filter((c) => c.registration_source === 'dcr')).toEqual([]);
     expect(JSON.parse(run.out.result.content![0]!.text)).toMatchObject({ subject: 'dev-user', client_id: 'inspector-cli', scopes: ['read', 'write'] });

@@ -24,7 +24,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   const home = await clientHome('authplane-inspector-web-');
   const [client, sandbox, appOrigin] = [await freePort(), await freePort(), await freePort()];
-  web = spawn(INSPECTOR.node, [INSPECTOR.entry, '--web', '--server-url', rig.mcp.url], {
+  web = spawn(INSPECTOR.node, [INSPECTOR.entry, '--web', '--server-url', rig.mcp.url, '--protocol-era', 'modern'], {
     env: { ...home.env, MCP_INSPECTOR_SECRET_STORE: 'file', MCP_AUTO_OPEN_ENABLED: 'false', CLIENT_PORT: String(client), MCP_SANDBOX_PORT: String(sandbox), MCP_APP_ORIGIN_PORT: String(appOrigin) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -50,7 +50,7 @@ async function executeWhoami(page: Page) {
   return JSON.parse(/\{\s*"subject"[\s\S]*?\n\}/.exec(panel)![0]) as { subject: string; client_id: string; scopes: string[]; aud: string; expires_at: string };
 }
 
-describe(`MCP Inspector ${INSPECTOR.version} web UI (proxy through its backend)`, () => {
+describe(`MCP Inspector ${INSPECTOR.version} web UI (through its backend), MCP 2026-07-28`, () => {
   it('connect → consent clicked → tools listed → whoami executed; after real expiry the next call refreshes', async () => {
     const { s, mcp } = rig;
     const page = await browser.newPage();
@@ -64,6 +64,8 @@ describe(`MCP Inspector ${INSPECTOR.version} web UI (proxy through its backend)`
     await page.getByRole('button', { name: 'Approve' }).click();
     await page.waitForURL((u) => u.origin === inspectorOrigin && !u.pathname.startsWith('/oauth'));
     await page.getByText('Connected', { exact: true }).waitFor();
+    // The server card names the negotiated revision.
+    await page.getByText('MCP 2026-07-28', { exact: true }).waitFor();
 
     await page.getByText('Tools', { exact: true }).first().click();
     for (const name of ['whoami', 'read_note', 'write_note']) await page.getByRole('button', { name, exact: true }).waitFor();
