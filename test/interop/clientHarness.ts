@@ -3,9 +3,10 @@
  * SDK clients, openid-client) against AuthPlane and the example MCP server: one shared clock to
  * make tokens really expire, output watching for child processes, and Approve clicked in Chromium.
  */
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessByStdio, type SpawnOptions } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { chmod, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { startExampleMcpServer, type ExampleMcpServer } from '../../examples/mcp-server/server';
 import { installCached, nodeAtLeast } from '../../scripts/lib/cache.mjs';
@@ -87,11 +88,23 @@ export function watch(child: ChildProcess) {
   return { text, until, exit };
 }
 
-/** Ends a child we started (if still running) and waits for it. */
+/**
+ * Starts a client program in a process group of its own: Inspector 1.0.3's launcher, for one,
+ * runs its proxy and web server as children that outlive a SIGTERM to the launcher alone.
+ */
+export function spawnClient(command: string, args: string[], opts: SpawnOptions & { stdio: ['pipe' | 'ignore', 'pipe', 'pipe'] }) {
+  return spawn(command, args, { ...opts, detached: true }) as ChildProcessByStdio<Writable | null, Readable, Readable>;
+}
+
+/** Ends a child we started (its whole process group when it has one) and waits for it. */
 export async function stop(child: ChildProcess | undefined) {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
+  try {
+    process.kill(-child.pid!, 'SIGTERM');
+  } catch {
+    child.kill('SIGTERM');
+  }
   await exited;
 }
 
@@ -130,14 +143,15 @@ export interface CachedProgram {
   node: string;
   /** The script to run with `node`. */
   entry: string;
+  /** PATH with that Node first: the program may start helpers as plain `node`. */
+  path: string;
 }
 
 /** MCP Inspector, installed from the npm registry into .cache (it is not a dependency: see docs/compatibility.md). */
 export function inspector(version: '2.12.0' | '1.0.3'): CachedProgram {
   const dir = installCached(`inspector-${version}`, '@modelcontextprotocol/inspector', version);
-  return version === '2.12.0'
-    ? { version, node: nodeAtLeast('22.19.0'), entry: join(dir, 'clients/launcher/build/index.js') }
-    : { version, node: nodeAtLeast('22.7.5'), entry: join(dir, 'cli/build/cli.js') };
+  const [node, entry] = version === '2.12.0' ? [nodeAtLeast('22.19.0'), join(dir, 'clients/launcher/build/index.js')] : [nodeAtLeast('22.7.5'), join(dir, 'cli/build/cli.js')];
+  return { version, node, entry, path: [dirname(node), process.env.PATH].join(delimiter) };
 }
 
 /**

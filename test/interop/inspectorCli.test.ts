@@ -4,12 +4,11 @@
  * the authorization URL; Approve is clicked in Chromium; its callback listener gets the code.
  * Tokens go to its file secret store, so a second run proves refresh after real expiry.
  */
-import { spawn } from 'node:child_process';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../helpers/browser';
 import { freePort } from './helpers';
-import { approveInChromium, clientHome, inspector, issuances, PAST_ACCESS_TOKEN_EXPIRY, startNotesRig, stop, watch, type NotesRig } from './clientHarness';
+import { approveInChromium, clientHome, inspector, issuances, PAST_ACCESS_TOKEN_EXPIRY, startNotesRig, spawnClient, stop, watch, type NotesRig } from './clientHarness';
 
 const INSPECTOR = inspector('2.12.0');
 
@@ -27,13 +26,15 @@ afterEach(async () => {
 
 /** One `inspector --cli` run; resolves with its JSON result once it exits. */
 function runCli(env: NodeJS.ProcessEnv, args: string[]) {
-  const child = spawn(INSPECTOR.node, [INSPECTOR.entry, '--cli', ...args, '--format', 'json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnClient(INSPECTOR.node, [INSPECTOR.entry, '--cli', ...args, '--format', 'json'], { env: { ...env, PATH: INSPECTOR.path }, stdio: ['ignore', 'pipe', 'pipe'] });
   cleanups.push(() => stop(child));
   const w = watch(child);
   const result = w.exit.then((code) => {
     if (code !== 0) throw new Error(`inspector --cli exited ${code}\nstdout:\n${w.text.stdout}\nstderr:\n${w.text.stderr}`);
     return JSON.parse(w.text.stdout) as { result: { tools?: Array<{ name: string }>; content?: Array<{ text: string }> } };
   });
+  // A test that fails earlier leaves this to reject when cleanup stops the process: not unhandled.
+  result.catch(() => undefined);
   return { ...w, result };
 }
 

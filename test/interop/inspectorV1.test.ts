@@ -5,12 +5,12 @@
  * **Direct** mode: the page itself talks to the MCP server cross-origin, which needs the SDK
  * adapter's CORS (preflight answered before auth, WWW-Authenticate exposed).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../helpers/browser';
 import { freePort } from './helpers';
-import { clientHome, inspector, issuances, PAST_ACCESS_TOKEN_EXPIRY, startNotesRig, stop, watch, type NotesRig } from './clientHarness';
+import { clientHome, inspector, issuances, PAST_ACCESS_TOKEN_EXPIRY, startNotesRig, spawnClient, stop, watch, type NotesRig } from './clientHarness';
 
 const INSPECTOR = inspector('1.0.3');
 
@@ -23,12 +23,12 @@ beforeAll(async () => {
   rig = await startNotesRig();
   const home = await clientHome('authplane-inspector-v1-');
   const [client, server] = [await freePort(), await freePort()];
-  proc = spawn(INSPECTOR.node, [INSPECTOR.entry, '--transport', 'http', '--server-url', rig.mcp.url], {
-    env: { ...home.env, MCP_AUTO_OPEN_ENABLED: 'false', CLIENT_PORT: String(client), SERVER_PORT: String(server) },
+  proc = spawnClient(INSPECTOR.node, [INSPECTOR.entry, '--transport', 'http', '--server-url', rig.mcp.url], {
+    env: { ...home.env, PATH: INSPECTOR.path, MCP_AUTO_OPEN_ENABLED: 'false', CLIENT_PORT: String(client), SERVER_PORT: String(server) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // (The URL carries the proxy's port and session token when SERVER_PORT is not the default.)
-  [inspectorUrl] = (await watch(proc).until('stdout', /http:\/\/localhost:\d+\/\?\S*MCP_PROXY_AUTH_TOKEN=\w+/, 'the Inspector URL', 60_000)) as unknown as [string];
+  inspectorUrl = (await watch(proc).until('stdout', /http:\/\/localhost:\d+\/\?\S*MCP_PROXY_AUTH_TOKEN=\w+/, 'the Inspector URL', 60_000))[0];
 }, 90_000);
 afterAll(async () => {
   await stop(proc);

@@ -4,12 +4,12 @@
  * page, back in the Inspector list the tools and execute one. Its Node backend carries MCP and
  * OAuth (2.12 has no browser-direct mode; that is Inspector 1.0.3, see inspectorV1.test.ts).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../helpers/browser';
 import { freePort } from './helpers';
-import { clientHome, inspector, issuances, PAST_ACCESS_TOKEN_EXPIRY, startNotesRig, stop, watch, type NotesRig } from './clientHarness';
+import { clientHome, inspector, issuances, PAST_ACCESS_TOKEN_EXPIRY, startNotesRig, spawnClient, stop, watch, type NotesRig } from './clientHarness';
 
 const INSPECTOR = inspector('2.12.0');
 
@@ -24,8 +24,8 @@ beforeAll(async () => {
   browser = await launchBrowser();
   const home = await clientHome('authplane-inspector-web-');
   const [client, sandbox, appOrigin] = [await freePort(), await freePort(), await freePort()];
-  web = spawn(INSPECTOR.node, [INSPECTOR.entry, '--web', '--server-url', rig.mcp.url, '--protocol-era', 'modern'], {
-    env: { ...home.env, MCP_INSPECTOR_SECRET_STORE: 'file', MCP_AUTO_OPEN_ENABLED: 'false', CLIENT_PORT: String(client), MCP_SANDBOX_PORT: String(sandbox), MCP_APP_ORIGIN_PORT: String(appOrigin) },
+  web = spawnClient(INSPECTOR.node, [INSPECTOR.entry, '--web', '--server-url', rig.mcp.url, '--protocol-era', 'modern'], {
+    env: { ...home.env, PATH: INSPECTOR.path, MCP_INSPECTOR_SECRET_STORE: 'file', MCP_AUTO_OPEN_ENABLED: 'false', CLIENT_PORT: String(client), MCP_SANDBOX_PORT: String(sandbox), MCP_APP_ORIGIN_PORT: String(appOrigin) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const [url] = await watch(web).until('stdout', /http:\/\/127\.0\.0\.1:\d+\?MCP_INSPECTOR_API_TOKEN=\w+/, 'the Inspector web URL', 60_000);

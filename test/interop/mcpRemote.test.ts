@@ -6,7 +6,6 @@
  * on AuthPlane's consent page; then MCP messages go through mcp-remote's stdio, and after real
  * expiry (both clocks moved two hours) the next call is carried on a refreshed token.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -16,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../helpers/browser';
 import { decodeJwt } from '../helpers/oauthClient';
 import { freePort } from './helpers';
-import { approveInChromium, clientHome, issuances, PAST_ACCESS_TOKEN_EXPIRY, startNotesRig, stop, watch, type NotesRig } from './clientHarness';
+import { approveInChromium, clientHome, issuances, PAST_ACCESS_TOKEN_EXPIRY, startNotesRig, spawnClient, stop, watch, type NotesRig } from './clientHarness';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MCP_REMOTE = join(ROOT, 'node_modules/mcp-remote/dist/proxy.js');
@@ -24,7 +23,7 @@ const MCP_REMOTE_VERSION = (JSON.parse(await readFile(join(ROOT, 'node_modules/m
 
 let rig: NotesRig;
 let browser: BrowserContext;
-let child: ChildProcessWithoutNullStreams | undefined;
+let child: ReturnType<typeof spawnClient> | undefined;
 
 beforeAll(async () => {
   rig = await startNotesRig();
@@ -42,7 +41,7 @@ describe(`mcp-remote ${MCP_REMOTE_VERSION}`, () => {
     const { home, opened, env } = await clientHome('authplane-mcp-remote-');
     env.MCP_REMOTE_CONFIG_DIR = join(home, '.mcp-auth');
     const callbackPort = await freePort();
-    child = spawn(process.execPath, [MCP_REMOTE, mcp.url, String(callbackPort)], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    child = spawnClient(process.execPath, [MCP_REMOTE, mcp.url, String(callbackPort)], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     const w = watch(child);
     const onStderr = (re: RegExp, what: string) => w.until('stderr', re, what);
 
@@ -96,11 +95,11 @@ describe(`mcp-remote ${MCP_REMOTE_VERSION}`, () => {
           clearTimeout(timer);
           resolve(m);
         });
-        child!.stdin.write(JSON.stringify({ jsonrpc: '2.0', id, method, params }) + '\n');
+        child!.stdin!.write(JSON.stringify({ jsonrpc: '2.0', id, method, params }) + '\n');
       });
     const init = await call(1, 'initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'stdio-host', version: '1.0.0' } });
     expect(init.result).toMatchObject({ serverInfo: { name: 'authplane-example-notes' } });
-    child.stdin.write(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) + '\n');
+    child.stdin!.write(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) + '\n');
     const tools = await call(2, 'tools/list', {});
     expect(((tools.result as { tools: Array<{ name: string }> }).tools).map((t) => t.name).sort()).toEqual(['read_note', 'whoami', 'write_note']);
     const who = await call(3, 'tools/call', { name: 'whoami', arguments: {} });
