@@ -12,6 +12,7 @@ import { systemClock, type Clock } from './clock';
 import { loadConfig, isLoopbackHost, type Config, type ConfigInput } from './config';
 import { createServices, initServices, type Services } from './domain/services';
 import { EventBus } from './events';
+import { isAudited } from './contracts/events';
 import { activityRecorder } from './http/activity';
 import { isCorsPath, publicCors } from './http/cors';
 import { createKoa } from './http/koa';
@@ -51,7 +52,7 @@ export function createApp(s: Services, opts: AppOptions): Koa {
   const app = createKoa();
   app.use(securityHeaders);
   app.use((ctx, next) => (isCorsPath(ctx.path) && hostOk(ctx.get('host')) ? publicCors(ctx, next) : next()));
-  app.use(activityRecorder(s.activity, clock, log, (p) => p === '/' || p.startsWith('/admin/') || p.startsWith('/assets/') || p === '/consent/wait' || p === '/favicon.ico' || p.startsWith('/ui')));
+  app.use(activityRecorder(s.activity, clock, log, (p) => p === '/' || p.startsWith('/admin/') || p.startsWith('/assets/') || p === '/consent/wait' || p === '/favicon.ico' || p.startsWith('/ui'), config.recordFlows ? s.flows : undefined));
   app.use(errorHandler(log));
   app.use(hostGuard(config.issuer));
   app.use(createOAuthRoutes(s, opts).middleware());
@@ -143,7 +144,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     const events = new EventBus(clock);
     let seed: SeedResult | undefined;
     events.subscribe((e) => {
-      if (e.type !== 'request.logged') st.audit.append(e);
+      if (isAudited(e)) st.audit.append(e);
     });
     services = createServices({ config, store: st, clock, events, log, secret: adminToken, resolve: opts.resolve });
     await initServices(services);

@@ -56,6 +56,11 @@ export const ConfigSchema = z.object({
   strict: z.boolean().default(false),
   /** Accept `http://` loopback Client ID Metadata Document URLs (local testing of CIMD clients). */
   cimdAllowLoopback: z.boolean().default(true),
+  /**
+   * Record the flow timeline (every exchange at the OAuth endpoints, in memory, secrets masked on
+   * read). Off (`serve --no-flows`) only to measure what recording costs.
+   */
+  recordFlows: z.boolean().default(true),
 });
 export type ConfigInput = z.input<typeof ConfigSchema>;
 export type Config = z.infer<typeof ConfigSchema> & { issuer: string };

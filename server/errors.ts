@@ -14,6 +14,8 @@ export class OAuthError extends Error {
   headers: Record<string, string> = {};
   /** Internal detail for logs, never sent. */
   detail?: string;
+  /** The change the developer should make, when it is theirs (the flow timeline shows it; never sent). */
+  fix?: string;
 
   constructor(error: string, description: string, status = 400) {
     super(description);

@@ -64,6 +64,16 @@ export class CliAuthProvider extends MemoryAuthProvider {
     this.scopeOverride = undefined;
   }
 
+  /**
+   * What the SDK (or connect) says is no longer valid. A pre-registered --client-id is the
+   * user's word and stays; a dynamically registered one is dropped, so the SDK registers again.
+   */
+  invalidateCredentials(scope: 'all' | 'client' | 'tokens' | 'verifier' | 'discovery'): void {
+    if (scope === 'all' || scope === 'discovery') this.discovery = undefined;
+    if (scope === 'all' || scope === 'tokens') this.saved = undefined;
+    if ((scope === 'all' || scope === 'client') && !this.opts.clientId) this.info = undefined;
+  }
+
   stopWaiting(): void {
     this.waitAbort?.abort();
   }

@@ -66,12 +66,15 @@ export async function connect(opts: ConnectOptions): Promise<ConnectResult> {
     { name: 'authserver-connect', version: '1.0.0' },
     { versionNegotiation: { mode: protocol === '2025-11-25' ? 'legacy' : { pin: protocol } } },
   );
-  const stepUpFetch = async (url: string | URL, init?: RequestInit): Promise<Response> => {
+  const mcpFetch = async (url: string | URL, init?: RequestInit): Promise<Response> => {
     const res = await fetch(url, init);
     if (res.status === 403 && /error="insufficient_scope"/.test(res.headers.get('www-authenticate') ?? '')) provider.stepUp();
+    // A token refused with 401: the server may have moved to another authorization server
+    // (SEP-2352), so the SDK must read its PRM again rather than reuse the cached discovery.
+    if (res.status === 401 && new Headers(init?.headers).has('authorization')) provider.invalidateCredentials('discovery');
     return res;
   };
-  const make = () => new StreamableHTTPClientTransport(new URL(opts.mcpUrl), { authProvider: provider, fetch: stepUpFetch });
+  const make = () => new StreamableHTTPClientTransport(new URL(opts.mcpUrl), { authProvider: provider, fetch: mcpFetch });
   let transport = make();
   const awaitCallback = (): Promise<URLSearchParams> => {
     let timer: NodeJS.Timeout | undefined;

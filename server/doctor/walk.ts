@@ -10,7 +10,8 @@
 import { VERSION } from '../version';
 import type { DoctorReport, DoctorStep } from '../contracts/doctor';
 import { DEFAULT_MCP_PROTOCOL, type McpProtocol } from '../contracts/mcpProtocol';
-import { discoverRequest, initializeBody, MCP_ACCEPT, NetworkError, request, type DoctorFetch } from './http';
+import { discoverRequest, initializeBody, MCP_ACCEPT, NetworkError, request, type DoctorFetch, type ExchangeSink } from './http';
+import type { RecordedExchange } from './exchange';
 import { locateAuthPlane, quote } from './locate';
 import { authplane, challenge, unauthenticated } from './steps/endpoint';
 import { authorizationServers, prm, prmResourceUrl, resourceRegistered, scopes } from './steps/resourceMetadata';
@@ -63,10 +64,9 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   const started = Date.now();
   const f: DoctorFetch = opts.fetch ?? ((input, init) => fetch(input, init));
   const ctx: WalkState = { mcpUrl: opts.mcpUrl, flag: opts.dataDir ? ` --data-dir ${quote(opts.dataDir)}` : '', authplaneOk: false, mcpDown: false, resourceCovers: false, validAccepted: false, protocol: opts.protocol ?? DEFAULT_MCP_PROTOCOL, pinned: opts.protocol !== undefined };
-  const io = walkIO(f, ctx, opts);
   const steps: DoctorStep[] = [];
   for (const check of WALK) {
-    const done = await runStep(check, ctx, io);
+    const done = await runStep(check, ctx, (sink) => walkIO(f, ctx, opts, sink));
     steps.push(done);
     opts.onStep?.(done);
   }
@@ -89,9 +89,15 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   };
 }
 
-/** One step, timed; a Skip or an error becomes the step's outcome instead of ending the walk. */
-async function runStep({ id, title, run }: DoctorCheck, ctx: WalkState, io: WalkIO): Promise<DoctorStep> {
+/**
+ * One step, timed; a Skip or an error becomes the step's outcome instead of ending the walk. The
+ * step's exchange is the last round trip it recorded: the one its outcome is about (the token
+ * request after the authorization redirect, the PRM URL that answered after one that did not).
+ */
+async function runStep({ id, title, run }: DoctorCheck, ctx: WalkState, ioFor: (sink: ExchangeSink) => WalkIO): Promise<DoctorStep> {
   const t0 = Date.now();
+  let recorded: RecordedExchange | undefined;
+  const io = ioFor((e) => (recorded = e));
   let s: Omit<DoctorStep, 'duration_ms'>;
   try {
     const o = await run(ctx, io);
@@ -101,12 +107,14 @@ async function runStep({ id, title, run }: DoctorCheck, ctx: WalkState, io: Walk
     else if (err instanceof NetworkError) s = { id, title, status: 'fail', detail: err.message, fix: 'check that the server is running and reachable from this machine' };
     else s = { id, title, status: 'fail', detail: `the doctor could not complete this step: ${(err as Error)?.message ?? String(err)}` };
   }
-  return { ...s, duration_ms: Date.now() - t0 };
+  return { ...s, duration_ms: Date.now() - t0, ...(recorded ? { exchange: recorded.exchange, curl: recorded.curl } : {}) };
 }
 
-function walkIO(f: DoctorFetch, ctx: WalkState, opts: DoctorOptions): WalkIO {
+/** The walk's ways out for one step; `sink` collects the round trips that step makes. */
+function walkIO(f: DoctorFetch, ctx: WalkState, opts: DoctorOptions, sink: ExchangeSink): WalkIO {
   return {
     f,
+    request: (url, init) => request(f, url, init, sink),
     locate: () => locateAuthPlane(opts),
     // The issuer and admin token are read at call time: the first step finds them.
     admin: (path, init = {}) =>
@@ -117,11 +125,16 @@ function walkIO(f: DoctorFetch, ctx: WalkState, opts: DoctorOptions): WalkIO {
       }),
     callMcp: (token, protocol = ctx.protocol) => {
       const opening = protocol === '2026-07-28' ? discoverRequest(VERSION) : { headers: {}, body: initializeBody(VERSION) };
-      return request(f, ctx.mcpUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: MCP_ACCEPT, ...opening.headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: opening.body,
-      });
+      return request(
+        f,
+        ctx.mcpUrl,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: MCP_ACCEPT, ...opening.headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          body: opening.body,
+        },
+        sink,
+      );
     },
   };
 }

@@ -48,6 +48,8 @@ export interface CodeRecord {
   /** What the first exchange produced (revoked on replay). */
   familyId?: string;
   jti?: string;
+  /** The consent prompt the code came from (the flow timeline links the exchange to it). */
+  interactionUid?: string;
 }
 
 export type DecisionListener = (i: Interaction) => void;
@@ -219,6 +221,7 @@ export class InteractionService {
       consumedAt: r.consumedAt,
       familyId: r.familyId,
       jti: r.jti,
+      interactionUid: decidedUid,
     };
     this.codes.set(sha256hex(code), rec);
     return code;

@@ -4,6 +4,7 @@ import { ClientService } from './clients';
 import { ConsentService } from './consents';
 import type { CoreDeps } from './deps';
 import { FaultService } from './faults';
+import { FlowLog } from '../flows/flowLog';
 import { DecisionService } from './interactionDecisions';
 import { InteractionService } from './interactions';
 import { KeyService } from './keys';
@@ -25,6 +26,8 @@ export interface Services {
   activity: ActivityLog;
   /** Faults on demand: in memory only, gone when the server stops. */
   faults: FaultService;
+  /** The flow timeline: in memory only, empty when `recordFlows` is off. */
+  flows: FlowLog;
   close(): void;
 }
 
@@ -35,11 +38,12 @@ export function createServices(deps: CoreDeps): Services {
   const users = new UserService(deps);
   const consents = new ConsentService(deps, tokens);
   const faults = new FaultService(deps);
+  const clients = new ClientService(deps);
   return {
     deps,
     keys,
     resources: new ResourceService(deps, keys),
-    clients: new ClientService(deps),
+    clients,
     users,
     tokens,
     consents,
@@ -47,6 +51,7 @@ export function createServices(deps: CoreDeps): Services {
     decisions: new DecisionService(deps, { interactions, users, consents }),
     activity: new ActivityLog(deps),
     faults,
+    flows: new FlowLog(deps, (id) => clients.get(id)?.client_name),
     close: () => {
       interactions.close();
       faults.close();

@@ -88,9 +88,28 @@ async function checkedAddress(s: Services, url: URL, clientId: string): Promise<
   return addrs[0]!;
 }
 
-async function fetchDocument(clientId: string, address: string): Promise<string> {
+/** One fetch of a metadata document as the flow timeline shows it (a step of the authorization). */
+export interface CimdFetch {
+  url: string;
+  /** Epoch ms when the fetch started. */
+  at: number;
+  duration_ms: number;
+  /** The request headers this server sent (boundedFetch's). */
+  requestHeaders: Array<[string, string]>;
+  response?: { status: number; headers: Array<[string, string]>; text: string };
+  /** Why the fetch failed, when it did (the response may still be there: a 404, a bad document). */
+  error?: string;
+}
+
+const CIMD_REQUEST_HEADERS: Array<[string, string]> = [
+  ['accept', 'application/json'],
+  ['accept-encoding', 'identity'],
+];
+
+async function fetchDocument(clientId: string, address: string, seen: CimdFetch): Promise<string> {
   try {
     const res = await boundedFetch(clientId, { fetch: pinnedFetch(address), maxBytes: MAX_BYTES, timeoutMs: TIMEOUT_MS, redirect: 'error', identityOnly: true });
+    seen.response = { status: res.status, headers: [...res.headers], text: res.text };
     if (res.status < 200 || res.status > 299) throw fail(`fetching the client metadata document ${clientId} returned HTTP ${res.status}`);
     return res.text;
   } catch (e) {
@@ -99,13 +118,7 @@ async function fetchDocument(clientId: string, address: string): Promise<string>
   }
 }
 
-export async function resolveCimdClient(s: Services, clientId: string): Promise<Client> {
-  const existing = s.clients.get(clientId);
-  if (existing && existing.registration_source === 'cimd' && Date.parse(existing.updated_at) + CACHE_MS > s.deps.clock.now()) return existing;
-  const url = new URL(clientId);
-  checkScheme(s, url, clientId);
-  const address = await checkedAddress(s, url, clientId);
-  const text = await fetchDocument(clientId, address);
+function parseDocument(clientId: string, text: string): z.infer<typeof CimdDocument> {
   let doc: z.infer<typeof CimdDocument>;
   try {
     const parsed = CimdDocument.safeParse(JSON.parse(text));
@@ -116,6 +129,32 @@ export async function resolveCimdClient(s: Services, clientId: string): Promise<
     throw fail(`the client metadata document ${clientId} is not valid JSON`);
   }
   if (doc.client_id !== clientId) throw fail(`the client metadata document's client_id "${doc.client_id}" does not equal its URL "${clientId}"`);
+  return doc;
+}
+
+/** Fetched and checked; `observe` sees the exchange and, when the document is refused, why. */
+async function loadDocument(s: Services, clientId: string, address: string, observe?: (f: CimdFetch) => void): Promise<z.infer<typeof CimdDocument>> {
+  const start = performance.now();
+  const seen: CimdFetch = { url: clientId, at: s.deps.clock.now(), duration_ms: 0, requestHeaders: CIMD_REQUEST_HEADERS };
+  try {
+    return parseDocument(clientId, await fetchDocument(clientId, address, seen));
+  } catch (e) {
+    seen.error = (e as Error)?.message ?? String(e);
+    throw e;
+  } finally {
+    seen.duration_ms = Math.round((performance.now() - start) * 100) / 100;
+    observe?.(seen);
+  }
+}
+
+/** `observe` sees the document fetch, when one is made (not for a cached client). */
+export async function resolveCimdClient(s: Services, clientId: string, observe?: (f: CimdFetch) => void): Promise<Client> {
+  const existing = s.clients.get(clientId);
+  if (existing && existing.registration_source === 'cimd' && Date.parse(existing.updated_at) + CACHE_MS > s.deps.clock.now()) return existing;
+  const url = new URL(clientId);
+  checkScheme(s, url, clientId);
+  const address = await checkedAddress(s, url, clientId);
+  const doc = await loadDocument(s, clientId, address, observe);
   const now = iso(s.deps.clock.now());
   const row: Client = {
     client_id: clientId,

@@ -112,6 +112,7 @@ export function mountConsent(router: RouteTable, s: Services): void {
     try {
       const { redirect, sub } = await s.decisions.decide(i.uid, action === 'deny' ? { action } : { action, sub: params.sub, scopes: lists.scope });
       if (sub) rememberBrowserUser(ctx, s, sub);
+      ctx.state.sub = sub;
       clearConsentCookie(ctx, i.uid);
       ctx.status = 303;
       ctx.redirect(redirect);

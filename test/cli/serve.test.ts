@@ -135,7 +135,7 @@ describe('serve --config', () => {
     await writeFile(file, 'refresh_grace: 30s\n');
     const unknown = await cmd(['serve', '--config', file, '--port', '0', '--data-dir', join(dir, 'data')]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(new RegExp(`^authserver serve: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: unknown setting "refresh_grace"; accepted: port, host, data-dir, seed, consent, user, issuer, allow-remote, strict, signing-alg, access-token-ttl, refresh-token-ttl, code-ttl, refresh-grace, log-level\n`));
+    expect(unknown.stderr).toMatch(new RegExp(`^authserver serve: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: unknown setting "refresh_grace"; accepted: port, host, data-dir, seed, consent, user, issuer, allow-remote, strict, signing-alg, access-token-ttl, refresh-token-ttl, code-ttl, refresh-grace, no-flows, log-level\n`));
     await writeFile(file, 'refresh-grace: 6m\n');
     const long = await cmd(['serve', '--config', file, '--port', '0', '--data-dir', join(dir, 'data')]);
     expect(long.code).toBe(2);

@@ -49,10 +49,27 @@ afterAll(async () => {
   if (cli) await removeBuild(cli);
 });
 
-async function runSuite(specVersion: string) {
+/** The 2026-07-28 auth scenarios outside `--suite auth`: RFC 9207 iss (SEP-2468), AS migration (SEP-2352), offline_access (SEP-2207), resource mismatch. */
+const SCENARIOS_2026 = [
+  'authorization-server-migration',
+  'iss-normalized',
+  'iss-not-advertised',
+  'iss-supported',
+  'iss-supported-missing',
+  'iss-unexpected',
+  'iss-wrong-issuer',
+  'metadata-issuer-mismatch',
+  'offline-access-not-supported',
+  'offline-access-scope',
+  'resource-mismatch',
+];
+
+/** `--suite auth`, or one scenario; either way the suite writes <out>/auth/<scenario>-<time>/checks.json. */
+async function runSuite(specVersion: string, scenario?: string) {
   const outDir = await tempDir('authplane-conformance-client-');
+  const which = scenario ? ['--scenario', `auth/${scenario}`] : ['--suite', 'auth'];
   // The per-scenario client budget is for a hung client on a busy machine, not a speed check.
-  const args = [RUNNER, 'client', '--suite', 'auth', '--spec-version', specVersion, '--timeout', '120000', '--command', `${process.execPath} ${CLIENT} ${cli}`, '-o', outDir];
+  const args = [RUNNER, 'client', ...which, '--spec-version', specVersion, '--timeout', '120000', '--command', `${process.execPath} ${CLIENT} ${cli}`, '-o', outDir];
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
@@ -69,14 +86,27 @@ async function runSuite(specVersion: string) {
   return { code, output, scenarios };
 }
 
+function failures(scenarios: Awaited<ReturnType<typeof runSuite>>['scenarios']) {
+  return [...scenarios.entries()].flatMap(([name, s]) =>
+    s.checks.filter((c) => c.status === 'FAILURE' || c.status === 'WARNING').map((c) => ({ scenario: name, id: c.id, status: c.status, why: c.errorMessage ?? c.description, client: s.stderr })),
+  );
+}
+
+describe('MCP conformance client: the 2026-07-28 authorization scenarios outside the auth suite, against authserver connect', () => {
+  it('iss validation, AS migration, offline_access and resource mismatch: every check passes', async () => {
+    for (const scenario of SCENARIOS_2026) {
+      const r = await runSuite('2026-07-28', scenario);
+      expect([...r.scenarios.keys()], r.output).toEqual([scenario]);
+      expect(failures(r.scenarios), r.output).toEqual([]);
+    }
+  }, 900_000);
+});
+
 describe.each(['2025-11-25', '2026-07-28'])('MCP conformance client auth suite against authserver connect (spec %s)', (specVersion) => {
   it('every scenario runs and every check passes', async () => {
     const r = await runSuite(specVersion);
     expect([...r.scenarios.keys()].sort()).toEqual(SCENARIOS);
-    const bad = [...r.scenarios.entries()].flatMap(([name, s]) =>
-      s.checks.filter((c) => c.status === 'FAILURE' || c.status === 'WARNING').map((c) => ({ scenario: name, id: c.id, status: c.status, why: c.errorMessage ?? c.description, client: s.stderr })),
-    );
-    expect(bad, r.output).toEqual([]);
+    expect(failures(r.scenarios), r.output).toEqual([]);
     expect(r.output).toMatch(/Total: \d+ passed, 0 failed, 0 warnings/);
     expect(r.code, r.output).toBe(0);
   }, 600_000);

@@ -33,6 +33,7 @@ interface ServeFlags {
   refreshTokenTtl?: number;
   codeTtl?: number;
   refreshGrace?: number;
+  flows: boolean;
 }
 
 /** `900`, `15m`, `7d` → seconds; commander turns the thrown error into a usage error. */
@@ -68,6 +69,7 @@ export function serveCommand(): Command {
     .option('--refresh-token-ttl <duration>', 'refresh-token lifetime, e.g. 7d (default 7d)', durationFlag)
     .option('--code-ttl <duration>', 'authorization-code lifetime, 60s to 10m (default 10m)', durationFlag)
     .option('--refresh-grace <duration>', 'accept a rotated-out refresh token again for this long, up to 5m, answering with the same new token (default 0: any second use revokes the family)', graceFlag)
+    .option('--no-flows', 'do not record the flow timeline (to measure what recording costs)')
     .addOption(new Option('--log-level <level>', 'server log level (stderr)').choices(['debug', 'info', 'warn', 'error', 'silent']).default('info'));
 
   cmd.action(async (flags: ServeFlags) => {
@@ -98,6 +100,7 @@ export function serveCommand(): Command {
         refreshTokenTtl: opts.refreshTokenTtl,
         codeTtl: opts.codeTtl,
         refreshGrace: opts.refreshGrace,
+        recordFlows: opts.flows,
         log: createLogger({ level: opts.logLevel }),
       });
     } catch (err) {

@@ -17,7 +17,7 @@ export async function checkClient(ctx: HttpContext, a: AuthorizeState, s: Servic
   ctx.state.clientId = id;
   const existing = s.clients.get(id);
   // A URL-shaped client_id is a metadata document, unless an admin or DCR registered that id.
-  const client = isCimdClientId(id) && (!existing || existing.registration_source === 'cimd') ? await resolveCimdClient(s, id) : existing;
+  const client = isCimdClientId(id) && (!existing || existing.registration_source === 'cimd') ? await resolveCimdClient(s, id, (f) => (ctx.state.cimdFetch = f)) : existing;
   if (!client) {
     warn(ctx, 'client_unknown', `client_id "${id}" is not registered`);
     const msg = `Client ID '${id}' is not registered; register it with POST ${PATHS.register} (dynamic registration) or \`authserver admin client create\``;
