@@ -82,11 +82,14 @@ export class Unauthorized extends OAuthError {
  */
 export class PageError extends OAuthError {
   readonly title: string;
-  constructor(error: string, title: string, description: string, status = 400) {
+  /** What to do about it: paragraphs under the description (http/page.ts errorPage). */
+  readonly hint?: string;
+  constructor(error: string, title: string, description: string, status = 400, hint?: string) {
     super(error, description, status);
     this.name = 'PageError';
     this.title = title;
     this.allowRedirect = false;
+    this.hint = hint;
   }
 }
 

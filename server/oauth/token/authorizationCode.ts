@@ -49,7 +49,7 @@ export async function authorizationCodeGrant(ctx: HttpContext, s: Services, clie
   }
   const user = s.users.get(record.sub);
   if (!user) throw new InvalidGrant(`user "${record.sub}" no longer exists`);
-  const out = await s.tokens.issueForCode({ sub: record.sub, client, resource, scope: record.scope });
+  const out = await s.tokens.issueForCode({ sub: record.sub, client, resource, scope: record.scope, refresh: record.refresh });
   record.familyId = out.familyId;
   record.jti = out.jti;
   return out.response;
