@@ -72,7 +72,8 @@ describe(`MCP Inspector ${INSPECTOR.version} --cli`, () => {
     expect(Object.fromEntries(['code_challenge_method', 'redirect_uri', 'scope', 'resource'].map((k) => [k, first.authUrl.searchParams.get(k)]))).toEqual({
       code_challenge_method: 'S256',
       redirect_uri: callback,
-      scope: 'read write',
+      // SEP-2207: AuthPlane lists offline_access in scopes_supported, so its SDK asks for a refresh token.
+      scope: 'read write offline_access',
       resource: mcp.resource,
     });
     const clientId = first.authUrl.searchParams.get('client_id')!;

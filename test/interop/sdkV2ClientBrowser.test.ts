@@ -115,7 +115,8 @@ describe(`MCP TypeScript SDK v2 client ${VERSION}`, () => {
     const { rig, provider } = await setup();
     const client = await connect(rig.mcp.url, provider);
     const authz = provider.authorizations[0]!;
-    expect([authz.searchParams.get('code_challenge_method'), authz.searchParams.get('resource'), authz.searchParams.get('scope')]).toEqual(['S256', rig.mcp.resource, 'read write']);
+    // SEP-2207: offline_access is in AuthPlane's scopes_supported, so the SDK asks for a refresh token.
+    expect([authz.searchParams.get('code_challenge_method'), authz.searchParams.get('resource'), authz.searchParams.get('scope')]).toEqual(['S256', rig.mcp.resource, 'read write offline_access']);
     const clientId = provider.info!.client_id;
     expect(rig.s.services.clients.get(clientId)).toMatchObject({ registration_source: 'dcr', redirect_uris: [provider.redirectUrl] });
     // RFC 9207: AuthPlane names itself on the callback (the v2 SDK checks it when given the query).
