@@ -13,7 +13,8 @@
  * 4. Refresh: waits until the access token has really expired (AuthPlane's issuance log says when),
  *    runs `claude mcp list` again and checks that AuthPlane issued a refresh_token grant.
  * 5. Default path (no --client-id): records which client_id Claude sends and what AuthPlane's
- *    authorization endpoint answers with it, offline.
+ *    authorization endpoint answers with it, offline; then the same against `serve --no-cimd`,
+ *    where Claude registers itself (DCR) and completes the login.
  * Prints each step and a JSON summary; exits 1 if the pre-registered path fails.
  * Needs tmux (installed with apt-get when running as root) and Chromium (CHROMIUM_PATH).
  */
@@ -134,19 +135,9 @@ async function main() {
   const version = claude(bin, tmpdir(), ['--version']).out.trim();
   step('install', version.startsWith(VERSION) ? 'ok' : 'failed', version);
 
-  const dataDir = await mkdtemp(join(tmpdir(), 'authplane-claude-data-'));
   const home = await mkdtemp(join(tmpdir(), 'authplane-claude-home-'));
-  cleanups.push(() => rm(dataDir, { recursive: true, force: true }), () => rm(home, { recursive: true, force: true }));
-  const [issuer] = await startNode([join(ROOT, 'dist/cli.js'), 'serve', '--port', '0', '--data-dir', dataDir, '--consent', 'prompt', '--access-token-ttl', `${ACCESS_TTL_S}s`, '--log-level', 'warn'], /^http:\/\/\S+$/, 'authserver serve');
-  const adminToken = (await readFile(join(dataDir, 'admin-token'), 'utf8')).trim();
-  const admin = async (path, init = {}) => {
-    const res = await fetch(`${issuer}/admin/api${path}`, { ...init, headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' } });
-    if (!res.ok) throw new Error(`admin ${path}: ${res.status} ${await res.text()}`);
-    return res.json();
-  };
-  const mcpPort = await freePort();
-  const [, mcpUrl] = await startNode([join(ROOT, 'dist/example-mcp-server.js'), '--issuer', issuer, '--port', String(mcpPort)], /^MCP server: (\S+)/, 'example MCP server');
-  await admin('/resources', { method: 'POST', body: JSON.stringify({ slug: 'notes', uri: mcpUrl, display_name: 'Notes', scopes: [{ name: 'read', description: 'Read' }, { name: 'write', description: 'Write' }] }) });
+  cleanups.push(() => rm(home, { recursive: true, force: true }));
+  const { issuer, mcpUrl, admin } = await startStack([]);
   // Claude Code's redirect is http://localhost:<callback-port>/callback: a port-less loopback registration matches any port.
   await admin('/clients', { method: 'POST', body: JSON.stringify({ client_name: 'Claude Code', client_id: 'demo-agent', redirect_uris: ['http://localhost/callback', 'http://127.0.0.1/callback'], token_endpoint_auth_method: 'none' }) });
   log(`AuthPlane ${issuer}, MCP server ${mcpUrl}`);
@@ -158,21 +149,7 @@ async function main() {
   const callbackPort = await freePort();
   const add = claude(bin, home, ['mcp', 'add', '--transport', 'http', '--client-id', 'demo-agent', '--callback-port', String(callbackPort), 'notes', mcpUrl]);
   step('mcp add --client-id --callback-port', add.code === 0 ? 'ok' : 'failed', add.out.trim().split('\n')[0]);
-  const authUrl = await loginInTmux(bin, home, 'notes');
-  const params = Object.fromEntries(['client_id', 'redirect_uri', 'scope', 'resource', 'code_challenge_method'].map((k) => [k, authUrl.searchParams.get(k)]));
-  step('mcp login: authorization URL', params.client_id === 'demo-agent' && params.code_challenge_method === 'S256' && params.resource === mcpUrl ? 'ok' : 'failed', params);
-  const page = await browser.newPage();
-  await page.goto(authUrl.href);
-  await page.getByRole('button', { name: 'Approve' }).click();
-  await page.waitForURL(/localhost:\d+\/callback/);
-  const landing = (await page.locator('body').innerText().catch(() => '')).trim().slice(0, 200);
-  await page.close();
-  step('consent clicked in Chromium', 'ok', `Claude's callback page: ${JSON.stringify(landing)}`);
-  await until('claude mcp login to finish', () => /LOGIN-EXITED-\d+/.test(pane()), 60_000);
-  const loginOut = pane();
-  const loginCode = Number(/LOGIN-EXITED-(\d+)/.exec(loginOut)[1]);
-  const loginLines = loginOut.split('\n').filter((l) => l.trim() && !/oauth\/authorize/.test(l)).slice(-4).join(' | ');
-  step('mcp login', loginCode === 0 ? 'ok' : 'failed', loginLines);
+  await loginAndApprove(bin, home, browser, 'notes', mcpUrl, (p) => p.client_id === 'demo-agent');
   const issued = await admin(`/issuances?client=demo-agent`);
   // (Claude Code refreshes a token that is about to expire before using it: with a 20 s lifetime
   // a refresh_token grant may already follow the authorization_code one.)
@@ -199,11 +176,57 @@ async function main() {
     const url2 = await loginInTmux(bin, home, 'notes-default');
     const cid = url2.searchParams.get('client_id');
     const res = await fetch(url2, { redirect: 'manual' });
-    const body = res.status >= 400 ? (await res.text()).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 400) : '';
-    step('default path', 'note', { client_id: cid, registration: cid?.startsWith('https://') ? 'Client ID Metadata Document' : 'dynamic registration', authorize_status: res.status, location: res.headers.get('location'), page: body });
+    const body = res.status >= 400 ? (await res.text()).replace(/<[^>]+>/g, ' ').replace(/&quot;/g, '"').replace(/\s+/g, ' ').trim().slice(0, 700) : '';
+    step('default path, CIMD advertised', 'note', { client_id: cid, registration: cid?.startsWith('https://') ? 'Client ID Metadata Document' : 'dynamic registration', authorize_status: res.status, page: body });
   } catch (e) {
-    step('default path', 'note', `no authorization URL: ${e.message}; pane: ${pane().split('\n').filter((l) => l.trim()).slice(-6).join(' | ')}`);
+    step('default path, CIMD advertised', 'note', `no authorization URL: ${e.message}; pane: ${pane().split('\n').filter((l) => l.trim()).slice(-6).join(' | ')}`);
   }
+
+  // --- Default path against `serve --no-cimd`: Claude falls back to dynamic registration ---
+  const offline = await startStack(['--no-cimd']);
+  const add3 = claude(bin, home, ['mcp', 'add', '--transport', 'http', 'notes-no-cimd', offline.mcpUrl]);
+  step('mcp add (default path, serve --no-cimd)', add3.code === 0 ? 'ok' : 'failed');
+  await loginAndApprove(bin, home, browser, 'notes-no-cimd', offline.mcpUrl, (p) => !p.client_id.startsWith('https://'), 'default path, serve --no-cimd');
+  const clients = await offline.admin('/clients');
+  const dcr = (Array.isArray(clients) ? clients : clients.clients ?? []).filter((c) => c.registration_source === 'dcr');
+  step('default path, serve --no-cimd: registered itself', dcr.length === 1 ? 'ok' : 'failed', dcr.map((c) => ({ client_id: c.client_id, client_name: c.client_name, redirect_uris: c.redirect_uris })));
+  const list3 = claude(bin, home, ['mcp', 'list']);
+  step('default path, serve --no-cimd: mcp list', /notes-no-cimd:.*Connected/.test(list3.out) ? 'ok' : 'failed', list3.out.split('\n').find((l) => l.startsWith('notes-no-cimd:')));
+}
+
+/** AuthPlane (`serve --consent prompt`, short access tokens, plus `flags`) and the example MCP server, registered. */
+async function startStack(flags) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'authplane-claude-data-'));
+  cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+  const [issuer] = await startNode([join(ROOT, 'dist/cli.js'), 'serve', '--port', '0', '--data-dir', dataDir, '--consent', 'prompt', '--access-token-ttl', `${ACCESS_TTL_S}s`, '--log-level', 'warn', ...flags], /^http:\/\/\S+$/, 'authserver serve');
+  const adminToken = (await readFile(join(dataDir, 'admin-token'), 'utf8')).trim();
+  const admin = async (path, init = {}) => {
+    const res = await fetch(`${issuer}/admin/api${path}`, { ...init, headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' } });
+    if (!res.ok) throw new Error(`admin ${path}: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  const mcpPort = await freePort();
+  const [, mcpUrl] = await startNode([join(ROOT, 'dist/example-mcp-server.js'), '--issuer', issuer, '--port', String(mcpPort)], /^MCP server: (\S+)/, 'example MCP server');
+  await admin('/resources', { method: 'POST', body: JSON.stringify({ slug: 'notes', uri: mcpUrl, display_name: 'Notes', scopes: [{ name: 'read', description: 'Read' }, { name: 'write', description: 'Write' }] }) });
+  return { issuer, mcpUrl, admin };
+}
+
+/** `claude mcp login NAME` in tmux, Approve clicked in Chromium on the URL it prints, and its exit. */
+async function loginAndApprove(bin, home, browser, name, mcpUrl, clientOk, label = 'mcp login') {
+  const authUrl = await loginInTmux(bin, home, name);
+  const params = Object.fromEntries(['client_id', 'redirect_uri', 'scope', 'resource', 'code_challenge_method'].map((k) => [k, authUrl.searchParams.get(k)]));
+  step(`${label}: authorization URL`, clientOk(params) && params.code_challenge_method === 'S256' && params.resource === mcpUrl ? 'ok' : 'failed', params);
+  const page = await browser.newPage();
+  await page.goto(authUrl.href);
+  await page.getByRole('button', { name: 'Approve' }).click();
+  await page.waitForURL(/localhost:\d+\/callback/);
+  const landing = (await page.locator('body').innerText().catch(() => '')).trim().slice(0, 200);
+  await page.close();
+  step(`${label}: consent clicked in Chromium`, 'ok', `Claude's callback page: ${JSON.stringify(landing)}`);
+  await until('claude mcp login to finish', () => /LOGIN-EXITED-\d+/.test(pane()), 60_000);
+  const out = pane();
+  const code = Number(/LOGIN-EXITED-(\d+)/.exec(out)[1]);
+  step(label, code === 0 ? 'ok' : 'failed', out.split('\n').filter((l) => l.trim() && !/oauth\/authorize/.test(l)).slice(-3).join(' | '));
 }
 
 let failed = false;
