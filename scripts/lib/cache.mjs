@@ -32,11 +32,16 @@ export function installCached(name, pkg, range) {
     rmSync(tmp, { recursive: true, force: true });
     throw new Error(`npm install ${pkg}@${range} into ${dir} failed (exit ${r.status ?? r.signal}):\n${r.stderr || r.error?.message}`);
   }
-  rmSync(dir, { recursive: true, force: true });
   try {
     renameSync(tmp, dir);
   } catch {
-    rmSync(tmp, { recursive: true, force: true });
+    // The folder exists: another caller's install won (keep it, it may be running), or it holds
+    // another version (replace it).
+    if (matches(installedVersion(pkgDir(dir)), range)) rmSync(tmp, { recursive: true, force: true });
+    else {
+      rmSync(dir, { recursive: true, force: true });
+      renameSync(tmp, dir);
+    }
   }
   if (!matches(installedVersion(pkgDir(dir)), range)) throw new Error(`${pkg}@${range} is not in ${dir} after npm install`);
   return pkgDir(dir);
