@@ -4,6 +4,7 @@
  * the flag parsers (`--scopes 'name|upstream|description'`, CSV lists, durations).
  */
 import { InvalidArgumentError, type Command } from 'commander';
+import { MAX_REFRESH_GRACE_S, parseDuration } from '../contracts/duration';
 import { McpProtocol } from '../contracts/mcpProtocol';
 import { sinceInstant } from '../contracts/since';
 import { resolveDataDir } from './dataDir';
@@ -147,4 +148,18 @@ export function parseProtocol(v: string): McpProtocol {
   const r = McpProtocol.safeParse(v);
   if (!r.success) throw new InvalidArgumentError(r.error.issues[0]?.message ?? 'not a protocol revision');
   return r.data;
+}
+
+/** `900`, `15m`, `7d` → seconds; commander turns the thrown error into a usage error. */
+export function durationFlag(v: string): number {
+  const n = parseDuration(v);
+  if (n === undefined) throw new InvalidArgumentError(`expected a duration such as 900, 15m, 2h or 7d, got "${v}"`);
+  return n;
+}
+
+/** The refresh grace: opt-in, bounded by the config schema's 5 minutes (a longer window is a replay window). */
+export function graceFlag(v: string): number {
+  const n = durationFlag(v);
+  if (n > MAX_REFRESH_GRACE_S) throw new InvalidArgumentError(`at most 5m (a rotated-out refresh token stays usable that long), got "${v}"`);
+  return n;
 }
