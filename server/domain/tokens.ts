@@ -93,7 +93,7 @@ export class TokenService {
     this.d.events.emit('token.issued', { issuance: row });
   }
 
-  /** The row and its family's new state in one durable write (the family log journals the row). */
+  /** The row and its family's new state in one durable append to the token log. */
   private async recordWithFamily(row: Issuance, family: RefreshFamily): Promise<void> {
     await this.d.store.families.put(family, row);
     this.d.events.emit('token.issued', { issuance: row });

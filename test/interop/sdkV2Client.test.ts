@@ -72,7 +72,7 @@ describe(`MCP TypeScript SDK v2 ${SDK_VERSION} client, MCP 2026-07-28, against t
     const clientId = String(provider.info!.client_id);
     expect(s.services.clients.get(clientId)).toMatchObject({ registration_source: 'dcr', application_type: 'native' });
     const authz = provider.authorizations[0]!;
-    expect([authz.searchParams.get('code_challenge_method'), authz.searchParams.get('resource'), authz.searchParams.get('scope')]).toEqual(['S256', mcp.resource, 'read write']);
+    expect([authz.searchParams.get('code_challenge_method'), authz.searchParams.get('resource'), authz.searchParams.get('scope')]).toEqual(['S256', mcp.resource, 'read write offline_access']);
     expect(provider.prompts).toHaveLength(1);
     expect(decodeJwt(provider.saved!.access_token).payload).toMatchObject({ aud: [mcp.resource], scope: 'read write', client_id: clientId });
 
@@ -115,8 +115,8 @@ describe(`MCP TypeScript SDK v2 ${SDK_VERSION} client, MCP 2026-07-28, against t
 
   it('step-up with a refresh token held: 403 insufficient_scope → re-authorization for the union "read write", then the call succeeds', async () => {
     const { s, mcp, recording } = await setup();
-    // The user grants only "read" on the first prompt, everything asked on the second.
-    const provider = new ConsentingProvider('http://127.0.0.1:43123/callback', {}, s.issuer, s.adminToken, (_p, n) => (n === 1 ? ['read'] : undefined));
+    // The user grants only "read" (and staying connected: offline_access, SEP-2207) on the first prompt, everything asked on the second.
+    const provider = new ConsentingProvider('http://127.0.0.1:43123/callback', {}, s.issuer, s.adminToken, (_p, n) => (n === 1 ? ['read', 'offline_access'] : undefined));
     const { client, transport } = await connectV2(mcp.url, provider, recording);
     cleanups.push(() => client.close());
     expect(decodeJwt(provider.saved!.access_token).payload.scope).toBe('read');
@@ -125,8 +125,8 @@ describe(`MCP TypeScript SDK v2 ${SDK_VERSION} client, MCP 2026-07-28, against t
     // Unlike SDK 1.x (typescript-sdk#2255), v2 does not refresh into the same narrow token: the
     // union is a strict superset of what is held, so it authorizes again (SEP-2350).
     await expect(client.callTool({ name: 'write_note', arguments: { text: 'stepped up' } })).rejects.toBeInstanceOf(UnauthorizedError);
-    expect(provider.authorizations[1]!.searchParams.get('scope')).toBe('read write');
-    expect(provider.prompts[1]!.scopes.map((x) => x.name)).toEqual(['read', 'write']);
+    expect(provider.authorizations[1]!.searchParams.get('scope')).toBe('read write offline_access');
+    expect(provider.prompts[1]!.scopes.map((x) => x.name)).toEqual(['read', 'write', 'offline_access']);
     await transport.finishAuth(provider.callback!);
     expect(toolText(await client.callTool({ name: 'write_note', arguments: { text: 'stepped up' } }))).toContain('saved note');
     expect(decodeJwt(provider.saved!.access_token).payload.scope).toBe('read write');
