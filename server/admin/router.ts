@@ -14,6 +14,7 @@ import { clientRoutes } from './clients';
 import { consentRoutes } from './consents';
 import { eventRoutes } from './events';
 import { faultRoutes } from './faults';
+import { frontingRoutes } from './fronting';
 import { adminAuth, sameOriginWrites } from './http';
 import { interactionRoutes } from './interactions';
 import { issuanceRoutes } from './issuances';
@@ -48,6 +49,7 @@ export function createAdminRouter(services: Services, opts: AdminRouterOptions):
 
   statusRoutes(router, services);
   resourceRoutes(router, services);
+  frontingRoutes(router, services);
   clientRoutes(router, services);
   userRoutes(router, services);
   consentRoutes(router, services);

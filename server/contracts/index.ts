@@ -15,3 +15,4 @@ export * from './connect';
 export * from './faults';
 export * from './testTokens';
 export * from './flows';
+export * from './fronting';

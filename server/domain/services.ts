@@ -4,6 +4,7 @@ import { ClientService } from './clients';
 import { ConsentService } from './consents';
 import type { CoreDeps } from './deps';
 import { FaultService } from './faults';
+import { FrontingService } from './fronting';
 import { DecisionService } from './interactionDecisions';
 import { InteractionService } from './interactions';
 import { KeyService } from './keys';
@@ -15,6 +16,8 @@ export interface Services {
   deps: CoreDeps;
   keys: KeyService;
   resources: ResourceService;
+  /** Fronting links: gateway resource → hidden resource, with a scope map (RFC 8693 exchange). */
+  fronting: FrontingService;
   clients: ClientService;
   users: UserService;
   tokens: TokenService;
@@ -35,10 +38,12 @@ export function createServices(deps: CoreDeps): Services {
   const users = new UserService(deps);
   const consents = new ConsentService(deps, tokens);
   const faults = new FaultService(deps);
+  const fronting = new FrontingService(deps);
   return {
     deps,
     keys,
-    resources: new ResourceService(deps, keys),
+    resources: new ResourceService(deps, keys, fronting),
+    fronting,
     clients: new ClientService(deps),
     users,
     tokens,

@@ -8,10 +8,9 @@ import { AuthMethod, ClientInput, GrantType, RedirectUri, ResourceInput, ScopeDe
 
 /** Product keys that are accepted and ignored (with a warning): they mean nothing locally. */
 export const IGNORED_TOP_LEVEL = ['server', 'oauth', 'dcr', 'broker_providers'] as const;
-export const IGNORED_RESOURCE_KEYS = ['policy', 'description', 'broker_provider_id', 'broker_provider_slug'] as const;
+export const IGNORED_RESOURCE_KEYS = ['description', 'broker_provider_id', 'broker_provider_slug'] as const;
 
 export const SeedResource = ResourceInput.extend({
-  policy: z.unknown().optional(),
   description: z.unknown().optional(),
   broker_provider_id: z.unknown().optional(),
   broker_provider_slug: z.unknown().optional(),
@@ -63,6 +62,6 @@ export function toClientInput(c: SeedClient): z.input<typeof ClientInput> {
 
 /** The ResourceService input a seed resource maps to (ignored product keys dropped). */
 export function toResourceInput(r: SeedResource): z.input<typeof ResourceInput> {
-  const { policy: _p, description: _d, broker_provider_id: _b, broker_provider_slug: _s, ...rest } = r;
+  const { description: _d, broker_provider_id: _b, broker_provider_slug: _s, ...rest } = r;
   return rest;
 }

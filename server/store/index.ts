@@ -3,6 +3,7 @@
  *
  * Data dir layout (dir 0700, files 0600):
  *   resources.json clients.json users.json consents.json keys.json   small tables (docFileAdapter.ts)
+ *   fronting.json                                                    fronting links (small table too)
  *   families.jsonl                                                   refresh families (familyStore.ts)
  *   issuances/seg-NNNNNN.jsonl + .idx                                issuance log (issuanceLog.ts)
  *   audit/audit-NNNNNN.jsonl                                         audit trail (auditLog.ts)
@@ -12,7 +13,7 @@
  * for as long as the store is open, so only one process ever writes these files.
  */
 import path from 'node:path';
-import type { Client, ConsentGrant, Resource, User } from '../contracts';
+import type { Client, ConsentGrant, FrontingLink, Resource, User } from '../contracts';
 import { SegmentedAuditLog } from './auditLog';
 import { LowDocTable } from './docTable';
 import { JsonlFamilyStore } from './familyStore';
@@ -38,12 +39,13 @@ export async function openStore(dataDir: string, opts: OpenStoreOptions = {}): P
   // log opens; only the recovery of journaled rows waits for it.
   const opening = SegmentedIssuanceLog.open(dir, { durability, warn, segmentRows: opts.issuanceSegmentRows });
   const familiesOpening = JsonlFamilyStore.open(dir, { durability, now, warn, journal: opening });
-  const [resources, clients, users, consents, keys, families, issuances, audit] = await openAllOrNone([
+  const [resources, clients, users, consents, keys, fronting, families, issuances, audit] = await openAllOrNone([
     LowDocTable.open<Resource>(dir, 'resources', 'slug', durability),
     LowDocTable.open<Client>(dir, 'clients', 'client_id', durability),
     LowDocTable.open<User>(dir, 'users', 'sub', durability),
     LowDocTable.open<ConsentGrant>(dir, 'consents', 'id', durability),
     LowDocTable.open<StoredKey>(dir, 'keys', 'kid', durability),
+    LowDocTable.open<FrontingLink>(dir, 'fronting', 'id', durability),
     familiesOpening,
     opening,
     SegmentedAuditLog.open(dir, { durability, warn, segmentBytes: opts.auditSegmentBytes, keepSegments: opts.auditKeepSegments }),
@@ -56,15 +58,16 @@ export async function openStore(dataDir: string, opts: OpenStoreOptions = {}): P
     users,
     consents,
     keys,
+    fronting,
     families,
     issuances,
     audit,
     close() {
       // Families first: their final checkpoint syncs the issuance log.
       closing ??= families.close().then(
-        () => closeAll([resources, clients, users, consents, keys, issuances, audit]),
+        () => closeAll([resources, clients, users, consents, keys, fronting, issuances, audit]),
         async (err) => {
-          await closeAll([resources, clients, users, consents, keys, issuances, audit]).catch(() => undefined);
+          await closeAll([resources, clients, users, consents, keys, fronting, issuances, audit]).catch(() => undefined);
           throw err;
         },
       );

@@ -10,8 +10,10 @@
  *                                                             index) so open needs no search
  */
 import type { GrantType, Issuance } from '../contracts';
+import { GRANT_TYPES } from '../contracts/enums';
 
-export const GRANTS: readonly GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials'];
+/** Column codes are list positions: new grants are only ever appended (codes are on disk). */
+export const GRANTS: readonly GrantType[] = GRANT_TYPES;
 export const UNKNOWN_GRANT = 255;
 export const grantCode = (g: string): number => {
   const i = GRANTS.indexOf(g as GrantType);

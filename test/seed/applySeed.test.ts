@@ -83,7 +83,6 @@ describe('product seed format', () => {
       'product.yaml:2: oauth: ignored: "oauth" is configured by `authserver serve` flags locally',
       'product.yaml:3: dcr: ignored: "dcr" is configured by `authserver serve` flags locally',
       'product.yaml:9: resources[0].description: ignored: "description" has no effect in the local edition',
-      'product.yaml:13: resources[0].policy: ignored: "policy" has no effect in the local edition',
     ]);
   });
 
