@@ -16,3 +16,4 @@ export * from './faults';
 export * from './testTokens';
 export * from './flows';
 export * from './fronting';
+export * from './act';
