@@ -55,6 +55,12 @@ describe('token exchange: the gateway gets a token for the hidden server', () =>
     expect(unknown.json).toMatchObject({ error: 'invalid_scope', error_description: 'the requested scope is invalid or not allowed: scope "ZZ" not in catalog for resource "hidden"' });
   });
 
+  it('a self-registered (DCR) client may not register for it', async () => {
+    const r = await s.fetch('/oauth/register', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ client_name: 'sneaky', redirect_uris: ['http://127.0.0.1:9/cb'], grant_types: ['authorization_code', TOKEN_EXCHANGE_GRANT], token_endpoint_auth_method: 'client_secret_basic' }) });
+    expect(r.status).toBe(400);
+    expect(await r.json()).toMatchObject({ error: 'invalid_client_metadata', error_description: expect.stringMatching(/^grant_types: a client that registered itself \(dynamic registration\) may only use authorization_code and refresh_token, not urn:ietf:params:oauth:grant-type:token-exchange/) });
+  });
+
   it('advertises the grant in the metadata', async () => {
     const meta = (await (await s.fetch('/.well-known/oauth-authorization-server')).json()) as { grant_types_supported: string[] };
     expect(meta.grant_types_supported).toContain(TOKEN_EXCHANGE_GRANT);
