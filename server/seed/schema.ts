@@ -4,7 +4,7 @@
  * only the seed's own spelling (`name`, `auth_method`, `scopes`) is declared here.
  */
 import { z } from 'zod';
-import { AuthMethod, ClientInput, GrantType, RedirectUri, ResourceInput, ScopeDef, UserInput } from '../contracts';
+import { AuthMethod, ClientInput, FrontingLinkInput, GrantType, parseScopeMapSpec, RedirectUri, ResourceInput, ScopeDef, UserInput } from '../contracts';
 
 /** Product keys that are accepted and ignored (with a warning): they mean nothing locally. */
 export const IGNORED_TOP_LEVEL = ['server', 'oauth', 'dcr', 'broker_providers'] as const;
@@ -35,9 +35,24 @@ export type SeedClient = z.infer<typeof SeedClient>;
 export const SeedUser = UserInput.strict();
 export type SeedUser = z.infer<typeof SeedUser>;
 
+/**
+ * A fronting link (local-only section, applied after resources: the product declares links
+ * through its admin API only). `scope_map` as the API takes it, or as the CLI's `A:AA,B:BB`.
+ */
+export const SeedFronting = z.preprocess((v) => {
+  if (typeof v !== 'object' || v === null || typeof (v as { scope_map?: unknown }).scope_map !== 'string') return v;
+  try {
+    return { ...v, scope_map: parseScopeMapSpec((v as { scope_map: string }).scope_map) };
+  } catch {
+    return v; // the object schema then says what scope_map must be
+  }
+}, FrontingLinkInput);
+export type SeedFronting = z.infer<typeof SeedFronting>;
+
 export const SeedFile = z
   .object({
     resources: z.array(SeedResource).nullish(),
+    fronting: z.array(SeedFronting).nullish(),
     clients: z.array(SeedClient).nullish(),
     users: z.array(SeedUser).nullish(),
     server: z.unknown().optional(),
