@@ -48,9 +48,11 @@ export function buildMcpServer(notes: NoteStore, resource: string): McpServer {
 }
 
 function whoami(auth: AuthInfo | undefined, resource: string) {
-  const extra = (auth?.extra ?? {}) as { sub?: string };
+  const extra = (auth?.extra ?? {}) as { sub?: string; act?: unknown; actors?: string[] };
   return JSON.stringify({
     subject: extra.sub ?? null,
+    // On a token exchanged by a gateway (RFC 8693): who acts for the subject, outermost first.
+    ...(extra.act ? { act: extra.act, actors: extra.actors ?? [] } : {}),
     client_id: auth?.clientId ?? null,
     scopes: auth?.scopes ?? [],
     aud: resource,
