@@ -9,11 +9,11 @@ import { actChain } from '../../../server/contracts/act';
 export function ActChain({ act, sub, clients, resources }: { act: ActClaim; sub: unknown; clients: ClientView[]; resources: Resource[] }) {
   // Innermost first: the order things happened in.
   const actors = actChain(act).reverse();
-  const name = (id: string) => {
+  const kind = (id: string) => {
     const r = resources.find((x) => x.slug === id);
-    if (r) return `${r.display_name} (resource ${id})`;
+    if (r) return `(${r.display_name}, a resource)`;
     const c = clients.find((x) => x.client_id === id);
-    return c ? `${c.client_name} (client ${id})` : id;
+    return c ? `(${c.client_name}, a client)` : '';
   };
   return (
     <ol className="act-chain" aria-label="Delegation chain">
@@ -30,7 +30,7 @@ export function ActChain({ act, sub, clients, resources }: { act: ActClaim; sub:
               : `a gateway that exchanged it on the way (act${'.act'.repeat(actors.length - 1 - i)}.sub).`;
         return (
           <li key={`${i}-${a}`} data-step={i === 0 ? 'agent' : last ? 'actor' : 'gateway'}>
-            <span className="mono">{a}</span> <span className="faint">{name(a) === a ? '' : name(a)}</span> <span className="muted">{text}</span>
+            <span className="mono">{a}</span> <span className="faint">{kind(a)}</span> <span className="muted">{text}</span>
           </li>
         );
       })}
