@@ -24,6 +24,8 @@ export const DoctorStepId = z.enum([
   'call_with_token',
   'wrong_audience',
   'expired',
+  /** Only for a gateway (a resource that fronts others): appended after the walk. */
+  'gateway_exchange',
 ]);
 export type DoctorStepId = z.infer<typeof DoctorStepId>;
 

@@ -15,6 +15,7 @@ import { authplane, challenge, unauthenticated } from './steps/endpoint';
 import { authorizationServers, prm, prmResourceUrl, resourceRegistered, scopes } from './steps/resourceMetadata';
 import { asMetadata, jwks } from './steps/authServer';
 import { callWithToken, expired, token, wrongAudience } from './steps/tokens';
+import { gatewayExchange, gatewayLinks } from './steps/gateway';
 import { Skip, type DoctorCheck, type WalkIO, type WalkState } from './stepKit';
 import { revokeDoctorToken } from './testClient';
 import { assertMcpUrl } from './urls';
@@ -60,11 +61,14 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   const ctx: WalkState = { mcpUrl: opts.mcpUrl, flag: opts.dataDir ? ` --data-dir ${quote(opts.dataDir)}` : '', authplaneOk: false, mcpDown: false, resourceCovers: false, validAccepted: false };
   const io = walkIO(f, ctx, opts);
   const steps: DoctorStep[] = [];
-  for (const check of WALK) {
+  const record = async (check: DoctorCheck) => {
     const done = await runStep(check, ctx, io);
     steps.push(done);
     opts.onStep?.(done);
-  }
+  };
+  for (const check of WALK) await record(check);
+  // A gateway (it fronts hidden resources) gets one more step; other reports stay as they were.
+  if (await gatewayLinks(ctx, io).catch(() => undefined)) await record(gatewayExchange);
   await revokeDoctorToken(f, ctx);
 
   const summary = { pass: 0, fail: 0, warn: 0, skip: 0 };
