@@ -3,6 +3,7 @@
  * a real server, real user tokens from the authorization-code flow, raw requests with exact
  * error JSON, the issuance rows and the events the audit trail records.
  */
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppEvent } from '../../server/contracts';
 import { TOKEN_EXCHANGE_GRANT } from '../../server/contracts/enums';
@@ -76,6 +77,8 @@ describe('token exchange: refusals as the product', () => {
     const r = await asGateway(user.access_token, { resource: 'hidden2' });
     expect(r.status).toBe(403);
     expect(r.json).toMatchObject({ error: 'access_denied', error_description: 'client is not authorized to exchange this token: no fronting link from "gw" to "hidden2" (see docs/topologies/mcp-gateway-mint.md)' });
+    // The page the description points operators at exists in this repository.
+    expect(existsSync('docs/topologies/mcp-gateway-mint.md')).toBe(true);
     expect(denials('fronting_link_missing')).toEqual([expect.objectContaining({ data: { client_id: 'gw-client', reason: 'fronting_link_missing', error: 'access_denied' } })]);
   });
 
