@@ -1,40 +1,14 @@
-/**
- * The RFC 8693 §4.1 `act` claim of an exchanged token: the current actor, with the actors before
- * it nested inside (`act.act`). Only the outermost actor counts for access decisions; the inner
- * ones are the audit trail back to the agent the user consented to.
- */
+/** The `act` claim's schema (zod); the plain helpers live in ./actChain (zod-free). */
 import { z } from 'zod';
+import type { ActClaim as ActClaimType } from './actChain';
 
-export interface ActClaim {
-  sub: string;
-  act?: ActClaim;
-  [extra: string]: unknown;
-}
+export { actChain, actDepth, MAX_ACT_DEPTH } from './actChain';
+export type ActClaim = ActClaimType;
 
-export const ActClaim: z.ZodType<ActClaim> = z.lazy(() => z.object({ sub: z.string(), act: ActClaim.optional() }).catchall(z.unknown()));
-
-/**
- * The product's limit on nested actors (the issuance row's agent_chain is capped at 8; an exchange
- * whose resulting chain is deeper than this is refused with invalid_request).
- */
-export const MAX_ACT_DEPTH = 5;
-
-/** Nesting levels: `{sub}` is 1, `{sub, act: {sub}}` is 2. */
-export function actDepth(act: ActClaim | undefined): number {
-  let n = 0;
-  for (let a = act; a; a = a.act) n++;
-  return n;
-}
-
-/** The actors outermost first (`[gateway, agent]`), each with its position explained. */
-export function actChain(act: ActClaim | undefined): string[] {
-  const out: string[] = [];
-  for (let a = act; a; a = a.act) out.push(a.sub);
-  return out;
-}
+export const ActClaim: z.ZodType<ActClaimType> = z.lazy(() => z.object({ sub: z.string(), act: ActClaim.optional() }).catchall(z.unknown()));
 
 /** Reads an `act` value from decoded claims: undefined unless it is a well-formed act object. */
-export function readAct(value: unknown): ActClaim | undefined {
+export function readAct(value: unknown): ActClaimType | undefined {
   const r = ActClaim.safeParse(value);
   return r.success ? r.data : undefined;
 }

@@ -48,7 +48,7 @@ describe('help and version', () => {
     'admin resource delete',
     'admin fronting create',
     'admin fronting list',
-    'admin fronting get',
+    'admin fronting show',
     'admin fronting delete',
     'admin client',
     'admin client create',

@@ -46,7 +46,7 @@ describe('admin fronting', () => {
     const del = await cmd('fronting', 'delete', '--source', 'mcp-gw', '--target', 'rest-api');
     expect(del).toMatchObject({ code: 0, stdout: 'fronting link deleted: source=mcp-gw target=rest-api\n' });
     const gone = await cmd('fronting', 'get', '--source', 'mcp-gw', '--target', 'rest-api');
-    expect(gone).toMatchObject({ code: 1, stderr: 'authserver fronting get: fronting link "mcp-gw" -> "rest-api" not found\n' });
+    expect(gone).toMatchObject({ code: 1, stderr: 'authserver fronting show: fronting link "mcp-gw" -> "rest-api" not found\n' });
   });
 
   it('a malformed --scope-map is a usage error (exit 2); a bad scope name is the server-side message', async () => {

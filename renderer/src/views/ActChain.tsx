@@ -4,7 +4,7 @@
  * (the one presenting it now) last. MCP servers decide on the outermost actor only.
  */
 import type { ActClaim, ClientView, Resource } from '../../../server/contracts';
-import { actChain } from '../../../server/contracts/act';
+import { actChain } from '../../../server/contracts/actChain';
 
 export function ActChain({ act, sub, clients, resources }: { act: ActClaim; sub: unknown; clients: ClientView[]; resources: Resource[] }) {
   // Innermost first: the order things happened in.

@@ -68,7 +68,7 @@ export function frontingCommand(): Command {
     }),
   );
 
-  endpoints(withCommon(cmd.command('get').alias('show').description('show one fronting link'))).action(
+  endpoints(withCommon(cmd.command('show').alias('get').description('show one fronting link'))).action(
     run<FrontingFlags>(async ({ opts, out, json, dataDir }) => {
       const row = await withAdminPort(await dataDir(), (p) => p.getFronting(opts.source!, opts.target!));
       if (json) return printJson(out, row);

@@ -33,7 +33,7 @@ export function resourceDetails(r: Resource): string {
     ['is_default', r.is_default ? 'yes' : 'no'],
     ['access_token_ttl', r.access_token_ttl ?? 'server default'],
     ['refresh_token_ttl', r.refresh_token_ttl ?? 'server default'],
-    ['exchange_allowed_clients', r.policy?.exchange?.allowed_client_ids.length ? r.policy.exchange.allowed_client_ids : 'any client with the token-exchange grant'],
+    ['exchange_clients', r.policy?.exchange?.allowed_client_ids.length ? r.policy.exchange.allowed_client_ids : 'any client with the token-exchange grant'],
     ['id', r.id],
     ['created_at', r.created_at],
     ['updated_at', r.updated_at],
