@@ -12,8 +12,10 @@ import { systemClock, type Clock } from './clock';
 import { loadConfig, isLoopbackHost, type Config, type ConfigInput } from './config';
 import { createServices, initServices, type Services } from './domain/services';
 import { EventBus } from './events';
+import { isAudited } from './contracts/events';
 import { activityRecorder } from './http/activity';
 import { isCorsPath, publicCors } from './http/cors';
+import { stripIssuerPath } from './http/issuerPath';
 import { createKoa } from './http/koa';
 import { installClientErrorHandlers } from './http/clientError';
 import { DrainingResponse } from './http/drain';
@@ -49,9 +51,10 @@ export function createApp(s: Services, opts: AppOptions): Koa {
   // A foreign Host gets no CORS answer, not even to a preflight: it goes on to the host guard (421).
   const hostOk = allowedHost(config.issuer);
   const app = createKoa();
+  app.use(stripIssuerPath(config.issuer));
   app.use(securityHeaders);
   app.use((ctx, next) => (isCorsPath(ctx.path) && hostOk(ctx.get('host')) ? publicCors(ctx, next) : next()));
-  app.use(activityRecorder(s.activity, clock, log, (p) => p === '/' || p.startsWith('/admin/') || p.startsWith('/assets/') || p === '/consent/wait' || p === '/favicon.ico' || p.startsWith('/ui')));
+  app.use(activityRecorder(s.activity, clock, log, (p) => p === '/' || p.startsWith('/admin/') || p.startsWith('/assets/') || p === '/consent/wait' || p === '/favicon.ico' || p.startsWith('/ui'), config.recordFlows ? s.flows : undefined));
   app.use(errorHandler(log));
   app.use(hostGuard(config.issuer));
   app.use(createOAuthRoutes(s, opts).middleware());
@@ -143,7 +146,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     const events = new EventBus(clock);
     let seed: SeedResult | undefined;
     events.subscribe((e) => {
-      if (e.type !== 'request.logged') st.audit.append(e);
+      if (isAudited(e)) st.audit.append(e);
     });
     services = createServices({ config, store: st, clock, events, log, secret: adminToken, resolve: opts.resolve });
     await initServices(services);

@@ -56,6 +56,18 @@ export const ConfigSchema = z.object({
   strict: z.boolean().default(false),
   /** Accept `http://` loopback Client ID Metadata Document URLs (local testing of CIMD clients). */
   cimdAllowLoopback: z.boolean().default(true),
+  /**
+   * Client ID Metadata Documents (a URL as `client_id`): on by default, as the product. Off
+   * (`serve --no-cimd`), metadata stops advertising `client_id_metadata_document_supported`, so
+   * clients that would send an https document URL (Claude Code) register dynamically instead:
+   * the way that works without the internet, since a document on claude.ai cannot be fetched then.
+   */
+  cimd: z.boolean().default(true),
+  /**
+   * Record the flow timeline (every exchange at the OAuth endpoints, in memory, secrets masked on
+   * read). Off (`serve --no-flows`) only to measure what recording costs.
+   */
+  recordFlows: z.boolean().default(true),
 });
 export type ConfigInput = z.input<typeof ConfigSchema>;
 export type Config = z.infer<typeof ConfigSchema> & { issuer: string };

@@ -14,6 +14,8 @@ export class OAuthError extends Error {
   headers: Record<string, string> = {};
   /** Internal detail for logs, never sent. */
   detail?: string;
+  /** The change the developer should make, when it is theirs (the flow timeline shows it; never sent). */
+  fix?: string;
 
   constructor(error: string, description: string, status = 400) {
     super(description);
@@ -80,11 +82,14 @@ export class Unauthorized extends OAuthError {
  */
 export class PageError extends OAuthError {
   readonly title: string;
-  constructor(error: string, title: string, description: string, status = 400) {
+  /** What to do about it: paragraphs under the description (http/page.ts errorPage). */
+  readonly hint?: string;
+  constructor(error: string, title: string, description: string, status = 400, hint?: string) {
     super(error, description, status);
     this.name = 'PageError';
     this.title = title;
     this.allowRedirect = false;
+    this.hint = hint;
   }
 }
 

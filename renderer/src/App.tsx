@@ -25,6 +25,7 @@ const UsersView = lazy(() => import('./views/Users'));
 const ConsentsView = lazy(() => import('./views/Consents'));
 const KeysView = lazy(() => import('./views/Keys'));
 const AuditView = lazy(() => import('./views/Audit'));
+const FlowsView = lazy(() => import('./views/Flows'));
 
 /** Read once at load: the server redirects a reused sign-in link to `?login=used`. */
 const LOGIN_LINK_USED = new URL(location.href).searchParams.get('login') === 'used';
@@ -108,6 +109,9 @@ function Shell() {
       break;
     case '/issuances':
       view = <IssuancesView route={route} />;
+      break;
+    case '/flows':
+      view = <FlowsView route={route} />;
       break;
     case '/activity':
       view = <ActivityView />;

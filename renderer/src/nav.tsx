@@ -1,6 +1,6 @@
 /** The sidebar's pages (also the command palette's destinations). */
 import type { ReactNode } from 'react';
-import { IconActivity, IconBot, IconClock, IconInbox, IconKey, IconKeyRound, IconList, IconServer, IconShieldCheck, IconUsers } from './components/icons';
+import { IconActivity, IconBot, IconClock, IconInbox, IconKey, IconKeyRound, IconList, IconRoute, IconServer, IconShieldCheck, IconUsers } from './components/icons';
 
 export interface NavItem {
   path: string;
@@ -12,6 +12,7 @@ export interface NavItem {
 export const NAV: NavItem[] = [
   { path: '/prompts', label: 'Consent prompts', icon: <IconInbox />, section: 'Live' },
   { path: '/issuances', label: 'Issuance log', icon: <IconList />, section: 'Live' },
+  { path: '/flows', label: 'Flows', icon: <IconRoute />, section: 'Live' },
   { path: '/activity', label: 'Activity', icon: <IconActivity />, section: 'Live' },
   { path: '/audit', label: 'Audit log', icon: <IconClock />, section: 'Live' },
   { path: '/decoder', label: 'JWT decoder', icon: <IconKeyRound />, section: 'Tools' },

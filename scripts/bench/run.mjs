@@ -2,7 +2,7 @@
 // Prints a table and writes bench-results/bench-<time>.json, latest.json and latest.md.
 // What every number means: BENCHMARKS.md.
 //
-//   node scripts/bench/run.mjs [--rounds 3] [--only flows,refresh,floor,scale,sdk,register,demo] [--quick]
+//   node scripts/bench/run.mjs [--rounds 3] [--only flows,refresh,floor,scale,sdk,register,demo,flowrec] [--quick]
 //
 // Every server is a separate child process on 127.0.0.1; its CPU is read from /proc/<pid>/stat,
 // so the load generator (this process) never counts against it. Runs alternate between servers
@@ -22,6 +22,7 @@ import { fmt, mdTable, median, medianOf, textTable } from './lib/stats.mjs';
 import { demoReady } from './lib/demo.mjs';
 import { listFilters } from './lib/listFilters.mjs';
 import { benchRegister } from './lib/register.mjs';
+import { benchFlowRecording } from './lib/flowRecording.mjs';
 
 const { values: argv } = parseArgs({
   options: {
@@ -46,7 +47,7 @@ const t0 = performance.now();
 const log = (msg) => process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(0).padStart(3)}s] ${msg}\n`);
 const tmp = (p) => mkdtempSync(path.join(os.tmpdir(), `authplane-bench-${p}-`));
 const cleanup = [];
-const result = { meta: {}, floor: {}, flows: {}, refresh: {}, scale: {}, sdk: {}, register: {}, demo: {}, targets: [] };
+const result = { meta: {}, floor: {}, flows: {}, refresh: {}, scale: {}, sdk: {}, register: {}, demo: {}, flowrec: {}, targets: [] };
 
 function machine() {
   const cpus = os.cpus();
@@ -327,6 +328,10 @@ function targets() {
     add(`issuance list --limit 50, filters, ${fmt(BIG)} rows: CLI process, server running`, '< 100 ms', `worst filter ${fmt(worst(l.viaServer))} ms (node -e 0 alone: ${fmt(l.nodeStartMs)} ms; authserver --version: ${fmt(l.cliVersionMs)} ms)`, worst(l.viaServer) < 100);
     add(`issuance list --limit 50, filters, ${fmt(BIG)} rows: CLI process, no server (reads the issuance log itself)`, '< 100 ms', `worst filter ${fmt(worst(l.direct))} ms`, worst(l.direct) < 100);
   }
+  const fr = result.flowrec;
+  if (fr.on) {
+    add('recording the flow timeline: server CPU per flow, on vs off (c8, same run)', '≤ 1.10×', `${fmt(fr.on.flowUs)} µs vs ${fmt(fr.off.flowUs)} µs = ${fmt(fr.flowRatio, 3)}× (refresh: ${fmt(fr.on.refreshUs)} vs ${fmt(fr.off.refreshUs)} µs = ${fmt(fr.refreshRatio, 3)}×)`, fr.flowRatio <= 1.1);
+  }
   const sdk = result.sdk;
   if (sdk?.repeated) {
     const r = sdk.repeated.opsPerSec / sdk.joseFresh.opsPerSec;
@@ -416,6 +421,15 @@ function report() {
     rows.push(['after the prune', fmt(rg.afterPruneMs, 1)]);
     tables.push([`Dynamic registration (${fmt(rg.registrationBytes)} B each; clients.json at the cap ${fmt(rg.clientsJsonKB)} KB)`, rows, ['l']]);
   }
+  const fr = result.flowrec;
+  if (fr.on) {
+    const row = (label, x) => [label, fmt(x.flowsPerSec), fmt(x.flowUs), fmt(x.refreshesPerSec), fmt(x.refreshUs), fmt(x.peakRssMB)];
+    tables.push([
+      `Flow timeline recording (c8; ${fmt(fr.flowsKept ?? NaN)} flows kept at the end, the cap)`,
+      [['authserver serve', 'flows/s', 'server CPU µs/flow', 'refreshes/s', 'server CPU µs/refresh', 'peak RSS MB'], row('recording on (default)', fr.on), row('--no-flows', fr.off), ['on ÷ off', '', fmt(fr.flowRatio, 3), '', fmt(fr.refreshRatio, 3), '']],
+      ['l'],
+    ]);
+  }
   const tg = result.targets;
   if (tg.length) tables.push(['Targets', [['target', 'goal', 'measured', ''], ...tg.map((x) => [x.name, x.target, x.measured, x.met ? 'MET' : 'MISSED'])], ['l', 'l', 'l', 'l']]);
   const text = [out[0], ...tables.map(([title, rows, align]) => `\n${title}\n${textTable(rows, align)}`)].join('\n');
@@ -445,6 +459,10 @@ try {
     cleanup.push(dir);
     log('register: dynamic registrations up to the cap of self-registered clients');
     result.register = await benchRegister({ cli: b.cli, dir, log, quick: QUICK });
+  }
+  if (want('flowrec')) {
+    log('flow timeline: recording on vs --no-flows');
+    result.flowrec = await benchFlowRecording({ cli: b.cli, tmp: (p) => (cleanup.push(tmp(p)), cleanup.at(-1)), log, quick: QUICK, rounds: ROUNDS });
   }
 } finally {
   for (const d of cleanup) rmSync(d, { recursive: true, force: true });

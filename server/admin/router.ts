@@ -15,6 +15,7 @@ import { consentRoutes } from './consents';
 import { eventRoutes } from './events';
 import { faultRoutes } from './faults';
 import { frontingRoutes } from './fronting';
+import { flowRoutes } from './flows';
 import { adminAuth, sameOriginWrites } from './http';
 import { interactionRoutes } from './interactions';
 import { issuanceRoutes } from './issuances';
@@ -60,6 +61,7 @@ export function createAdminRouter(services: Services, opts: AdminRouterOptions):
   auditRoutes(router, services);
   eventRoutes(router, services, opts.heartbeatMs);
   faultRoutes(router, services);
+  flowRoutes(router, services);
   seedRoutes(router, services);
   testTokenRoutes(router, services); // POST /tokens (test tokens), /tokens/mint-test (the doctor's two)
   doctorRoutes(router, services, opts.adminToken); // POST /doctor: the window's "check my MCP server"

@@ -5,6 +5,7 @@
  */
 import type { SigningAlg } from '../contracts';
 import { issuanceQueryParams, type IssuanceQuery } from '../contracts/issuanceQuery';
+import { isAudited } from '../contracts/events';
 import type { AdminPort, ConsentQuery, PortStatus } from './adminPort';
 import { openLocked } from './lockedDataDir';
 
@@ -37,7 +38,7 @@ export class DirectAdminPort implements AdminPort {
         const audit = store.audit;
         // The same audit trail as the server keeps: CLI changes are recorded too.
         events.subscribe((e) => {
-          if (e.type !== 'request.logged') audit.append(e);
+          if (isAudited(e)) audit.append(e);
         });
         services = createServices({ config, store, clock: systemClock, events, log: silentLogger, secret: await loadOrCreateAdminToken(dataDir) });
         await initServices(services);

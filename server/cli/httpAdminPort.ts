@@ -4,6 +4,7 @@
  */
 import type { ClientPruneResult, ClientView, ConsentGrant, CreatedClient, FrontingLink, KeyView, MintTokenResult, Resource, ResourceFronting, SigningAlg, User } from '../contracts';
 import type { Fault } from '../contracts/faults';
+import type { Flow, FlowListQuery, FlowSummary } from '../contracts/flows';
 import { issuanceQueryString, type IssuanceQuery } from '../contracts/issuanceQuery';
 import type { AuditPage, FamilyRevocation, IssuancePage, IssuanceRow, StatusView } from '../admin/ops';
 import type { SeedResult } from '../seed/applySeed';
@@ -189,6 +190,16 @@ export class HttpAdminPort implements AdminPort {
   }
   clearFaults() {
     return this.call<Fault[]>('DELETE', '/faults');
+  }
+  // Flows too: the timeline is in the server's memory.
+  listFlows(q: FlowListQuery) {
+    return this.call<FlowSummary[]>('GET', `/flows${qs({ client: q.client, resource: q.resource, user: q.user, outcome: q.outcome, limit: q.limit === undefined ? undefined : String(q.limit) })}`);
+  }
+  getFlow(id: string, reveal = false) {
+    return this.call<Flow>('GET', `/flows/${enc(id)}${qs({ reveal })}`);
+  }
+  flowHar(id: string, reveal = false) {
+    return this.call<unknown>('GET', `/flows/${enc(id)}/har${qs({ reveal })}`);
   }
   async close(): Promise<void> {}
 }

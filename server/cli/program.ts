@@ -12,6 +12,7 @@ import { demoCommand } from './commands/demo';
 import { doctorCommand } from './commands/doctor';
 import { faultCommand } from './commands/fault';
 import { frontingCommand } from './commands/fronting';
+import { flowCommand } from './commands/flow';
 import { connectCommand } from './commands/connect';
 import { exampleServerCommand } from './commands/exampleServer';
 import { issuanceCommand } from './commands/issuance';
@@ -40,7 +41,7 @@ export function buildProgram(): Command {
     .description('manage resources, clients, users, consent, issuances, keys and test tokens (through the running server, or the data dir directly)')
     .option('--data-dir <dir>', 'data directory (default: $AUTHPLANE_DATA_DIR or the platform default)')
     .option('--json', 'print JSON instead of a table');
-  for (const make of [resourceCommand, frontingCommand, clientCommand, userCommand, consentCommand, issuanceCommand, auditCommand, keyCommand, tokenCommand, faultCommand, seedCommand]) admin.addCommand(make());
+  for (const make of [resourceCommand, frontingCommand, clientCommand, userCommand, consentCommand, issuanceCommand, auditCommand, keyCommand, tokenCommand, faultCommand, flowCommand, seedCommand]) admin.addCommand(make());
   admin.addCommand(statusCommand());
   program.addCommand(admin);
 

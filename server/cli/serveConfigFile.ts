@@ -45,9 +45,10 @@ async function readSettings(file: string): Promise<Record<string, unknown>> {
 
 function valueOf(option: Option, key: string, raw: unknown, file: string): unknown {
   const bad = (why: string) => usageError(`${file}: setting "${key}": ${why}`);
-  if (option.isBoolean()) {
+  if (option.isBoolean() || option.negate) {
     if (typeof raw !== 'boolean') throw bad(`expected true or false, got ${JSON.stringify(raw)}`);
-    return raw;
+    // `no-flows: true` in a file means what --no-flows means on the command line.
+    return option.negate ? !raw : raw;
   }
   if (typeof raw !== 'string' && typeof raw !== 'number') throw bad(`expected a value such as on the command line, got ${JSON.stringify(raw)}`);
   const text = String(raw);

@@ -40,6 +40,65 @@ export function redirectUriProblem(uri: string): string | undefined {
   return undefined;
 }
 
+/**
+ * OIDC `application_type` (SEP-837: MCP clients send it at registration). A native app (CLI,
+ * desktop) receives the code on a loopback http listener or its own private-use scheme; a web
+ * app on an https page of its own host.
+ */
+export const ApplicationType = z.enum(['native', 'web']);
+export type ApplicationType = z.infer<typeof ApplicationType>;
+
+/** A redirect a native app can receive: http on a loopback host, or a private-use scheme. */
+function isNativeRedirect(u: URL): boolean {
+  if (u.protocol === 'http:') return LOOPBACK_HOSTS.includes(u.hostname);
+  return u.protocol !== 'https:';
+}
+
+/** A redirect only a web app receives: https on a host that is not loopback. */
+function isWebRedirect(u: URL): boolean {
+  return u.protocol === 'https:' && !LOOPBACK_HOSTS.includes(u.hostname);
+}
+
+const urlOf = (uri: string): URL | undefined => {
+  try {
+    return new URL(uri);
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Why these redirect URIs do not fit the application type (SEP-837, OpenID Connect Dynamic
+ * Client Registration §2), or undefined when they do. Checked after redirectUriProblem(), so each
+ * URI is already an allowed redirect of some kind.
+ */
+export function applicationTypeProblem(type: ApplicationType, uris: readonly string[]): string | undefined {
+  for (const uri of uris) {
+    const u = urlOf(uri);
+    if (!u) continue;
+    if (type === 'native' && !isNativeRedirect(u)) {
+      return `redirect URI "${uri}" does not fit application_type "native": a native app receives the code on a loopback http redirect (http://127.0.0.1, http://localhost or http://[::1], any port) or on its own private-use scheme (com.example.app:/callback); register an https redirect with application_type "web"`;
+    }
+    if (type === 'web' && !isWebRedirect(u)) {
+      return `redirect URI "${uri}" does not fit application_type "web": a web app's redirect URIs must be https on a host that is not loopback; a loopback or private-use redirect belongs to application_type "native"`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The type a client that did not say is taken to be, from its redirect URIs: all native-style →
+ * native, all web-style → web, mixed or none → undefined. MCP clients of 2025-11-25 and older send
+ * no application_type; OIDC's default ("web") would refuse every one of them with a loopback redirect.
+ */
+export function inferApplicationType(uris: readonly string[]): ApplicationType | undefined {
+  const parsed = uris.map(urlOf).filter((u): u is URL => !!u);
+  if (parsed.length === 0) return undefined;
+  if (parsed.every(isNativeRedirect)) return 'native';
+  if (parsed.every(isWebRedirect)) return 'web';
+  return undefined;
+}
+
 export const RedirectUri = z
   .string()
   .max(2048)
@@ -82,6 +141,8 @@ export const ClientInput = z.object({
   token_endpoint_auth_method: AuthMethod.default('none'),
   /** Scope ceiling; empty = any scope of the requested resource. */
   scope: z.array(ScopeName).default([]),
+  /** SEP-837; when omitted it is inferred from the redirect URIs (inferApplicationType). */
+  application_type: ApplicationType.optional(),
 });
 export type ClientInput = z.input<typeof ClientInput>;
 
@@ -92,6 +153,7 @@ export const ClientPatch = z
     redirect_uris: ClientInput.shape.redirect_uris.unwrap(),
     grant_types: ClientInput.shape.grant_types.unwrap(),
     scope: ClientInput.shape.scope.unwrap(),
+    application_type: ApplicationType,
     status: z.enum(['active', 'suspended']),
   })
   .partial()
@@ -109,7 +171,7 @@ export const Client = z.object({
   status: z.enum(['active', 'suspended']),
   registration_source: RegistrationSource,
   cimd_url: z.string().optional(),
-  application_type: z.enum(['web', 'native']).optional(),
+  application_type: ApplicationType.optional(),
   /** Hex SHA-256 of the secret; absent for public clients. Never sent over the admin API. */
   secret_hash: z.string().optional(),
   created_at: IsoTime,

@@ -3,6 +3,7 @@
  * an MCP client does against an MCP server protected by AuthPlane. Browser-safe (zod only).
  */
 import { z } from 'zod';
+import { FlowExchange } from './flows';
 
 /** pass ✓ · fail ✗ (exit code 1) · warn ! (works, but some clients will struggle) · skip - (an earlier step failed). */
 export const DoctorStepStatus = z.enum(['pass', 'fail', 'warn', 'skip']);
@@ -41,6 +42,13 @@ export const DoctorStep = z.object({
   /** The two strings a byte-for-byte step compared, when they differ (the window marks the differing characters). */
   compared: z.object({ label: z.string(), expected: z.string(), actual: z.string() }).optional(),
   duration_ms: z.number().int().nonnegative(),
+  /**
+   * The HTTP round trip the step is about (the 401, the PRM, the metadata, the token request, the
+   * call with a token…), secrets masked; absent for steps that only compare what earlier ones read.
+   */
+  exchange: FlowExchange.optional(),
+  /** That round trip as a `curl` command (masked like the exchange). */
+  curl: z.string().optional(),
 });
 export type DoctorStep = z.infer<typeof DoctorStep>;
 

@@ -7,6 +7,7 @@ import type { ClientView } from './clients';
 import type { ConsentGrant } from './consents';
 import type { Fault, FaultDisarmReason } from './faults';
 import type { FrontingLink } from './fronting';
+import type { FlowSummary } from './flows';
 import type { PendingInteraction } from './interactions';
 import type { Issuance } from './issuances';
 import type { KeyView } from './keys';
@@ -54,6 +55,15 @@ export interface EventMap {
   'fault.armed': { fault: Fault };
   'fault.fired': { fault: Fault; method: string; path: string };
   'fault.disarmed': { fault: Fault; reason: FaultDisarmReason };
+  /** A flow got a step (the window's live timeline). A debugging view, not a record: never audited. */
+  'flow.updated': { flow: FlowSummary };
 }
 export type EventName = keyof EventMap;
 export type AppEvent = { [K in EventName]: { type: K; at: string; data: EventMap[K] } }[EventName];
+
+/**
+ * Events the audit trail does not keep: the request log and the flow timeline are live views
+ * (the flow's exchanges carry the very secrets the audit files must never hold).
+ */
+const NOT_AUDITED: ReadonlySet<EventName> = new Set<EventName>(['request.logged', 'flow.updated']);
+export const isAudited = (e: AppEvent): boolean => !NOT_AUDITED.has(e.type);

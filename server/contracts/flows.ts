@@ -104,6 +104,10 @@ export const FlowStep = z.object({
   explanation: FlowExplanation.optional(),
   /** The armed fault that answered this step, when one fired. */
   fault_id: z.string().optional(),
+  /** The server's warnings on this request (the activity log's), also on steps that succeeded. */
+  warnings: z.array(z.string()).optional(),
+  /** A shell command reproducing the request (masked like the rest unless revealed); in `GET /flows/:id`. */
+  curl: z.string().optional(),
   exchange: FlowExchange,
 });
 export type FlowStep = z.infer<typeof FlowStep>;
@@ -138,8 +142,23 @@ export const Flow = FlowHead.extend({
   steps: z.array(FlowStep),
   /** False only when the caller asked to reveal secrets (`?reveal=true`, `--reveal`). */
   masked: z.boolean(),
+  /** Steps that rolled off the front of a long flow (FLOW_LIMITS.stepsPerFlow). */
+  dropped_steps: z.number().int().nonnegative().optional(),
 });
 export type Flow = z.infer<typeof Flow>;
+
+/**
+ * What the server keeps (in memory): the newest `flows` flows of at most `stepsPerFlow` steps
+ * each, bodies capped at `bodyBytes`, and at most `totalBytes` of recorded text in all; past any
+ * limit the oldest roll off.
+ */
+export const FLOW_LIMITS = { flows: 200, stepsPerFlow: 50, bodyBytes: 16 * 1024, totalBytes: 32 * 1024 * 1024 } as const;
+
+/** Query of `GET /admin/api/flows/:id` and `/har`: `reveal=true` shows the secrets (a local, explicit action). */
+export const FlowShowQuery = z
+  .object({ reveal: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional() })
+  .strict();
+export type FlowShowQuery = z.infer<typeof FlowShowQuery>;
 
 /** Query of `GET /admin/api/flows` (unknown parameters are refused, as on every admin route). */
 export const FlowListQuery = z

@@ -1,9 +1,10 @@
 /**
  * The doctor's HTTP plumbing: fetch with a timeout and a bounded body, network errors turned
- * into one sentence, and a `WWW-Authenticate` parser. Web-standard only (fetch, URL), so the
- * walk runs wherever fetch does.
+ * into one sentence, a `WWW-Authenticate` parser, and each round trip recorded (masked) for the
+ * step that made it. Built on fetch and URL.
  */
 import { BoundedFetchError, boundedFetch, type BoundedResponse, type FetchLike } from '../net/boundedFetch';
+import { recordExchange, type RecordedExchange } from './exchange';
 
 export type DoctorFetch = FetchLike;
 
@@ -45,11 +46,14 @@ function reasonOf(err: unknown): string {
   return e?.cause?.message ?? e?.message ?? String(err);
 }
 
+/** Told of each round trip that got an answer, masked (the step shows it in the timeline). */
+export type ExchangeSink = (e: RecordedExchange) => void;
+
 /**
  * One bounded round trip. The body is diagnostic material: past the cap, or when it breaks off
  * or outlasts the deadline, the doctor keeps what arrived (status and headers say what it needs).
  */
-export async function request(fetchFn: DoctorFetch, url: string, init: DoctorRequest = {}): Promise<HttpResult> {
+export async function request(fetchFn: DoctorFetch, url: string, init: DoctorRequest = {}, onExchange?: ExchangeSink): Promise<HttpResult> {
   let res: BoundedResponse;
   try {
     res = await boundedFetch(url, { ...init, fetch: fetchFn, maxBytes: MAX_BODY, timeoutMs: TIMEOUT_MS, overflow: 'truncate' });
@@ -65,6 +69,7 @@ export async function request(fetchFn: DoctorFetch, url: string, init: DoctorReq
       json = undefined;
     }
   }
+  onExchange?.(recordExchange({ method: init.method ?? 'GET', url, headers: init.headers ?? {}, body: init.body }, res));
   return { status: res.status, headers: res.headers, text: res.text, json };
 }
 

@@ -6,7 +6,7 @@
 import type { DoctorStep, DoctorStepId } from '../contracts/doctor';
 import type { Resource } from '../contracts/resources';
 import type { AuthPlaneTarget } from './locate';
-import type { DoctorFetch, HttpResult } from './http';
+import type { DoctorFetch, DoctorRequest, HttpResult } from './http';
 
 export type Outcome = { status: 'pass' | 'fail' | 'warn'; detail: string; fix?: string; compared?: DoctorStep['compared'] };
 export const pass = (detail: string): Outcome => ({ status: 'pass', detail });
@@ -63,12 +63,15 @@ export type AdminCall = (path: string, init?: { method?: string; json?: unknown 
 
 /** The doctor's ways out, passed in so the steps stay free of where fetch and the target come from. */
 export interface WalkIO {
+  /** Plain fetch, for what is not part of the walk's story (closing a session, cleanup). */
   f: DoctorFetch;
+  /** A round trip that is part of the step: the report shows it (masked) as the step's exchange. */
+  request: (url: string, init?: DoctorRequest) => Promise<HttpResult>;
   /** Which AuthPlane to check (options, or the server running on the data dir). */
   locate: () => Promise<AuthPlaneTarget>;
   /** The admin API of `state.issuer` with `state.adminToken`. */
   admin: AdminCall;
-  /** An MCP initialize request to the endpoint, with a token or without. */
+  /** An MCP initialize request to the endpoint, with a token or without (recorded like `request`). */
   callMcp: (token?: string) => Promise<HttpResult>;
 }
 

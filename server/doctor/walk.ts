@@ -9,7 +9,8 @@
  */
 import { VERSION } from '../version';
 import type { DoctorReport, DoctorStep } from '../contracts/doctor';
-import { initializeBody, MCP_ACCEPT, NetworkError, request, type DoctorFetch } from './http';
+import { initializeBody, MCP_ACCEPT, NetworkError, request, type DoctorFetch, type ExchangeSink } from './http';
+import type { RecordedExchange } from './exchange';
 import { locateAuthPlane, quote } from './locate';
 import { authplane, challenge, unauthenticated } from './steps/endpoint';
 import { authorizationServers, prm, prmResourceUrl, resourceRegistered, scopes } from './steps/resourceMetadata';
@@ -59,16 +60,16 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   const started = Date.now();
   const f: DoctorFetch = opts.fetch ?? ((input, init) => fetch(input, init));
   const ctx: WalkState = { mcpUrl: opts.mcpUrl, flag: opts.dataDir ? ` --data-dir ${quote(opts.dataDir)}` : '', authplaneOk: false, mcpDown: false, resourceCovers: false, validAccepted: false };
-  const io = walkIO(f, ctx, opts);
   const steps: DoctorStep[] = [];
+  const ioFor = (sink: ExchangeSink) => walkIO(f, ctx, opts, sink);
   const record = async (check: DoctorCheck) => {
-    const done = await runStep(check, ctx, io);
+    const done = await runStep(check, ctx, ioFor);
     steps.push(done);
     opts.onStep?.(done);
   };
   for (const check of WALK) await record(check);
   // A gateway (it fronts hidden resources) gets one more step; other reports stay as they were.
-  if (await gatewayLinks(ctx, io).catch(() => undefined)) await record(gatewayExchange);
+  if (await gatewayLinks(ctx, ioFor(() => undefined)).catch(() => undefined)) await record(gatewayExchange);
   await revokeDoctorToken(f, ctx);
 
   const summary = { pass: 0, fail: 0, warn: 0, skip: 0 };
@@ -86,9 +87,15 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   };
 }
 
-/** One step, timed; a Skip or an error becomes the step's outcome instead of ending the walk. */
-async function runStep({ id, title, run }: DoctorCheck, ctx: WalkState, io: WalkIO): Promise<DoctorStep> {
+/**
+ * One step, timed; a Skip or an error becomes the step's outcome instead of ending the walk. The
+ * step's exchange is the last round trip it recorded: the one its outcome is about (the token
+ * request after the authorization redirect, the PRM URL that answered after one that did not).
+ */
+async function runStep({ id, title, run }: DoctorCheck, ctx: WalkState, ioFor: (sink: ExchangeSink) => WalkIO): Promise<DoctorStep> {
   const t0 = Date.now();
+  let recorded: RecordedExchange | undefined;
+  const io = ioFor((e) => (recorded = e));
   let s: Omit<DoctorStep, 'duration_ms'>;
   try {
     const o = await run(ctx, io);
@@ -98,12 +105,14 @@ async function runStep({ id, title, run }: DoctorCheck, ctx: WalkState, io: Walk
     else if (err instanceof NetworkError) s = { id, title, status: 'fail', detail: err.message, fix: 'check that the server is running and reachable from this machine' };
     else s = { id, title, status: 'fail', detail: `the doctor could not complete this step: ${(err as Error)?.message ?? String(err)}` };
   }
-  return { ...s, duration_ms: Date.now() - t0 };
+  return { ...s, duration_ms: Date.now() - t0, ...(recorded ? { exchange: recorded.exchange, curl: recorded.curl } : {}) };
 }
 
-function walkIO(f: DoctorFetch, ctx: WalkState, opts: DoctorOptions): WalkIO {
+/** The walk's ways out for one step; `sink` collects the round trips that step makes. */
+function walkIO(f: DoctorFetch, ctx: WalkState, opts: DoctorOptions, sink: ExchangeSink): WalkIO {
   return {
     f,
+    request: (url, init) => request(f, url, init, sink),
     locate: () => locateAuthPlane(opts),
     // The issuer and admin token are read at call time: the first step finds them.
     admin: (path, init = {}) =>
@@ -113,10 +122,15 @@ function walkIO(f: DoctorFetch, ctx: WalkState, opts: DoctorOptions): WalkIO {
         body: init.json !== undefined ? JSON.stringify(init.json) : undefined,
       }),
     callMcp: (token) =>
-      request(f, ctx.mcpUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: MCP_ACCEPT, ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: initializeBody(VERSION),
-      }),
+      request(
+        f,
+        ctx.mcpUrl,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: MCP_ACCEPT, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          body: initializeBody(VERSION),
+        },
+        sink,
+      ),
   };
 }

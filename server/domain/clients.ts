@@ -1,6 +1,6 @@
 /** Client service: admin-created, DCR-registered and CIMD-resolved clients; secrets stored hashed. */
-import { Conflict, InvalidClient, InvalidClientMetadata, NotFound } from '../errors';
-import { Client, ClientInput, ClientPatch, ClientPruneInput, DCR_GRANTS, DCR_LIMITS, type ClientPruneResult, type ClientView, type CreatedClient, type RegistrationSource } from '../contracts';
+import { Conflict, InvalidClient, InvalidClientMetadata, InvalidRedirectUriMeta, NotFound } from '../errors';
+import { Client, ClientInput, ClientPatch, ClientPruneInput, DCR_GRANTS, DCR_LIMITS, applicationTypeProblem, inferApplicationType, type ApplicationType, type ClientPruneResult, type ClientView, type CreatedClient, type RegistrationSource } from '../contracts';
 import { parseDuration } from '../contracts/duration';
 import { iso } from '../clock';
 import { randomId, randomToken, safeEqual, sha256hex } from './crypto';
@@ -34,6 +34,7 @@ export class ClientService {
     const v = parseOrThrow(ClientInput, input);
     const problem = selfRegisteredGrantProblem(source, v.grant_types);
     if (problem) throw new InvalidClientMetadata(problem);
+    const applicationType = checkedApplicationType(v.application_type, v.redirect_uris);
     const clientId = v.client_id ?? randomId();
     if (this.get(clientId)) throw new Conflict(`client "${clientId}" already exists`);
     const secret = v.token_endpoint_auth_method === 'none' ? undefined : randomToken(32);
@@ -48,6 +49,7 @@ export class ClientService {
       scope: v.scope,
       status: 'active',
       registration_source: source,
+      application_type: applicationType,
       secret_hash: secret ? sha256hex(secret) : undefined,
       created_at: now,
       updated_at: now,
@@ -67,6 +69,7 @@ export class ClientService {
       if (problem) throw new InvalidClientMetadata(problem);
     }
     const merged = { ...current, ...Object.fromEntries(Object.entries(patch).filter(([, x]) => x !== undefined)), updated_at: iso(this.d.clock.now()) };
+    if (merged.application_type) checkedApplicationType(merged.application_type, merged.redirect_uris);
     parseOrThrow(ClientInput, { client_name: merged.client_name, redirect_uris: merged.redirect_uris, grant_types: merged.grant_types, scope: merged.scope, token_endpoint_auth_method: merged.token_endpoint_auth_method });
     const row = Client.parse(merged);
     await this.d.store.clients.put(clientId, row);
@@ -128,6 +131,17 @@ export class ClientService {
     }
     return client;
   }
+}
+
+/**
+ * The application type stored for a client (SEP-837): the one it declared, if its redirect URIs
+ * fit it (400 `invalid_redirect_uri` naming the rule otherwise), else the one they imply.
+ */
+export function checkedApplicationType(declared: ApplicationType | undefined, redirectUris: readonly string[]): ApplicationType | undefined {
+  if (!declared) return inferApplicationType(redirectUris);
+  const problem = applicationTypeProblem(declared, redirectUris);
+  if (problem) throw new InvalidRedirectUriMeta(problem);
+  return declared;
 }
 
 /** Why a client from `source` may not hold these grants: a self-registered one is user-delegated only. */

@@ -7,13 +7,14 @@
 import type { Client, ConsentWaiter, PendingInteraction, Resource, WarningCode } from '../contracts';
 import { iso } from '../clock';
 import { randomId, randomToken, sha256hex } from './crypto';
+import { scopeDefs } from './offlineAccess';
 import type { CoreDeps } from './deps';
 
 export interface AuthorizationParams {
   client: Client;
   resource: Resource;
   redirectUri: string;
-  /** Requested scopes in catalog order. */
+  /** Requested scopes in catalog order (offline_access, if asked for, last). */
   scopes: string[];
   state?: string;
   codeChallenge: string;
@@ -43,11 +44,15 @@ export interface CodeRecord {
   sub: string;
   resource: string;
   scope: string;
+  /** Whether the exchange may add a refresh token (domain/offlineAccess.ts). */
+  refresh: boolean;
   expiresAt: number;
   consumedAt?: number;
   /** What the first exchange produced (revoked on replay). */
   familyId?: string;
   jti?: string;
+  /** The consent prompt the code came from (the flow timeline links the exchange to it). */
+  interactionUid?: string;
 }
 
 export type DecisionListener = (i: Interaction) => void;
@@ -113,7 +118,7 @@ export class InteractionService {
       expires_at: iso(i.expiresAt),
       client: { client_id: i.client.client_id, client_name: i.client.client_name, registration_source: i.client.registration_source },
       resource: { slug: i.resource.slug, uri: i.resource.uri, display_name: i.resource.display_name },
-      scopes: i.resource.scopes.filter((s) => i.scopes.includes(s.name)),
+      scopes: scopeDefs(i.resource, i.scopes),
       redirect_uri: i.redirectUri,
       default_sub: this.d.config.user,
       warnings: i.warnings.map((w) => w.message),
@@ -215,10 +220,12 @@ export class InteractionService {
       sub: r.sub,
       resource: r.resource,
       scope: r.scope,
+      refresh: r.refresh,
       expiresAt: this.d.clock.now() + ttlSeconds * 1000,
       consumedAt: r.consumedAt,
       familyId: r.familyId,
       jti: r.jti,
+      interactionUid: decidedUid,
     };
     this.codes.set(sha256hex(code), rec);
     return code;

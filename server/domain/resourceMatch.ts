@@ -6,13 +6,23 @@
  * fallback would hide the bug until the MCP server rejects the token's `aud`.
  */
 import type { Resource, WarningCode } from '../contracts';
+import { InvalidTarget, type OAuthError } from '../errors';
 
 export interface ResourceMatch {
   resource: Resource;
   how: 'exact' | 'slug' | 'normalized' | 'only' | 'default';
   warning?: { code: WarningCode; message: string };
 }
-export type ResourceMatchResult = ResourceMatch | { error: string };
+/** `fix`: the developer's change, when the resource is a near miss of a registered one. */
+export type ResourceMismatch = { error: string; fix?: string };
+export type ResourceMatchResult = ResourceMatch | ResourceMismatch;
+
+/** The invalid_target a mismatch answers with (its fix goes to the flow timeline, not the wire). */
+export function resourceError(m: ResourceMismatch): OAuthError {
+  const e = new InvalidTarget(m.error);
+  if (m.fix) e.fix = m.fix;
+  return e;
+}
 
 function normalize(uri: string): string | undefined {
   try {
@@ -117,5 +127,8 @@ export function matchResource(param: string | undefined, resources: Resource[], 
   }
   const closest = closestResource(param, resources);
   if (!closest) return { error: `resource "${param}" is not registered (no resources exist yet)` };
-  return { error: `resource "${param}" is not registered; the closest registered resource is "${closest.uri}" (${closest.slug}): ${describeDifference(param, closest.uri)}` };
+  return {
+    error: `resource "${param}" is not registered; the closest registered resource is "${closest.uri}" (${closest.slug}): ${describeDifference(param, closest.uri)}`,
+    fix: `the client sent resource ${param}; the registered URI is ${closest.uri}. Make the client send ${closest.uri} (it takes the value from the MCP server's Protected Resource Metadata "resource"), or change the registered URI: \`authserver admin resource update ${closest.slug} --uri ${param}\``,
+  };
 }

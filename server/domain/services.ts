@@ -5,6 +5,7 @@ import { ConsentService } from './consents';
 import type { CoreDeps } from './deps';
 import { FaultService } from './faults';
 import { FrontingService } from './fronting';
+import { FlowLog } from '../flows/flowLog';
 import { DecisionService } from './interactionDecisions';
 import { InteractionService } from './interactions';
 import { KeyService } from './keys';
@@ -28,6 +29,8 @@ export interface Services {
   activity: ActivityLog;
   /** Faults on demand: in memory only, gone when the server stops. */
   faults: FaultService;
+  /** The flow timeline: in memory only, empty when `recordFlows` is off. */
+  flows: FlowLog;
   close(): void;
 }
 
@@ -39,12 +42,13 @@ export function createServices(deps: CoreDeps): Services {
   const consents = new ConsentService(deps, tokens);
   const faults = new FaultService(deps);
   const fronting = new FrontingService(deps);
+  const clients = new ClientService(deps);
   return {
     deps,
     keys,
     resources: new ResourceService(deps, keys, fronting),
     fronting,
-    clients: new ClientService(deps),
+    clients,
     users,
     tokens,
     consents,
@@ -52,6 +56,7 @@ export function createServices(deps: CoreDeps): Services {
     decisions: new DecisionService(deps, { interactions, users, consents }),
     activity: new ActivityLog(deps),
     faults,
+    flows: new FlowLog(deps, (id) => clients.get(id)?.client_name),
     close: () => {
       interactions.close();
       faults.close();

@@ -116,9 +116,13 @@ export class TokenService {
     this.d.events.emit('token.issued', { issuance: row });
   }
 
-  /** authorization_code: a new family and its first refresh token, written with the issuance row. */
-  async issueForCode(p: { sub: string; client: Client; resource: Resource; scope: string }): Promise<{ response: TokenResponse; familyId?: string; jti: string }> {
-    const withRefresh = p.client.grant_types.includes('refresh_token');
+  /**
+   * authorization_code: a new family and its first refresh token, written with the issuance row;
+   * only for a client registered for the refresh_token grant (SEP-2207), and not when the user
+   * declined the offline_access it asked for (`refresh: false`).
+   */
+  async issueForCode(p: { sub: string; client: Client; resource: Resource; scope: string; refresh?: boolean }): Promise<{ response: TokenResponse; familyId?: string; jti: string }> {
+    const withRefresh = p.refresh !== false && p.client.grant_types.includes('refresh_token');
     const familyId = withRefresh ? randomId() : undefined;
     const { jwt, ttl, row } = this.mint({ ...p, grant: 'authorization_code', familyId });
     const response: TokenResponse = { access_token: jwt, token_type: 'Bearer', expires_in: ttl, scope: p.scope };

@@ -1,10 +1,15 @@
-/** Records every request into the activity log with its outcome and the warnings steps attached. */
+/**
+ * Records every request into the activity log with its outcome and the warnings steps attached,
+ * and (when recording is on) a request at an OAuth endpoint as a step of the flow timeline.
+ */
 import type { HttpContext, Next } from './context';
 import type { ActivityEntry, WarningCode } from '../contracts';
 import { randomId } from '../domain/crypto';
 import type { ActivityLog } from '../domain/activity';
 import { iso, type Clock } from '../clock';
 import type { Logger } from '../log';
+import type { FlowLog } from '../flows/flowLog';
+import { recordFlowStep } from './flowRecorder';
 
 export type Warn = { code: WarningCode; message: string };
 
@@ -48,10 +53,12 @@ function baseEntry(ctx: HttpContext, clock: Clock, start: number): ActivityEntry
  * handler), so anything it threw would replace the response with a bare 500. A row it cannot
  * build is recorded without the request's details, with a warning in the server log.
  */
-export function activityRecorder(activity: ActivityLog, clock: Clock, log: Logger, skip: (path: string) => boolean) {
+export function activityRecorder(activity: ActivityLog, clock: Clock, log: Logger, skip: (path: string) => boolean, flows?: FlowLog) {
   const record = (ctx: HttpContext, start: number) => {
     try {
-      activity.record(entryOf(ctx, clock, start));
+      const entry = entryOf(ctx, clock, start);
+      activity.record(entry);
+      if (flows) recordStep(flows, ctx, entry);
     } catch (e) {
       log.warn(`activity log: could not record ${ctx.method} ${ctx.path} (${(e as Error)?.message ?? String(e)}); recorded without its details`);
       try {
@@ -59,6 +66,14 @@ export function activityRecorder(activity: ActivityLog, clock: Clock, log: Logge
       } catch {
         // The log itself is broken; the warning above already says so.
       }
+    }
+  };
+  // The flow timeline reads the same entry; its failure loses the step, never the request's row.
+  const recordStep = (flows: FlowLog, ctx: HttpContext, entry: ActivityEntry) => {
+    try {
+      recordFlowStep(flows, ctx, entry);
+    } catch (e) {
+      log.warn(`flow timeline: could not record ${ctx.method} ${ctx.path} (${(e as Error)?.message ?? String(e)})`);
     }
   };
   return async function recordActivity(ctx: HttpContext, next: Next) {

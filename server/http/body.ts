@@ -71,7 +71,10 @@ export async function readForm(ctx: HttpContext, multi: string[] = []): Promise<
   }
   // Kept on the request: a fault narrowed to a grant or client reads the form before the endpoint does.
   const text: string = ctx.state.formText ?? (ctx.state.formText = utf8(await readRaw(ctx, FORM_LIMIT)));
-  return parseParams(formPairs(text), multi);
+  const form = parseParams(formPairs(text), multi);
+  // The flow recorder links a step by what it carried (code, refresh token, interaction).
+  ctx.state.form = form.params;
+  return form;
 }
 
 /**
@@ -133,6 +136,8 @@ export async function readJson(ctx: HttpContext): Promise<unknown> {
     throw new UnsupportedMediaType(`content type must be application/json (got ${ctx.get('content-type') || 'none'})`);
   }
   const text = utf8(await readRaw(ctx, JSON_LIMIT));
+  // Kept for the flow recorder (the request body of a registration step).
+  ctx.state.bodyText = text;
   try {
     return JSON.parse(text);
   } catch {

@@ -27,6 +27,8 @@ export interface HttpContext {
   /** Location + 302 (unless a 3xx status is set) + a short body, as Koa does. */
   redirect(url: string): void;
   readonly response: { get(field: string): string };
+  /** Node's response (the flow recorder reads the headers that went out); Koa's ctx.res. */
+  readonly res?: { getHeaders(): Record<string, unknown> };
 }
 
 export type Next = () => Promise<void>;

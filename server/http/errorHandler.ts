@@ -36,7 +36,7 @@ export function renderError(ctx: HttpContext, oerr: OAuthError, asPage: boolean)
     // Every HTML page, error pages included: unframeable, no inline script (as the consent page).
     pageHeaders(ctx);
     ctx.type = 'text/html; charset=utf-8';
-    ctx.body = errorPage(oerr instanceof PageError ? oerr.title : STATUS_TEXT[oerr.status] ?? 'Error', oerr.message, oerr.error);
+    ctx.body = errorPage(oerr instanceof PageError ? oerr.title : STATUS_TEXT[oerr.status] ?? 'Error', oerr.message, oerr.error, oerr instanceof PageError ? oerr.hint : undefined);
     return;
   }
   ctx.type = 'application/json';

@@ -7,8 +7,14 @@ export function page(title: string, body: string, opts: { scripts?: string[] } =
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(title)} · AuthPlane</title><link rel="stylesheet" href="/assets/page.css">${scripts}</head><body><main class="card">${body}<footer>AuthPlane Desktop · local development authorization server</footer></main></body></html>`;
 }
 
-export function errorPage(title: string, description: string, code?: string): string {
-  return page(title, `<h1>${esc(title)}</h1><p class="error-desc">${esc(description)}</p>${code ? `<p class="code">error: <code>${esc(code)}</code></p>` : ''}`);
+/** `hint`: what to do, one paragraph per line; text in backticks is shown as code. */
+export function errorPage(title: string, description: string, code?: string, hint?: string): string {
+  const hints = (hint ?? '')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => `<p class="hint">${esc(line).replace(/`([^`]+)`/g, '<code>$1</code>')}</p>`)
+    .join('');
+  return page(title, `<h1>${esc(title)}</h1><p class="error-desc">${esc(description)}</p>${hints}${code ? `<p class="code">error: <code>${esc(code)}</code></p>` : ''}`);
 }
 
 export const PAGE_CSS = `
@@ -24,6 +30,6 @@ select{font:inherit;padding:6px 8px;border-radius:6px;border:1px solid var(--bor
 .actions{display:flex;gap:12px;justify-content:flex-end;margin-top:20px}
 button{font:inherit;font-weight:600;border-radius:8px;padding:9px 18px;border:1px solid var(--border);background:var(--card);color:var(--fg);cursor:pointer}
 button.primary{background:var(--accent);border-color:var(--accent);color:#fff}button:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
-.error-desc{color:var(--danger)}.muted{color:var(--muted);font-size:13px}.warn{border-left:3px solid #f08c00;padding:4px 10px;color:var(--muted);font-size:13px}
+.error-desc{color:var(--danger)}.hint{font-size:14px}.muted{color:var(--muted);font-size:13px}.warn{border-left:3px solid #f08c00;padding:4px 10px;color:var(--muted);font-size:13px}
 footer{margin-top:24px;color:var(--muted);font-size:12px}
 `;

@@ -20,6 +20,7 @@ import { esc, page } from '../http/page';
 import { clearConsentCookie, consentCookieMatches, issueConsentCookie } from './consentCookie';
 import { PATHS } from './paths';
 import { browserUser, rememberBrowserUser } from './userSession';
+import { resourceScopes, scopeDefs } from '../domain/offlineAccess';
 
 function loadInteraction(s: Services, uid: string | undefined): Interaction {
   const i = uid ? s.interactions.get(uid) : undefined;
@@ -42,12 +43,14 @@ function returnTarget(redirectUri: string): string {
 export function renderConsent(s: Services, i: Interaction, def = s.deps.config.user): string {
   const users = s.users.list();
   const returnsTo = returnTarget(i.redirectUri);
-  const scopes = i.resource.scopes
-    .filter((x) => i.scopes.includes(x.name))
+  const scopes = scopeDefs(i.resource, i.scopes)
     .map((x) => `<label class="scope"><input type="checkbox" name="scope" value="${esc(x.name)}" checked><span>${esc(x.description || x.name)}<small class="mono">${esc(x.name)}</small></span></label>`)
     .join('');
   const userOptions = users.map((u) => `<option value="${esc(u.sub)}"${u.sub === def ? ' selected' : ''}>${esc(u.name)} (${esc(u.sub)})</option>`).join('');
   const warnings = i.warnings.map((w) => `<p class="warn">${esc(w.message)}</p>`).join('');
+  // Step-up (SEP-2350): what the preselected user already allowed stays granted with this request.
+  const kept = scopeDefs(i.resource, resourceScopes(s.consents.find(def, i.client.client_id, i.resource.slug)?.scopes ?? [])).filter((x) => !i.scopes.includes(x.name));
+  const keptNote = kept.length ? `<p class="muted" id="kept">Already allowed earlier, and kept with this request: ${kept.map((x) => `${esc(x.description || x.name)} (<code>${esc(x.name)}</code>)`).join(', ')}.</p>` : '';
   const source = { admin: 'registered by an admin', dcr: 'registered itself (dynamic registration)', cimd: 'identified by its metadata document' }[i.client.registration_source];
   return page(
     'Authorize access',
@@ -59,6 +62,7 @@ ${warnings}
 <input type="hidden" name="interaction" value="${esc(i.uid)}">
 <input type="hidden" name="csrf" value="${esc(i.csrf)}">
 <fieldset><legend>Permissions</legend>${scopes}</fieldset>
+${keptNote}
 <p><label for="sub">Approve as </label><select id="sub" name="sub">${userOptions}</select></p>
 <div class="actions"><button type="submit" name="action" value="deny">Deny</button><button type="submit" name="action" value="approve" class="primary">Approve</button></div>
 </form>
@@ -112,6 +116,7 @@ export function mountConsent(router: RouteTable, s: Services): void {
     try {
       const { redirect, sub } = await s.decisions.decide(i.uid, action === 'deny' ? { action } : { action, sub: params.sub, scopes: lists.scope });
       if (sub) rememberBrowserUser(ctx, s, sub);
+      ctx.state.sub = sub;
       clearConsentCookie(ctx, i.uid);
       ctx.status = 303;
       ctx.redirect(redirect);

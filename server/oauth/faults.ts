@@ -34,8 +34,20 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms).unref());
 /** Fires the first matching fault, if any: throws its error, or waits its delay. */
 export async function consultFaults(faults: FaultService, endpoint: FaultEndpoint, ctx: HttpContext, match: () => FaultMatch | Promise<FaultMatch>): Promise<void> {
   if (!faults.has(endpoint)) return;
-  const fault = faults.fire(endpoint, faults.narrowed(endpoint) ? await match() : {}, { method: ctx.method, path: ctx.path });
+  // Read even for a fault that is not narrowed: the flow timeline links the step it answers by
+  // what the request carried (its refresh token, its code). A body that cannot be read is the
+  // endpoint's to refuse, unless a narrowed fault needs it to decide.
+  const narrowed = faults.narrowed(endpoint);
+  const m = await Promise.resolve()
+    .then(match)
+    .catch((err: unknown) => {
+      if (narrowed) throw err;
+      return {};
+    });
+  const fault = faults.fire(endpoint, m, { method: ctx.method, path: ctx.path });
   if (!fault) return;
+  // The flow timeline shows which fault answered (or delayed) this step.
+  ctx.state.faultId = fault.id;
   if (fault.delay_ms !== undefined) await sleep(fault.delay_ms);
   else throw new FaultError(fault);
 }

@@ -2,12 +2,23 @@
  * RFC 8414 metadata, and the same document completed into valid OpenID discovery (the TS SDK's
  * OIDC schema requires jwks_uri, subject_types_supported and id_token_signing_alg_values_supported;
  * a partial document makes it fail hard).
+ *
+ * Served at every URL an MCP client tries (SEP-2351, MCP 2026-07-28 "Authorization Server
+ * Metadata Discovery"): for an issuer with a path, the RFC 8414 and OIDC forms with the well-known
+ * segment inserted before the path (`/.well-known/oauth-authorization-server/<path>`,
+ * `/.well-known/openid-configuration/<path>`) and the OIDC form appended to it
+ * (`/<path>/.well-known/openid-configuration`, answered by the root route once
+ * http/issuerPath.ts strips the path); the root forms always. Every form carries the same
+ * `issuer`, byte for byte the one in tokens and in the `iss` authorization response parameter, so
+ * a client can bind its credentials to it (SEP-2352).
  */
 import { GRANT_TYPES } from '../contracts/enums';
 import type { RouteTable } from '../http/routes';
 import type { Services } from '../domain/services';
 import { faultStep } from './faults';
 import { PATHS } from './paths';
+import { issuerPath } from '../http/issuerPath';
+import { OFFLINE_ACCESS } from '../domain/offlineAccess';
 
 export function asMetadata(s: Services): Record<string, unknown> {
   const iss = s.deps.config.issuer;
@@ -27,9 +38,11 @@ export function asMetadata(s: Services): Record<string, unknown> {
     token_endpoint_auth_methods_supported: authMethods,
     revocation_endpoint_auth_methods_supported: authMethods,
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'bearer'],
-    scopes_supported: s.resources.allScopeNames(),
+    // offline_access: SEP-2207, a client may ask for a refresh token explicitly (domain/offlineAccess.ts).
+    scopes_supported: [...s.resources.allScopeNames(), OFFLINE_ACCESS],
     resource_indicators_supported: true,
-    client_id_metadata_document_supported: true,
+    // Off (serve --no-cimd) the member is left out, so clients fall back to dynamic registration.
+    ...(s.deps.config.cimd ? { client_id_metadata_document_supported: true } : {}),
     authorization_response_iss_parameter_supported: true,
     service_documentation: 'https://github.com/authplane/desktop#readme',
   };
@@ -45,14 +58,19 @@ export function oidcMetadata(s: Services): Record<string, unknown> {
 }
 
 export function mountMetadata(router: RouteTable, s: Services): void {
-  router.get(PATHS.asMetadata, faultStep(s.faults, 'metadata'), (ctx) => {
-    ctx.set('Cache-Control', 'no-cache');
-    ctx.body = asMetadata(s);
-  });
-  router.get(PATHS.oidcMetadata, faultStep(s.faults, 'metadata'), (ctx) => {
-    ctx.set('Cache-Control', 'no-cache');
-    ctx.body = oidcMetadata(s);
-  });
+  const path = issuerPath(s.deps.config.issuer);
+  for (const url of path ? [PATHS.asMetadata, PATHS.asMetadata + path] : [PATHS.asMetadata]) {
+    router.get(url, faultStep(s.faults, 'metadata'), (ctx) => {
+      ctx.set('Cache-Control', 'no-cache');
+      ctx.body = asMetadata(s);
+    });
+  }
+  for (const url of path ? [PATHS.oidcMetadata, PATHS.oidcMetadata + path] : [PATHS.oidcMetadata]) {
+    router.get(url, faultStep(s.faults, 'metadata'), (ctx) => {
+      ctx.set('Cache-Control', 'no-cache');
+      ctx.body = oidcMetadata(s);
+    });
+  }
   router.get(PATHS.jwks, faultStep(s.faults, 'jwks'), (ctx) => {
     ctx.set('Cache-Control', 'public, max-age=300');
     ctx.type = 'application/json';

@@ -10,7 +10,7 @@ import { GRANT_TYPES } from '../contracts/enums';
 import type { RouteTable } from '../http/routes';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { AuthMethod, DCR_GRANTS, DCR_LIMITS, redirectUriProblem, type GrantType } from '../contracts';
+import { ApplicationType, AuthMethod, DCR_GRANTS, DCR_LIMITS, redirectUriProblem, type GrantType } from '../contracts';
 import { selfRegisteredGrantProblem } from '../domain/clients';
 import type { Services } from '../domain/services';
 import { AccessDenied, InvalidClientMetadata, InvalidRedirectUriMeta } from '../errors';
@@ -43,6 +43,7 @@ interface Registration {
   method: AuthMethod;
   grants: GrantType[];
   redirectUris: string[];
+  applicationType?: ApplicationType;
 }
 
 const SUPPORTED: readonly GrantType[] = GRANT_TYPES;
@@ -85,6 +86,14 @@ function redirectUris(b: DcrBody, method: AuthMethod, grants: GrantType[]): stri
   return uris;
 }
 
+/** SEP-837: "native" or "web"; whether the redirect URIs fit it is the client service's one rule. */
+function applicationType(b: DcrBody): ApplicationType | undefined {
+  if (b.application_type === undefined) return undefined;
+  const parsed = ApplicationType.safeParse(b.application_type);
+  if (!parsed.success) throw new InvalidClientMetadata(`application_type "${b.application_type}" is not supported (supported: native, web)`);
+  return parsed.data;
+}
+
 /** Checked right before the (synchronous) in-memory insert, so concurrent registrations cannot overshoot. */
 function underCap(s: Services): void {
   const n = s.clients.countSelfRegistered();
@@ -117,13 +126,12 @@ export function mountRegister(router: RouteTable, s: Services): void {
     const body = parseBody(await readJson(ctx));
     const method = authMethod(ctx, body);
     const grants = grantTypes(ctx, body);
-    const r: Registration = { body, method, grants, redirectUris: redirectUris(body, method, grants) };
+    const r: Registration = { body, method, grants, redirectUris: redirectUris(body, method, grants), applicationType: applicationType(body) };
     if (body.scope) warn(ctx, 'dcr_scope_ignored', `registration scope "${body.scope.slice(0, 200)}" is recorded but not enforced; scopes are checked against the resource at /oauth/authorize`);
     underCap(s);
     const created = await s.clients.create(
-      { client_name: body.client_name?.trim() || 'Unnamed client', redirect_uris: r.redirectUris, grant_types: r.grants, token_endpoint_auth_method: r.method },
+      { client_name: body.client_name?.trim() || 'Unnamed client', redirect_uris: r.redirectUris, grant_types: r.grants, token_endpoint_auth_method: r.method, application_type: r.applicationType },
       'dcr',
-      body.application_type === 'native' || body.application_type === 'web' ? { application_type: body.application_type } : {},
     );
     respond(ctx, r, created);
   });

@@ -37,6 +37,7 @@ export function exportSeed(services: Services, now: Date = new Date(services.dep
       auth_method: c.token_endpoint_auth_method,
       scopes: c.scope,
       redirect_uris: c.redirect_uris,
+      ...(c.application_type ? { application_type: c.application_type } : {}),
     }));
   const users: SeedUser[] = services.users.list().map((u) => compact({ sub: u.sub, name: u.name, email: u.email }));
   const header = [

@@ -4,7 +4,7 @@
  * only the seed's own spelling (`name`, `auth_method`, `scopes`) is declared here.
  */
 import { z } from 'zod';
-import { AuthMethod, ClientInput, FrontingLinkInput, GrantType, parseScopeMapSpec, RedirectUri, ResourceInput, ScopeDef, UserInput } from '../contracts';
+import { ApplicationType, AuthMethod, ClientInput, FrontingLinkInput, GrantType, parseScopeMapSpec, RedirectUri, ResourceInput, ScopeDef, UserInput } from '../contracts';
 
 /** Product keys that are accepted and ignored (with a warning): they mean nothing locally. */
 export const IGNORED_TOP_LEVEL = ['server', 'oauth', 'dcr', 'broker_providers'] as const;
@@ -28,6 +28,7 @@ export const SeedClient = z
     auth_method: AuthMethod.optional(),
     scopes: z.array(SeedClientScope).optional(),
     redirect_uris: z.array(RedirectUri).max(20).optional(),
+    application_type: ApplicationType.optional(),
   })
   .strict();
 export type SeedClient = z.infer<typeof SeedClient>;
@@ -72,6 +73,7 @@ export function toClientInput(c: SeedClient): z.input<typeof ClientInput> {
     ...(c.auth_method ? { token_endpoint_auth_method: c.auth_method } : {}),
     scope: (c.scopes ?? []).map((s) => s.name),
     redirect_uris: c.redirect_uris ?? [],
+    ...(c.application_type ? { application_type: c.application_type } : {}),
   };
 }
 

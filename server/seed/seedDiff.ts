@@ -25,7 +25,7 @@ function diff(stored: Record<string, unknown>, wanted: Record<string, unknown>, 
 }
 
 const RESOURCE_FIELDS = ['uri', 'display_name', 'scopes', 'signing_alg', 'is_default', 'access_token_ttl', 'refresh_token_ttl', 'code_ttl'] as const;
-const CLIENT_FIELDS = ['client_name', 'redirect_uris', 'grant_types', 'scope'] as const;
+const CLIENT_FIELDS = ['client_name', 'redirect_uris', 'grant_types', 'scope', 'application_type'] as const;
 const USER_FIELDS = ['name', 'email'] as const;
 
 export function resourceDiff(stored: Resource, r: SeedResource): FieldDiff[] {

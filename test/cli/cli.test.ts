@@ -219,6 +219,24 @@ describe('direct mode (no server running)', () => {
     expect(JSON.parse(del.stdout)).toEqual({ deleted: true, client_id: 'ci-bot' });
   });
 
+  it('client create/update --application-type (SEP-837): shown, checked against the redirect URIs', async () => {
+    const dir = await tempDir();
+    const native = await cmd(['admin', 'client', 'create', '--data-dir', dir, '--name', 'cli', '--client-id', 'cli', '--application-type', 'native', '--redirect-uris', 'http://127.0.0.1/callback']);
+    expect(native.code).toBe(0);
+    expect(native.stdout).toContain('app_type       native\n');
+    const inferred = await cmd(['admin', 'client', 'create', '--data-dir', dir, '--json', '--name', 'site', '--redirect-uris', 'https://app.example.com/cb']);
+    expect(JSON.parse(inferred.stdout)).toMatchObject({ application_type: 'web' });
+    const bad = await cmd(['admin', 'client', 'create', '--data-dir', dir, '--name', 'x', '--application-type', 'web', '--redirect-uris', 'http://localhost:9/cb']);
+    expect(bad).toMatchObject({ code: 1, stdout: '' });
+    expect(bad.stderr).toBe(
+      'authserver client create: redirect URI "http://localhost:9/cb" does not fit application_type "web": a web app\'s redirect URIs must be https on a host that is not loopback; a loopback or private-use redirect belongs to application_type "native"\n',
+    );
+    const unknown = await cmd(['admin', 'client', 'create', '--data-dir', dir, '--name', 'x', '--application-type', 'desktop']);
+    expect(unknown.code).toBe(2);
+    const moved = await cmd(['admin', 'client', 'update', 'cli', '--data-dir', dir, '--json', '--application-type', 'web', '--redirect-uris', 'https://cli.example.com/cb']);
+    expect(JSON.parse(moved.stdout)).toMatchObject({ application_type: 'web', redirect_uris: ['https://cli.example.com/cb'] });
+  });
+
   it('users, keys, consents, issuances and status', async () => {
     const dir = await tempDir();
     const user = await cmd(['admin', 'user', 'create', '--data-dir', dir, '--json', '--sub', 'alice', '--name', 'Alice', '--email', 'alice@example.com']);

@@ -135,11 +135,37 @@ describe('serve --config', () => {
     await writeFile(file, 'refresh_grace: 30s\n');
     const unknown = await cmd(['serve', '--config', file, '--port', '0', '--data-dir', join(dir, 'data')]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(new RegExp(`^authserver serve: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: unknown setting "refresh_grace"; accepted: port, host, data-dir, seed, consent, user, issuer, allow-remote, strict, signing-alg, access-token-ttl, refresh-token-ttl, code-ttl, refresh-grace, log-level\n`));
+    expect(unknown.stderr).toMatch(new RegExp(`^authserver serve: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: unknown setting "refresh_grace"; accepted: port, host, data-dir, seed, consent, user, issuer, allow-remote, strict, no-cimd, signing-alg, access-token-ttl, refresh-token-ttl, code-ttl, refresh-grace, no-flows, log-level\n`));
     await writeFile(file, 'refresh-grace: 6m\n');
     const long = await cmd(['serve', '--config', file, '--port', '0', '--data-dir', join(dir, 'data')]);
     expect(long.code).toBe(2);
     expect(long.stderr).toContain(`${file}: setting "refresh-grace": at most 5m (a rotated-out refresh token stays usable that long), got "6m"`);
+  });
+});
+
+describe('serve --no-cimd', () => {
+  it('stops advertising Client ID Metadata Documents and says so in the summary; `no-cimd: true` in a --config file does the same', async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'authplane.yaml');
+    await writeFile(file, 'no-cimd: true\n');
+    const [on, off, fromFile] = await Promise.all([
+      serve(['--port', '0', '--data-dir', await tempDir()]),
+      serve(['--port', '0', '--data-dir', await tempDir(), '--no-cimd']),
+      serve(['--config', file, '--port', '0', '--data-dir', join(dir, 'data')]),
+    ]);
+    try {
+      for (const s of [on, off, fromFile]) await until(() => s.stdout().includes('Press Ctrl+C to stop.') || undefined, 'the startup summary');
+      expect(on.stdout()).toContain('  clients    Client ID Metadata Documents (recommended), dynamic registration, pre-registered\n');
+      const offLine = '  clients    dynamic registration and pre-registered only: metadata documents off (--no-cimd), client_id_metadata_document_supported not advertised\n';
+      expect(off.stdout()).toContain(offLine);
+      expect(fromFile.stdout()).toContain(offLine);
+      const meta = async (s: ServeProcess) => (await fetch(`${s.issuer}/.well-known/oauth-authorization-server`)).json();
+      expect((await meta(on)).client_id_metadata_document_supported).toBe(true);
+      expect(await meta(off)).not.toHaveProperty('client_id_metadata_document_supported');
+      expect(await meta(fromFile)).not.toHaveProperty('client_id_metadata_document_supported');
+    } finally {
+      await Promise.all([on.stop(), off.stop(), fromFile.stop()]);
+    }
   });
 });
 

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExampleMcpServer, type ExampleMcpServer } from '../../examples/mcp-server/server';
 import { DoctorReport, type DoctorStepId } from '../../server/contracts/doctor';
+import { MASK } from '../../server/contracts/flows';
 import { DOCTOR_CLIENT_ID, formatReport, runDoctor } from '../../server/doctor';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 import { startBrokenServer, type Breakage, type BrokenServer } from './brokenServer';
@@ -93,6 +94,57 @@ describe('doctor against the example MCP server', () => {
     const r = await doctor(example.url);
     expectOnly(r, []);
     expect(stepOf(r, 'token').detail).not.toContain('consent approved');
+  });
+
+  it('records each round trip of the walk as the step\'s exchange, with the test client\'s secrets masked', async () => {
+    // Watch the wire to know the real code and token the report must not contain.
+    const seen: string[] = [];
+    const watching = async (input: string, init?: RequestInit) => {
+      const res = await fetch(input, init);
+      seen.push(input, typeof init?.body === 'string' ? init.body : '', res.headers.get('location') ?? '', await res.clone().text());
+      return res;
+    };
+    const r = await runDoctor({ mcpUrl: example.url, issuer: s.issuer, adminToken: s.adminToken, fetch: watching });
+    expectOnly(r, []);
+    expect(() => DoctorReport.parse(r)).not.toThrow();
+    const token = seen.map((t) => /"access_token":"([^"]+)"/.exec(t)?.[1]).find(Boolean)!;
+    const code = seen.map((t) => /[?&]code=([^&]+)/.exec(t)?.[1]).find(Boolean)!;
+    const verifier = seen.map((t) => /code_verifier=([^&]+)/.exec(t)?.[1]).find(Boolean)!;
+    expect([token, code, verifier].every((x) => x && x.length > 20)).toBe(true);
+    const text = JSON.stringify(r);
+    for (const secret of [token, code, verifier, s.adminToken]) expect(text).not.toContain(secret);
+
+    const ex = (id: DoctorStepId) => stepOf(r, id).exchange;
+    const header = (hs: Array<{ name: string; value: string }> | undefined, name: string) => hs?.find((h) => h.name.toLowerCase() === name)?.value;
+    // The walk on the MCP server's side: the 401 and its challenge, the PRM, then AuthPlane's documents.
+    expect(ex('unauthenticated')).toMatchObject({ request: { method: 'POST', url: example.url }, response: { status: 401 } });
+    expect(header(ex('unauthenticated')!.response.headers, 'www-authenticate')).toContain(`resource_metadata="${example.prmUrl}"`);
+    expect(ex('unauthenticated')!.request.body).toMatchObject({ mime_type: 'application/json', truncated: false });
+    expect(JSON.parse(ex('unauthenticated')!.request.body!.text)).toMatchObject({ method: 'initialize' });
+    expect(ex('prm')).toMatchObject({ request: { method: 'GET', url: example.prmUrl }, response: { status: 200 } });
+    expect(JSON.parse(ex('prm')!.response.body!.text)).toMatchObject({ resource: example.resource, authorization_servers: [s.issuer] });
+    expect(ex('as_metadata')).toMatchObject({ request: { url: `${s.issuer}/.well-known/oauth-authorization-server` }, response: { status: 200 } });
+    expect(ex('jwks')).toMatchObject({ request: { url: `${s.issuer}/.well-known/jwks.json` }, response: { status: 200 } });
+    // The token request: verifier and code in the form, the tokens in the answer, all masked.
+    const t = ex('token')!;
+    expect(t).toMatchObject({ request: { method: 'POST', url: `${s.issuer}/oauth/token` }, response: { status: 200 } });
+    const form = new URLSearchParams(t.request.body!.text);
+    expect(form.get('grant_type')).toBe('authorization_code');
+    expect(form.get('code_verifier')).toBe(`${verifier.slice(0, 4)}${MASK}`);
+    expect(form.get('code')).toBe(`${code.slice(0, 4)}${MASK}`);
+    expect(JSON.parse(t.response.body!.text).access_token).toBe(`${token.slice(0, 4)}${MASK}`);
+    // The call with the token: its Authorization header keeps the scheme, not the token.
+    expect(ex('call_with_token')!.response.status).toBe(200);
+    expect(header(ex('call_with_token')!.request.headers, 'authorization')).toBe(`Bearer ${token.slice(0, 4)}${MASK}`);
+    // Each as a curl command that shows what was sent, masked the same way.
+    expect(stepOf(r, 'call_with_token').curl).toBe(
+      `curl -sS -i -X POST '${example.url}' -H 'content-type: application/json' -H 'accept: application/json, text/event-stream' -H 'authorization: Bearer ${token.slice(0, 4)}${MASK}' --data-binary '${ex('call_with_token')!.request.body!.text}'`,
+    );
+    for (const x of r.steps) expect(x.curl === undefined, x.id).toBe(x.exchange === undefined);
+    expect(ex('wrong_audience')!.response.status).toBe(401);
+    expect(ex('expired')!.response.status).toBe(401);
+    // Steps that only compare what earlier steps read, or talk to the admin API, show no exchange.
+    for (const id of ['authplane', 'challenge', 'prm_resource_url', 'resource_registered', 'scopes'] as const) expect(ex(id), id).toBeUndefined();
   });
 
   it('repairs an edited test client', async () => {

@@ -28,12 +28,14 @@ describe('matchResource', () => {
   it('refuses a trailing slash on a path and names the closest URI and the difference', () => {
     expect(matchResource('http://127.0.0.1:3001/mcp/', [A, ORIGIN])).toEqual({
       error: 'resource "http://127.0.0.1:3001/mcp/" is not registered; the closest registered resource is "http://127.0.0.1:3001/mcp" (mcp-a): it has an extra trailing "/"',
+      fix: 'the client sent resource http://127.0.0.1:3001/mcp/; the registered URI is http://127.0.0.1:3001/mcp. Make the client send http://127.0.0.1:3001/mcp (it takes the value from the MCP server\'s Protected Resource Metadata "resource"), or change the registered URI: `authserver admin resource update mcp-a --uri http://127.0.0.1:3001/mcp/`',
     });
   });
 
   it('names a port difference', () => {
     expect(matchResource('http://127.0.0.1:3002/mcp', [A])).toEqual({
       error: 'resource "http://127.0.0.1:3002/mcp" is not registered; the closest registered resource is "http://127.0.0.1:3001/mcp" (mcp-a): the port differs (3002 vs 3001)',
+      fix: expect.stringMatching(/^the client sent resource http:\/\/127\.0\.0\.1:3002\/mcp; the registered URI is http:\/\/127\.0\.0\.1:3001\/mcp\. /),
     });
   });
 

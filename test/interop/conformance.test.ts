@@ -107,4 +107,10 @@ describe('MCP conformance suite: authorization server scenarios against authserv
     const r = await runConformance(['authorization', '--url', serve.issuer, '--client-id', 'conformance', '-p', String(await freePort())]);
     expectAllPass(r);
   }, 150_000);
+
+  it('--spec-version 2026-07-28 (the current MCP revision): every check passes', async () => {
+    const r = await runConformance(['authorization', '--url', serve.issuer, '--client-id', 'conformance', '--resource', RESOURCE, '--spec-version', '2026-07-28', '-p', String(await freePort())]);
+    expectAllPass(r);
+    expect([...r.scenarios.keys()].sort()).toEqual(['authorization-code-grant', 'authorization-server-metadata-endpoint']);
+  }, 150_000);
 });

@@ -84,7 +84,9 @@ describe(`mcp-remote ${MCP_REMOTE_VERSION}`, () => {
     const url = new URL(authUrl!);
     expect(url.origin + url.pathname).toBe(`${s.issuer}/oauth/authorize`);
     expect(url.searchParams.get('resource')).toBe(mcp.resource);
-    expect(url.searchParams.get('scope')).toBe('read write');
+    // SEP-2207: AuthPlane lists offline_access in scopes_supported, so the SDK inside asks for a refresh token (with prompt=consent).
+    expect(url.searchParams.get('scope')).toBe('read write offline_access');
+    expect(url.searchParams.get('prompt')).toBe('consent');
     expect(url.searchParams.get('redirect_uri')).toBe(`http://localhost:${callbackPort}/oauth/callback`);
     const clientId = url.searchParams.get('client_id')!;
     expect(s.services.clients.get(clientId)).toMatchObject({ registration_source: 'dcr', token_endpoint_auth_method: 'none' });

@@ -28,7 +28,8 @@ describe('discovery', () => {
       response_types_supported: ['code'],
       grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:token-exchange'],
       code_challenge_methods_supported: ['S256'],
-      scopes_supported: ['read', 'write'],
+      // offline_access: SEP-2207 (domain/offlineAccess.ts).
+      scopes_supported: ['read', 'write', 'offline_access'],
       client_id_metadata_document_supported: true,
       authorization_response_iss_parameter_supported: true,
     });

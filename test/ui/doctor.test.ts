@@ -33,13 +33,39 @@ describe('resource page: full doctor check', () => {
     expect(await panel.locator('li.pass').count()).toBe(14);
     await screenshot(win, 'resource-doctor-ok');
 
+    // The walk is a timeline: the steps that made a request open onto their exchange.
+    const timeline = panel.getByRole('list', { name: 'Doctor steps' });
+    const unauth = timeline.locator('li[data-step="unauthenticated"]');
+    await expect(unauth.locator('.tl-req').textContent()).resolves.toBe(`POST ${mcp.url}`);
+    await unauth.getByRole('button', { expanded: false }).click();
+    const wwwAuth = unauth.getByLabel('Response headers').locator('div', { has: win.locator('dt', { hasText: /^www-authenticate$/i }) }).locator('dd');
+    await expect(wwwAuth.textContent()).resolves.toContain(`resource_metadata="${mcp.prmUrl}"`);
+    await expect(unauth.getByLabel('curl command').textContent()).resolves.toContain(`curl -sS -i -X POST '${mcp.url}'`);
+    // The token request: the test client's verifier and tokens never reach the window.
+    const tokenStep = timeline.locator('li[data-step="token"]');
+    await tokenStep.getByRole('button', { expanded: false }).click();
+    await expect(tokenStep.getByLabel('Request body').textContent()).resolves.toMatch(/code_verifier=.{4}••••/);
+    await expect(tokenStep.getByLabel('Response body').textContent()).resolves.toMatch(/"access_token": ".{4}••••"/);
+    // Keyboard: the toggles are buttons in order, arrow keys move between them.
+    await tokenStep.getByRole('button', { expanded: true }).focus();
+    await win.keyboard.press('ArrowDown');
+    await expect(win.evaluate(() => document.activeElement?.closest('li')?.getAttribute('data-step'))).resolves.toBe('call_with_token');
+    for (const scheme of ['light', 'dark'] as const) {
+      await win.emulateMedia({ colorScheme: scheme });
+      await unauth.scrollIntoViewIfNeeded();
+      await screenshot(win, `resource-doctor-timeline-${scheme}`);
+    }
+    await win.emulateMedia({ colorScheme: 'light' });
+
     // Break the registration by one character: the walk names the difference and the fix.
     await s.services.resources.update('mcp-a', { uri: mcp.resource + '/' });
     await panel.getByRole('textbox', { name: 'MCP endpoint URL' }).fill(mcp.url);
     await panel.getByRole('button', { name: 'Run check' }).click();
     await panel.getByText(/step(s)? failed/).waitFor();
+    // The first failed step is red on the rail, its problem and fix spelled out.
     const failed = panel.locator('li.fail').first();
-    await expect(failed.textContent()).resolves.toContain('Fix:');
+    const why = failed.getByRole('note', { name: 'Why this step failed' });
+    await expect(why.locator('.fix dd').textContent()).resolves.toContain('make the two strings identical');
     // The registered and the published URI, with the differing character marked.
     const diff = panel.locator('li[data-step="resource_registered"]').getByLabel('Difference between the published and the registered URI (mcp-a)');
     await expect(diff.locator('del').allTextContents()).resolves.toEqual(['/']);

@@ -39,6 +39,7 @@ async function unnamedControls(page: Page): Promise<string[]> {
 const SCREENS = [
   ['prompts', '#/prompts'],
   ['issuances', '#/issuances'],
+  ['flows', '#/flows'],
   ['activity', '#/activity'],
   ['decoder', '#/decoder'],
   ['resources', '#/resources'],

@@ -1,5 +1,5 @@
 /** The narrow, typed admin-API client the views use (and nothing else talks to the server). */
-import { issuanceQueryString, type ActivityEntry, type ClientInput, type ClientPatch, type ClientView, type ConsentDecision, type ConsentGrant, type CreatedClient, type IssuanceQuery, type KeyView, type PendingInteraction, type Resource, type ResourceInput, type ResourcePatch, type SigningAlg, type User, type UserInput, type UserPatch, type DoctorReport, type MintTokenInput, type MintTokenResult, type Fault, type FrontingLink, type FrontingLinkInput, type ResourceFronting } from '../../../server/contracts';
+import { issuanceQueryString, type ActivityEntry, type ClientInput, type ClientPatch, type ClientView, type ConsentDecision, type ConsentGrant, type CreatedClient, type IssuanceQuery, type KeyView, type PendingInteraction, type Resource, type ResourceInput, type ResourcePatch, type SigningAlg, type User, type UserInput, type UserPatch, type DoctorReport, type MintTokenInput, type MintTokenResult, type Fault, type Flow, type FlowListQuery, type FlowSummary, type FrontingLink, type FrontingLinkInput, type ResourceFronting } from '../../../server/contracts';
 import type { AuditPage, FamilyRevocation, IssuancePage, IssuanceRow, StatusView } from '../../../server/admin/ops';
 import type { PrmExpectation } from '../../../server/ui/types';
 import { request } from './http';
@@ -7,6 +7,11 @@ import { request } from './http';
 export type { ClientPatch, FamilyRevocation, IssuancePage, IssuanceQuery, IssuanceRow, StatusView };
 
 const A = '/admin/api';
+
+/** A HAR 1.2 document: saved as the server wrote it, so only its outline is typed here. */
+export interface HarDocument {
+  log: { version: string; entries: unknown[] };
+}
 const enc = encodeURIComponent;
 
 function qs(q: object): string {
@@ -67,6 +72,13 @@ export const api = {
   /** Faults on demand armed in the server's memory (the banner shows them on every screen). */
   faults: () => request<Fault[]>(`${A}/faults`),
   clearFaults: () => request<Fault[]>(`${A}/faults`, { method: 'DELETE' }),
+
+  /** Flows, newest first (in the server's memory only; the oldest roll off). */
+  flows: (q: FlowListQuery = {}) => request<FlowSummary[]>(`${A}/flows${qs(q)}`),
+  /** One flow with every exchange; `reveal` shows its secrets (asked for explicitly, never by default). */
+  flow: (id: string, reveal = false) => request<Flow>(`${A}/flows/${enc(id)}${qs({ reveal: reveal ? 'true' : undefined })}`),
+  /** The flow as HAR 1.2, masked unless `reveal`. */
+  flowHar: (id: string, reveal = false) => request<HarDocument>(`${A}/flows/${enc(id)}/har${qs({ reveal: reveal ? 'true' : undefined })}`),
 
   logout: () => request<void>('/ui/api/logout', { method: 'POST' }),
 };

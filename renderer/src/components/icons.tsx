@@ -181,3 +181,22 @@ export const IconMonitor = svg(
     <path d="M8 21h8M12 17v4" />
   </>,
 );
+export const IconChevronRight = svg(<path d="m9 18 6-6-6-6" />);
+/** Flows: steps linked along a path. */
+export const IconRoute = svg(
+  <>
+    <circle cx="6" cy="19" r="3" />
+    <path d="M9 19h8.5a3.5 3.5 0 0 0 0-7h-11a3.5 3.5 0 0 1 0-7H15" />
+    <circle cx="18" cy="5" r="3" />
+  </>,
+);
+/** A fault that fired. */
+export const IconZap = svg(<path d="M13 2 3 14h9l-1 8 10-12h-9l1-8z" />);
+export const IconDownload = svg(<path d="M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4M7 10l5 5 5-5M12 15V3" />);
+export const IconEye = svg(
+  <>
+    <path d="M2 12s3.5-7 10-7 10 7 10 7-3.5 7-10 7S2 12 2 12z" />
+    <circle cx="12" cy="12" r="3" />
+  </>,
+);
+export const IconEyeOff = svg(<path d="M9.9 4.2A10 10 0 0 1 12 4c6.5 0 10 8 10 8a17 17 0 0 1-2.2 3.2M6.6 6.6C3.9 8.4 2 12 2 12s3.5 8 10 8a9.7 9.7 0 0 0 5.4-1.6M14.1 14.1a3 3 0 1 1-4.2-4.2M2 2l20 20" />);

@@ -20,6 +20,7 @@ const GRANTS = [
   { value: 'refresh_token', label: 'Refresh token', hint: 'rotate without asking again' },
   { value: 'client_credentials', label: 'Client credentials', hint: 'machine to machine, needs a secret' },
 ] as const;
+const APP_TYPE_LABEL: Record<string, string> = { native: 'native: loopback or private-use redirects (CLI, desktop)', web: 'web: https redirects' };
 const AUTH_LABEL: Record<string, string> = { none: 'Public (PKCE only)', client_secret_basic: 'Secret, HTTP Basic', client_secret_post: 'Secret, form body' };
 
 export default function ClientsView({ route }: { route: Route }) {
@@ -34,7 +35,7 @@ function ClientList() {
   return (
     <ListPage
       title="Clients"
-      description="The agents and apps that ask for tokens. Clients register here, by dynamic registration (DCR), or by a Client ID Metadata Document URL."
+      description="The agents and apps that ask for tokens. The recommended way for an MCP client is a Client ID Metadata Document: its client_id is an https URL describing it, fetched on first use (MCP 2026-07-28). Dynamic registration (DCR) stays for older clients; register here to fix a client_id and redirect URIs by hand."
       actions={<NewButton onClick={() => setCreating(true)}>New client</NewButton>}
       isEmpty={loaded && clients.length === 0}
       empty={
@@ -43,7 +44,7 @@ function ClientList() {
           title="No clients yet"
           actions={<NewButton onClick={() => setCreating(true)}>Register a client</NewButton>}
         >
-          <p>Most MCP clients register themselves through dynamic registration the first time they connect, and show up here. Register one by hand to fix its client_id and redirect URIs.</p>
+          <p>MCP clients show up here the first time they connect: by their Client ID Metadata Document URL (the recommended path), or by dynamic registration (older clients). Offline, a metadata document on the internet cannot be fetched: pre-register the client here (fixed client_id and redirect URI), or start AuthPlane with <code>serve --no-cimd</code> so it registers itself.</p>
         </EmptyState>
       }
       table={
@@ -156,6 +157,8 @@ function ClientDetail({ id }: { id: string }) {
                   <dd className="mono">{c.cimd_url}</dd>
                 </>
               )}
+              <dt>Application type</dt>
+              <dd>{c.application_type ? APP_TYPE_LABEL[c.application_type] : <span className="muted">not stated (mixed redirect URIs)</span>}</dd>
               <dt>Authentication</dt>
               <dd>{AUTH_LABEL[c.token_endpoint_auth_method]}</dd>
               <dt>Grant types</dt>

@@ -1,19 +1,41 @@
 /**
  * "Check my MCP server": the desktop window's `authserver doctor`, the same walk (401 challenge →
  * PRM → registration → AS metadata → JWKS → a real token → wrong-audience and expired tokens),
- * run by the server against the MCP endpoint, each step with its fix, and the characters that
- * differ where a step compares two strings byte for byte.
+ * run by the server against the MCP endpoint, drawn as the same timeline as a client's flow: each
+ * step with the HTTP exchange it made, its fix, and the characters that differ where a step
+ * compares two strings byte for byte.
  */
-import { useState, type ReactElement } from 'react';
+import { useState } from 'react';
 import type { DoctorStep } from '../../../server/contracts';
 import { api } from '../api/admin';
 import { DiffView } from '../components/diff';
-import { IconAlert, IconCheck, IconInfo, IconStethoscope, IconX } from '../components/icons';
+import { IconCheck, IconStethoscope, IconX } from '../components/icons';
+import { Timeline, type TimelineStep } from '../components/timeline';
 import { Button, ErrorNote } from '../components/ui';
 import { useAction } from '../hooks/useAction';
 import { diffChars } from '../lib/diff';
 
-const ICONS: Record<DoctorStep['status'], ReactElement> = { pass: <IconCheck />, fail: <IconX />, warn: <IconAlert />, skip: <IconInfo /> };
+const MASKED_NOTE = "The test client's code, verifier and tokens are masked in the report; the doctor revokes its token when the walk ends.";
+
+/** A doctor step on the timeline: its title is the check, so a problem's explanation is what was seen and the fix. */
+function timelineStep(s: DoctorStep): TimelineStep {
+  const x = s.exchange;
+  const problem = s.status === 'fail' || s.status === 'warn';
+  return {
+    id: s.id,
+    tone: s.status,
+    title: s.title.replace(/`/g, ''),
+    method: x?.request.method,
+    target: x?.request.url,
+    status: x?.response.status,
+    durationMs: s.duration_ms,
+    detail: problem ? undefined : s.detail,
+    explanation: problem ? { check: '', detail: s.detail, fix: s.fix } : undefined,
+    exchange: x,
+    curl: s.curl,
+    extra: s.compared && <DiffView actualLabel="published" d={{ ...s.compared, parts: diffChars(s.compared.expected, s.compared.actual) }} />,
+  };
+}
 
 export function DoctorPanel({ mcpUrl }: { mcpUrl: string }) {
   const [url, setUrl] = useState(mcpUrl);
@@ -42,19 +64,7 @@ export function DoctorPanel({ mcpUrl }: { mcpUrl: string }) {
               {report.ok ? <IconCheck /> : <IconX />}
               <span>{report.ok ? 'Every step passed: clients can discover AuthPlane, get a token and use it, and bad tokens are refused.' : `${failed} step${failed === 1 ? '' : 's'} failed: fix the first one, the rest may follow from it.`}</span>
             </div>
-            <ul className="checks card" aria-label="Doctor steps">
-              {report.steps.map((s) => (
-                <li key={s.id} className={s.status} data-step={s.id}>
-                  <span className="ci">{ICONS[s.status]}</span>
-                  <div>
-                    <div className="ct">{s.title.replace(/`/g, '')}</div>
-                    <div className="cd">{s.detail}</div>
-                    {s.compared && <DiffView actualLabel="published" d={{ ...s.compared, parts: diffChars(s.compared.expected, s.compared.actual) }} />}
-                    {s.fix && s.status !== 'pass' && <div className="cd"><strong>Fix:</strong> {s.fix}</div>}
-                  </div>
-                </li>
-              ))}
-            </ul>
+            <Timeline label="Doctor steps" steps={report.steps.map(timelineStep)} maskedNote={MASKED_NOTE} />
           </>
         ) : (
           <p className="muted">The same walk as <span className="mono">authserver doctor {mcpUrl}</span>. Your MCP server must be running.</p>

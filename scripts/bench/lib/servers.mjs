@@ -15,9 +15,10 @@ const URL_LINE = /^http:\/\/127\.0\.0\.1:\d+$/;
  * `authserver serve --port 0 --consent auto` on `dataDir` (default durability: fsync), seeded with
  * resources/seeds/single-mcp.yaml (the resource RESOURCE and the public client my-agent).
  * Ready = the first stdout line (the issuer URL), printed once the store is open and it listens.
+ * `serveArgs` go after the defaults (e.g. `--no-flows`).
  */
-export async function startAuthPlane(cli, dataDir, { seed = true, nodeArgs = [], env } = {}) {
-  const args = [...nodeArgs, cli, 'serve', '--port', '0', '--consent', 'auto', '--data-dir', dataDir, '--log-level', 'warn'];
+export async function startAuthPlane(cli, dataDir, { seed = true, nodeArgs = [], env, serveArgs = [] } = {}) {
+  const args = [...nodeArgs, cli, 'serve', '--port', '0', '--consent', 'auto', '--data-dir', dataDir, '--log-level', 'warn', ...serveArgs];
   if (seed) args.push('--seed', SEED);
   const p = await startChild(args, { ready: (l) => (URL_LINE.test(l.trim()) ? l.trim() : undefined), env, label: 'authserver serve' });
   return { ...p, target: authPlaneTarget(p.info) };

@@ -13,6 +13,7 @@ interface ClientFlags {
   scopes?: string[];
   scope?: string;
   redirectUris?: string;
+  applicationType?: 'native' | 'web';
   status?: string;
 }
 
@@ -35,6 +36,7 @@ export function clientDetails(c: ClientView | CreatedClient): string {
     ['grant_types', c.grant_types.join(',')],
     ['scope', c.scope.length ? c.scope.join(' ') : 'any scope of the requested resource'],
     ['redirect_uris', c.redirect_uris.length ? c.redirect_uris.join(', ') : c.token_endpoint_auth_method === 'none' ? 'any loopback redirect' : '-'],
+    ['app_type', c.application_type ?? '-'],
     ['status', c.status],
     ['source', c.registration_source],
     ['created_at', c.created_at],
@@ -69,7 +71,8 @@ function addFieldOptions(cmd: Command): Command {
     .option('--grant-types <list>', 'comma-separated: authorization_code,refresh_token,client_credentials,urn:ietf:params:oauth:grant-type:token-exchange')
     .option('--scopes <spec>', "an allowed scope, 'name' or 'name|upstream|description'; repeatable (none = any scope)", collect)
     .option('--scope <names>', 'allowed scopes, space-separated (product form)')
-    .option('--redirect-uris <list>', 'comma-separated redirect URIs (none: a public client may use any loopback redirect)');
+    .option('--redirect-uris <list>', 'comma-separated redirect URIs (none: a public client may use any loopback redirect)')
+    .addOption(new Option('--application-type <type>', 'native (loopback or private-use redirects) or web (https redirects); default: inferred from the redirect URIs').choices(['native', 'web']));
 }
 
 export function clientCommand(): Command {
@@ -88,6 +91,7 @@ export function clientCommand(): Command {
           token_endpoint_auth_method: opts.authMethod,
           scope: scopeNames(opts),
           redirect_uris: csv(opts.redirectUris),
+          application_type: opts.applicationType,
         });
         const created = await withAdminPort(await dataDir(), (p) => p.createClient(input));
         if (json) return printJson(out, created);
@@ -123,9 +127,10 @@ export function clientCommand(): Command {
           grant_types: csv(opts.grantTypes),
           scope: scopeNames(opts),
           redirect_uris: csv(opts.redirectUris),
+          application_type: opts.applicationType,
           status: opts.status,
         });
-        if (Object.keys(patch).length === 0) throw usageError('nothing to update: pass at least one of --name, --grant-types, --scopes, --scope, --redirect-uris, --status');
+        if (Object.keys(patch).length === 0) throw usageError('nothing to update: pass at least one of --name, --grant-types, --scopes, --scope, --redirect-uris, --application-type, --status');
         const row = await withAdminPort(await dataDir(), (p) => p.updateClient(id!, patch));
         if (json) return printJson(out, row);
         out.stdout(`client updated: client_id=${row.client_id}\n${clientDetails(row)}`);

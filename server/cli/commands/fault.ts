@@ -6,21 +6,11 @@ import { Command, Option } from 'commander';
 import type { Fault } from '../../contracts/faults';
 import { describeFault, faultAnswer } from '../../contracts/faultSummary';
 import { FAULT_ENDPOINTS, GRANT_TYPES, MAX_FAULT_DELAY_MS } from '../../contracts/enums';
-import { HttpAdminPort } from '../httpAdminPort';
-import { runningServer } from '../runningServer';
+import { liveServerPort } from '../runningServer';
 import { parseIntFlag, parseSeconds, run, withCommon } from '../common';
-import { CliError, printJson, table, usageError } from '../output';
+import { printJson, table, usageError } from '../output';
 
-async function serverPort(dataDir: string): Promise<HttpAdminPort> {
-  let server: Awaited<ReturnType<typeof runningServer>>;
-  try {
-    server = await runningServer(dataDir);
-  } catch (err) {
-    throw err instanceof CliError ? new CliError(`faults live in a running server's memory: ${err.message}`) : err;
-  }
-  if (!server.token) throw new CliError(`the data dir ${dataDir} has no admin token to reach the running server with`);
-  return new HttpAdminPort(server.url, server.token);
-}
+const serverPort = (dataDir: string) => liveServerPort(dataDir, 'faults');
 
 interface AddOptions {
   endpoint: string;

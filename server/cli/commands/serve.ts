@@ -26,6 +26,7 @@ interface ServeFlags {
   issuer?: string;
   allowRemote?: boolean;
   strict?: boolean;
+  cimd: boolean;
   open?: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   signingAlg?: 'ES256' | 'RS256';
@@ -33,6 +34,7 @@ interface ServeFlags {
   refreshTokenTtl?: number;
   codeTtl?: number;
   refreshGrace?: number;
+  flows: boolean;
 }
 
 /** `900`, `15m`, `7d` → seconds; commander turns the thrown error into a usage error. */
@@ -62,12 +64,14 @@ export function serveCommand(): Command {
     .option('--issuer <url>', 'public issuer URL (default: http://<host>:<port>)')
     .option('--allow-remote', 'allow binding a non-loopback interface')
     .option('--strict', 'product behaviour instead of Desktop\'s leniencies: refuse a missing scope or resource, a resource URI that is not byte-for-byte the registered one, and http Client ID Metadata Documents')
+    .option('--no-cimd', 'do not advertise or fetch Client ID Metadata Documents, so clients register dynamically instead (works offline; Claude Code\'s default client_id is a document on claude.ai)')
     .option('--open', 'open the admin UI in the browser')
     .addOption(new Option('--signing-alg <alg>', 'algorithm of the default signing key (resources may override)').choices(['ES256', 'RS256']))
     .option('--access-token-ttl <duration>', 'access-token lifetime, e.g. 15m (default 15m; resources may override)', durationFlag)
     .option('--refresh-token-ttl <duration>', 'refresh-token lifetime, e.g. 7d (default 7d)', durationFlag)
     .option('--code-ttl <duration>', 'authorization-code lifetime, 60s to 10m (default 10m)', durationFlag)
     .option('--refresh-grace <duration>', 'accept a rotated-out refresh token again for this long, up to 5m, answering with the same new token (default 0: any second use revokes the family)', graceFlag)
+    .option('--no-flows', 'do not record the flow timeline (to measure what recording costs)')
     .addOption(new Option('--log-level <level>', 'server log level (stderr)').choices(['debug', 'info', 'warn', 'error', 'silent']).default('info'));
 
   cmd.action(async (flags: ServeFlags) => {
@@ -92,12 +96,14 @@ export function serveCommand(): Command {
         user: opts.user,
         allowRemote: !!opts.allowRemote,
         strict: !!opts.strict,
+        cimd: opts.cimd !== false,
         seedFile: opts.seed,
         signingAlg: opts.signingAlg,
         accessTokenTtl: opts.accessTokenTtl,
         refreshTokenTtl: opts.refreshTokenTtl,
         codeTtl: opts.codeTtl,
         refreshGrace: opts.refreshGrace,
+        recordFlows: opts.flows,
         log: createLogger({ level: opts.logLevel }),
       });
     } catch (err) {
@@ -119,6 +125,11 @@ export function serveCommand(): Command {
       `  admin API  ${server.issuer}/admin/api (bearer token kept in the data dir)`,
       `  mode       ${cfg.strict ? 'strict (product behaviour: a missing scope or resource, a resource not byte-for-byte registered, or an http metadata document, is refused)' : 'lenient (a missing scope or resource, or a normalised resource URI, is accepted with a warning in the activity log; --strict refuses them)'}`,
     ];
+    lines.push(
+      cfg.cimd
+        ? '  clients    Client ID Metadata Documents (recommended), dynamic registration, pre-registered'
+        : '  clients    dynamic registration and pre-registered only: metadata documents off (--no-cimd), client_id_metadata_document_supported not advertised',
+    );
     if (cfg.refreshGrace > 0) lines.push(`  refresh    ${cfg.refreshGrace} s grace: a rotated-out refresh token is accepted again that long and gets the same new token`);
     const seeded = (server as { seed?: SeedResult }).seed;
     if (seeded) lines.push(...seedSummary(seeded).split('\n').map((l) => `  ${l}`));

@@ -1,5 +1,5 @@
 /** Steps 9–10: the authorization server metadata (RFC 8414) and JWKS, as a client finds them. */
-import { NetworkError, request, type HttpResult } from '../http';
+import { NetworkError, type HttpResult } from '../http';
 import { fail, isObject, need, oauthError, pass, type DoctorCheck } from '../stepKit';
 import { asMetadataUrl } from '../urls';
 
@@ -7,7 +7,7 @@ import { asMetadataUrl } from '../urls';
 export const asMetadata: DoctorCheck = {
   id: 'as_metadata',
   title: 'Authorization server metadata (RFC 8414)',
-  run: async (ctx, { f }) => {
+  run: async (ctx, { request }) => {
     const as = ctx.issuer ?? ctx.prmServers?.[0];
     need(as, 'no authorization server to ask');
     let url: string;
@@ -18,7 +18,7 @@ export const asMetadata: DoctorCheck = {
     }
     let r: HttpResult;
     try {
-      r = await request(f, url, { headers: { accept: 'application/json' } });
+      r = await request(url, { headers: { accept: 'application/json' } });
     } catch (err) {
       if (err instanceof NetworkError) return fail(`cannot reach ${url}: ${err.reason}`, ctx.issuer ? `start AuthPlane: authserver serve${ctx.flag}` : undefined);
       throw err;
@@ -40,10 +40,10 @@ export const asMetadata: DoctorCheck = {
 export const jwks: DoctorCheck = {
   id: 'jwks',
   title: 'JWKS is published',
-  run: async (ctx, { f }) => {
+  run: async (ctx, { request }) => {
     need(ctx.asMeta, 'no authorization server metadata');
     const url = String(ctx.asMeta.jwks_uri);
-    const r = await request(f, url, { headers: { accept: 'application/json' } });
+    const r = await request(url, { headers: { accept: 'application/json' } });
     if (r.status !== 200 || !isObject(r.json) || !Array.isArray(r.json.keys)) return fail(`${url} answered ${oauthError(r)}`);
     const keys = (r.json.keys as unknown[]).filter(isObject);
     if (keys.length === 0) return fail(`${url} has no keys`, 'rotate a key: authserver admin key rotate');

@@ -5,7 +5,7 @@
 import type { Resource } from '../../contracts/resources';
 import { closestResource, describeDifference } from '../../domain/resourceMatch';
 import { prmUrl as wellKnownPrmUrl } from '../../sdk/prm';
-import { NetworkError, request, type HttpResult } from '../http';
+import { NetworkError, type HttpResult } from '../http';
 import { quote } from '../locate';
 import { fail, isObject, need, oauthError, pass, warn, type DoctorCheck } from '../stepKit';
 import { normalizeUri, originOf, resourceCovers, urlNormalized } from '../urls';
@@ -14,7 +14,7 @@ import { normalizeUri, originOf, resourceCovers, urlNormalized } from '../urls';
 export const prm: DoctorCheck = {
   id: 'prm',
   title: 'Protected Resource Metadata (RFC 9728) is served',
-  run: async (ctx, { f }) => {
+  run: async (ctx, { request }) => {
     need(!ctx.mcpDown, 'the MCP server is unreachable');
     const candidates = ctx.challengeUrl ? [ctx.challengeUrl] : [...new Set([wellKnownPrmUrl(ctx.mcpUrl), `${new URL(ctx.mcpUrl).origin}/.well-known/oauth-protected-resource`])];
     const tried: Array<{ url: string; why: string }> = [];
@@ -22,7 +22,7 @@ export const prm: DoctorCheck = {
     for (const url of candidates) {
       let r: HttpResult;
       try {
-        r = await request(f, url, { headers: { accept: 'application/json' } });
+        r = await request(url, { headers: { accept: 'application/json' } });
       } catch (err) {
         if (!(err instanceof NetworkError)) throw err;
         tried.push({ url, why: err.reason });

@@ -11,7 +11,7 @@ import { DOCTOR_CLIENT_ID, DOCTOR_REDIRECT_URI, ensureDoctorClient } from '../te
 export const token: DoctorCheck = {
   id: 'token',
   title: 'A test client obtains a token (authorization code + PKCE)',
-  run: async (ctx, { f, admin }) => {
+  run: async (ctx, { admin, request }) => {
     need(ctx.authplaneOk, 'AuthPlane is not reachable with an admin token');
     need(ctx.asMeta, 'no authorization server metadata');
     need(ctx.resource && ctx.prmResource, 'the PRM resource is not registered in AuthPlane');
@@ -33,7 +33,7 @@ export const token: DoctorCheck = {
     q.set('state', state);
     q.set('resource', ctx.prmResource);
     if (wanted.length) q.set('scope', wanted.join(' '));
-    const r = await request(f, authz.toString(), { headers: { accept: 'application/json' } });
+    const r = await request(authz.toString(), { headers: { accept: 'application/json' } });
     const location = r.headers.get('location');
     if (r.status < 300 || r.status >= 400 || !location) return fail(`AuthPlane refused the authorization request: ${oauthError(r)}`);
     let cb = new URL(location, authz);
@@ -53,7 +53,7 @@ export const token: DoctorCheck = {
     const code = cb.searchParams.get('code');
     if (!code) return fail('the redirect carries no code');
     const form = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: DOCTOR_REDIRECT_URI, code_verifier: verifier, client_id: DOCTOR_CLIENT_ID, resource: ctx.prmResource });
-    const t = await request(f, String(meta.token_endpoint), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: form.toString() });
+    const t = await request(String(meta.token_endpoint), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body: form.toString() });
     if (t.status !== 200 || !isObject(t.json) || typeof t.json.access_token !== 'string') return fail(`the token endpoint answered ${oauthError(t)}`);
     ctx.token = t.json.access_token;
     ctx.tokenClaims = jwtPayload(ctx.token) ?? {};

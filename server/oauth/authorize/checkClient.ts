@@ -17,10 +17,14 @@ export async function checkClient(ctx: HttpContext, a: AuthorizeState, s: Servic
   ctx.state.clientId = id;
   const existing = s.clients.get(id);
   // A URL-shaped client_id is a metadata document, unless an admin or DCR registered that id.
-  const client = isCimdClientId(id) && (!existing || existing.registration_source === 'cimd') ? await resolveCimdClient(s, id) : existing;
+  // With metadata documents off (serve --no-cimd) one already stored is used as it is, never fetched.
+  const cimd = s.deps.config.cimd && isCimdClientId(id);
+  const client = cimd && (!existing || existing.registration_source === 'cimd') ? await resolveCimdClient(s, id, (f) => (ctx.state.cimdFetch = f)) : existing;
   if (!client) {
     warn(ctx, 'client_unknown', `client_id "${id}" is not registered`);
-    const msg = `Client ID '${id}' is not registered; register it with POST ${PATHS.register} (dynamic registration) or \`authserver admin client create\``;
+    const msg = isCimdClientId(id)
+      ? `Client ID '${id}' is a Client ID Metadata Document URL, but this server does not fetch metadata documents (serve --no-cimd); the client should register with POST ${PATHS.register} (dynamic registration), or be pre-registered with \`authserver admin client create\``
+      : `Client ID '${id}' is not registered; register it with POST ${PATHS.register} (dynamic registration) or \`authserver admin client create\``;
     const accept = ctx.get('accept');
     if (accept.includes('application/json') && !accept.includes('text/html')) {
       const e = new OAuthError('invalid_client', msg, 400);

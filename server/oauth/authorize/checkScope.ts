@@ -1,18 +1,19 @@
 /**
  * Step 6: scopes. Missing means every scope of the resource (clients such as Claude Code omit
  * it). Unknown scopes are refused, not stripped: a silent strip hides the client's bug.
- * `offline_access` is tolerated and dropped: refresh tokens are issued whenever the client may
- * use the refresh_token grant.
+ * `offline_access` is no resource's scope: it is checked apart and kept, last, for the consent
+ * decision (domain/offlineAccess.ts).
  */
 import type { HttpContext } from '../../http/context';
 import type { Services } from '../../domain/services';
 import { InvalidScope } from '../../errors';
 import { warn } from '../../http/activity';
 import type { AuthorizeState } from './state';
+import { OFFLINE_ACCESS, inCatalogOrder } from '../../domain/offlineAccess';
 
 export function requestedScopes(raw: string | undefined): string[] | undefined {
   if (raw === undefined) return undefined;
-  const list = raw.split(' ').filter((x) => x && x !== 'offline_access');
+  const list = raw.split(' ').filter((x) => x && x !== OFFLINE_ACCESS);
   return [...new Set(list)];
 }
 
@@ -37,6 +38,7 @@ export function checkScope(ctx: HttpContext, a: AuthorizeState, s: Services): vo
     if (over.length) throw new InvalidScope(`client "${a.client!.client_id}" may not request ${over.map((x) => `"${x}"`).join(', ')} (its scope ceiling is: ${ceiling.join(' ')})`);
   }
   if (asked.length === 0) throw new InvalidScope(`resource "${resource.slug}" defines no scopes; add one with \`authserver admin resource update ${resource.slug} --scopes 'read||Read access'\``);
+  const offline = (a.params.scope ?? '').split(' ').includes(OFFLINE_ACCESS);
   // Catalog order, as the consent page shows them.
-  a.scopes = catalog.filter((x) => asked!.includes(x));
+  a.scopes = inCatalogOrder(resource, offline ? [...asked, OFFLINE_ACCESS] : asked);
 }

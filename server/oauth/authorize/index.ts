@@ -34,6 +34,7 @@ export function authorizeHandler(s: Services) {
     } catch (err) {
       if (!(err instanceof OAuthError) || !a.redirectable || !err.allowRedirect || err.status >= 500) throw err;
       ctx.state.redirectErrorDescription = err.message;
+      ctx.state.redirectErrorFix = err.fix;
       ctx.status = 303;
       ctx.redirect(clientRedirect(a.redirectUri!, s.deps.config.issuer, { error: err.error, error_description: err.message, state: a.params.state }));
     }

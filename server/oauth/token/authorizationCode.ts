@@ -2,7 +2,7 @@
 import type { HttpContext } from '../../http/context';
 import type { Client } from '../../contracts';
 import { sha256b64url } from '../../domain/crypto';
-import { matchResource } from '../../domain/resourceMatch';
+import { matchResource, resourceError } from '../../domain/resourceMatch';
 import type { Services } from '../../domain/services';
 import { InvalidGrant, InvalidRequest, InvalidTarget } from '../../errors';
 import { warn } from '../../http/activity';
@@ -17,6 +17,9 @@ export async function authorizationCodeGrant(ctx: HttpContext, s: Services, clie
   const found = s.interactions.consumeCode(p.code);
   if (!found) throw new InvalidGrant('the authorization code is invalid, expired, or was issued by a previous server run');
   const { record, replay } = found;
+  // What the flow timeline links this exchange by (the code's prompt) and shows.
+  ctx.state.interaction = record.interactionUid;
+  ctx.state.sub = record.sub;
   if (record.clientId !== client.client_id) throw new InvalidGrant('the authorization code was issued to another client');
   if (replay) {
     // RFC 6749 §4.1.2: a code used twice is a sign of theft; revoke what the first use produced.
@@ -40,13 +43,13 @@ export async function authorizationCodeGrant(ctx: HttpContext, s: Services, clie
   if (!resource) throw new InvalidGrant(`resource "${record.resource}" was deleted after the code was issued`);
   if (p.resource !== undefined) {
     const m = matchResource(p.resource, s.resources.list(), { strict: s.deps.config.strict });
-    if ('error' in m) throw new InvalidTarget(m.error);
+    if ('error' in m) throw resourceError(m);
     if (m.resource.slug !== resource.slug) throw new InvalidTarget(`resource "${p.resource}" was not authorized by this grant (it was issued for "${resource.uri}")`);
     if (m.warning) warn(ctx, m.warning.code, m.warning.message);
   }
   const user = s.users.get(record.sub);
   if (!user) throw new InvalidGrant(`user "${record.sub}" no longer exists`);
-  const out = await s.tokens.issueForCode({ sub: record.sub, client, resource, scope: record.scope });
+  const out = await s.tokens.issueForCode({ sub: record.sub, client, resource, scope: record.scope, refresh: record.refresh });
   record.familyId = out.familyId;
   record.jti = out.jti;
   return out.response;

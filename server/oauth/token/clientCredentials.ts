@@ -4,10 +4,10 @@
  */
 import type { HttpContext } from '../../http/context';
 import type { Client } from '../../contracts';
-import { matchResource } from '../../domain/resourceMatch';
+import { matchResource, resourceError } from '../../domain/resourceMatch';
 import { selfRegisteredGrantProblem } from '../../domain/clients';
 import type { Services } from '../../domain/services';
-import { InvalidScope, InvalidTarget, UnauthorizedClient } from '../../errors';
+import { InvalidScope, UnauthorizedClient } from '../../errors';
 import { warn } from '../../http/activity';
 import type { TokenResponse } from '../../domain/tokens';
 
@@ -18,8 +18,9 @@ export async function clientCredentialsGrant(ctx: HttpContext, s: Services, clie
   if (selfRegistered) throw new UnauthorizedClient(`client "${client.client_id}" is refused: ${selfRegistered}`);
   if (client.token_endpoint_auth_method === 'none') throw new UnauthorizedClient('client_credentials is only for confidential clients (this client is public)');
   const m = matchResource(p.resource, s.resources.list(), { strict: s.deps.config.strict });
-  if ('error' in m) throw new InvalidTarget(m.error);
+  if ('error' in m) throw resourceError(m);
   if (m.warning) warn(ctx, m.warning.code, m.warning.message);
+  ctx.state.resource = m.resource.uri;
   const catalog = m.resource.scopes.map((x) => x.name);
   const allowed = client.scope.length ? catalog.filter((x) => client.scope.includes(x)) : catalog;
   const asked = p.scope === undefined ? allowed : p.scope.split(' ').filter(Boolean);

@@ -1,9 +1,9 @@
 /** grant_type=refresh_token: rotation on every use, family revocation on reuse (see domain/tokens.ts). */
 import type { HttpContext } from '../../http/context';
 import type { Client } from '../../contracts';
-import { matchResource } from '../../domain/resourceMatch';
+import { matchResource, resourceError } from '../../domain/resourceMatch';
 import type { Services } from '../../domain/services';
-import { InvalidRequest, InvalidTarget } from '../../errors';
+import { InvalidRequest } from '../../errors';
 import { warn } from '../../http/activity';
 import type { TokenResponse } from '../../domain/tokens';
 
@@ -12,7 +12,7 @@ export async function refreshTokenGrant(ctx: HttpContext, s: Services, client: C
   let resource;
   if (p.resource !== undefined) {
     const m = matchResource(p.resource, s.resources.list(), { strict: s.deps.config.strict });
-    if ('error' in m) throw new InvalidTarget(m.error);
+    if ('error' in m) throw resourceError(m);
     if (m.warning) warn(ctx, m.warning.code, m.warning.message);
     resource = m.resource;
   }

@@ -45,6 +45,7 @@ export function uiErrors(page: Page): string[] {
 export async function screenshot(page: Page, name: string): Promise<string> {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   const file = join(SCREENSHOT_DIR, `${name}.png`);
-  await page.screenshot({ path: file });
+  // Transitions finished: a shot right after a theme switch would catch colours halfway.
+  await page.screenshot({ path: file, animations: 'disabled' });
   return file;
 }

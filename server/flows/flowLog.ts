@@ -1,0 +1,217 @@
+/**
+ * The flow timeline, in memory only: recorded steps grouped into flows by what the server knows
+ * (facts.ts), bounded by FLOW_LIMITS (the oldest flows, and the oldest steps of a long flow, roll
+ * off), masked on every read unless the caller reveals (mask.ts). Each new step emits
+ * `flow.updated` with the flow's summary for the window; that event is never audited.
+ */
+import { iso } from '../clock';
+import { FLOW_LIMITS, type Flow, type FlowKind, type FlowListQuery, type FlowOutcome, type FlowStep, type FlowSummary } from '../contracts/flows';
+import { randomId } from '../domain/crypto';
+import type { CoreDeps } from '../domain/deps';
+import { NotFound } from '../errors';
+import { curlCommand } from './curl';
+import { startKind, type StepFacts } from './facts';
+import { maskStep } from './mask';
+
+export type FlowLimits = { -readonly [K in keyof typeof FLOW_LIMITS]: number };
+
+interface FlowRec {
+  id: string;
+  kind: FlowKind;
+  client_id: string | null;
+  client_name: string | null;
+  resource: string | null;
+  sub: string | null;
+  started_at: string;
+  updated_at: string;
+  steps: FlowStep[];
+  dropped: number;
+  /** Link keys pointing at this flow (removed with it). */
+  keys: string[];
+  /** Recorded text of its steps, for the total budget. */
+  bytes: number;
+}
+
+/** Discovery steps wait this long for a flow of the same peer to claim them. */
+const LOBBY_MS = 60_000;
+const LOBBY_MAX = 8;
+/** A refresh chain adds keys forever; only the newest are worth keeping. */
+const KEYS_PER_FLOW = 3 * FLOW_LIMITS.stepsPerFlow;
+
+function stepBytes(s: FlowStep): number {
+  const { request, response } = s.exchange;
+  let n = s.url.length + (request.body?.text.length ?? 0) + (response.body?.text.length ?? 0);
+  for (const h of request.headers) n += h.name.length + h.value.length;
+  for (const h of response.headers) n += h.name.length + h.value.length;
+  return n;
+}
+
+export function outcomeOf(steps: FlowStep[]): { outcome: FlowOutcome; failed_step_id: string | null } {
+  const last = steps.at(-1);
+  if (last && !last.ok) return { outcome: 'failed', failed_step_id: last.id };
+  const issued = steps.some((s) => s.endpoint === 'token' && s.ok);
+  return { outcome: issued ? 'succeeded' : 'in_progress', failed_step_id: null };
+}
+
+export class FlowLog {
+  private readonly flows = new Map<string, FlowRec>();
+  private readonly index = new Map<string, string>();
+  private readonly lobby = new Map<string, Array<{ step: FlowStep; at: number }>>();
+  private bytes = 0;
+  private readonly limits: FlowLimits;
+
+  constructor(
+    private readonly d: Pick<CoreDeps, 'clock' | 'events' | 'config'>,
+    private readonly clientName: (id: string) => string | undefined,
+    limits: Partial<FlowLimits> = {},
+  ) {
+    this.limits = { ...FLOW_LIMITS, ...limits };
+  }
+
+  /** Records a step (and the steps it caused first, e.g. a CIMD fetch) into its flow. */
+  record(steps: FlowStep[], facts: StepFacts): void {
+    if (facts.discovery) return this.wait(facts.peer, steps);
+    const flow = this.find(facts) ?? this.open(facts);
+    for (const s of steps) this.append(flow, s);
+    this.learn(flow, facts);
+    this.trim(flow);
+    this.d.events.emit('flow.updated', { flow: this.summary(flow) });
+  }
+
+  list(q: FlowListQuery = {}): FlowSummary[] {
+    const out: FlowSummary[] = [];
+    const all = [...this.flows.values()];
+    for (let i = all.length - 1; i >= 0 && out.length < (q.limit ?? this.limits.flows); i--) {
+      const f = all[i]!;
+      if (q.client && f.client_id !== q.client) continue;
+      if (q.resource && f.resource !== q.resource) continue;
+      if (q.user && f.sub !== q.user) continue;
+      const summary = this.summary(f);
+      if (q.outcome && summary.outcome !== q.outcome) continue;
+      out.push(summary);
+    }
+    return out;
+  }
+
+  get(id: string, opts: { reveal?: boolean } = {}): Flow {
+    const f = this.flows.get(id);
+    if (!f) throw new NotFound(`no flow "${id}" (flows live in this server's memory; the oldest roll off after ${this.limits.flows})`);
+    const issuer = this.d.config.issuer;
+    const steps = f.steps.map((raw) => {
+      const s = opts.reveal ? raw : maskStep(raw);
+      return { ...s, curl: curlCommand(s, issuer) };
+    });
+    return { ...this.head(f), steps, masked: !opts.reveal, ...(f.dropped ? { dropped_steps: f.dropped } : {}) };
+  }
+
+  /** Flows and steps kept, and the recorded text they hold (the soak's memory check). */
+  stats(): { flows: number; steps: number; bytes: number; keys: number } {
+    let steps = 0;
+    for (const f of this.flows.values()) steps += f.steps.length;
+    return { flows: this.flows.size, steps, bytes: this.bytes, keys: this.index.size };
+  }
+
+  private find(facts: StepFacts): FlowRec | undefined {
+    // A client_credentials request is a flow of its own, whatever it shares with others.
+    if (facts.endpoint === 'token' && facts.grantType === 'client_credentials') return undefined;
+    for (const k of facts.joins) {
+      const f = this.flows.get(this.index.get(k) ?? '');
+      if (f) return f;
+    }
+    for (const k of facts.joinOnce) {
+      const f = this.flows.get(this.index.get(k) ?? '');
+      if (f) {
+        this.index.delete(k);
+        if (f.kind === 'registration') f.kind = 'authorization_code';
+        return f;
+      }
+    }
+    return undefined;
+  }
+
+  private open(facts: StepFacts): FlowRec {
+    const now = iso(this.d.clock.now());
+    const f: FlowRec = { id: `flw_${randomId().slice(0, 16)}`, kind: startKind(facts), client_id: null, client_name: null, resource: null, sub: null, started_at: now, updated_at: now, steps: [], dropped: 0, keys: [], bytes: 0 };
+    this.flows.set(f.id, f);
+    for (const s of this.claim(facts.peer)) this.append(f, s);
+    if (f.steps[0]) f.started_at = f.steps[0].at;
+    while (this.flows.size > this.limits.flows) this.evict(this.flows.keys().next().value!);
+    return f;
+  }
+
+  private append(f: FlowRec, s: FlowStep): void {
+    f.steps.push(s);
+    const n = stepBytes(s);
+    f.bytes += n;
+    this.bytes += n;
+    f.updated_at = s.at;
+  }
+
+  private learn(f: FlowRec, facts: StepFacts): void {
+    if (facts.clientId && !f.client_id) f.client_id = facts.clientId;
+    if (f.client_id && !f.client_name) f.client_name = this.clientName(f.client_id) ?? null;
+    if (facts.resource && !f.resource) f.resource = facts.resource;
+    if (facts.sub) f.sub = facts.sub;
+    for (const k of facts.provides) {
+      this.index.set(k, f.id);
+      f.keys.push(k);
+    }
+    if (f.keys.length > KEYS_PER_FLOW) for (const k of f.keys.splice(0, f.keys.length - KEYS_PER_FLOW)) this.unlink(k, f.id);
+  }
+
+  /** Oldest steps of a long flow, then the oldest flows while the total is over budget. */
+  private trim(f: FlowRec): void {
+    while (f.steps.length > this.limits.stepsPerFlow) this.dropStep(f);
+    while (this.bytes > this.limits.totalBytes && this.flows.size > 1) {
+      const oldest = this.flows.keys().next().value!;
+      if (oldest === f.id) break;
+      this.evict(oldest);
+    }
+    while (this.bytes > this.limits.totalBytes && f.steps.length > 1) this.dropStep(f);
+  }
+
+  private dropStep(f: FlowRec): void {
+    const n = stepBytes(f.steps.shift()!);
+    f.bytes -= n;
+    this.bytes -= n;
+    f.dropped += 1;
+  }
+
+  private evict(id: string): void {
+    const f = this.flows.get(id);
+    if (!f) return;
+    this.flows.delete(id);
+    this.bytes -= f.bytes;
+    for (const k of f.keys) this.unlink(k, id);
+  }
+
+  private unlink(key: string, id: string): void {
+    if (this.index.get(key) === id) this.index.delete(key);
+  }
+
+  private wait(peer: string, steps: FlowStep[]): void {
+    const now = this.d.clock.now();
+    const list = (this.lobby.get(peer) ?? []).filter((w) => now - w.at < LOBBY_MS);
+    for (const step of steps) list.push({ step, at: now });
+    this.lobby.delete(peer);
+    this.lobby.set(peer, list.slice(-LOBBY_MAX));
+    // Peers come and go; only the newest few are kept waiting.
+    while (this.lobby.size > LOBBY_MAX * 4) this.lobby.delete(this.lobby.keys().next().value!);
+  }
+
+  private claim(peer: string): FlowStep[] {
+    const list = this.lobby.get(peer);
+    if (!list) return [];
+    this.lobby.delete(peer);
+    const now = this.d.clock.now();
+    return list.filter((w) => now - w.at < LOBBY_MS).map((w) => w.step);
+  }
+
+  private head(f: FlowRec) {
+    return { id: f.id, kind: f.kind, client_id: f.client_id, client_name: f.client_name, resource: f.resource, sub: f.sub, started_at: f.started_at, updated_at: f.updated_at, ...outcomeOf(f.steps) };
+  }
+
+  private summary(f: FlowRec): FlowSummary {
+    return { ...this.head(f), steps: f.steps.map((s) => ({ id: s.id, at: s.at, endpoint: s.endpoint, method: s.method, status: s.status, ok: s.ok })) };
+  }
+}
