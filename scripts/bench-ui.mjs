@@ -39,13 +39,13 @@ const { build } = await import('esbuild');
 await mkdir(join(root, 'node_modules/.cache'), { recursive: true });
 const entry = join(root, 'node_modules/.cache', `authplane-bench-ui-${process.pid}.mjs`);
 await build({
-  stdin: { contents: "export { startServer } from './server/app'; export { createUiRouter } from './server/ui'; export { silentLogger } from './server/log';", resolveDir: root, loader: 'ts' },
+  stdin: { contents: "export { startServer } from './server/app'; export { silentLogger } from './server/log';", resolveDir: root, loader: 'ts' },
   outfile: entry, bundle: true, platform: 'node', target: 'node20', format: 'esm', packages: 'external', logLevel: 'warning',
 });
-const { startServer, createUiRouter, silentLogger } = await import(pathToFileURL(entry).href);
+const { startServer, silentLogger } = await import(pathToFileURL(entry).href);
 
 const dataDir = join(work, 'data');
-const server = await startServer({ dataDir, port: 0, durability: 'os', consent: 'prompt', log: silentLogger, extraRouters: (s, adminToken) => [createUiRouter(s, { adminToken, rendererDir: join(root, 'dist/renderer') })] });
+const server = await startServer({ dataDir, port: 0, durability: 'os', consent: 'prompt', log: silentLogger, ui: { rendererDir: join(root, 'dist/renderer') } });
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 let browser;
 try {

@@ -7,7 +7,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import type Koa from 'koa';
-import type Router from '@koa/router';
 import { systemClock, type Clock } from './clock';
 import { loadConfig, isLoopbackHost, type Config, type ConfigInput } from './config';
 import { createServices, initServices, type Services } from './domain/services';
@@ -23,8 +22,8 @@ import { errorHandler } from './http/errorHandler';
 import { allowedHost, hostGuard, securityHeaders } from './http/guards';
 import { createLogger, type Logger } from './log';
 import { createOAuthRoutes } from './oauth/router';
-import { createAdminRouter } from './admin/router';
-import { authenticate, createUiRouter } from './ui';
+import { mountAdminApi } from './admin/router';
+import { authenticate, mountUi } from './ui';
 import { acquireDataDirLock } from './store/lock';
 import { openStore } from './store/index';
 import { readRunningServer, removeRuntimeFile, writeRuntimeFile } from './store/runtimeFile';
@@ -37,14 +36,11 @@ export interface AppOptions {
   adminToken: string;
   /** The desktop/browser UI at /ui/ (default on, from dist/renderer); false for API-only apps. */
   ui?: { rendererDir?: string } | false;
-  /** Extra routers mounted after the OAuth and admin routes (the UI). */
-  extraRouters?: Router[];
 }
 
 /**
- * Every request goes through this one Koa app: cheap guards and the recorders in front, then the
- * public routes (one radix-tree lookup: the OAuth endpoints every token costs come first), then
- * the admin API, the UI and the desktop shell's routers.
+ * Every request goes through this one Koa app: cheap guards and the recorders in front, then one
+ * radix-tree lookup for every route (public, admin API, UI).
  */
 export function createApp(s: Services, opts: AppOptions): Koa {
   const { log, clock, config } = s.deps;
@@ -57,14 +53,12 @@ export function createApp(s: Services, opts: AppOptions): Koa {
   app.use(activityRecorder(s.activity, clock, log, (p) => p === '/' || p.startsWith('/admin/') || p.startsWith('/assets/') || p === '/consent/wait' || p === '/favicon.ico' || p.startsWith('/ui'), config.recordFlows ? s.flows : undefined));
   app.use(errorHandler(log));
   app.use(hostGuard(config.issuer));
-  app.use(createOAuthRoutes(s, opts).middleware());
+  // One route table: the public routes (the OAuth endpoints every token costs), the admin API and the UI.
+  const routes = createOAuthRoutes(s, opts);
   // The UI's session cookie authenticates the admin API like the bearer token does.
-  const admin = createAdminRouter(s, { adminToken: opts.adminToken, authenticate });
-  app.use(admin.routes());
-  // Also answers 405/OPTIONS for the UI's and the shell's routes (it reads every router's matches).
-  app.use(admin.allowedMethods());
-  if (opts.ui !== false) app.use(createUiRouter(s, { adminToken: opts.adminToken, rendererDir: opts.ui?.rendererDir }).routes());
-  for (const r of opts.extraRouters ?? []) app.use(r.routes());
+  mountAdminApi(routes, s, { adminToken: opts.adminToken, authenticate });
+  if (opts.ui !== false) mountUi(routes, s, { adminToken: opts.adminToken, rendererDir: opts.ui?.rendererDir });
+  app.use(routes.middleware());
   return app;
 }
 
@@ -73,8 +67,6 @@ export interface StartOptions extends ConfigInput {
   seedFile?: string;
   log?: Logger;
   clock?: Clock;
-  /** Routers added by the desktop shell (mounted after OAuth, admin and UI). */
-  extraRouters?: (s: Services, adminToken: string) => Router[];
   /** UI options (see AppOptions.ui). */
   ui?: AppOptions['ui'];
   /** Host name resolution for CIMD fetches (tests map test names to loopback). */
@@ -157,7 +149,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       });
       seed = await applySeed(services, text, { file: opts.seedFile });
     }
-    http.on('request', createApp(services, { adminToken, ui: opts.ui, extraRouters: opts.extraRouters?.(services, adminToken) }).callback());
+    http.on('request', createApp(services, { adminToken, ui: opts.ui }).callback());
     await writeRuntimeFile(config.dataDir, { pid: process.pid, url: config.issuer, started_at: new Date(clock.now()).toISOString() });
     let closing: Promise<void> | undefined;
     const s = services;

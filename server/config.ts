@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { SigningAlg, Sub } from './contracts';
-import { MAX_REFRESH_GRACE_S } from './contracts/duration';
+import { RefreshGraceSeconds } from './contracts/settings';
 
 export const ConfigSchema = z.object({
   /** Where resources, clients, keys and the issuance log live. */
@@ -38,7 +38,7 @@ export const ConfigSchema = z.object({
    * Above 0 (opt-in, for clients that lose responses): a retry within the window gets the same
    * new refresh token again, never a second one.
    */
-  refreshGrace: z.number().int().min(0).max(MAX_REFRESH_GRACE_S).default(0),
+  refreshGrace: RefreshGraceSeconds.default(0),
   /** Seconds a pending consent prompt stays open. */
   interactionTtl: z.number().int().min(30).max(3600).default(600),
   /** Seconds a prompt may have nothing waiting on it (page closed, CLI gone) before it is marked stale. */

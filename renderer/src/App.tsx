@@ -25,6 +25,7 @@ const UsersView = lazy(() => import('./views/Users'));
 const ConsentsView = lazy(() => import('./views/Consents'));
 const KeysView = lazy(() => import('./views/Keys'));
 const AuditView = lazy(() => import('./views/Audit'));
+const SettingsView = lazy(() => import('./views/Settings'));
 const FlowsView = lazy(() => import('./views/Flows'));
 
 /** Read once at load: the server redirects a reused sign-in link to `?login=used`. */
@@ -136,6 +137,9 @@ function Shell() {
       break;
     case '/keys':
       view = <KeysView />;
+      break;
+    case '/settings':
+      view = <SettingsView />;
       break;
     default:
       view = <PromptsView />;

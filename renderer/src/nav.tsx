@@ -1,6 +1,6 @@
 /** The sidebar's pages (also the command palette's destinations). */
 import type { ReactNode } from 'react';
-import { IconActivity, IconBot, IconClock, IconInbox, IconKey, IconKeyRound, IconList, IconRoute, IconServer, IconShieldCheck, IconUsers } from './components/icons';
+import { IconActivity, IconBot, IconClock, IconInbox, IconKey, IconKeyRound, IconList, IconRoute, IconServer, IconShieldCheck, IconSliders, IconUsers } from './components/icons';
 
 export interface NavItem {
   path: string;
@@ -21,5 +21,6 @@ export const NAV: NavItem[] = [
   { path: '/users', label: 'Users', icon: <IconUsers />, section: 'Configure' },
   { path: '/consents', label: 'Consents', icon: <IconShieldCheck />, section: 'Configure' },
   { path: '/keys', label: 'Signing keys', icon: <IconKey />, section: 'Configure' },
+  { path: '/settings', label: 'Settings', icon: <IconSliders />, section: 'Configure' },
 ];
 

@@ -1,11 +1,11 @@
 /** /admin/api/clients: OAuth clients (agents). The secret appears once, in the create response. */
-import type Router from '@koa/router';
+import type { Routes } from '../http/routes';
 import type { Services } from '../domain/services';
 import { jsonBody, param } from './http';
 import { getClient } from './ops';
 import { noQuery } from './query';
 
-export function clientRoutes(router: Router, s: Services): void {
+export function clientRoutes(router: Routes, s: Services): void {
   router.get('/clients', noQuery, (ctx) => {
     ctx.body = s.clients.list();
   });

@@ -3,7 +3,7 @@
  * walk as `authserver doctor` server-side (a browser page could not: CORS, and the walk needs
  * the admin token), against this server.
  */
-import type Router from '@koa/router';
+import type { Routes } from '../http/routes';
 import { z } from 'zod';
 import { runDoctor, DoctorInputError } from '../doctor';
 import { parseOrThrow } from '../domain/parse';
@@ -14,7 +14,7 @@ import { noQuery } from './query';
 
 const DoctorInput = z.object({ mcp_url: z.string().min(1, 'mcp_url is required').max(2048) });
 
-export function doctorRoutes(router: Router, s: Services, adminToken: string): void {
+export function doctorRoutes(router: Routes, s: Services, adminToken: string): void {
   router.post('/doctor', noQuery, async (ctx) => {
     const { mcp_url } = parseOrThrow(DoctorInput, await jsonBody(ctx));
     try {

@@ -11,7 +11,7 @@
  * (called by the router's owner on shutdown), and the heartbeat timer is unref'd.
  */
 import { PassThrough } from 'node:stream';
-import type Router from '@koa/router';
+import type { Routes } from '../http/routes';
 import type { AppEvent } from '../contracts';
 import type { Services } from '../domain/services';
 import { noQuery } from './query';
@@ -34,7 +34,7 @@ export function formatEvent(e: AppEvent): string {
   return `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`;
 }
 
-export function eventRoutes(router: Router, s: Services, heartbeatMs = HEARTBEAT_MS): void {
+export function eventRoutes(router: Routes, s: Services, heartbeatMs = HEARTBEAT_MS): void {
   router.get('/events', noQuery, (ctx) => {
     const socket = ctx.req.socket;
     socket.setTimeout(0);

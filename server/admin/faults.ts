@@ -2,12 +2,12 @@
  * /admin/api/faults: arm, list and clear faults on demand (server/domain/faults.ts). In memory
  * only, so the CLI reaches them through the running server and never through the data dir.
  */
-import type Router from '@koa/router';
+import type { Routes } from '../http/routes';
 import type { Services } from '../domain/services';
-import { jsonBody } from './http';
+import { jsonBody, param } from './http';
 import { noQuery } from './query';
 
-export function faultRoutes(router: Router, s: Services): void {
+export function faultRoutes(router: Routes, s: Services): void {
   router.get('/faults', noQuery, (ctx) => {
     ctx.body = s.faults.list();
   });
@@ -20,6 +20,6 @@ export function faultRoutes(router: Router, s: Services): void {
     ctx.body = s.faults.clearAll();
   });
   router.delete('/faults/:id', noQuery, (ctx) => {
-    ctx.body = s.faults.clear(ctx.params.id!);
+    ctx.body = s.faults.clear(param(ctx, 'id'));
   });
 }

@@ -3,7 +3,7 @@
  * exchange and a curl command per step; a flow as HAR 1.2. Secrets are masked unless the caller
  * asks `?reveal=true` (an explicit, local action: the admin API is the developer's own).
  */
-import type Router from '@koa/router';
+import type { Routes } from '../http/routes';
 import { FlowListQuery, FlowShowQuery } from '../contracts/flows';
 import type { Services } from '../domain/services';
 import { flowHar } from '../flows/har';
@@ -11,7 +11,7 @@ import { VERSION } from '../version';
 import { param } from './http';
 import { readQuery } from './query';
 
-export function flowRoutes(router: Router, s: Services): void {
+export function flowRoutes(router: Routes, s: Services): void {
   router.get('/flows', (ctx) => {
     const q = readQuery(ctx, FlowListQuery);
     // A flow records the URI the client sent; a slug is the name people type, as on every other filter.

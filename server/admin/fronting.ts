@@ -1,11 +1,11 @@
 /** /admin/api/fronting: fronting links (gateway resource → hidden resource), as the product's /admin/fronting. */
-import type Router from '@koa/router';
+import type { Routes } from '../http/routes';
 import { FrontingCreateQuery } from '../contracts';
 import type { Services } from '../domain/services';
 import { jsonBody, param } from './http';
 import { noQuery, readQuery } from './query';
 
-export function frontingRoutes(router: Router, s: Services): void {
+export function frontingRoutes(router: Routes, s: Services): void {
   router.get('/fronting', noQuery, (ctx) => {
     ctx.body = s.fronting.list();
   });

@@ -3,6 +3,7 @@
  * same-origin rule for state changes, and size-limited JSON / YAML bodies.
  */
 import type { Context, Next } from 'koa';
+import type { AdminActor } from '../contracts/settings';
 import { safeEqual } from '../domain/crypto';
 import { OAuthError, Unauthorized, UnsupportedMediaType } from '../errors';
 import { JSON_LIMIT, readJson, readText } from '../http/body';
@@ -15,14 +16,26 @@ export interface AdminAuthOptions {
 
 export function adminAuth(opts: AdminAuthOptions) {
   return async function requireAdmin(ctx: Context, next: Next) {
-    if (opts.authenticate?.(ctx) !== true) {
+    const session = opts.authenticate?.(ctx) === true;
+    if (!session) {
       const header = ctx.get('authorization');
       const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
       if (!header) throw new Unauthorized();
       if (!m || !safeEqual(m[1]!, opts.adminToken)) throw new Unauthorized('invalid admin token');
     }
+    ctx.state.uiSession = session;
     await next();
   };
+}
+
+/**
+ * Who an authenticated admin change came from, for the audit trail: the window (the browser UI's
+ * session cookie, or a page of this server: the desktop window sends the token from its own
+ * origin, and sameOriginWrites has refused any other origin) or the admin token from outside a
+ * browser (the CLI, a script).
+ */
+export function adminActor(ctx: Context): AdminActor {
+  return ctx.state.uiSession === true || ctx.get('origin') ? 'window' : 'admin_token';
 }
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

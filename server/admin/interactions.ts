@@ -1,12 +1,12 @@
 /** /admin/api/interactions: pending consent prompts, decided from the desktop window. */
-import type Router from '@koa/router';
+import type { Routes } from '../http/routes';
 import { ConsentDecision } from '../contracts';
 import { parseOrThrow } from '../domain/parse';
 import type { Services } from '../domain/services';
 import { jsonBody, param } from './http';
 import { noQuery } from './query';
 
-export function interactionRoutes(router: Router, s: Services): void {
+export function interactionRoutes(router: Routes, s: Services): void {
   router.get('/interactions', noQuery, (ctx) => {
     ctx.body = s.interactions.listPending();
   });

@@ -1,12 +1,12 @@
 /** /admin/api/issuances: one row per token issued, newest first; revocation of tokens and families. */
-import type Router from '@koa/router';
+import type { Routes } from '../http/routes';
 import type { Services } from '../domain/services';
 import { param } from './http';
 import { getIssuance, listIssuances, revokeFamily, revokeIssuance } from './ops';
 import { noQuery } from './query';
 import { queryParams } from '../http/body';
 
-export function issuanceRoutes(router: Router, s: Services): void {
+export function issuanceRoutes(router: Routes, s: Services): void {
   router.get('/issuances', async (ctx) => {
     ctx.body = await listIssuances(s, queryParams(ctx).params);
   });

@@ -1,5 +1,5 @@
 /** /admin/api/keys: signing keys (public parts only) and rotation. */
-import type Router from '@koa/router';
+import type { Routes } from '../http/routes';
 import { z } from 'zod';
 import { SigningAlg } from '../contracts';
 import { parseOrThrow } from '../domain/parse';
@@ -9,7 +9,7 @@ import { noQuery } from './query';
 
 export const RotateKeyInput = z.object({ alg: SigningAlg.optional() }).strict();
 
-export function keyRoutes(router: Router, s: Services): void {
+export function keyRoutes(router: Routes, s: Services): void {
   router.get('/keys', noQuery, (ctx) => {
     ctx.body = s.keys.list();
   });

@@ -22,6 +22,8 @@ export interface StatusView {
   consent_mode: 'prompt' | 'auto';
   default_user: string;
   signing_alg: string;
+  /** The refresh grace in force now (the window or `admin settings set` may have changed it since start). */
+  refresh_grace_s: number;
   counts: {
     resources: number;
     clients: number;
@@ -82,6 +84,7 @@ export function getStatus(s: Services): StatusView {
     consent_mode: config.consent,
     default_user: config.user,
     signing_alg: config.signingAlg,
+    refresh_grace_s: s.settings.refreshGraceS,
     counts: {
       resources: store.resources.list().length,
       clients: store.clients.list().length,

@@ -1,11 +1,11 @@
 /** /admin/api/resources: the MCP servers tokens are minted for. */
-import type Router from '@koa/router';
+import type { Routes } from '../http/routes';
 import type { Services } from '../domain/services';
 import { jsonBody, param } from './http';
 import { noQuery, readQuery } from './query';
 import { ResourceDeleteQuery } from '../contracts';
 
-export function resourceRoutes(router: Router, s: Services): void {
+export function resourceRoutes(router: Routes, s: Services): void {
   router.get('/resources', noQuery, (ctx) => {
     ctx.body = s.resources.list();
   });

@@ -4,10 +4,10 @@
  * token, or the `authenticate` hook for the UI session); state changes from a foreign Origin are
  * refused; no CORS headers are ever sent. Errors are OAuthErrors rendered by the app's handler.
  */
-import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Services } from '../domain/services';
 import { NotFound } from '../errors';
+import { RouteTable } from '../http/routes';
 import { activityRoutes } from './activity';
 import { auditRoutes } from './audit';
 import { clientRoutes } from './clients';
@@ -22,6 +22,7 @@ import { issuanceRoutes } from './issuances';
 import { keyRoutes } from './keys';
 import { resourceRoutes } from './resources';
 import { seedRoutes } from './seed';
+import { settingsRoutes } from './settings';
 import { testTokenRoutes } from './testTokens';
 import { doctorRoutes } from './doctor';
 import { statusRoutes } from './status';
@@ -39,14 +40,17 @@ export interface AdminRouterOptions {
 
 export { closeEventStreams } from './events';
 
-export function createAdminRouter(services: Services, opts: AdminRouterOptions): Router {
-  const router = new Router({ prefix: ADMIN_PREFIX });
-  router.use(adminAuth(opts));
-  router.use(sameOriginWrites(() => services.deps.config.issuer));
-  router.use(async (ctx, next) => {
-    ctx.set('Cache-Control', 'no-store');
-    await next();
-  });
+/** Adds the admin API to `table` (the app's one route table), every route behind auth and the origin rule. */
+export function mountAdminApi(table: RouteTable, services: Services, opts: AdminRouterOptions): void {
+  const router = table.scope(
+    ADMIN_PREFIX,
+    adminAuth(opts),
+    sameOriginWrites(() => services.deps.config.issuer),
+    async (ctx, next) => {
+      ctx.set('Cache-Control', 'no-store');
+      await next();
+    },
+  );
 
   statusRoutes(router, services);
   resourceRoutes(router, services);
@@ -62,13 +66,21 @@ export function createAdminRouter(services: Services, opts: AdminRouterOptions):
   eventRoutes(router, services, opts.heartbeatMs);
   faultRoutes(router, services);
   flowRoutes(router, services);
+  settingsRoutes(router, services);
   seedRoutes(router, services);
   testTokenRoutes(router, services); // POST /tokens (test tokens), /tokens/mint-test (the doctor's two)
   doctorRoutes(router, services, opts.adminToken); // POST /doctor: the window's "check my MCP server"
 
   // Anything else under the prefix is a JSON 404 (after auth), never the UI's HTML fallback.
-  router.all('/{*rest}', (ctx) => {
+  const notFound = (ctx: Context) => {
     throw new NotFound(`no admin route for ${ctx.method} ${ctx.path}`);
-  });
-  return router;
+  };
+  router.all('', notFound).all('/*', notFound);
+}
+
+/** The admin API alone, in a table of its own (an app that mounts nothing else). */
+export function createAdminRouter(services: Services, opts: AdminRouterOptions): RouteTable {
+  const table = new RouteTable();
+  mountAdminApi(table, services, opts);
+  return table;
 }

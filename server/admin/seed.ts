@@ -3,13 +3,13 @@
  * apply`; `?update=true` patches stored rows that differ), and GET /seed/export: the stored
  * resources, clients and users as a seed file.
  */
-import type Router from '@koa/router';
+import type { Routes } from '../http/routes';
 import { SeedQuery } from '../contracts/adminQueries';
 import type { Services } from '../domain/services';
 import { yamlBody } from './http';
 import { noQuery, readQuery } from './query';
 
-export function seedRoutes(router: Router, s: Services): void {
+export function seedRoutes(router: Routes, s: Services): void {
   router.post('/seed', async (ctx) => {
     const q = readQuery(ctx, SeedQuery);
     const text = await yamlBody(ctx);

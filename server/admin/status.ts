@@ -1,10 +1,10 @@
 /** /admin/api/status: what this server is (issuer, version, data dir, pid) and how much it holds. */
-import type Router from '@koa/router';
+import type { Routes } from '../http/routes';
 import type { Services } from '../domain/services';
 import { getStatus } from './ops';
 import { noQuery } from './query';
 
-export function statusRoutes(router: Router, s: Services): void {
+export function statusRoutes(router: Routes, s: Services): void {
   router.get('/status', noQuery, (ctx) => {
     ctx.body = getStatus(s);
   });

@@ -14,7 +14,7 @@
  * mint them, a valid one lives at most a day, and each mint is a `token.test_minted` event in
  * the audit trail.
  */
-import type Router from '@koa/router';
+import type { Routes } from '../http/routes';
 import { epochSeconds } from '../clock';
 import { MintTestTokenInput, type MintTestTokenResult } from '../contracts/doctor';
 import { MAX_TEST_TOKEN_TTL_S, MintTokenInput, type MintTokenResult } from '../contracts/testTokens';
@@ -99,7 +99,7 @@ export function mintTestToken(s: Services, input: unknown): MintTestTokenResult 
   return { access_token: m.access_token, token_type: 'Bearer', kind: req.kind, aud: m.aud, exp: m.exp, test_only: true };
 }
 
-export function testTokenRoutes(router: Router, s: Services): void {
+export function testTokenRoutes(router: Routes, s: Services): void {
   router.post('/tokens', noQuery, async (ctx) => {
     ctx.body = mintToken(s, await jsonBody(ctx));
   });

@@ -1,11 +1,11 @@
 /** /admin/api/users: local test users (who approves consent). */
-import type Router from '@koa/router';
+import type { Routes } from '../http/routes';
 import type { Services } from '../domain/services';
 import { NotFound } from '../errors';
 import { jsonBody, param } from './http';
 import { noQuery } from './query';
 
-export function userRoutes(router: Router, s: Services): void {
+export function userRoutes(router: Routes, s: Services): void {
   router.get('/users', noQuery, (ctx) => {
     ctx.body = s.users.list();
   });

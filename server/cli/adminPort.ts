@@ -23,7 +23,7 @@ export interface ConsentQuery {
   include_revoked?: boolean;
 }
 
-export type PortStatus = (StatusView & { running: true }) | (Omit<StatusView, 'issuer' | 'pid' | 'consent_mode' | 'default_user'> & { running: false });
+export type PortStatus = (StatusView & { running: true }) | (Omit<StatusView, 'issuer' | 'pid' | 'consent_mode' | 'default_user' | 'refresh_grace_s'> & { running: false });
 
 export interface AdminPort {
   readonly mode: 'http' | 'direct';

@@ -4,6 +4,7 @@
  * the flag parsers (`--scopes 'name|upstream|description'`, CSV lists, durations).
  */
 import { InvalidArgumentError, type Command } from 'commander';
+import { MAX_REFRESH_GRACE_S, parseDuration } from '../contracts/duration';
 import { sinceInstant } from '../contracts/since';
 import { resolveDataDir } from './dataDir';
 import { CliError, processOut, reportError, usageError, type Out } from './output';
@@ -138,5 +139,19 @@ export { CliError };
 export function parsePort(v: string): number {
   const n = Number(v);
   if (!/^\d+$/.test(v) || n > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535 (0 picks a free port)');
+  return n;
+}
+
+/** `900`, `15m`, `7d` → seconds; commander turns the thrown error into a usage error. */
+export function durationFlag(v: string): number {
+  const n = parseDuration(v);
+  if (n === undefined) throw new InvalidArgumentError(`expected a duration such as 900, 15m, 2h or 7d, got "${v}"`);
+  return n;
+}
+
+/** The refresh grace: opt-in, bounded by the config schema's 5 minutes (a longer window is a replay window). */
+export function graceFlag(v: string): number {
+  const n = durationFlag(v);
+  if (n > MAX_REFRESH_GRACE_S) throw new InvalidArgumentError(`at most 5m (a rotated-out refresh token stays usable that long), got "${v}"`);
   return n;
 }

@@ -56,7 +56,7 @@ export class DirectAdminPort implements AdminPort {
   }
 
   async status(): Promise<PortStatus> {
-    const { issuer: _i, pid: _p, consent_mode: _c, default_user: _u, ...rest } = this.ops.getStatus(this.s);
+    const { issuer: _i, pid: _p, consent_mode: _c, default_user: _u, refresh_grace_s: _g, ...rest } = this.ops.getStatus(this.s);
     return { ...rest, running: false };
   }
   async listResources() {

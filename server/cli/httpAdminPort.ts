@@ -4,6 +4,7 @@
  */
 import type { ClientPruneResult, ClientView, ConsentGrant, CreatedClient, FrontingLink, KeyView, MintTokenResult, Resource, ResourceFronting, SigningAlg, User } from '../contracts';
 import type { Fault } from '../contracts/faults';
+import type { SettingsPatch, SettingsView } from '../contracts/settings';
 import type { Flow, FlowListQuery, FlowSummary } from '../contracts/flows';
 import { issuanceQueryString, type IssuanceQuery } from '../contracts/issuanceQuery';
 import type { AuditPage, FamilyRevocation, IssuancePage, IssuanceRow, StatusView } from '../admin/ops';
@@ -190,6 +191,13 @@ export class HttpAdminPort implements AdminPort {
   }
   clearFaults() {
     return this.call<Fault[]>('DELETE', '/faults');
+  }
+  // Settings changed at run time live in the server's memory too.
+  getSettings() {
+    return this.call<SettingsView>('GET', '/settings');
+  }
+  updateSettings(patch: SettingsPatch) {
+    return this.call<SettingsView>('PATCH', '/settings', { json: patch });
   }
   // Flows too: the timeline is in the server's memory.
   listFlows(q: FlowListQuery) {

@@ -14,7 +14,7 @@ await run();
 async function run(): Promise<void> {
   const [{ CommanderError }, { buildProgram }] = await Promise.all([import('commander'), import('./program')]);
   try {
-    await buildProgram().parseAsync(process.argv);
+    await (await buildProgram(process.argv.slice(2))).parseAsync(process.argv);
     exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
   } catch (err) {
     if (err instanceof CommanderError) {

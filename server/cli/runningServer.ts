@@ -1,4 +1,4 @@
-/** The live server of a data dir, for commands that only make sense while it runs (stop, ui-link). */
+/** The live server of a data dir, for commands that only make sense while it runs (stop, ui-link, faults, flows, settings). */
 import { HttpAdminPort } from './httpAdminPort';
 import { CliError } from './output';
 
@@ -10,7 +10,7 @@ export async function runningServer(dataDir: string): Promise<{ pid: number; url
 }
 
 /**
- * The admin API of the running server, for state that lives only in its memory (faults, flows):
+ * The admin API of the running server, for state that lives only in its memory (faults, flows, settings):
  * without a server there is nothing to read, and the message says so. `what` names that state.
  */
 export async function liveServerPort(dataDir: string, what: string): Promise<HttpAdminPort> {

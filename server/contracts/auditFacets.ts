@@ -50,6 +50,9 @@ export function auditFacets(e: AppEvent): AuditFacets {
     case 'fault.fired':
     case 'fault.disarmed':
       return e.data.fault.client_id ? { client: e.data.fault.client_id } : {};
+    case 'settings.changed':
+      // Server-wide: it concerns no subject, client or resource (a type filter finds it).
+      return {};
     default:
       return {};
   }

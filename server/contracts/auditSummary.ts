@@ -37,9 +37,19 @@ export function auditSummary(e: AppEvent): string {
       return `fault=${e.data.fault.id} ${e.data.method} ${e.data.path}`;
     case 'fault.disarmed':
       return `fault=${e.data.fault.id} reason=${e.data.reason}`;
+    case 'settings.changed':
+      return `${settingChanges(e.data.before, e.data.after)} by=${e.data.by}`;
     case 'request.logged':
       return `${e.data.entry.method} ${e.data.entry.path} ${e.data.entry.status}`;
     default:
       return '';
   }
+}
+
+/** `refresh_grace_s=0->30` for each setting that differs. */
+function settingChanges(before: Record<string, unknown>, after: Record<string, unknown>): string {
+  return Object.keys(after)
+    .filter((k) => before[k] !== after[k])
+    .map((k) => `${k}=${String(before[k])}->${String(after[k])}`)
+    .join(' ');
 }

@@ -12,6 +12,7 @@ import type { PendingInteraction } from './interactions';
 import type { Issuance } from './issuances';
 import type { KeyView } from './keys';
 import type { Resource } from './resources';
+import type { AdminActor, RuntimeSettings } from './settings';
 import type { User } from './users';
 
 export interface EventMap {
@@ -55,6 +56,8 @@ export interface EventMap {
   'fault.armed': { fault: Fault };
   'fault.fired': { fault: Fault; method: string; path: string };
   'fault.disarmed': { fault: Fault; reason: FaultDisarmReason };
+  /** A running server's setting changed (in memory: a restart returns to the start-up value). */
+  'settings.changed': { before: RuntimeSettings; after: RuntimeSettings; by: AdminActor };
   /** A flow got a step (the window's live timeline). A debugging view, not a record: never audited. */
   'flow.updated': { flow: FlowSummary };
 }

@@ -17,3 +17,4 @@ export * from './testTokens';
 export * from './flows';
 export * from './fronting';
 export * from './act';
+export * from './settings';

@@ -10,6 +10,7 @@ import { DecisionService } from './interactionDecisions';
 import { InteractionService } from './interactions';
 import { KeyService } from './keys';
 import { ResourceService } from './resources';
+import { SettingsService } from './settings';
 import { TokenService } from './tokens';
 import { UserService } from './users';
 
@@ -29,6 +30,8 @@ export interface Services {
   activity: ActivityLog;
   /** Faults on demand: in memory only, gone when the server stops. */
   faults: FaultService;
+  /** What the admin may change while the server runs (the refresh grace); in memory only. */
+  settings: SettingsService;
   /** The flow timeline: in memory only, empty when `recordFlows` is off. */
   flows: FlowLog;
   close(): void;
@@ -36,7 +39,8 @@ export interface Services {
 
 export function createServices(deps: CoreDeps): Services {
   const keys = new KeyService(deps);
-  const tokens = new TokenService(deps, keys);
+  const settings = new SettingsService(deps);
+  const tokens = new TokenService(deps, keys, settings);
   const interactions = new InteractionService(deps);
   const users = new UserService(deps);
   const consents = new ConsentService(deps, tokens);
@@ -56,6 +60,7 @@ export function createServices(deps: CoreDeps): Services {
     decisions: new DecisionService(deps, { interactions, users, consents }),
     activity: new ActivityLog(deps),
     faults,
+    settings,
     flows: new FlowLog(deps, (id) => clients.get(id)?.client_name),
     close: () => {
       interactions.close();

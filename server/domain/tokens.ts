@@ -11,6 +11,7 @@ import type { RefreshFamily } from '../store/types';
 import { randomId, randomToken, sha256hex } from './crypto';
 import type { CoreDeps } from './deps';
 import type { KeyService } from './keys';
+import type { SettingsService } from './settings';
 import { createSealer, type Sealer } from './seal';
 import { EXCHANGED_TOKEN_TTL, exchangedDescendants } from './exchangeLineage';
 
@@ -66,7 +67,11 @@ function narrowScope(granted: string, asked: string | undefined): string {
 export class TokenService {
   private readonly sealer: Sealer;
 
-  constructor(private readonly d: CoreDeps, private readonly keys: KeyService) {
+  constructor(
+    private readonly d: CoreDeps,
+    private readonly keys: KeyService,
+    private readonly settings: Pick<SettingsService, 'refreshGraceS'>,
+  ) {
     this.sealer = createSealer(d.secret, 'refresh-grace');
   }
 
@@ -110,7 +115,7 @@ export class TokenService {
     this.d.events.emit('token.issued', { issuance: row });
   }
 
-  /** The row and its family's new state in one durable write (the family log journals the row). */
+  /** The row and its family's new state in one durable append to the token log. */
   private async recordWithFamily(row: Issuance, family: RefreshFamily): Promise<void> {
     await this.d.store.families.put(family, row);
     this.d.events.emit('token.issued', { issuance: row });
@@ -169,7 +174,7 @@ export class TokenService {
    * refresh_token grant with mandatory rotation. Consumption is atomic: the rotated family is
    * staged in memory before the first await (store/layeredRows.ts), so of two concurrent requests
    * with one token exactly one rotates; the other presents a consumed token, which is reuse: the
-   * whole family and its live access tokens are revoked. With an opt-in `refreshGrace`, the token
+   * whole family and its live access tokens are revoked. With an opt-in refresh grace (settings.ts), the token
    * just rotated out may be presented again within the window and gets the same new refresh token
    * (a client whose response was lost can retry) without starting a second branch of the family.
    */
@@ -202,7 +207,8 @@ export class TokenService {
     }
     const next = randomToken(32);
     const exp = iso(now + this.refreshTtl(resource) * 1000);
-    const grace = this.d.config.refreshGrace;
+    // Read at each rotation: the window or the admin API may have changed it since start.
+    const grace = this.settings.refreshGraceS;
     const nextHash = sha256hex(next);
     const rotated: RefreshFamily = {
       ...fam,

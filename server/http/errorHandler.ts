@@ -61,9 +61,9 @@ export function errorHandler(log: Logger) {
       if (ctx.status === 404 && ctx.body === undefined) {
         throw new OAuthError('not_found', `no route for ${ctx.method} ${ctx.path}`, 404);
       }
-      // The routers' allowedMethods() set 405 (or 501 for a method no route knows) without a body:
-      // both are the client's mistake, answered as a 405 OAuth error like every other error.
-      if ((ctx.status === 405 || ctx.status === 501) && (ctx.body === undefined || ctx.body === null)) {
+      // The route table sets 405 without a body (a known path, another method): the client's
+      // mistake, answered as an OAuth error like every other error.
+      if (ctx.status === 405 && (ctx.body === undefined || ctx.body === null)) {
         const allow = ctx.response.get('allow');
         throw new OAuthError('method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}${allow ? ` (allowed: ${allow})` : ''}`, 405);
       }

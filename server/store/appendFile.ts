@@ -5,13 +5,12 @@
  */
 import { fdatasync, promises as fsp, writeSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import path from 'node:path';
-import { type Durability, FILE_MODE, fsyncDir, storageError, tempPathFor, writeFully } from './fsio';
+import { type Durability, FILE_MODE, storageError } from './fsio';
 
 const datasync = (fd: number) => new Promise<void>((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
 
 export class AppendFile {
-  /** Bytes acknowledged to callers (durable, or written unsynced on request); anything past is an unacknowledged leftover. */
+  /** Bytes acknowledged to callers (durable); anything past is an unacknowledged leftover. */
   private end: number;
   private dirty = false;
   /** Bytes were written since the last fdatasync. */
@@ -45,38 +44,12 @@ export class AppendFile {
     }
   }
 
-  /**
-   * Atomically replaces `file` with `content` and returns a handle for appending to the new
-   * file. The handle is opened on the temp file before the rename (an fd follows its inode), so
-   * there is no moment where we hold a handle to a file that is no longer at `file`.
-   */
-  static async replace(file: string, content: Uint8Array, durability: Durability): Promise<AppendFile> {
-    const tmp = tempPathFor(file);
-    let fh: FileHandle | undefined;
-    try {
-      fh = await fsp.open(tmp, 'wx+', FILE_MODE);
-      if (process.platform !== 'win32') await fh.chmod(FILE_MODE);
-      await writeFully(fh, content, 0);
-      if (durability === 'fsync') await fh.sync();
-      await fsp.rename(tmp, file);
-      if (durability === 'fsync') await fsyncDir(path.dirname(file));
-      return new AppendFile(file, fh, content.length, durability);
-    } catch (err) {
-      await fh?.close().catch(() => undefined);
-      await fsp.rm(tmp, { force: true }).catch(() => undefined);
-      throw storageError(file, 'rewrite', err);
-    }
-  }
-
   get size(): number {
     return this.end;
   }
 
-  /**
-   * Appends `buf` and (unless durability 'os', or `sync` is false) fdatasyncs; returns the offset
-   * it was written at. An unsynced append is made durable by the next synced one, or by sync().
-   */
-  async append(buf: Uint8Array, sync = true): Promise<number> {
+  /** Appends `buf` and (unless durability 'os') fdatasyncs; returns the offset it was written at. */
+  async append(buf: Uint8Array): Promise<number> {
     if (this.closed) throw storageError(this.file, 'append to', Object.assign(new Error('closed'), { code: 'EBADF' }));
     const at = this.end;
     try {
@@ -92,7 +65,7 @@ export class AppendFile {
         done += n;
       }
       if (buf.length > 0) this.unsynced = true;
-      if (sync) await this.sync();
+      await this.sync();
     } catch (err) {
       // Some bytes may have landed past `end`: cut them off before the next append.
       this.dirty = true;

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { StorageError } from '../errors';
 import { DIR_MODE, errnoCode, FILE_MODE, storageError } from './fsio';
 
-/** Every name AuthPlane itself keeps at the top of a data dir (see store/index.ts). */
+/** Every name AuthPlane itself keeps at the top of a data dir (see store/index.ts; families.jsonl: an old data dir's, read once to move it into the token log). */
 const DATA_FILES = ['keys.json', 'admin-token', 'clients.json', 'users.json', 'resources.json', 'consents.json', 'families.jsonl', 'server.json', 'server.lock'];
 const DATA_DIRS = ['issuances', 'audit'];
 

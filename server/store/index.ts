@@ -4,10 +4,12 @@
  * Data dir layout (dir 0700, files 0600):
  *   resources.json clients.json users.json consents.json keys.json   small tables (docFileAdapter.ts)
  *   fronting.json                                                    fronting links (small table too)
- *   families.jsonl                                                   refresh families (familyStore.ts)
- *   issuances/seg-NNNNNN.jsonl + .idx                                issuance log (issuanceLog.ts)
+ *   issuances/seg-NNNNNN.jsonl + .idx + .families.jsonl              token log: issuance rows and refresh
+ *                                                                    family changes (issuanceLog.ts; the
+ *                                                                    family index over it: familyStore.ts)
  *   audit/audit-NNNNNN.jsonl                                         audit trail (auditLog.ts)
  *   server.lock  server.json  admin-token                            lock.ts, runtimeFile.ts, secrets.ts
+ * A families.jsonl left by an older version is moved into the token log once, at open (legacyFamilies.ts).
  *
  * openStore() does not take the data-dir lock: callers hold `acquireDataDirLock()` (lock.ts)
  * for as long as the store is open, so only one process ever writes these files.
@@ -16,9 +18,10 @@ import path from 'node:path';
 import type { Client, ConsentGrant, FrontingLink, Resource, User } from '../contracts';
 import { SegmentedAuditLog } from './auditLog';
 import { LowDocTable } from './docTable';
-import { JsonlFamilyStore } from './familyStore';
-import { mkdirPrivate, removeStaleTempFiles } from './fsio';
+import { LoggedFamilyStore } from './familyStore';
+import { type Durability, mkdirPrivate, removeStaleTempFiles } from './fsio';
 import { SegmentedIssuanceLog } from './issuanceLog';
+import { migrateLegacyFamilies } from './legacyFamilies';
 import type { OpenStoreOptions, Store, StoredKey } from './types';
 
 export type { Store, OpenStoreOptions } from './types';
@@ -35,21 +38,17 @@ export async function openStore(dataDir: string, opts: OpenStoreOptions = {}): P
   await mkdirPrivate(dir);
   await removeStaleTempFiles(dir);
 
-  // The family log journals issuance rows (familyStore.ts): its replay runs while the issuance
-  // log opens; only the recovery of journaled rows waits for it.
-  const opening = SegmentedIssuanceLog.open(dir, { durability, warn, segmentRows: opts.issuanceSegmentRows });
-  const familiesOpening = JsonlFamilyStore.open(dir, { durability, now, warn, journal: opening });
-  const [resources, clients, users, consents, keys, fronting, families, issuances, audit] = await openAllOrNone([
+  const [resources, clients, users, consents, keys, fronting, tokens, audit] = await openAllOrNone([
     LowDocTable.open<Resource>(dir, 'resources', 'slug', durability),
     LowDocTable.open<Client>(dir, 'clients', 'client_id', durability),
     LowDocTable.open<User>(dir, 'users', 'sub', durability),
     LowDocTable.open<ConsentGrant>(dir, 'consents', 'id', durability),
     LowDocTable.open<StoredKey>(dir, 'keys', 'kid', durability),
     LowDocTable.open<FrontingLink>(dir, 'fronting', 'id', durability),
-    familiesOpening,
-    opening,
+    openTokenLog(dir, { durability, now, warn, segmentRows: opts.issuanceSegmentRows }),
     SegmentedAuditLog.open(dir, { durability, warn, segmentBytes: opts.auditSegmentBytes, keepSegments: opts.auditKeepSegments }),
   ] as const);
+  const { issuances, families } = tokens;
   let closing: Promise<void> | undefined;
   return {
     dataDir: dir,
@@ -63,17 +62,28 @@ export async function openStore(dataDir: string, opts: OpenStoreOptions = {}): P
     issuances,
     audit,
     close() {
-      // Families first: their final checkpoint syncs the issuance log.
-      closing ??= families.close().then(
-        () => closeAll([resources, clients, users, consents, keys, fronting, issuances, audit]),
-        async (err) => {
-          await closeAll([resources, clients, users, consents, keys, fronting, issuances, audit]).catch(() => undefined);
-          throw err;
-        },
-      );
+      closing ??= closeAll([resources, clients, users, consents, keys, fronting, tokens, audit]);
       return closing;
     },
   };
+}
+
+/** The token log, the one-time move of an old families.jsonl into it, and the family index over it. */
+async function openTokenLog(
+  dir: string,
+  opts: { durability: Durability; now: () => number; warn: (message: string) => void; segmentRows?: number },
+): Promise<{ issuances: SegmentedIssuanceLog; families: LoggedFamilyStore; close(): Promise<void> }> {
+  const issuances = await SegmentedIssuanceLog.open(dir, opts);
+  try {
+    const read = issuances.takeFamilies();
+    for (const f of await migrateLegacyFamilies(dir, issuances, opts)) read.set(f.id, f);
+    const families = LoggedFamilyStore.load(issuances, read.values(), opts.now);
+    // Families first: a put after close is refused by them rather than by a closed log.
+    return { issuances, families, close: () => families.close().then(() => issuances.close()) };
+  } catch (err) {
+    await issuances.close().catch(() => undefined);
+    throw err;
+  }
 }
 
 /** All parts open, or none stay open: the ones that did open (e.g. all but a corrupt clients.json) are closed, no fd leaks. */

@@ -6,13 +6,14 @@ import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { StorageError } from '../errors';
 import type { Issuance } from '../contracts';
-import { type Durability, fsyncDir, mkdirPrivate, storageError, writeFully, FILE_MODE } from './fsio';
+import { familiesFile } from './familySidecar';
+import { atomicWriteFile, type Durability, fsyncDir, mkdirPrivate, storageError, writeFully, FILE_MODE } from './fsio';
 import { issuancesDir, SEG_RE, segmentFile, segmentRowsOf, writeIdxFile } from './issuanceFiles';
 import { asIssuance, encodeRowLine, rowRevocation, Segment } from './issuanceSegment';
 
 /**
  * Fast bulk writer for benchmarks and scale tests: writes `rows` into `<dataDir>/issuances/` as
- * sealed segments (.jsonl + .idx) exactly as the live log would, plus a final partial segment
+ * sealed segments (.jsonl + .idx + .families.jsonl) exactly as the live log would, plus a final partial segment
  * (the active one). The log must be empty; nothing else may have the data dir open.
  */
 export async function writeIssuanceSegments(
@@ -44,6 +45,8 @@ export async function writeIssuanceSegments(
     await fh!.close();
     if (sealIt) {
       seg!.seal();
+      // No family lines in a bulk-written segment: its families sidecar is empty.
+      await atomicWriteFile(familiesFile(dir, seg!.no), '', { durability });
       await writeIdxFile(dir, seg!, durability);
     }
   };

@@ -1,13 +1,17 @@
 /**
- * The issuance log: one row per token AuthPlane returned, written before the response.
+ * The token log: one line per token AuthPlane returned and per refresh-family change, written
+ * before the response. It is the one durable record of both (see familyStore.ts for the family
+ * index kept over it).
  *
  * On disk (`<dataDir>/issuances/`):
- *   seg-000001.jsonl   append-only lines, see issuanceSegment.ts ({"r":row} / {"x":revocation})
- *   seg-000001.idx     binary sidecar index, written once the segment is sealed (issuanceIdx.ts)
+ *   seg-000001.jsonl            append-only lines, see issuanceSegment.ts ({"r":row}, {"f":family}, {"x":revocation})
+ *   seg-000001.idx              binary index of the rows, written once the segment is sealed (issuanceIdx.ts)
+ *   seg-000001.families.jsonl   the last state of each family changed in it, written at seal (familySidecar.ts)
  * A segment seals at `segmentRows` rows (default 50,000); a new one starts with the next append.
  *
- * Cost model: an append is one line (group-committed: one write + one fdatasync per batch), never
- * a rewrite. Open reads the sealed segments' .idx files (typed arrays, no parsing per row) and
+ * Cost model: a token is ONE append (its row, and its family's new state when it has one, in one
+ * line pair), group-committed: one write + one fdatasync per batch, never a rewrite. Open reads
+ * the sealed segments' .idx files (typed arrays, no parsing per row) and families sidecars, and
  * replays only the active segment. Memory is ~27 bytes a row (columns) plus the dictionaries and
  * the revoked-jti map. Queries scan the columns and read only matching rows by offset.
  *
@@ -18,23 +22,34 @@
 import { StorageError } from '../errors';
 import type { Issuance } from '../contracts';
 import { AppendFile } from './appendFile';
+import { asFamily } from './familyRow';
+import { writeFamiliesSidecar } from './familySidecar';
 import { type Durability, fsyncDir, storageError } from './fsio';
 import { GroupCommit, type PendingItem } from './groupCommit';
 import { issuancesDir, MAX_SEGMENT_BYTES, segmentFile, segmentRowsOf, writeIdxOrWarn } from './issuanceFiles';
 import { openSegments } from './issuanceOpen';
 import { listIssuances } from './issuanceQuery';
 import { readSegmentRows } from './issuanceRead';
-import { asIssuance, encodeRevocationLine, encodeRowLine, jtiHash, rowRevocation, type RevocationRecord, Segment } from './issuanceSegment';
-import type { IssuanceLog, IssuanceQuery } from './types';
+import { asIssuance, encodeFamilyLine, encodeRevocationLine, encodeRowLine, jtiHash, rowRevocation, type RevocationRecord, Segment } from './issuanceSegment';
+import type { IssuanceLog, IssuanceQuery, RefreshFamily } from './types';
 
 export interface IssuanceLogOptions {
   durability: Durability;
   warn: (message: string) => void;
   segmentRows?: number;
+  /** Read the refresh families at open (default true; a reader of issuances alone skips them). */
+  families?: boolean;
 }
 
-/** A row, a revocation, or a sync point; `sync` false: written now, made durable by a later sync. */
-type LogItem = { kind: 'r'; row: Issuance; line: Buffer; sync: boolean } | { kind: 'x'; rec: RevocationRecord; line: Buffer; sync: true } | { kind: 's'; line: Buffer; sync: true; force: boolean };
+/**
+ * A row, a family change (with the row of the token minted with it, if any: `rowBytes` is the
+ * length of that row's line), a revocation, or a sync point.
+ */
+type LogItem =
+  | { kind: 'r'; row: Issuance; line: Buffer }
+  | { kind: 'f'; family: RefreshFamily; row?: Issuance; rowBytes: number; line: Buffer }
+  | { kind: 'x'; rec: RevocationRecord; line: Buffer }
+  | { kind: 's'; line: Buffer };
 
 const EMPTY = Buffer.alloc(0);
 
@@ -56,6 +71,8 @@ export class SegmentedIssuanceLog implements IssuanceLog {
   private dirSynced = true;
   private closed = false;
   private readonly segmentRows: number;
+  /** The families read at open, handed once to the family index (takeFamilies). */
+  private openedFamilies: Map<string, RefreshFamily> | undefined;
 
   private constructor(
     readonly dir: string,
@@ -76,13 +93,13 @@ export class SegmentedIssuanceLog implements IssuanceLog {
     return this.commits.flushes;
   }
 
-  append(row: Issuance, opts: { sync?: boolean } = {}): Promise<void> {
+  append(row: Issuance): Promise<void> {
     if (this.closed) return Promise.reject(this.closedError());
     let item: LogItem;
     try {
       // Frozen, not copied: the line is encoded now and the index reads the row at flush time.
       const frozen = Object.freeze(asIssuance(row));
-      item = { kind: 'r', row: frozen, line: Buffer.from(encodeRowLine(frozen) + '\n', 'utf8'), sync: opts.sync ?? true };
+      item = { kind: 'r', row: frozen, line: Buffer.from(encodeRowLine(frozen) + '\n', 'utf8') };
     } catch (err) {
       return Promise.reject(err);
     }
@@ -91,12 +108,38 @@ export class SegmentedIssuanceLog implements IssuanceLog {
   }
 
   /**
-   * Resolves once every append submitted before this call is durable (unsynced ones included).
-   * `force`: also what earlier processes wrote (recovery after a crash must not trust the page cache).
+   * Appends a family's new state, with the row of the token minted with it: one line pair, one
+   * durable write (the row first: a write cut between them leaves a row for a token never sent,
+   * never a family change without its row). The caller hands the family row over, validated.
    */
-  syncPoint(opts: { force?: boolean } = {}): Promise<void> {
+  appendFamily(family: RefreshFamily, issued?: Issuance): Promise<void> {
     if (this.closed) return Promise.reject(this.closedError());
-    return this.commits.submit({ kind: 's', line: EMPTY, sync: true, force: opts.force ?? false });
+    let item: LogItem;
+    try {
+      const row = issued && Object.freeze(asIssuance(issued));
+      const rowLine = row ? encodeRowLine(row) + '\n' : '';
+      const rowBytes = Buffer.byteLength(rowLine, 'utf8');
+      item = { kind: 'f', family: asFamily(family), row, rowBytes, line: Buffer.from(rowLine + encodeFamilyLine(family) + '\n', 'utf8') };
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.commits.submit(item);
+  }
+
+  /** The families read at open (the last state of each), once: the family index takes them over. */
+  takeFamilies(): Map<string, RefreshFamily> {
+    const out = this.openedFamilies ?? new Map<string, RefreshFamily>();
+    this.openedFamilies = undefined;
+    return out;
+  }
+
+  /**
+   * Resolves once the active segment is on disk, including what an earlier process wrote there
+   * (a crashed process's writes may sit in the page cache only): for the one-time migration.
+   */
+  syncAll(): Promise<void> {
+    if (this.closed) return Promise.reject(this.closedError());
+    return this.commits.submit({ kind: 's', line: EMPTY });
   }
 
   async get(jti: string): Promise<Issuance | undefined> {
@@ -155,14 +198,14 @@ export class SegmentedIssuanceLog implements IssuanceLog {
     if (this.closed) return;
     this.closed = true;
     await this.commits.drain();
-    await (this.active?.reader as AppendFile | undefined)?.sync().catch((err: Error) => this.opts.warn(`could not sync ${this.active?.file} at close: ${err.message}`));
     await Promise.all(this.segments.map((s) => s.reader?.close()));
   }
 
   // ---- open -------------------------------------------------------------------------------
 
   private async load(): Promise<void> {
-    const { segments, nextSegNo } = await openSegments(this.dir, { ...this.opts, segmentRows: this.segmentRows });
+    const { segments, nextSegNo, families } = await openSegments(this.dir, { ...this.opts, segmentRows: this.segmentRows, families: this.opts.families ?? true });
+    this.openedFamilies = families;
     for (const seg of segments) {
       this.segments.push(seg);
       this.bySegNo.set(seg.no, seg);
@@ -181,7 +224,12 @@ export class SegmentedIssuanceLog implements IssuanceLog {
       const hit = await this.locate(rec.jti);
       hit?.seg.setRevoked(hit.i, true);
     }
-    if (this.active && this.active.rows >= this.segmentRows) await this.seal(this.active);
+    if (this.active && this.active.rows >= this.segmentRows) {
+      // Its tail may be a crashed process's unacknowledged write, still only in the page cache:
+      // on disk before anything derived from it (.idx, families sidecar) is.
+      await (this.active.reader as AppendFile).sync(true);
+      await this.seal(this.active);
+    }
   }
 
   /** Records a revocation; false when its row could not be located without a search. */
@@ -207,7 +255,7 @@ export class SegmentedIssuanceLog implements IssuanceLog {
     this.revoked.set(jti, entry);
     hit.seg.setRevoked(hit.i, true);
     try {
-      await this.commits.submit({ kind: 'x', rec, line: Buffer.from(encodeRevocationLine(rec) + '\n', 'utf8'), sync: true });
+      await this.commits.submit({ kind: 'x', rec, line: Buffer.from(encodeRevocationLine(rec) + '\n', 'utf8') });
     } catch (err) {
       if (this.revoked.get(jti) === entry) {
         this.revoked.delete(jti);
@@ -237,10 +285,11 @@ export class SegmentedIssuanceLog implements IssuanceLog {
         let bytes = 0;
         while (next < batch.length) {
           const item = batch[next]!.item;
-          if (item.kind === 'r' && rows >= this.segmentRows) break;
+          const isRow = item.kind === 'r' || (item.kind === 'f' && item.row !== undefined);
+          if (isRow && rows >= this.segmentRows) break;
           if (bytes > 0 && seg.bytes + bytes + item.line.length > MAX_SEGMENT_BYTES) break;
           bytes += item.line.length;
-          if (item.kind === 'r') rows++;
+          if (isRow) rows++;
           next++;
         }
         if (next === first) {
@@ -248,19 +297,15 @@ export class SegmentedIssuanceLog implements IssuanceLog {
           continue;
         }
         const chunk = batch.slice(first, next);
-        let pos = await seg.reader.append(Buffer.concat(chunk.map((p) => p.item.line), bytes), chunk.some((p) => p.item.sync));
-        if (chunk.some((p) => p.item.kind === 's' && p.item.force)) await seg.reader.sync(true);
+        let pos = await seg.reader.append(Buffer.concat(chunk.map((p) => p.item.line), bytes));
+        if (chunk.some((p) => p.item.kind === 's')) await seg.reader.sync(true);
         seg.bytes = seg.reader.size;
         for (const p of chunk) {
           const item = p.item;
-          if (item.kind === 'r') {
-            const i = seg.push(item.row, pos, item.line.length - 1);
-            this.total++;
-            const rec = rowRevocation(item.row, seg.no, i);
-            if (rec) {
-              seg.revocations.push(rec);
-              this.applyRevocation(rec);
-            }
+          if (item.kind === 'r') this.indexRow(seg, item.row, pos, item.line.length - 1);
+          else if (item.kind === 'f') {
+            if (item.row) this.indexRow(seg, item.row, pos, item.rowBytes - 1);
+            seg.familyLines.set(item.family.id, { start: pos + item.rowBytes, length: item.line.length - item.rowBytes - 1 });
           } else if (item.kind === 'x') {
             seg.revocations.push(item.rec);
           }
@@ -273,6 +318,16 @@ export class SegmentedIssuanceLog implements IssuanceLog {
         for (const p of batch.slice(first)) p.reject(err);
         return;
       }
+    }
+  }
+
+  private indexRow(seg: Segment, row: Issuance, pos: number, length: number): void {
+    const i = seg.push(row, pos, length);
+    this.total++;
+    const rec = rowRevocation(row, seg.no, i);
+    if (rec) {
+      seg.revocations.push(rec);
+      this.applyRevocation(rec);
     }
   }
 
@@ -298,14 +353,12 @@ export class SegmentedIssuanceLog implements IssuanceLog {
     return this.active as Segment & { reader: AppendFile };
   }
 
-  /** Seals the active segment: narrows its columns and writes its .idx; the next append starts a new one. */
+  /** Seals the active segment: narrows its columns and writes its sidecars; the next append starts a new one. */
   private async seal(seg: Segment): Promise<void> {
-    // Rows appended unsynced (their family journal line holds them meanwhile) are made durable
-    // before the segment is sealed and indexed: a sealed segment is complete on disk.
-    await (seg.reader as AppendFile).sync();
     seg.bytes = (seg.reader as AppendFile).size;
     seg.seal();
     if (this.active === seg) this.active = undefined;
+    await writeFamiliesSidecar(this.dir, seg, this.opts);
     await writeIdxOrWarn(this.dir, seg, this.opts);
     seg.revocations = [];
   }

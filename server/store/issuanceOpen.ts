@@ -1,57 +1,72 @@
 /**
- * Opening the issuance log: sealed segments come back from their .idx files (typed arrays, no
- * parsing per row); a segment whose .idx is missing, unreadable or out of step with its .jsonl is
- * replayed and its .idx rewritten; the last unsealed segment is replayed and reopened for appends
- * right after its last complete line (a torn tail is cut, with a warning).
+ * Opening the token log: sealed segments come back from their .idx files (typed arrays, no
+ * parsing per row) and their families from the families sidecar; a segment whose .idx is
+ * missing, unreadable or out of step with its .jsonl is replayed and its .idx rewritten; the last
+ * unsealed segment is replayed and reopened for appends right after its last complete line (a
+ * torn tail is cut, with a warning).
  */
 import { promises as fsp } from 'node:fs';
 import { AppendFile, ReadOnlyFile } from './appendFile';
 import type { Durability } from './fsio';
+import { isFamilyLine, readSegmentFamilies, writeFamiliesSidecar } from './familySidecar';
 import { idxFile, SEG_RE, segmentFile, segName, writeIdxOrWarn } from './issuanceFiles';
 import { decodeIdx } from './issuanceIdx';
 import { parseSegmentLine, rowRevocation, Segment } from './issuanceSegment';
 import { replayJsonl } from './jsonlReplay';
 import { openSegmentDir } from './segmentDir';
+import type { RefreshFamily } from './types';
 
 export interface OpenOptions {
   durability: Durability;
   warn: (message: string) => void;
   /** Rows a segment holds before it seals (already resolved, ≥ 1). */
   segmentRows: number;
+  /** Read the refresh families too (a reader of issuances alone skips them). */
+  families: boolean;
+}
+
+export interface OpenedSegments {
+  segments: Segment[];
+  nextSegNo: number;
+  /** The live state of every family the log holds (the last line for an id wins); empty unless asked for. */
+  families: Map<string, RefreshFamily>;
 }
 
 /** Every segment of `dir` in order; the last one is unsealed (and open for appends) unless it was sealed. */
-export async function openSegments(dir: string, opts: OpenOptions): Promise<{ segments: Segment[]; nextSegNo: number }> {
+export async function openSegments(dir: string, opts: OpenOptions): Promise<OpenedSegments> {
   const { nos, names } = await openSegmentDir(dir, SEG_RE);
   const idxNames = new Set(names.filter((n) => n.endsWith('.idx')));
   const hasIdx = (no: number) => idxNames.has(`${segName(no)}.idx`);
   // Sealed segments are independent: load their indexes concurrently.
-  const segments = await Promise.all(nos.map((no, k) => loadSegment(dir, no, k === nos.length - 1, hasIdx(no), opts)));
-  return { segments, nextSegNo: (nos.at(-1) ?? 0) + 1 };
+  const loaded = await Promise.all(nos.map((no, k) => loadSegment(dir, no, k === nos.length - 1, hasIdx(no), opts)));
+  const families = new Map<string, RefreshFamily>();
+  for (const { rows } of loaded) for (const f of rows) families.set(f.id, f);
+  return { segments: loaded.map((l) => l.seg), nextSegNo: (nos.at(-1) ?? 0) + 1, families };
 }
 
-async function loadSegment(dir: string, no: number, isLast: boolean, hasIdx: boolean, opts: OpenOptions): Promise<Segment> {
+async function loadSegment(dir: string, no: number, isLast: boolean, hasIdx: boolean, opts: OpenOptions): Promise<{ seg: Segment; rows: RefreshFamily[] }> {
   const file = segmentFile(dir, no);
   if (hasIdx) {
     const problem = await tryIdx(no, file, idxFile(dir, no));
     if (problem instanceof Segment) {
       problem.reader = new ReadOnlyFile(file);
-      return problem;
+      return { seg: problem, rows: opts.families ? await readSegmentFamilies(dir, problem, opts) : [] };
     }
     opts.warn(`${idxFile(dir, no)}: ${problem}; rebuilding it from ${file}`);
   } else if (!isLast) {
     opts.warn(`${idxFile(dir, no)} is missing; rebuilding it from ${file}`);
   }
-  const { seg, validBytes } = await replaySegment(no, file, opts);
+  const { seg, validBytes, rows } = await replaySegment(no, file, opts);
   if (isLast && !hasIdx) {
     // The active segment: keep appending right after its last complete line.
     seg.reader = await AppendFile.open(file, opts.durability, validBytes);
-    return seg;
+    return { seg, rows };
   }
   seg.seal();
-  await writeIdxOrWarn(dir, seg, opts);
   seg.reader = new ReadOnlyFile(file);
-  return seg;
+  if (opts.families) await writeFamiliesSidecar(dir, seg, opts);
+  await writeIdxOrWarn(dir, seg, opts);
+  return { seg, rows };
 }
 
 async function tryIdx(no: number, file: string, idx: string): Promise<Segment | string> {
@@ -68,13 +83,17 @@ async function tryIdx(no: number, file: string, idx: string): Promise<Segment | 
   return seg;
 }
 
-async function replaySegment(no: number, file: string, opts: OpenOptions): Promise<{ seg: Segment; validBytes: number }> {
+async function replaySegment(no: number, file: string, opts: OpenOptions): Promise<{ seg: Segment; validBytes: number; rows: RefreshFamily[] }> {
   const seg = Segment.growable(no, file, Math.min(opts.segmentRows, 1024));
+  const families = new Map<string, RefreshFamily>();
   const { validBytes } = await replayJsonl(
     file,
     ({ value, start, end }) => {
       const line = parseSegmentLine(value);
-      if (line.kind === 'r') {
+      if (line.kind === 'f') {
+        families.set(line.family.id, line.family);
+        seg.familyLines.set(line.family.id, { start, length: end - start });
+      } else if (line.kind === 'r') {
         const i = seg.push(line.row, start, end - start);
         const rec = rowRevocation(line.row, no, i);
         if (rec) seg.revocations.push(rec);
@@ -82,8 +101,9 @@ async function replaySegment(no: number, file: string, opts: OpenOptions): Promi
         seg.revocations.push(line.rec);
       }
     },
-    opts,
+    // A reader of issuances alone does not parse the family lines.
+    { ...opts, raw: opts.families ? undefined : isFamilyLine },
   );
   seg.bytes = validBytes;
-  return { seg, validBytes };
+  return { seg, validBytes, rows: [...families.values()] };
 }

@@ -1,16 +1,21 @@
 /**
- * One issuance segment in memory: per-row columns in typed arrays (a few dozen bytes a row, no
- * JS object per row) plus per-segment string dictionaries. The rows themselves stay on disk and
- * are read by byte offset when a query needs them.
+ * One segment of the token log in memory: per-row columns in typed arrays (a few dozen bytes a
+ * row, no JS object per row) plus per-segment string dictionaries. The rows themselves stay on
+ * disk and are read by byte offset when a query needs them.
  *
  * Segment line format (`seg-NNNNNN.jsonl`, one JSON value per line):
  *   {"r":{...Issuance...}}                                    an issued token
+ *   {"f":{...RefreshFamily...}}                               a refresh family's new state (full
+ *                                                             row; the last one for an id wins)
  *   {"x":{"jti":"…","at":"…","reason":"…","s":N,"i":N}}       a revocation; `s`/`i` locate the
  *                                                             revoked row (segment number, row
  *                                                             index) so open needs no search
+ * A token minted with a family change is its "r" line followed by the "f" line, in one write.
  */
 import type { GrantType, Issuance } from '../contracts';
 import { GRANT_TYPES } from '../contracts/enums';
+import { asFamily } from './familyRow';
+import type { RefreshFamily } from './types';
 
 /** Column codes are list positions: new grants are only ever appended (codes are on disk). */
 export const GRANTS: readonly GrantType[] = GRANT_TYPES;
@@ -102,6 +107,8 @@ export class Segment {
   readonly dict = { resource: new Dictionary(), client: new Dictionary(), sub: new Dictionary() };
   /** Revocations written in THIS segment; kept until its .idx is written. */
   revocations: RevocationRecord[] = [];
+  /** Family id → byte range of its last "f" line in THIS segment; kept until its families sidecar is written. */
+  familyLines = new Map<string, { start: number; length: number }>();
   reader: SegmentReader | undefined;
 
   constructor(
@@ -192,7 +199,7 @@ function allocColumns(capacity: number): SegmentColumns {
   };
 }
 
-export type SegmentLine = { kind: 'r'; row: Issuance } | { kind: 'x'; rec: RevocationRecord };
+export type SegmentLine = { kind: 'r'; row: Issuance } | { kind: 'x'; rec: RevocationRecord } | { kind: 'f'; family: RefreshFamily };
 
 /** The revocation a row appended already revoked stands for, located at segment `s`, row `i`. */
 export function rowRevocation(row: Issuance, s: number, i: number): RevocationRecord | undefined {
@@ -203,6 +210,14 @@ export function encodeRowLine(row: Issuance): string {
   return `{"r":${JSON.stringify(row)}}`;
 }
 
+export function encodeFamilyLine(family: RefreshFamily): string {
+  return `{"f":${JSON.stringify(family)}}`;
+}
+
+/** Bytes before and after the family row inside its "f" line. */
+export const FAMILY_LINE_PREFIX = Buffer.from('{"f":');
+export const FAMILY_LINE_SUFFIX_BYTES = 1;
+
 export function encodeRevocationLine(rec: RevocationRecord): string {
   return `{"x":${JSON.stringify(rec)}}`;
 }
@@ -211,6 +226,7 @@ export function encodeRevocationLine(rec: RevocationRecord): string {
 export function parseSegmentLine(value: unknown): SegmentLine {
   const v = value as { r?: unknown; x?: unknown } | null;
   if (v && typeof v === 'object' && v.r !== undefined) return { kind: 'r', row: asIssuance(v.r) };
+  if (v && typeof v === 'object' && (v as { f?: unknown }).f !== undefined) return { kind: 'f', family: asFamily((v as { f: unknown }).f) };
   if (v && typeof v === 'object' && v.x !== undefined) {
     const x = v.x as Partial<RevocationRecord> | null;
     if (!x || typeof x.jti !== 'string' || typeof x.at !== 'string') throw new TypeError('is a revocation without "jti" and "at"');
@@ -221,7 +237,7 @@ export function parseSegmentLine(value: unknown): SegmentLine {
     }
     return { kind: 'x', rec };
   }
-  throw new TypeError('is neither an issuance {"r":…} nor a revocation {"x":…}');
+  throw new TypeError('is neither an issuance {"r":…}, a family {"f":…} nor a revocation {"x":…}');
 }
 
 const REQUIRED_STRINGS = ['jti', 'sub', 'client_id', 'resource', 'grant', 'issued_at', 'expires_at'] as const;

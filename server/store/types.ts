@@ -74,15 +74,15 @@ export interface RefreshFamily {
   access_jtis: string[];
 }
 
-/** Append-mostly keyed records (refresh families): the live set in memory, changes appended. */
+/** Refresh families: the live set indexed in memory, every change appended to the token log. */
 export interface FamilyStore {
   get(id: string): RefreshFamily | undefined;
   /** Finds the family that ever held this token hash (current, previous or consumed). */
   findByTokenHash(hash: string): RefreshFamily | undefined;
   /**
    * Insert or replace; resolves when durable. Hash index is updated from the row. With `issued`,
-   * the access token minted with this change is recorded too, in the same durable write: the
-   * family log is the journal for that issuance row (one fdatasync per token, see familyStore.ts).
+   * the access token minted with this change is recorded too, in the same durable append to the
+   * token log (one fdatasync per token, see issuanceLog.ts).
    */
   put(family: RefreshFamily, issued?: Issuance): Promise<void>;
   /** Families matching every given field, for consent-revocation cascades. */
@@ -107,13 +107,8 @@ export interface IssuanceQuery {
 }
 
 export interface IssuanceLog {
-  /**
-   * Appends one row; resolves once durable. Only then may the token leave the server. With
-   * `sync: false` it resolves once written: only for rows another durable write journals.
-   */
-  append(row: Issuance, opts?: { sync?: boolean }): Promise<void>;
-  /** Resolves once every append submitted before the call is durable (`force`: also earlier processes' writes). */
-  syncPoint(opts?: { force?: boolean }): Promise<void>;
+  /** Appends one row; resolves once durable. Only then may the token leave the server. */
+  append(row: Issuance): Promise<void>;
   get(jti: string): Promise<Issuance | undefined>;
   /** Marks revoked (idempotent: the first revocation time is kept). Undefined if no such jti. */
   revoke(jti: string, at: string, reason: string): Promise<Issuance | undefined>;

@@ -3,18 +3,18 @@
  * few endpoints the UI needs beyond the admin API (under /ui/api, same authentication as the
  * admin API: the admin bearer token or a UI session cookie).
  *
- * Wiring (done by `authserver serve` and the Electron shell):
- *   startServer({ ..., extraRouters: (s, adminToken) => [createUiRouter(s, { adminToken })] })
- *   createAdminRouter(s, { adminToken, authenticate })   // accept the UI session cookie
+ * Wiring (done by createApp for `authserver serve` and the Electron shell):
+ *   mountUi(routes, s, { adminToken })                  // into the app's one route table
+ *   mountAdminApi(routes, s, { adminToken, authenticate })   // accept the UI session cookie
  *   console.log(`UI: ${uiLoginUrl(server.issuer)}`)
  */
-import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import { ownOrigins } from '../admin/http';
 import type { Services } from '../domain/services';
 import { safeEqual } from '../domain/crypto';
 import { NotFound, OAuthError, Unauthorized } from '../errors';
 import { queryParams } from '../http/body';
+import { RouteTable } from '../http/routes';
 import { expectedPrm } from './prm';
 import { authenticate, createUiSession, endSession, redeemLoginToken, requestPort, sessionCookieName } from './session';
 import { defaultRendererDir, serveUiFile, uiHeaders } from './static';
@@ -35,8 +35,8 @@ function bearerOk(ctx: Context, adminToken: string): boolean {
   return !!m && safeEqual(m[1]!, adminToken);
 }
 
-export function createUiRouter(s: Services, opts: UiRouterOptions): Router {
-  const router = new Router();
+/** Adds the UI's routes to `router` (the app's one route table). */
+export function mountUi(router: RouteTable, s: Services, opts: UiRouterOptions): void {
   const dir = opts.rendererDir ?? defaultRendererDir();
   const issuer = () => s.deps.config.issuer;
 
@@ -57,18 +57,10 @@ export function createUiRouter(s: Services, opts: UiRouterOptions): Router {
     return r;
   };
 
-  router.get('/', async (ctx, next) => {
-    if (ctx.path !== '/') return next();
+  router.get('/', (ctx) => {
     ctx.status = 302;
     ctx.redirect('/ui/');
   });
-  router.get('/ui', async (ctx, next) => {
-    // The router matches "/ui/" here too (non-strict): only the bare path redirects.
-    if (ctx.path !== '/ui') return next();
-    ctx.status = 301;
-    ctx.redirect(`/ui/${ctx.querystring ? `?${ctx.querystring}` : ''}`);
-  });
-
   router.get('/ui/api/session', (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     const body: UiSessionInfo = { authenticated: false, issuer: issuer() };
@@ -90,11 +82,13 @@ export function createUiRouter(s: Services, opts: UiRouterOptions): Router {
   router.get('/ui/api/prm', requireAdmin, (ctx) => {
     ctx.body = expectedPrm(resourceOf(ctx), issuer());
   });
-  router.all('/ui/api/{*rest}', (ctx) => {
+  const noUiRoute = (ctx: Context) => {
     throw new NotFound(`no UI route for ${ctx.method} ${ctx.path}`);
-  });
+  };
+  router.all('/ui/api', noUiRoute).all('/ui/api/*', noUiRoute);
 
-  router.get('/ui/{*path}', async (ctx) => {
+  /** The renderer's file at `path` (the app shell for its own routes), or the sign-in token traded for a session. */
+  const page = async (ctx: Context, path: string) => {
     const q = queryParams(ctx).params;
     if (q.token !== undefined) {
       // Trade the one-time token for a session cookie, then drop it from the address bar.
@@ -113,8 +107,20 @@ export function createUiRouter(s: Services, opts: UiRouterOptions): Router {
       ctx.redirect(`${ctx.path}${qs ? `?${qs}` : ''}`);
       return;
     }
-    const params = (ctx as Context & { params?: Record<string, string> }).params ?? {};
-    await serveUiFile(ctx, dir, params.path ?? '');
+    await serveUiFile(ctx, dir, path);
+  };
+  // One route for "/ui" and "/ui/" (the table ignores a trailing slash): only the bare path redirects.
+  router.get('/ui', async (ctx) => {
+    if (ctx.path !== '/ui') return page(ctx, '');
+    ctx.status = 301;
+    ctx.redirect(`/ui/${ctx.querystring ? `?${ctx.querystring}` : ''}`);
   });
-  return router;
+  router.get('/ui/*', (ctx) => page(ctx, (ctx as Context & { params: Record<string, string> }).params['*'] ?? ''));
+}
+
+/** The UI alone, in a table of its own (an app that mounts nothing else). */
+export function createUiRouter(s: Services, opts: UiRouterOptions): RouteTable {
+  const table = new RouteTable();
+  mountUi(table, s, opts);
+  return table;
 }

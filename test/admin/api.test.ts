@@ -279,6 +279,7 @@ describe('status and activity', () => {
       consent_mode: 'auto',
       default_user: 'dev-user',
       signing_alg: 'ES256',
+      refresh_grace_s: 0,
       counts: {
         resources: expect.any(Number),
         clients: expect.any(Number),

@@ -113,7 +113,7 @@ describe('authenticate hook', () => {
     const app = new Koa();
     app.use(errorHandler(silentLogger));
     const router = createAdminRouter(server.services, { adminToken: server.adminToken, authenticate: (ctx) => ctx.cookies.get('authplane_session') === 'good' });
-    app.use(router.routes());
+    app.use(router.middleware());
     const http = app.listen(0, '127.0.0.1');
     await new Promise((r) => http.once('listening', r));
     const base = `http://127.0.0.1:${(http.address() as { port: number }).port}/admin/api`;

@@ -68,6 +68,8 @@ describe('help and version', () => {
     'admin issuance revoke-family',
     'admin key list',
     'admin key rotate',
+    'admin settings get',
+    'admin settings set',
     'admin seed apply',
     'admin status',
   ];

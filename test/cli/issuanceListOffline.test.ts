@@ -1,13 +1,13 @@
 /**
  * `authserver admin issuance list` with no server opens the store's read-only issuance reader
  * (server/store/issuanceReader.ts), printing exactly what the running server's admin API lists;
- * when a crash left journaled rows to restore, the reader opens the whole store, which restores them.
+ * a data dir still holding the old families.jsonl (which may journal rows the log lost) is opened
+ * whole once, which moves it into the token log.
  */
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Issuance } from '../../server/contracts';
-import { pendingJournalRows } from '../../server/store/familyStore';
 import { openStore } from '../../server/store/index';
 import { cliSuite, tempDir } from './helpers';
 
@@ -84,48 +84,21 @@ describe('issuance list without a server', () => {
     expect(r.stderr).toContain(`authserver issuance list: the directory ${path.join(dir, 'issuances')} is writable by other users (mode 0777)`);
   });
 
-  it('opens the whole store when a crash left journaled rows to restore, which then appear', async () => {
-    const dir = await tempDir();
-    const store = await openStore(dir, { durability: 'fsync' });
-    await store.issuances.append(row(1, { family_id: undefined, grant: 'client_credentials' }));
-    const synced = (await fsp.stat(path.join(dir, 'issuances', 'seg-000001.jsonl'))).size;
-    const lost = row(2);
-    await store.families.put(family('fam-2', lost.jti), lost);
-    // The state a power cut leaves: the journal line on disk, the row's unsynced write gone.
+  it('opens the whole store when the data dir still holds the old families.jsonl: its lost rows appear, then the log alone is read', async () => {
     const copy = await tempDir();
-    await fsp.cp(dir, copy, { recursive: true });
-    await fsp.rm(path.join(copy, 'server.lock'), { force: true });
-    await fsp.truncate(path.join(copy, 'issuances', 'seg-000001.jsonl'), synced);
-    await store.close();
-    expect(await pendingJournalRows(copy)).toBe(1);
-
-    const r = await cmd(['admin', 'issuance', 'list', '--data-dir', copy, '--json']);
-    expect(r.code).toBe(0);
-    expect((JSON.parse(r.stdout).issuances as Issuance[]).map((x) => x.jti)).toEqual([lost.jti, 'jti-0001']);
-    expect(r.stderr).toMatch(/1 issuance row\(s\) journaled here were missing .* restored/);
-    // Restored and checkpointed: the next listing reads the issuance log alone and agrees.
-    expect(await pendingJournalRows(copy)).toBe(0);
-    expect(await cmd(['admin', 'issuance', 'list', '--data-dir', copy, '--json'])).toEqual({ ...r, stderr: '' });
-  });
-});
-
-describe('pendingJournalRows', () => {
-  it('counts the rows after the second-to-last checkpoint, reading backwards across chunks', async () => {
-    const dir = await tempDir();
-    const file = path.join(dir, 'families.jsonl');
-    const fam = JSON.stringify(family('f', 'j')) + '\n';
-    const iss = (i: number) => JSON.stringify({ issuance: row(i) }) + '\n';
-    const cp = '{"checkpoint":1}\n';
-    expect(await pendingJournalRows(dir)).toBe(0);
-    // 600 journaled rows (~600 kB, three read chunks) with no checkpoint: all pending.
-    const many = Array.from({ length: 600 }, (_, i) => iss(i) + fam).join('');
-    await fsp.writeFile(file, many);
-    expect(await pendingJournalRows(dir)).toBe(600);
-    await fsp.writeFile(file, many + cp + iss(1) + fam + iss(2) + fam + cp + iss(3) + fam);
-    expect(await pendingJournalRows(dir)).toBe(3);
-    await fsp.writeFile(file, many + cp + iss(1) + fam + '{"checkpoint":"all"}\n' + iss(3) + fam);
-    expect(await pendingJournalRows(dir)).toBe(1);
-    await fsp.writeFile(file, many + '{"checkpoint":"all"}\n');
-    expect(await pendingJournalRows(dir)).toBe(0);
+    await fsp.cp(path.join(import.meta.dirname, '..', 'store', 'fixtures', 'legacy-families-v1'), copy, { recursive: true });
+    // The fixture's rows are from 2026-01-01, older than --since allows: ask for them by jti (since is ignored then).
+    const list = (jti: string) => cmd(['admin', 'issuance', 'list', '--data-dir', copy, '--json', '--jti', jti]);
+    const r = await list('jti-8');
+    expect(r.code, r.stderr).toBe(0);
+    // jti-8 and jti-9 were only in the old journal (a power cut took them from the log).
+    expect((JSON.parse(r.stdout).issuances as Issuance[]).map((x) => x.jti)).toEqual(['jti-8']);
+    expect(r.stderr).toMatch(/families\.jsonl: moved 0 refresh families into the token log .* 2 issuance row\(s\) it journaled were missing .* restored/);
+    await expect(fsp.access(path.join(copy, 'families.jsonl'))).rejects.toThrow(/ENOENT/);
+    // Moved: the next listings read the token log alone.
+    expect(await list('jti-8')).toEqual({ ...r, stderr: '' });
+    const nine = await list('jti-9');
+    expect(nine).toMatchObject({ code: 0, stderr: '' });
+    expect((JSON.parse(nine.stdout).issuances as Issuance[]).map((x) => x.jti)).toEqual(['jti-9']);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * The public routes (server/http/routes.ts, one find-my-way table inside the Koa app) match as
- * @koa/router did before them, and as the admin API's router still does: a known path with another
+ * Every route (server/http/routes.ts, one find-my-way table inside the Koa app) matches as
+ * @koa/router did before it: a known path with another
  * method is a 405 OAuth error naming the allowed methods, OPTIONS lists them, HEAD is served by
  * GET, case and a trailing slash do not matter, and a percent-escaped path is no route.
  */
@@ -104,5 +104,33 @@ describe('public routes: paths', () => {
     expect(r.status).toBe(404);
     expect(r.headers.allow).toBeUndefined();
     expect(JSON.parse(r.body)).toEqual(problem(404, 'not_found', 'no route for POST /oauth/nothing', 'Not Found'));
+  });
+});
+
+describe('admin API and UI routes: the same table', () => {
+  const bearer = () => ({ authorization: `Bearer ${s.adminToken}` });
+
+  it('an admin parameter arrives percent-decoded (a CIMD client id is a URL)', async () => {
+    const id = 'https://client.example/meta.json';
+    const r = await send('GET', `/admin/api/clients/${encodeURIComponent(id)}`, bearer());
+    expect(r.status).toBe(404);
+    expect(JSON.parse(r.body)).toEqual(problem(404, 'not_found', `client "${id}" not found`, 'Not Found'));
+  });
+
+  it('a percent-escaped admin path is no route: after the token check, the admin 404', async () => {
+    expect((await send('GET', '/admin/api/%73tatus')).status).toBe(401);
+    const r = await send('GET', '/admin/api/%73tatus', bearer());
+    expect(r.status).toBe(404);
+    expect(JSON.parse(r.body)).toEqual(problem(404, 'not_found', 'no admin route for GET /admin/api/%73tatus', 'Not Found'));
+    expect((await send('GET', '/admin/API/Status/', bearer())).status).toBe(200);
+  });
+
+  it('a UI path with another method: 405 with Allow; OPTIONS lists it; an unknown /ui/api path is a JSON 404', async () => {
+    const post = await send('POST', '/ui/');
+    expect([post.status, post.headers.allow]).toEqual([405, 'HEAD, GET']);
+    const options = await send('OPTIONS', '/ui/assets/app.js');
+    expect([options.status, options.headers.allow, options.body]).toEqual([200, 'HEAD, GET', '']);
+    const none = await send('GET', '/ui/api/nothing');
+    expect(JSON.parse(none.body)).toEqual(problem(404, 'not_found', 'no UI route for GET /ui/api/nothing', 'Not Found'));
   });
 });

@@ -150,7 +150,8 @@ describe('refresh_token grant with an opt-in grace window', () => {
     const first = await refreshWith(s, tokens.refresh_token!);
     const fam = await familyOf(s, tokens.access_token);
     expect(fam.previous?.sealed_next).toMatch(/^[\w-]+$/);
-    const onDisk = await readFile(join(s.dataDir, 'families.jsonl'), 'utf8');
+    // The family's state is a line of the token log.
+    const onDisk = await readFile(join(s.dataDir, 'issuances', 'seg-000001.jsonl'), 'utf8');
     expect(onDisk).toContain(fam.previous!.sealed_next!);
     expect(onDisk).not.toContain(first.json.refresh_token as string);
   });

@@ -3,7 +3,7 @@
  *
  * A child process writes through the real store as fast as it can: a ~1 MB doc file
  * (consents.json, temp file + rename), batches of issuance rows (segment JSONL, sealed into
- * .idx every 5,000 rows) and batches of refresh families (families.jsonl). It is killed with
+ * .idx every 5,000 rows) and batches of refresh families (family lines in the same token log). It is killed with
  * SIGKILL at a random moment, many times over the same data dir. After each kill:
  *   - consents.json parses and holds the last acknowledged version or the one in flight;
  *   - every acknowledged issuance row and family is in its JSONL file, whole; nothing from a
@@ -60,16 +60,6 @@ async function runAndKill(dataDir: string, start: number, killAfterMs: number, b
   return acks;
 }
 
-async function readFamilies(dataDir: string): Promise<string[]> {
-  const text = await fsp.readFile(path.join(dataDir, 'families.jsonl'), 'utf8').catch(() => '');
-  const end = text.lastIndexOf('\n') + 1;
-  return text
-    .slice(0, end)
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => (JSON.parse(l) as { id: string }).id);
-}
-
 describe('kill -9 in the middle of writes', () => {
   it('leaves every doc file old-or-new and every JSONL file with whole, acknowledged lines', async () => {
     const dataDir = path.join(work, 'data');
@@ -108,9 +98,9 @@ describe('kill -9 in the middle of writes', () => {
       const tooNew = raw.jtis.filter((j) => Number(j.split('-')[1]) > (acks.I ?? start - 1) + 1 && Number(j.split('-')[1]) >= start);
       expect(tooNew, `kill ${kill}`).toEqual([]);
 
-      // families.jsonl: the same.
+      // Family lines: the same.
       if (acks.F !== undefined) for (let n = start; n <= acks.F; n++) ackedFamilyBatches.push(n);
-      const fams = new Set(await readFamilies(dataDir));
+      const fams = new Set(raw.families);
       const famMissing = ackedFamilyBatches.flatMap((n) => Array.from({ length: BATCH }, (_, k) => `f-${n}-${k}`)).filter((id) => !fams.has(id));
       expect(famMissing.length, `kill ${kill}: acknowledged families missing`).toBe(0);
 
@@ -146,9 +136,7 @@ describe('kill -9 in the middle of writes', () => {
     }
     await s1.close();
     const seg = path.join(dataDir, 'issuances', 'seg-000001.jsonl');
-    const fam = path.join(dataDir, 'families.jsonl');
     await fsp.appendFile(seg, '{"r":{"jti":"t-5","sub":"u","cli');
-    await fsp.appendFile(fam, '{"id":"half');
     const warned: string[] = [];
     const s2 = await openStore(dataDir, { durability: 'os', onWarning: (m) => warned.push(m) });
     expect(s2.issuances.count()).toBe(5);

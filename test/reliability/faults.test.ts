@@ -58,7 +58,7 @@ describe('a corrupt data file', () => {
   const cases: Array<{ name: string; file: string; corrupt: (text: string) => string; message: RegExp }> = [
     { name: 'clients.json cut short', file: 'clients.json', corrupt: (t) => t.slice(0, Math.floor(t.length / 2)), message: /clients\.json is corrupt: it is not valid JSON/ },
     { name: 'keys.json with the wrong shape', file: 'keys.json', corrupt: () => '{"version": 1, "rows": {"kid": "x"}}\n', message: /keys\.json is corrupt: "rows" must be an array/ },
-    { name: 'families.jsonl with a damaged line in the middle', file: 'families.jsonl', corrupt: (t) => t.replace('\n', '\n{"id": garbage}\n'), message: /families\.jsonl line 2 is not valid JSON/ },
+    { name: 'a refresh-family line of the token log damaged', file: 'issuances/seg-000001.jsonl', corrupt: (t) => t.replace('{"f":{"id":', '{"f":{"id": garbage'), message: /seg-000001\.jsonl line \d+ is not valid JSON/ },
     { name: 'an issuance segment with a damaged line in the middle', file: 'issuances/seg-000001.jsonl', corrupt: (t) => t.replace('\n', '\n\u0000\u0000\u0000\n'), message: /seg-000001\.jsonl line 2 is not valid JSON/ },
   ];
 
@@ -249,16 +249,19 @@ describe('storage failures at the store boundary (in-process, any platform)', ()
     await s?.stop();
   });
 
+  /** `issuances`: the token log refuses appends (a row alone, or a row with its family change); `families`: the family index refuses puts. */
   function failNext(target: 'issuances' | 'families', times = 1): { restore(): void } {
     const table = s.store[target] as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-    const method = target === 'issuances' ? 'append' : 'put';
-    const orig = table[method]!;
+    const methods = target === 'issuances' ? ['append', 'appendFamily'] : ['put'];
+    const orig = methods.map((m) => table[m]!);
     let left = times;
-    table[method] = function (this: unknown, ...args: unknown[]) {
-      if (left-- > 0) return Promise.reject(new StorageError(path.join(s.dataDir, target === 'issuances' ? 'issuances/seg-000001.jsonl' : 'families.jsonl'), 'could not append to it: the disk is full (ENOSPC)'));
-      return orig.apply(this, args);
-    };
-    return { restore: () => (table[method] = orig) };
+    for (const [k, method] of methods.entries()) {
+      table[method] = function (this: unknown, ...args: unknown[]) {
+        if (left-- > 0) return Promise.reject(new StorageError(path.join(s.dataDir, 'issuances/seg-000001.jsonl'), 'could not append to it: the disk is full (ENOSPC)'));
+        return orig[k]!.apply(this, args);
+      };
+    }
+    return { restore: () => methods.forEach((m, k) => (table[m] = orig[k]!)) };
   }
 
   async function tokens(): Promise<{ access_token: string; refresh_token: string }> {

@@ -2,151 +2,182 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CorruptDataError } from '../../server/errors';
-import { JsonlFamilyStore } from '../../server/store/familyStore';
+import type { LoggedFamilyStore } from '../../server/store/familyStore';
 import { openStore } from '../../server/store/index';
-import { family, iso, T0, useTempDirs, warnings } from './helpers';
+import { family, issuance, iso, T0, useTempDirs, warnings } from './helpers';
 
 const tempDir = useTempDirs();
-const ctx = (now = T0) => ({ durability: 'fsync' as const, now: () => now, warn: () => undefined });
+const open = (dir: string, now = T0, over: { onWarning?: (m: string) => void; durability?: 'fsync' | 'os'; issuanceSegmentRows?: number } = {}) =>
+  openStore(dir, { durability: 'fsync', now: () => now, onWarning: () => undefined, ...over });
+const segment = (dir: string, no = 1) => path.join(dir, 'issuances', `seg-${String(no).padStart(6, '0')}.jsonl`);
 const lines = async (file: string) => (await fsp.readFile(file, 'utf8')).split('\n').filter(Boolean);
 
 describe('refresh families', () => {
   it('finds a family by any token hash it ever held, and follows rotations', async () => {
-    const dir = tempDir();
-    const store = await JsonlFamilyStore.open(dir, ctx());
+    const store = await open(tempDir());
+    const fams = store.families;
     const f0 = family('f1');
-    await store.put(f0);
-    expect(store.findByTokenHash('h-f1-0')?.id).toBe('f1');
+    await fams.put(f0);
+    expect(fams.findByTokenHash('h-f1-0')?.id).toBe('f1');
     const rotated = {
       ...f0,
       current: { hash: 'h-f1-2', issued_at: iso(T0), expires_at: f0.expires_at },
       previous: { hash: 'h-f1-1', issued_at: iso(T0), expires_at: f0.expires_at, consumed_at: iso(T0), grace_until: iso(T0 + 10_000) },
       consumed: ['h-f1-0'],
     };
-    await store.put(rotated);
-    for (const h of ['h-f1-0', 'h-f1-1', 'h-f1-2']) expect(store.findByTokenHash(h)?.current.hash).toBe('h-f1-2');
+    await fams.put(rotated);
+    for (const h of ['h-f1-0', 'h-f1-1', 'h-f1-2']) expect(fams.findByTokenHash(h)?.current.hash).toBe('h-f1-2');
     // A hash that left the row leaves the index too.
-    await store.put({ ...rotated, consumed: [] });
-    expect(store.findByTokenHash('h-f1-0')).toBeUndefined();
-    expect(store.findByTokenHash('nope')).toBeUndefined();
+    await fams.put({ ...rotated, consumed: [] });
+    expect(fams.findByTokenHash('h-f1-0')).toBeUndefined();
+    expect(fams.findByTokenHash('nope')).toBeUndefined();
     await store.close();
   });
 
   it('shows a staged put to readers at once (two concurrent refreshes cannot both see the old token as current)', async () => {
-    const store = await JsonlFamilyStore.open(tempDir(), ctx());
-    await store.put(family('f'));
-    const pending = store.put({ ...family('f'), current: { ...family('f').current, hash: 'next' }, consumed: ['h-f-0'] });
-    expect(store.get('f')?.current.hash).toBe('next');
+    const store = await open(tempDir());
+    await store.families.put(family('f'));
+    const pending = store.families.put({ ...family('f'), current: { ...family('f').current, hash: 'next' }, consumed: ['h-f-0'] });
+    expect(store.families.get('f')?.current.hash).toBe('next');
     await pending;
     await store.close();
   });
 
   it('finds by client, sub and resource', async () => {
-    const store = await JsonlFamilyStore.open(tempDir(), ctx());
+    const store = await open(tempDir());
+    const fams = store.families;
     await Promise.all([
-      store.put(family('a', { client_id: 'c1', sub: 's1', resource: 'r1' })),
-      store.put(family('b', { client_id: 'c1', sub: 's2', resource: 'r1' })),
-      store.put(family('c', { client_id: 'c2', sub: 's1', resource: 'r2' })),
+      fams.put(family('a', { client_id: 'c1', sub: 's1', resource: 'r1' })),
+      fams.put(family('b', { client_id: 'c1', sub: 's2', resource: 'r1' })),
+      fams.put(family('c', { client_id: 'c2', sub: 's1', resource: 'r2' })),
     ]);
-    expect(store.find({ client_id: 'c1' }).map((f) => f.id).sort()).toEqual(['a', 'b']);
-    expect(store.find({ client_id: 'c1', sub: 's1', resource: 'r1' }).map((f) => f.id)).toEqual(['a']);
-    expect(store.find({}).length).toBe(3);
-    expect(store.size()).toBe(3);
+    expect(fams.find({ client_id: 'c1' }).map((f) => f.id).sort()).toEqual(['a', 'b']);
+    expect(fams.find({ client_id: 'c1', sub: 's1', resource: 'r1' }).map((f) => f.id)).toEqual(['a']);
+    expect(fams.find({}).length).toBe(3);
+    expect(fams.size()).toBe(3);
     await store.close();
   });
 
-  it('group-commits 100 concurrent puts into one append and replays them after reopen', async () => {
+  it('group-commits 100 concurrent puts into one append to the token log and replays them after reopen', async () => {
     const dir = tempDir();
-    const store = await JsonlFamilyStore.open(dir, ctx());
-    await Promise.all(Array.from({ length: 100 }, (_, i) => store.put(family(`f${i}`))));
-    expect(store.fileWrites).toBe(1);
-    expect(await lines(path.join(dir, 'families.jsonl'))).toHaveLength(100);
+    const store = await open(dir);
+    await Promise.all(Array.from({ length: 100 }, (_, i) => store.families.put(family(`f${i}`))));
+    expect((store.families as LoggedFamilyStore).fileWrites).toBe(1);
+    expect((await lines(segment(dir))).map((l) => Object.keys(JSON.parse(l) as object))).toEqual(Array.from({ length: 100 }, () => ['f']));
     await store.close();
-    const again = await JsonlFamilyStore.open(dir, ctx());
-    expect(again.size()).toBe(100);
-    expect(again.findByTokenHash('h-f42-0')?.id).toBe('f42');
+    const again = await open(dir);
+    expect(again.families.size()).toBe(100);
+    expect(again.families.findByTokenHash('h-f42-0')?.id).toBe('f42');
     await again.close();
   });
 
   it('drops a torn final line with a warning and keeps every complete row', async () => {
     const dir = tempDir();
-    const store = await JsonlFamilyStore.open(dir, ctx());
-    await store.put(family('a'));
-    await store.put(family('b'));
+    const store = await open(dir);
+    await store.families.put(family('a'));
+    await store.families.put(family('b'));
     await store.close();
-    const file = path.join(dir, 'families.jsonl');
-    await fsp.appendFile(file, JSON.stringify(family('c')).slice(0, 40)); // crash mid-write
+    await fsp.appendFile(segment(dir), `{"f":${JSON.stringify(family('c'))}}`.slice(0, 40)); // crash mid-write
     const w = warnings();
-    const again = await JsonlFamilyStore.open(dir, { ...ctx(), warn: w.onWarning });
+    const again = await open(dir, T0, { onWarning: w.onWarning });
     expect(w.messages).toHaveLength(1);
-    expect(w.messages[0]).toMatch(/families\.jsonl: dropped an incomplete last line \(40 bytes\)/);
-    expect(again.size()).toBe(2);
-    expect(again.get('c')).toBeUndefined();
+    expect(w.messages[0]).toMatch(/seg-000001\.jsonl: dropped an incomplete last line \(40 bytes\)/);
+    expect(again.families.size()).toBe(2);
+    expect(again.families.get('c')).toBeUndefined();
     // The tail is gone from disk, so the next append starts on a clean line.
-    await again.put(family('d'));
+    await again.families.put(family('d'));
     await again.close();
-    const third = await JsonlFamilyStore.open(dir, ctx());
-    expect(third.size()).toBe(3);
+    const third = await open(dir);
+    expect(third.families.size()).toBe(3);
     await third.close();
   });
 
   it('refuses a corrupt line in the middle, naming file and line', async () => {
     const dir = tempDir();
-    const file = path.join(dir, 'families.jsonl');
-    const content = [JSON.stringify(family('a')), '{"id": oops', JSON.stringify(family('b')), ''].join('\n');
+    const file = segment(dir);
+    await fsp.mkdir(path.dirname(file), { recursive: true });
+    const f = (id: string) => `{"f":${JSON.stringify(family(id))}}`;
+    const content = [f('a'), '{"f": oops', f('b'), ''].join('\n');
     await fsp.writeFile(file, content);
-    const err = await JsonlFamilyStore.open(dir, ctx()).catch((e: unknown) => e);
+    const err = await open(dir).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CorruptDataError);
     expect((err as Error).message).toContain(`${file} line 2 is not valid JSON`);
     expect(await fsp.readFile(file, 'utf8')).toBe(content);
-    // A parseable line that is not a family is also corruption.
-    await fsp.writeFile(file, [JSON.stringify(family('a')), '{"nope":1}', ''].join('\n'));
-    await expect(JsonlFamilyStore.open(dir, ctx())).rejects.toThrow(/line 2 is not a refresh family row \(it has no "id"\)/);
+    // A parseable family line that is not a family is also corruption.
+    await fsp.writeFile(file, [f('a'), '{"f":{"nope":1}}', ''].join('\n'));
+    await expect(open(dir)).rejects.toThrow(/line 2 is not a refresh family row \(it has no "id"\)/);
   });
 
-  it('compacts at open: superseded snapshots, expired families and day-old revocations go', async () => {
+  it('leaves out at open what is dead: expired families and day-old revocations; the last state of a family wins', async () => {
     const dir = tempDir();
-    const store = await JsonlFamilyStore.open(dir, ctx());
-    await store.put(family('live'));
-    await store.put({ ...family('live'), scope: 'read write' });
-    await store.put(family('expired', { expires_at: iso(T0 + 1000) }));
-    await store.put(family('revoked-old', { revoked_at: iso(T0), revoked_reason: 'x' }));
-    await store.put(family('revoked-new', { revoked_at: iso(T0 + 2 * 86400_000 - 1000), revoked_reason: 'x' }));
+    const store = await open(dir);
+    await store.families.put(family('live'));
+    await store.families.put({ ...family('live'), scope: 'read write' });
+    await store.families.put(family('expired', { expires_at: iso(T0 + 1000) }));
+    await store.families.put(family('revoked-old', { revoked_at: iso(T0), revoked_reason: 'x' }));
+    await store.families.put(family('revoked-new', { revoked_at: iso(T0 + 2 * 86400_000 - 1000), revoked_reason: 'x' }));
     await store.close();
-    const file = path.join(dir, 'families.jsonl');
-    expect(await lines(file)).toHaveLength(5);
 
     const later = T0 + 2 * 86400_000; // the expired one is past, revoked-old was revoked 2 days ago
-    const again = await JsonlFamilyStore.open(dir, ctx(later));
-    expect(again.find({}).map((f) => f.id).sort()).toEqual(['live', 'revoked-new']);
-    expect(again.get('live')?.scope).toBe('read write');
-    expect(await lines(file)).toHaveLength(2);
+    const again = await open(dir, later);
+    expect(again.families.find({}).map((f) => f.id).sort()).toEqual(['live', 'revoked-new']);
+    expect(again.families.get('live')?.scope).toBe('read write');
+    // The log is append-only: nothing was rewritten.
+    expect(await lines(segment(dir))).toHaveLength(5);
     await again.close();
   });
 
-  it('compacts while running once dead lines exceed 2x live and 10k', async () => {
+  it('sweeps dead families out of memory while running, once the puts since the last sweep exceed 2x live and 10k', async () => {
+    let now = T0;
     const dir = tempDir();
-    const store = await JsonlFamilyStore.open(dir, { ...ctx(), durability: 'os' });
-    const file = path.join(dir, 'families.jsonl');
-    for (let round = 0; round < 12; round++) {
-      await Promise.all(Array.from({ length: 1000 }, (_, i) => store.put(family(`f${i % 10}`, { scope: `s${round}-${i}` }))));
+    const store = await openStore(dir, { durability: 'os', now: () => now });
+    await Promise.all(Array.from({ length: 100 }, (_, i) => store.families.put(family(`short${i}`, { expires_at: iso(T0 + 1000) }))));
+    now = T0 + 2000;
+    for (let round = 0; round < 11; round++) {
+      await Promise.all(Array.from({ length: 1000 }, (_, i) => store.families.put(family(`f${i % 10}`, { scope: `s${round}-${i}` }))));
     }
-    // 12,000 lines for 10 live rows: compacted back to the live rows at least once.
-    expect((await lines(file)).length).toBeLessThan(3000);
-    expect(store.size()).toBe(10);
+    expect(store.families.size()).toBe(10);
+    expect(store.families.findByTokenHash('h-short3-0')).toBeUndefined();
     await store.close();
-    const again = await JsonlFamilyStore.open(dir, ctx());
-    expect(again.get('f3')?.scope).toBe('s11-993');
+    const again = await openStore(dir, { durability: 'fsync', now: () => now });
+    expect(again.families.get('f3')?.scope).toBe('s10-993');
+    expect(again.families.size()).toBe(10);
     await again.close();
   });
 
-  it('is part of openStore', async () => {
+  it('writes a token and its family change as one durable append: the row line, then the family line', async () => {
     const dir = tempDir();
-    const store = await openStore(dir, { now: () => T0 });
-    await store.families.put(family('x'));
+    const store = await open(dir);
+    const row = issuance(1, { family_id: 'f1', grant: 'authorization_code' });
+    await store.families.put(family('f1', { access_jtis: [row.jti] }), row);
+    expect((store.families as LoggedFamilyStore).fileWrites).toBe(1);
+    expect((await lines(segment(dir))).map((l) => JSON.parse(l) as unknown)).toEqual([{ r: row }, { f: family('f1', { access_jtis: [row.jti] }) }]);
+    expect(await store.issuances.get(row.jti)).toEqual(row);
+    expect(store.issuances.count()).toBe(1);
     await store.close();
-    const again = await openStore(dir, { now: () => T0 });
-    expect(again.families.findByTokenHash('h-x-0')?.id).toBe('x');
+    // Nothing else in the data dir holds either: no second file to keep in step.
+    expect((await fsp.readdir(dir)).filter((n) => n.endsWith('.jsonl'))).toEqual([]);
+  });
+
+  it('reads the families of sealed segments from their sidecar, and rebuilds a sidecar that is missing', async () => {
+    const dir = tempDir();
+    const store = await open(dir, T0, { issuanceSegmentRows: 2 });
+    for (let i = 0; i < 5; i++) {
+      const row = issuance(i, { family_id: `f${i % 2}` });
+      await store.families.put(family(`f${i % 2}`, { scope: `s${i}`, access_jtis: [row.jti] }), row);
+    }
+    await store.close();
+    const sidecar = path.join(dir, 'issuances', 'seg-000001.families.jsonl');
+    // Two rows sealed segment 1: one line per family changed in it, the last state, plain rows.
+    expect((await lines(sidecar)).map((l) => (JSON.parse(l) as { id: string; scope: string }).scope).sort()).toEqual(['s0', 's1']);
+    await fsp.rm(sidecar);
+    const w = warnings();
+    const again = await open(dir, T0, { onWarning: w.onWarning, issuanceSegmentRows: 2 });
+    expect(w.messages).toEqual([`${sidecar} is missing; rebuilt it from ${segment(dir)}`]);
+    expect(again.families.get('f0')?.scope).toBe('s4');
+    expect(again.families.get('f1')?.scope).toBe('s3');
+    expect(again.issuances.count()).toBe(5);
     await again.close();
+    expect(await lines(sidecar)).toHaveLength(2);
   });
 });

@@ -72,7 +72,7 @@ describe('issuance log', () => {
     // Concurrent appends in chunks: group commits that cross the segment boundary.
     for (let i = 0; i < rows.length; i += 250) await Promise.all(rows.slice(i, i + 250).map((r) => log.append(r)));
     expect(log.count()).toBe(2500);
-    expect(await segFiles(dir)).toEqual(['seg-000001.idx', 'seg-000001.jsonl', 'seg-000002.idx', 'seg-000002.jsonl', 'seg-000003.jsonl']);
+    expect(await segFiles(dir)).toEqual(['seg-000001.families.jsonl', 'seg-000001.idx', 'seg-000001.jsonl', 'seg-000002.families.jsonl', 'seg-000002.idx', 'seg-000002.jsonl', 'seg-000003.jsonl']);
     const firstSeg = (await fsp.readFile(path.join(dir, 'issuances', 'seg-000001.jsonl'), 'utf8')).split('\n').filter(Boolean);
     expect(firstSeg).toHaveLength(SEG);
     expect(JSON.parse(firstSeg[0]!)).toEqual({ r: JSON.parse(JSON.stringify(rows[0])) });
@@ -126,11 +126,11 @@ describe('issuance log', () => {
     const dir = tempDir();
     const log = await open(dir);
     await Promise.all(Array.from({ length: SEG }, (_, i) => log.append(issuance(i))));
-    expect(await segFiles(dir)).toEqual(['seg-000001.idx', 'seg-000001.jsonl']);
+    expect(await segFiles(dir)).toEqual(['seg-000001.families.jsonl', 'seg-000001.idx', 'seg-000001.jsonl']);
     await log.close();
     const again = await open(dir);
     await again.append(issuance(SEG));
-    expect(await segFiles(dir)).toEqual(['seg-000001.idx', 'seg-000001.jsonl', 'seg-000002.jsonl']);
+    expect(await segFiles(dir)).toEqual(['seg-000001.families.jsonl', 'seg-000001.idx', 'seg-000001.jsonl', 'seg-000002.jsonl']);
     expect((await again.list({ now: T0, limit: 2 })).rows.map((r) => r.jti)).toEqual([`jti-${SEG}`, `jti-${SEG - 1}`]);
     await again.close();
   });

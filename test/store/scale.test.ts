@@ -42,7 +42,7 @@ describe('issuance log at 200,000 rows', () => {
     const dir = tempDir();
     expect(await writeIssuanceSegments(dir, rows(N))).toEqual({ rows: N, segments: 4 });
     const names = (await fsp.readdir(path.join(dir, 'issuances'))).sort();
-    expect(names).toEqual(['seg-000001.idx', 'seg-000001.jsonl', 'seg-000002.idx', 'seg-000002.jsonl', 'seg-000003.idx', 'seg-000003.jsonl', 'seg-000004.idx', 'seg-000004.jsonl']);
+    expect(names).toEqual([1, 2, 3, 4].flatMap((n) => [`seg-00000${n}.families.jsonl`, `seg-00000${n}.idx`, `seg-00000${n}.jsonl`]));
     await expect(writeIssuanceSegments(dir, rows(1))).rejects.toThrow(/already holds issuance segments/);
 
     const store = await openStore(dir, { durability: 'os' });

@@ -37,8 +37,8 @@ describe('append failures (file size limit)', () => {
 
     expect(out.famOk).toBeGreaterThan(10);
     expect(out.familyError.name).toBe('StorageError');
-    expect(out.familyError.file).toBe(path.join(dir, 'families.jsonl'));
-    expect(out.familyError.message).toMatch(/could not append to .*families\.jsonl: the file would exceed the maximum file size allowed \(EFBIG\)/);
+    expect(out.familyError.file).toBe(path.join(dir, 'families', 'issuances', 'seg-000001.jsonl'));
+    expect(out.familyError.message).toMatch(/could not append to .*seg-000001\.jsonl: the file would exceed the maximum file size allowed \(EFBIG\)/);
     expect(out.failedFamilyVisible).toBe(false);
     expect(out.familySize).toBe(out.famOk);
     expect(out.rotationError.name).toBe('StorageError');
@@ -57,20 +57,24 @@ describe('append failures (file size limit)', () => {
 
     // Without the limit: no torn tails to repair (the partial bytes were cut), and writes work again.
     const w = warnings();
-    const store = await openStore(dir, { onWarning: w.onWarning, now: () => T0 });
+    const fams = await openStore(path.join(dir, 'families'), { onWarning: w.onWarning, now: () => T0 });
     expect(w.messages).toEqual([]);
-    expect(store.families.size()).toBe(out.famOk);
-    expect(store.families.get('f0')?.current.hash).toBe('h0');
+    expect(fams.families.size()).toBe(out.famOk);
+    expect(fams.families.get('f0')?.current.hash).toBe('h0');
+    await fams.families.put(family('after'));
+    await fams.close();
+    const store = await openStore(path.join(dir, 'issuances-only'), { onWarning: w.onWarning, now: () => T0 });
     expect(store.issuances.count()).toBe(out.issOk);
-    await store.families.put(family('after'));
     await store.issuances.append(issuance(1));
     const lost = `j${out.revokeFailedAt}`;
     expect(store.issuances.isRevoked(lost)).toBe(false);
     expect(store.issuances.isRevoked('j0')).toBe(out.revokeFailedAt > 0);
     expect(await store.issuances.revoke(lost, '2026-01-02T00:00:00.000Z', 'now it works')).toBeDefined();
     await store.close();
-    const again = await openStore(dir, { onWarning: w.onWarning, now: () => T0 });
-    expect(again.families.get('after')).toBeDefined();
+    const famsAgain = await openStore(path.join(dir, 'families'), { onWarning: w.onWarning, now: () => T0 });
+    expect(famsAgain.families.get('after')).toBeDefined();
+    await famsAgain.close();
+    const again = await openStore(path.join(dir, 'issuances-only'), { onWarning: w.onWarning, now: () => T0 });
     expect(again.issuances.isRevoked(lost)).toBe(true);
     expect(again.issuances.count()).toBe(out.issOk + 1);
     await again.close();

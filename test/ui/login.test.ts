@@ -33,8 +33,8 @@ beforeAll(async () => {
   app.use(securityHeaders);
   app.use(errorHandler(silentLogger));
   const admin = createAdminRouter(s.services, { adminToken: s.adminToken, authenticate });
-  app.use(admin.routes());
-  app.use(createUiRouter(s.services, { adminToken: s.adminToken, rendererDir }).routes());
+  app.use(admin.middleware());
+  app.use(createUiRouter(s.services, { adminToken: s.adminToken, rendererDir }).middleware());
   wired = createServer(app.callback());
   await new Promise<void>((r) => wired.listen(0, '127.0.0.1', r));
   port = (wired.address() as AddressInfo).port;

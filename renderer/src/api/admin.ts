@@ -1,5 +1,5 @@
 /** The narrow, typed admin-API client the views use (and nothing else talks to the server). */
-import { issuanceQueryString, type ActivityEntry, type ClientInput, type ClientPatch, type ClientView, type ConsentDecision, type ConsentGrant, type CreatedClient, type IssuanceQuery, type KeyView, type PendingInteraction, type Resource, type ResourceInput, type ResourcePatch, type SigningAlg, type User, type UserInput, type UserPatch, type DoctorReport, type MintTokenInput, type MintTokenResult, type Fault, type Flow, type FlowListQuery, type FlowSummary, type FrontingLink, type FrontingLinkInput, type ResourceFronting } from '../../../server/contracts';
+import { issuanceQueryString, type ActivityEntry, type ClientInput, type ClientPatch, type ClientView, type ConsentDecision, type ConsentGrant, type CreatedClient, type IssuanceQuery, type KeyView, type PendingInteraction, type Resource, type ResourceInput, type ResourcePatch, type SigningAlg, type User, type UserInput, type UserPatch, type DoctorReport, type MintTokenInput, type MintTokenResult, type Fault, type Flow, type FlowListQuery, type FlowSummary, type SettingsPatch, type SettingsView, type FrontingLink, type FrontingLinkInput, type ResourceFronting } from '../../../server/contracts';
 import type { AuditPage, FamilyRevocation, IssuancePage, IssuanceRow, StatusView } from '../../../server/admin/ops';
 import type { PrmExpectation } from '../../../server/ui/types';
 import { request } from './http';
@@ -73,6 +73,9 @@ export const api = {
   faults: () => request<Fault[]>(`${A}/faults`),
   clearFaults: () => request<Fault[]>(`${A}/faults`, { method: 'DELETE' }),
 
+  /** The running server's settings; a change lasts until it stops. */
+  settings: () => request<SettingsView>(`${A}/settings`),
+  updateSettings: (body: SettingsPatch) => request<SettingsView>(`${A}/settings`, { method: 'PATCH', body }),
   /** Flows, newest first (in the server's memory only; the oldest roll off). */
   flows: (q: FlowListQuery = {}) => request<FlowSummary[]>(`${A}/flows${qs(q)}`),
   /** One flow with every exchange; `reveal` shows its secrets (asked for explicitly, never by default). */

@@ -146,6 +146,13 @@ export const IconClock = svg(
     <path d="M12 6v6l4 2" />
   </>,
 );
+export const IconSliders = svg(
+  <>
+    <path d="M20 7h-9M14 17H5" />
+    <circle cx="17" cy="17" r="3" />
+    <circle cx="7" cy="7" r="3" />
+  </>,
+);
 export const IconFilterOff = svg(
   <>
     <path d="M22 3H2l8 9.46V19l4 2v-8.54L22 3z" />

@@ -4,16 +4,15 @@
  * server (flushing the store, releasing the data-dir lock) and exit 0. A start-up failure is one
  * `authserver serve: <message>` line on stderr and exit 1.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import type { SeedResult } from '../../seed/applySeed';
-import { configureErrors, parsePort, resolveDataDir } from '../common';
+import { configureErrors, durationFlag, graceFlag, parsePort, resolveDataDir } from '../common';
 import { VERSION } from '../../version';
 import { openBrowser } from '../openBrowser';
 import { processOut, reportError } from '../output';
 import { applyServeConfigFile } from '../serveConfigFile';
 import { untilStopSignal } from '../stopSignal';
 import { seedSummary } from './seed';
-import { MAX_REFRESH_GRACE_S, parseDuration } from '../../contracts/duration';
 
 interface ServeFlags {
   config?: string;
@@ -35,20 +34,6 @@ interface ServeFlags {
   codeTtl?: number;
   refreshGrace?: number;
   flows: boolean;
-}
-
-/** `900`, `15m`, `7d` → seconds; commander turns the thrown error into a usage error. */
-function durationFlag(v: string): number {
-  const n = parseDuration(v);
-  if (n === undefined) throw new InvalidArgumentError(`expected a duration such as 900, 15m, 2h or 7d, got "${v}"`);
-  return n;
-}
-
-/** The refresh grace: opt-in, bounded by the config schema's 5 minutes (a longer window is a replay window). */
-function graceFlag(v: string): number {
-  const n = durationFlag(v);
-  if (n > MAX_REFRESH_GRACE_S) throw new InvalidArgumentError(`at most 5m (a rotated-out refresh token stays usable that long), got "${v}"`);
-  return n;
 }
 
 export function serveCommand(): Command {

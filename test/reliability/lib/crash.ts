@@ -10,7 +10,7 @@
  *  - every data file parses (doc files are whole, JSONL lines are whole but for a torn tail);
  *  - no jti appears twice in the issuance log.
  *
- * Some rounds also kill the server while it starts (store open, families compaction, seeding).
+ * Some rounds also kill the server while it starts (store open, seeding).
  * Used by test/reliability/crash.test.ts (a few rounds) and `npm run soak` (50 rounds).
  */
 import { spawn, type ChildProcess } from 'node:child_process';

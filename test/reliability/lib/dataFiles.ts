@@ -1,6 +1,6 @@
 /**
  * Inspects a data dir the way a developer would after a crash: every file must parse, the
- * issuance log lists every jti once. Reads the raw files (no store code), so a bug in the
+ * token log lists every jti once. Reads the raw files (no store code), so a bug in the
  * store cannot hide itself.
  */
 import { promises as fsp } from 'node:fs';
@@ -15,6 +15,8 @@ export interface DataDirReport {
   tempFiles: string[];
   /** jti of every complete issuance row, in file order (duplicates kept, to be counted). */
   jtis: string[];
+  /** id of every complete refresh-family line of the token log, in file order (a family changes many times). */
+  families: string[];
   /** Data files seen. */
   files: number;
 }
@@ -30,7 +32,7 @@ async function walk(dir: string): Promise<string[]> {
 }
 
 export async function inspectDataDir(dir: string): Promise<DataDirReport> {
-  const report: DataDirReport = { problems: [], tornTails: [], tempFiles: [], jtis: [], files: 0 };
+  const report: DataDirReport = { problems: [], tornTails: [], tempFiles: [], jtis: [], families: [], files: 0 };
   for (const file of (await walk(dir)).sort()) {
     const rel = path.relative(dir, file);
     const name = path.basename(file);
@@ -66,10 +68,13 @@ export async function inspectDataDir(dir: string): Promise<DataDirReport> {
           report.problems.push(`${rel} line ${i + 1}: not valid JSON (${(err as Error).message})`);
           return;
         }
-        if (rel.startsWith(`issuances${path.sep}`)) {
+        // A sealed segment's families sidecar holds plain family rows, copies of its "f" lines.
+        if (rel.startsWith(`issuances${path.sep}`) && !name.endsWith('.families.jsonl')) {
           const row = (v as { r?: { jti?: unknown } }).r;
+          const fam = (v as { f?: { id?: unknown } }).f;
           if (row && typeof row.jti === 'string') report.jtis.push(row.jti);
-          else if (!(v as { x?: unknown }).x) report.problems.push(`${rel} line ${i + 1}: neither an issuance row nor a revocation`);
+          else if (fam && typeof fam.id === 'string') report.families.push(fam.id);
+          else if (!(v as { x?: unknown }).x) report.problems.push(`${rel} line ${i + 1}: neither an issuance row, a family nor a revocation`);
         }
       });
     } else if (name === 'admin-token') {

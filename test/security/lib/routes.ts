@@ -99,6 +99,8 @@ export function routeCases(x: Seeded): RouteCase[] {
     { area: 'admin', method: 'POST', path: '/admin/api/faults', type: J, body: JSON.stringify({ endpoint: 'token', status: 503 }), writes: true },
     { area: 'admin', method: 'DELETE', path: '/admin/api/faults', writes: true },
     { area: 'admin', method: 'DELETE', path: '/admin/api/faults/flt_unknown', writes: true },
+    { area: 'admin', method: 'GET', path: '/admin/api/settings', writes: false },
+    { area: 'admin', method: 'PATCH', path: '/admin/api/settings', type: J, body: JSON.stringify({ refresh_grace_s: 300 }), writes: true },
     { area: 'admin', method: 'POST', path: '/admin/api/doctor', type: J, body: JSON.stringify({ mcp_url: 'http://127.0.0.1:9/mcp' }), writes: false },
   ];
 }
@@ -120,5 +122,6 @@ export async function snapshot(x: Seeded): Promise<string> {
     revoked: st.issuances.isRevoked(x.jti),
     interaction: interaction ? { outcome: interaction.outcome ?? null } : 'gone',
     pending: s.interactions.listPending().map((p) => p.uid),
+    refreshGrace: s.settings.refreshGraceS,
   });
 }
