@@ -1,8 +1,9 @@
 /**
- * CLI (bundled by `npm run build`): `node dist/example-mcp-server.js --issuer http://127.0.0.1:9000 [--port 3001] [--host 127.0.0.1] [--resource URL]`
+ * CLI (bundled by `npm run build`): `node dist/example-mcp-server.js --issuer http://127.0.0.1:9000 [--port 3001] [--host 127.0.0.1] [--resource URL] [--protocol 2026-07-28|2025-11-25]`
  * Register the printed resource URI in AuthPlane (scopes: read, write), then point an MCP client at it.
  */
 import { parseArgs } from 'node:util';
+import { McpProtocol } from '../../server/contracts/mcpProtocol';
 import { startExampleMcpServer } from './server';
 
 const { values } = parseArgs({
@@ -11,6 +12,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '3001' },
     host: { type: 'string', default: '127.0.0.1' },
     resource: { type: 'string' },
+    protocol: { type: 'string', default: '2026-07-28' },
   },
 });
 
@@ -19,9 +21,14 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`--port must be an integer between 0 and 65535, got "${values.port}"`);
   process.exit(2);
 }
+const protocol = McpProtocol.safeParse(values.protocol);
+if (!protocol.success) {
+  console.error(`--protocol: ${protocol.error.issues[0]?.message}, got "${values.protocol}"`);
+  process.exit(2);
+}
 
-const server = await startExampleMcpServer({ issuer: values.issuer, port, host: values.host, resource: values.resource });
-console.log(`MCP server: ${server.url}`);
+const server = await startExampleMcpServer({ issuer: values.issuer, port, host: values.host, resource: values.resource, protocol: protocol.data });
+console.log(`MCP server: ${server.url} (MCP ${server.protocol})`);
 console.log(`Protected Resource Metadata: ${server.prmUrl}`);
 console.log(`Register this resource URI in AuthPlane exactly: ${server.resource}`);
 

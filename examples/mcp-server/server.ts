@@ -1,16 +1,19 @@
 /**
- * Example MCP server protected by AuthPlane: the real MCP SDK (McpServer + stateless
- * StreamableHTTPServerTransport) behind the SDK's own requireBearerAuth, fed by our verifier.
+ * Example MCP server protected by AuthPlane. By default MCP 2026-07-28 on SDK v2 (sdk2.ts);
+ * `protocol: '2025-11-25'` serves the session-era protocol on SDK 1.x (sdk1.ts). Either way the
+ * endpoint is stateless and every request's token is verified: CORS first (a browser's preflight
+ * carries no token), then bearer auth, then the per-tool scope gate, then the MCP handler.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { requireBearerAuth } from '@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js';
 import { localhostHostValidation } from '@modelcontextprotocol/sdk/server/middleware/hostHeaderValidation.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import express, { type RequestHandler } from 'express';
-import { createResourceVerifier, mcpTokenVerifier, mountProtectedResourceMetadata, prmUrl } from '../../server/sdk';
+import express from 'express';
+import { DEFAULT_MCP_PROTOCOL, type McpProtocol } from '../../server/contracts/mcpProtocol';
+import { createResourceVerifier, expressMcpCors, mountProtectedResourceMetadata, prmUrl } from '../../server/sdk';
 import { toolScopeGate } from './scope-gate';
-import { buildMcpServer, TOOL_SCOPES, type NoteStore } from './tools';
+import { sdk1Auth, sdk1Handler } from './sdk1';
+import { sdk2Auth, sdk2Handler } from './sdk2';
+import { TOOL_SCOPES, type NoteStore } from './tools';
 
 export interface ExampleMcpServerOptions {
   /** AuthPlane issuer, e.g. http://127.0.0.1:9000. */
@@ -22,6 +25,8 @@ export interface ExampleMcpServerOptions {
   resource?: string | ((origin: string) => string);
   port?: number;
   host?: string;
+  /** MCP protocol revision (default 2026-07-28, SDK v2; 2025-11-25 uses SDK 1.x). */
+  protocol?: McpProtocol;
   /** The verifier's clock (ms since the epoch; tests move it past the JWKS cache's max-age). */
   now?: () => number;
 }
@@ -31,6 +36,7 @@ export interface ExampleMcpServer {
   url: string;
   resource: string;
   prmUrl: string;
+  protocol: McpProtocol;
   close(): Promise<void>;
 }
 
@@ -38,6 +44,7 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 export async function startExampleMcpServer(opts: ExampleMcpServerOptions): Promise<ExampleMcpServer> {
   const host = opts.host ?? '127.0.0.1';
+  const protocol = opts.protocol ?? DEFAULT_MCP_PROTOCOL;
   // Listen first: with port 0 the resource URI (and so every token's aud) depends on the port.
   const http: Server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -48,53 +55,39 @@ export async function startExampleMcpServer(opts: ExampleMcpServerOptions): Prom
   const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const resource = typeof opts.resource === 'string' ? opts.resource : (opts.resource ?? ((o) => `${o}/mcp`))(origin);
 
-  http.on('request', buildApp(opts.issuer, resource, host, opts.now));
+  const { app, close } = buildApp({ issuer: opts.issuer, resource, host, protocol, now: opts.now });
+  http.on('request', app);
   return {
     url: resource,
     resource,
     prmUrl: prmUrl(resource),
-    close: () =>
-      new Promise<void>((resolve) => {
+    protocol,
+    close: async () => {
+      await close();
+      await new Promise<void>((resolve) => {
         http.closeAllConnections();
         http.close(() => resolve());
-      }),
+      });
+    },
   };
 }
 
-function buildApp(issuer: string, resource: string, host: string, now?: () => number): express.Express {
+function buildApp(o: { issuer: string; resource: string; host: string; protocol: McpProtocol; now?: () => number }): { app: express.Express; close(): Promise<void> } {
   const app = express();
   // DNS-rebinding protection: a web page must not be able to reach a loopback server by name.
-  if (LOOPBACK.has(host)) app.use(localhostHostValidation());
+  if (LOOPBACK.has(o.host)) app.use(localhostHostValidation());
 
-  const prm = mountProtectedResourceMetadata(app, { resource, issuer, scopes: ['read', 'write'], resourceName: 'AuthPlane example notes' });
-  const verifier = createResourceVerifier({ issuer, resource, now });
+  const prm = mountProtectedResourceMetadata(app, { resource: o.resource, issuer: o.issuer, scopes: ['read', 'write'], resourceName: 'AuthPlane example notes' });
+  const verifier = createResourceVerifier({ issuer: o.issuer, resource: o.resource, now: o.now });
   const notes: NoteStore = new Map();
-  const path = new URL(resource).pathname;
+  const path = new URL(o.resource).pathname;
+  const gate = [express.json({ limit: '1mb' }), toolScopeGate(TOOL_SCOPES, prm.url)];
 
-  app.all(
-    path,
-    requireBearerAuth({ verifier: mcpTokenVerifier(verifier), resourceMetadataUrl: prm.url }),
-    express.json({ limit: '1mb' }),
-    toolScopeGate(TOOL_SCOPES, prm.url),
-    mcpHandler(notes, resource),
-  );
-  return app;
-}
-
-/** Stateless: a fresh server + transport per POST; GET (SSE) and DELETE (sessions) are not offered. */
-function mcpHandler(notes: NoteStore, resource: string): RequestHandler {
-  return async (req, res) => {
-    if (req.method !== 'POST') {
-      res.status(405).set('Allow', 'POST').json({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed.' }, id: null });
-      return;
-    }
-    const server = buildMcpServer(notes, resource);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    res.on('close', () => {
-      void transport.close();
-      void server.close();
-    });
-    await server.connect(transport);
-    await transport.handleRequest(req, res, req.body);
-  };
+  if (o.protocol === '2025-11-25') {
+    app.all(path, expressMcpCors(), sdk1Auth(verifier, prm.url), ...gate, sdk1Handler(notes, o.resource));
+    return { app, close: async () => undefined };
+  }
+  const { handler, mcp } = sdk2Handler(notes, o.resource);
+  app.all(path, expressMcpCors(), sdk2Auth(verifier, prm.url), ...gate, handler);
+  return { app, close: () => mcp.close() };
 }

@@ -5,6 +5,7 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { MAX_REFRESH_GRACE_S, parseDuration } from '../contracts/duration';
+import { McpProtocol } from '../contracts/mcpProtocol';
 import { sinceInstant } from '../contracts/since';
 import { resolveDataDir } from './dataDir';
 import { CliError, processOut, reportError, usageError, type Out } from './output';
@@ -140,6 +141,13 @@ export function parsePort(v: string): number {
   const n = Number(v);
   if (!/^\d+$/.test(v) || n > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535 (0 picks a free port)');
   return n;
+}
+
+/** Commander parser for `--protocol`: an MCP protocol revision (server/contracts/mcpProtocol). */
+export function parseProtocol(v: string): McpProtocol {
+  const r = McpProtocol.safeParse(v);
+  if (!r.success) throw new InvalidArgumentError(r.error.issues[0]?.message ?? 'not a protocol revision');
+  return r.data;
 }
 
 /** `900`, `15m`, `7d` → seconds; commander turns the thrown error into a usage error. */

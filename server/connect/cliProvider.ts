@@ -5,28 +5,36 @@
  * /consent/wait?waiter=cli. A decision in the window or on the page reaches it either way: the
  * long poll returns the redirect, or the browser brings the code to the loopback callback.
  */
-import { discoverOAuthServerInfo, registerClient, type OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
+import { discoverOAuthServerInfo, registerClient, resolveClientMetadata, type OAuthDiscoveryState } from '@modelcontextprotocol/client';
 import { PATHS } from '../oauth/paths';
 import type { Callback } from './callback';
 import { ConnectError } from './errors';
 import { MemoryAuthProvider } from './provider';
 
 interface Pending {
-  promise: Promise<string>;
-  resolve(code: string): void;
+  promise: Promise<URLSearchParams>;
+  resolve(params: URLSearchParams): void;
   reject(e: Error): void;
 }
 
 function pending(): Pending {
-  let resolve!: (c: string) => void;
+  let resolve!: (c: URLSearchParams) => void;
   let reject!: (e: Error) => void;
-  const promise = new Promise<string>((res, rej) => {
+  const promise = new Promise<URLSearchParams>((res, rej) => {
     resolve = res;
     reject = rej;
   });
-  // Nobody may be awaiting yet when it fails; the error is read through pendingCode().
+  // Nobody may be awaiting yet when it fails; the error is read through pendingCallback().
   promise.catch(() => undefined);
   return { promise, resolve, reject };
+}
+
+export interface CliProviderOptions {
+  clientId?: string;
+  clientSecret?: string;
+  clientMetadataUrl?: string;
+  scope?: string;
+  showUrl: (url: string) => void;
 }
 
 export class CliAuthProvider extends MemoryAuthProvider {
@@ -36,22 +44,34 @@ export class CliAuthProvider extends MemoryAuthProvider {
   private discovery?: OAuthDiscoveryState;
   private readonly showUrl: (url: string) => void;
 
-  constructor(cb: Callback, o: { clientId?: string; scope?: string; showUrl: (url: string) => void }) {
-    super(cb.url, { clientId: o.clientId, clientName: 'authserver connect' });
+  constructor(cb: Callback, o: CliProviderOptions) {
+    super(cb.url, { clientId: o.clientId, clientSecret: o.clientSecret, clientMetadataUrl: o.clientMetadataUrl, clientName: 'authserver connect' });
     this.scopeOverride = o.scope;
     this.showUrl = o.showUrl;
     cb.onResult = (params) => this.deliver(params);
   }
 
-  /** The code of the authorization in progress. */
-  pendingCode(): Promise<string> {
+  /** The callback parameters (code, iss, state) of the authorization in progress. */
+  pendingCallback(): Promise<URLSearchParams> {
     return this.current?.promise ?? Promise.reject(new ConnectError('the MCP server asked for authorization, but no authorization was started'));
   }
 
-  /** The token lacks a scope: forget it, and let the challenge's scope replace --scope. */
+  /**
+   * The server challenged for more scope: --scope stops replacing the SDK's choice, which is
+   * the union of what was asked before and what the challenge names (SEP-2350).
+   */
   stepUp(): void {
-    this.saved = undefined;
     this.scopeOverride = undefined;
+  }
+
+  /**
+   * What the SDK (or connect) says is no longer valid. A pre-registered --client-id is the
+   * user's word and stays; a dynamically registered one is dropped, so the SDK registers again.
+   */
+  invalidateCredentials(scope: 'all' | 'client' | 'tokens' | 'verifier' | 'discovery'): void {
+    if (scope === 'all' || scope === 'discovery') this.discovery = undefined;
+    if (scope === 'all' || scope === 'tokens') this.saved = undefined;
+    if ((scope === 'all' || scope === 'client') && !this.opts.clientId) this.info = undefined;
   }
 
   stopWaiting(): void {
@@ -60,6 +80,15 @@ export class CliAuthProvider extends MemoryAuthProvider {
 
   discoveryState() {
     return this.discovery;
+  }
+
+  /**
+   * A --client-id is given for whichever AS the MCP server names: stamp that issuer on it at
+   * first read (SEP-2352 binds stored credentials to their issuer, and warns on an unstamped one).
+   */
+  override clientInformation(ctx?: { issuer: string }) {
+    if (this.info && !('issuer' in this.info) && ctx?.issuer) this.info = { ...this.info, issuer: ctx.issuer };
+    return this.info;
   }
 
   saveDiscoveryState(state: OAuthDiscoveryState) {
@@ -95,7 +124,7 @@ export class CliAuthProvider extends MemoryAuthProvider {
     if (!p) return;
     const error = params.get('error');
     if (error) p.reject(new ConnectError(`authorization failed: ${error}: ${params.get('error_description') ?? ''}`));
-    else p.resolve(params.get('code') ?? '');
+    else p.resolve(params);
     this.stopWaiting();
   }
 
@@ -125,13 +154,15 @@ export class CliAuthProvider extends MemoryAuthProvider {
 /**
  * Registers without a `scope`: the SDK would send the resource's scopes, which AuthPlane records
  * but does not enforce, and warns about; its own CLI must not set off its own warnings.
+ * Only when discovery really found the server's PRM and the AS metadata; anything unusual (PRM
+ * only named in a 401's WWW-Authenticate, no registration endpoint, a CIMD-capable AS and a
+ * client metadata URL) is left to the SDK, which discovers from the challenge and reports in context.
  */
 export async function preRegister(p: CliAuthProvider, mcpUrl: string): Promise<void> {
-  // Anything unusual (no metadata, server down) is left to the SDK, which reports it in context.
   const info = await discoverOAuthServerInfo(mcpUrl).catch(() => undefined);
-  if (!info) return;
-  p.saveDiscoveryState(info);
-  if (!info.authorizationServerMetadata?.registration_endpoint) return;
-  const registered = await registerClient(info.authorizationServerUrl, { metadata: info.authorizationServerMetadata, clientMetadata: p.clientMetadata });
-  p.saveClientInformation({ ...registered, issuer: String(info.authorizationServerUrl) } as typeof registered);
+  const metadata = info?.authorizationServerMetadata;
+  if (!info?.resourceMetadata || !metadata?.registration_endpoint) return;
+  if (p.clientMetadataUrl && metadata.client_id_metadata_document_supported === true) return;
+  const registered = await registerClient(info.authorizationServerUrl, { metadata, clientMetadata: resolveClientMetadata(p) });
+  p.saveClientInformation({ ...registered, issuer: metadata.issuer } as typeof registered);
 }

@@ -11,6 +11,8 @@ export interface MemoryProviderOptions {
   clientId?: string;
   /** A Client ID Metadata Document URL. */
   clientMetadataUrl?: string;
+  /** The pre-registered client's secret (client_secret_basic or _post, as the AS metadata lists). */
+  clientSecret?: string;
   /** Scopes to ask for at registration. */
   scope?: string;
   clientName?: string;
@@ -25,7 +27,7 @@ export abstract class MemoryAuthProvider implements OAuthClientProvider {
     protected readonly redirect: string,
     protected readonly opts: MemoryProviderOptions = {},
   ) {
-    if (opts.clientId) this.info = { client_id: opts.clientId };
+    if (opts.clientId) this.info = { client_id: opts.clientId, ...(opts.clientSecret ? { client_secret: opts.clientSecret } : {}) };
   }
 
   get redirectUrl() {

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { FlowExchange } from './flows';
+import { McpProtocol } from './mcpProtocol';
 
 /** pass ✓ · fail ✗ (exit code 1) · warn ! (works, but some clients will struggle) · skip - (an earlier step failed). */
 export const DoctorStepStatus = z.enum(['pass', 'fail', 'warn', 'skip']);
@@ -23,6 +24,7 @@ export const DoctorStepId = z.enum([
   'jwks',
   'token',
   'call_with_token',
+  'protocol',
   'wrong_audience',
   'expired',
   /** Only for a gateway (a resource that fronts others): appended after the walk. */
@@ -58,6 +60,10 @@ export const DoctorReport = z.object({
   mcp_url: z.string(),
   /** AuthPlane's issuer, when it was found. */
   issuer: z.string().nullable(),
+  /** The MCP revision checked against: `--protocol`, or the newest one the server speaks. */
+  protocol: McpProtocol.optional(),
+  /** The revisions the MCP server answered with a valid token, when the walk got that far. */
+  mcp_protocols: z.array(McpProtocol).nullable().optional(),
   /** The PRM URL that was read, when one was found. */
   prm_url: z.string().nullable(),
   /** The registered resource the MCP server corresponds to, when one was found. */

@@ -22,6 +22,12 @@ export const PendingInteraction = z.object({
   /** The user preselected for approval (the default user, or `--user`). */
   default_sub: z.string(),
   warnings: z.array(z.string()),
+  /**
+   * Step-up (SEP-2350), per user who already allowed this client for this resource: the scopes of
+   * that grant this request does not ask for. Approving as that user keeps them (the token carries
+   * the union), so the prompt says so.
+   */
+  kept_scopes: z.record(z.string(), z.array(ScopeDef)),
   /** What is waiting on this prompt right now: the consent page in a browser tab, `authserver connect`. */
   waiting: z.array(ConsentWaiter),
   /**

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningServer } from '../app';
+import { DEFAULT_MCP_PROTOCOL, type McpProtocol } from '../contracts/mcpProtocol';
 import type { Logger } from '../log';
 
 export const DEMO_RESOURCE_SLUG = 'mcp-a';
@@ -21,6 +22,8 @@ export interface DemoOptions {
   /** The example MCP server's port (default 3001; 0 picks a free one). */
   mcpPort?: number;
   consent?: 'prompt' | 'auto';
+  /** The example MCP server's protocol revision (default 2026-07-28, SDK v2; 2025-11-25 on SDK 1.x). */
+  protocol?: McpProtocol;
   user?: string;
   /** Default: a temporary directory, removed by close(). */
   dataDir?: string;
@@ -34,6 +37,7 @@ export interface Demo {
   mcpUrl: string;
   resource: string;
   prmUrl: string;
+  protocol: McpProtocol;
   clientId: string;
   consent: 'prompt' | 'auto';
   user: string;
@@ -79,7 +83,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   const { server, dataDir, temporaryDataDir, cleanDir } = await startDemoServer(opts);
   let mcp: Awaited<ReturnType<typeof startExampleMcpServer>>;
   try {
-    mcp = await startDemoMcp(opts.mcpPort ?? 3001, (port) => startExampleMcpServer({ issuer: server.issuer, port }));
+    mcp = await startDemoMcp(opts.mcpPort ?? 3001, (port) => startExampleMcpServer({ issuer: server.issuer, port, protocol: opts.protocol ?? DEFAULT_MCP_PROTOCOL }));
   } catch (err) {
     await server.close();
     await cleanDir();
@@ -102,6 +106,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     mcpUrl: mcp.url,
     resource: mcp.resource,
     prmUrl: mcp.prmUrl,
+    protocol: mcp.protocol,
     clientId: DEMO_CLIENT_ID,
     consent: cfg.consent,
     user: cfg.user,
@@ -146,15 +151,18 @@ async function seed(server: RunningServer, uri: string): Promise<void> {
 const q = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 /** What `authserver demo` prints: where things are, and the commands that connect a client. */
-export function demoInstructions(d: Pick<Demo, 'issuer' | 'uiUrl' | 'mcpUrl' | 'resource' | 'clientId' | 'consent' | 'user' | 'dataDir' | 'temporaryDataDir'>): string {
+export function demoInstructions(d: Pick<Demo, 'issuer' | 'uiUrl' | 'mcpUrl' | 'resource' | 'clientId' | 'consent' | 'user' | 'dataDir' | 'temporaryDataDir'> & { protocol?: McpProtocol }): string {
   const dd = `--data-dir ${q(d.dataDir)}`;
+  const protocol = d.protocol ?? DEFAULT_MCP_PROTOCOL;
+  // connect and doctor default to 2026-07-28; an older example server needs the flag passed on.
+  const pf = protocol === DEFAULT_MCP_PROTOCOL ? '' : ` --protocol ${protocol}`;
   return [
     'AuthPlane demo is running.',
     `UI: ${d.uiUrl}`,
     `    (the admin UI's sign-in link works once; a fresh one: npx authserver ui-link ${dd})`,
     '',
     `  AuthPlane     ${d.issuer}`,
-    `  MCP server    ${d.mcpUrl}   (example notes server: tools whoami, read_note, write_note)`,
+    `  MCP server    ${d.mcpUrl}   (example notes server, MCP ${protocol}: tools whoami, read_note, write_note)`,
     `  Resource      ${DEMO_RESOURCE_SLUG} = ${d.resource}   scopes: read, write`,
     `  Client        ${d.clientId} (public, PKCE, any loopback redirect such as http://127.0.0.1:<port>/callback); clients may also register themselves`,
     `  Consent       ${d.consent === 'auto' ? `auto: every valid request is approved as "${d.user}"` : `prompt: your browser shows AuthPlane's consent page; click Approve (as "${d.user}")`}`,
@@ -167,8 +175,8 @@ export function demoInstructions(d: Pick<Demo, 'issuer' | 'uiUrl' | 'mcpUrl' | '
     `  mcp-remote     npx mcp-remote ${d.mcpUrl}`,
     `                 (stdio-only clients: {"command": "npx", "args": ["mcp-remote", "${d.mcpUrl}"]})`,
     '',
-    `Connect as a CLI:  npx authserver connect ${d.mcpUrl}`,
-    `Check the setup:   npx authserver doctor ${d.mcpUrl} ${dd}`,
+    `Connect as a CLI:  npx authserver connect ${d.mcpUrl}${pf}`,
+    `Check the setup:   npx authserver doctor ${d.mcpUrl}${pf} ${dd}`,
     `See the tokens:    npx authserver admin issuance list ${dd} --resource ${DEMO_RESOURCE_SLUG}`,
     '',
     `Press Ctrl+C to stop (or from another terminal: npx authserver stop ${dd}).`,

@@ -3,6 +3,7 @@
  * into one sentence, a `WWW-Authenticate` parser, and each round trip recorded (masked) for the
  * step that made it. Built on fetch and URL.
  */
+import type { McpProtocol } from '../contracts/mcpProtocol';
 import { BoundedFetchError, boundedFetch, type BoundedResponse, type FetchLike } from '../net/boundedFetch';
 import { recordExchange, type RecordedExchange } from './exchange';
 
@@ -106,13 +107,55 @@ export function parseBearerChallenge(header: string | null): BearerChallenge | u
 
 export const MCP_ACCEPT = 'application/json, text/event-stream';
 
-/** The first message every MCP client sends. */
+/** The JSON-RPC message of an MCP answer, sent as JSON or as the SSE event carrying it. */
+export function rpcMessage(r: HttpResult): unknown {
+  if (r.json !== undefined) return r.json;
+  const data = r.text
+    .split('\n')
+    .filter((l) => l.startsWith('data:'))
+    .map((l) => l.slice(5).trim())
+    .join('');
+  try {
+    return JSON.parse(data);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The request each revision's clients open with. */
+export function openingMethod(protocol: McpProtocol): 'server/discover' | 'initialize' {
+  return protocol === '2026-07-28' ? 'server/discover' : 'initialize';
+}
+
+/**
+ * The first request of a 2026-07-28 client: `server/discover`, stateless, with the revision in
+ * the MCP-Protocol-Version header and `_meta`, and the method in Mcp-Method.
+ */
+export function discoverRequest(version: string): { headers: Record<string, string>; body: string } {
+  return {
+    headers: { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'server/discover' },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'server/discover',
+      params: {
+        _meta: {
+          'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+          'io.modelcontextprotocol/clientInfo': { name: 'authplane-doctor', version },
+          'io.modelcontextprotocol/clientCapabilities': {},
+        },
+      },
+    }),
+  };
+}
+
+/** The first message every 2025-era MCP client sends. */
 export function initializeBody(version: string): string {
   return JSON.stringify({
     jsonrpc: '2.0',
     id: 1,
     method: 'initialize',
-    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'authplane-doctor', version } },
+    params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'authplane-doctor', version } },
   });
 }
 

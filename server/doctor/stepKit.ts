@@ -4,6 +4,7 @@
  * make (the admin API, an MCP initialize). Steps live in steps/, in the order clients meet them.
  */
 import type { DoctorStep, DoctorStepId } from '../contracts/doctor';
+import type { McpProtocol } from '../contracts/mcpProtocol';
 import type { Resource } from '../contracts/resources';
 import type { AuthPlaneTarget } from './locate';
 import type { DoctorFetch, DoctorRequest, HttpResult } from './http';
@@ -57,6 +58,10 @@ export interface WalkState {
   resourceCovers: boolean;
   /** The server accepted a valid token: only then does a refusal of a bad one prove anything. */
   validAccepted: boolean;
+  /** The revision the doctor checks against: --protocol (pinned), or the newest the server speaks. */
+  protocol: McpProtocol;
+  pinned: boolean;
+  spoken?: McpProtocol[];
 }
 
 export type AdminCall = (path: string, init?: { method?: string; json?: unknown }) => Promise<HttpResult>;
@@ -71,8 +76,8 @@ export interface WalkIO {
   locate: () => Promise<AuthPlaneTarget>;
   /** The admin API of `state.issuer` with `state.adminToken`. */
   admin: AdminCall;
-  /** An MCP initialize request to the endpoint, with a token or without (recorded like `request`). */
-  callMcp: (token?: string) => Promise<HttpResult>;
+  /** The opening MCP request of a revision (default: the one checked, `state.protocol`), with a token or without (recorded like `request`). */
+  callMcp: (token?: string, protocol?: McpProtocol) => Promise<HttpResult>;
 }
 
 export interface DoctorCheck {

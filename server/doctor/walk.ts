@@ -9,12 +9,14 @@
  */
 import { VERSION } from '../version';
 import type { DoctorReport, DoctorStep } from '../contracts/doctor';
-import { initializeBody, MCP_ACCEPT, NetworkError, request, type DoctorFetch, type ExchangeSink } from './http';
+import { DEFAULT_MCP_PROTOCOL, type McpProtocol } from '../contracts/mcpProtocol';
+import { discoverRequest, initializeBody, MCP_ACCEPT, NetworkError, request, type DoctorFetch, type ExchangeSink } from './http';
 import type { RecordedExchange } from './exchange';
 import { locateAuthPlane, quote } from './locate';
 import { authplane, challenge, unauthenticated } from './steps/endpoint';
 import { authorizationServers, prm, prmResourceUrl, resourceRegistered, scopes } from './steps/resourceMetadata';
 import { asMetadata, jwks } from './steps/authServer';
+import { protocol } from './steps/protocol';
 import { callWithToken, expired, token, wrongAudience } from './steps/tokens';
 import { gatewayExchange, gatewayLinks } from './steps/gateway';
 import { Skip, type DoctorCheck, type WalkIO, type WalkState } from './stepKit';
@@ -32,6 +34,8 @@ export interface DoctorOptions {
   /** Data dir of the running `authserver serve`: its runtime file and admin token are read. */
   dataDir?: string;
   adminToken?: string;
+  /** The MCP revision the server must speak; default: whichever it speaks, newest first. The report says which ones it speaks. */
+  protocol?: McpProtocol;
   fetch?: DoctorFetch;
   /** Called as each step finishes (the CLI prints them live). */
   onStep?: (step: DoctorStep) => void;
@@ -51,6 +55,7 @@ const WALK: readonly DoctorCheck[] = [
   jwks,
   token,
   callWithToken,
+  protocol,
   wrongAudience,
   expired,
 ];
@@ -59,7 +64,7 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   assertMcpUrl(opts.mcpUrl);
   const started = Date.now();
   const f: DoctorFetch = opts.fetch ?? ((input, init) => fetch(input, init));
-  const ctx: WalkState = { mcpUrl: opts.mcpUrl, flag: opts.dataDir ? ` --data-dir ${quote(opts.dataDir)}` : '', authplaneOk: false, mcpDown: false, resourceCovers: false, validAccepted: false };
+  const ctx: WalkState = { mcpUrl: opts.mcpUrl, flag: opts.dataDir ? ` --data-dir ${quote(opts.dataDir)}` : '', authplaneOk: false, mcpDown: false, resourceCovers: false, validAccepted: false, protocol: opts.protocol ?? DEFAULT_MCP_PROTOCOL, pinned: opts.protocol !== undefined };
   const steps: DoctorStep[] = [];
   const ioFor = (sink: ExchangeSink) => walkIO(f, ctx, opts, sink);
   const record = async (check: DoctorCheck) => {
@@ -78,6 +83,8 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
     ok: summary.fail === 0,
     mcp_url: opts.mcpUrl,
     issuer: ctx.issuer ?? null,
+    protocol: ctx.protocol,
+    mcp_protocols: ctx.spoken ?? null,
     prm_url: ctx.prmUrl ?? null,
     resource: ctx.resource ? { slug: ctx.resource.slug, uri: ctx.resource.uri } : null,
     steps,
@@ -121,16 +128,18 @@ function walkIO(f: DoctorFetch, ctx: WalkState, opts: DoctorOptions, sink: Excha
         headers: { authorization: `Bearer ${ctx.adminToken}`, accept: 'application/json', ...(init.json !== undefined ? { 'content-type': 'application/json' } : {}) },
         body: init.json !== undefined ? JSON.stringify(init.json) : undefined,
       }),
-    callMcp: (token) =>
-      request(
+    callMcp: (token, protocol = ctx.protocol) => {
+      const opening = protocol === '2026-07-28' ? discoverRequest(VERSION) : { headers: {}, body: initializeBody(VERSION) };
+      return request(
         f,
         ctx.mcpUrl,
         {
           method: 'POST',
-          headers: { 'content-type': 'application/json', accept: MCP_ACCEPT, ...(token ? { authorization: `Bearer ${token}` } : {}) },
-          body: initializeBody(VERSION),
+          headers: { 'content-type': 'application/json', accept: MCP_ACCEPT, ...opening.headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+          body: opening.body,
         },
         sink,
-      ),
+      );
+    },
   };
 }

@@ -4,10 +4,10 @@
  * SHA-256; after use it is kept (consumed) until it expires so a replay can be detected and the
  * tokens from the first exchange revoked (RFC 6749 §4.1.2).
  */
-import type { Client, ConsentWaiter, PendingInteraction, Resource, WarningCode } from '../contracts';
+import type { Client, ConsentWaiter, PendingInteraction, Resource, ScopeDef, WarningCode } from '../contracts';
 import { iso } from '../clock';
 import { randomId, randomToken, sha256hex } from './crypto';
-import { scopeDefs } from './offlineAccess';
+import { resourceScopes, scopeDefs } from './offlineAccess';
 import type { CoreDeps } from './deps';
 
 export interface AuthorizationParams {
@@ -122,9 +122,21 @@ export class InteractionService {
       redirect_uri: i.redirectUri,
       default_sub: this.d.config.user,
       warnings: i.warnings.map((w) => w.message),
+      kept_scopes: this.keptScopes(i),
       waiting: (['browser', 'cli'] as const).filter((k) => i.waiters[k] > 0),
       ...(i.stale ? { stale: i.stale } : {}),
     };
+  }
+
+  /** Per user with a live grant for this client and resource: the granted scopes not asked for again. */
+  private keptScopes(i: Interaction): Record<string, ScopeDef[]> {
+    const kept: Record<string, ScopeDef[]> = {};
+    for (const g of this.d.store.consents.list()) {
+      if (g.revoked_at || g.client_id !== i.client.client_id || g.resource !== i.resource.slug) continue;
+      const defs = scopeDefs(i.resource, resourceScopes(g.scopes)).filter((x) => !i.scopes.includes(x.name));
+      if (defs.length) kept[g.sub] = defs;
+    }
+    return kept;
   }
 
   /**

@@ -20,7 +20,7 @@ import { esc, page } from '../http/page';
 import { clearConsentCookie, consentCookieMatches, issueConsentCookie } from './consentCookie';
 import { PATHS } from './paths';
 import { browserUser, rememberBrowserUser } from './userSession';
-import { resourceScopes, scopeDefs } from '../domain/offlineAccess';
+import { scopeDefs } from '../domain/offlineAccess';
 
 function loadInteraction(s: Services, uid: string | undefined): Interaction {
   const i = uid ? s.interactions.get(uid) : undefined;
@@ -49,7 +49,7 @@ export function renderConsent(s: Services, i: Interaction, def = s.deps.config.u
   const userOptions = users.map((u) => `<option value="${esc(u.sub)}"${u.sub === def ? ' selected' : ''}>${esc(u.name)} (${esc(u.sub)})</option>`).join('');
   const warnings = i.warnings.map((w) => `<p class="warn">${esc(w.message)}</p>`).join('');
   // Step-up (SEP-2350): what the preselected user already allowed stays granted with this request.
-  const kept = scopeDefs(i.resource, resourceScopes(s.consents.find(def, i.client.client_id, i.resource.slug)?.scopes ?? [])).filter((x) => !i.scopes.includes(x.name));
+  const kept = s.interactions.view(i).kept_scopes[def] ?? [];
   const keptNote = kept.length ? `<p class="muted" id="kept">Already allowed earlier, and kept with this request: ${kept.map((x) => `${esc(x.description || x.name)} (<code>${esc(x.name)}</code>)`).join(', ')}.</p>` : '';
   const source = { admin: 'registered by an admin', dcr: 'registered itself (dynamic registration)', cimd: 'identified by its metadata document' }[i.client.registration_source];
   return page(

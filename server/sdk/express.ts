@@ -5,6 +5,7 @@
 import type { Request, RequestHandler } from 'express';
 import type { RequestAuth } from './auth-info';
 import { authenticate, type BearerAuthOptions } from './bearer';
+import { MCP_CORS_HEADERS, MCP_PREFLIGHT_HEADERS, PREFLIGHT_STATUS, PRM_PREFLIGHT_HEADERS } from './cors';
 import { PRM_HEADERS, protectedResourceMetadata, type ProtectedResourceMetadataOptions } from './prm';
 import type { ResourceVerifier } from './verifier';
 
@@ -41,16 +42,43 @@ export function expressAuth(req: Request): RequestAuth | undefined {
 }
 
 /**
- * GET handler serving the PRM document; mount it at `prmPath(resource)`.
+ * Handler serving the PRM document on GET and the CORS preflight on OPTIONS; mount it at
+ * `prmPath(resource)` for both methods.
  *
  * @example
  * ```ts
  * app.get(prmPath(resource), expressPrmHandler({ resource, issuer, scopes: ['read', 'write'] }));
+ * app.options(prmPath(resource), expressPrmHandler({ resource, issuer, scopes: ['read', 'write'] }));
  * ```
  */
 export function expressPrmHandler(opts: ProtectedResourceMetadataOptions): RequestHandler {
   const body = JSON.stringify(protectedResourceMetadata(opts));
-  return (_req, res) => {
+  return (req, res) => {
+    if (req.method === 'OPTIONS') {
+      res.status(PREFLIGHT_STATUS).set(PRM_PREFLIGHT_HEADERS).end();
+      return;
+    }
     res.status(200).set(PRM_HEADERS).send(body);
+  };
+}
+
+/**
+ * CORS for the MCP endpoint; put it BEFORE the bearer auth so a browser's preflight (which never
+ * carries the token) gets 204 instead of 401, and every answer, challenges included, is readable.
+ *
+ * @example
+ * ```ts
+ * app.use('/mcp', expressMcpCors());
+ * app.all('/mcp', requireBearerAuth({ verifier: mcpTokenVerifier(verifier), resourceMetadataUrl: prm.url }), mcpHandler);
+ * ```
+ */
+export function expressMcpCors(): RequestHandler {
+  return (req, res, next) => {
+    if (req.method === 'OPTIONS') {
+      res.status(PREFLIGHT_STATUS).set(MCP_PREFLIGHT_HEADERS).end();
+      return;
+    }
+    res.set(MCP_CORS_HEADERS);
+    next();
   };
 }

@@ -9,14 +9,25 @@
  * ```ts
  * import express from 'express';
  * import { requireBearerAuth } from '@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js';
- * import { createResourceVerifier, mcpTokenVerifier, mountProtectedResourceMetadata } from 'authplane-desktop/sdk';
+ * import { createResourceVerifier, expressMcpCors, mcpTokenVerifier, mountProtectedResourceMetadata } from 'authplane-desktop/sdk';
  *
  * const issuer = 'http://127.0.0.1:9000';
  * const resource = 'http://127.0.0.1:3001/mcp'; // exactly as registered in AuthPlane
  * const verifier = createResourceVerifier({ issuer, resource });
  * const app = express();
  * const prm = mountProtectedResourceMetadata(app, { resource, issuer, scopes: ['read', 'write'] });
+ * app.use('/mcp', expressMcpCors()); // CORS before auth: a browser's preflight carries no token
  * app.all('/mcp', requireBearerAuth({ verifier: mcpTokenVerifier(verifier), resourceMetadataUrl: prm.url }), mcpHandler);
+ * ```
+ *
+ * @example MCP TypeScript SDK v2 (2026-07-28, stateless), any fetch runtime
+ * ```ts
+ * import { createMcpHandler } from '@modelcontextprotocol/server';
+ * import { createResourceVerifier, prmPath, prmResponse, prmUrl, withBearerAuth, withMcpCors } from 'authplane-desktop/sdk';
+ *
+ * const mcp = createMcpHandler(buildServer); // a fresh McpServer per request; tools read ctx.http.authInfo
+ * const handler = withMcpCors(withBearerAuth(verifier, (req, auth) => mcp.fetch(req, { authInfo: auth }), { resourceMetadataUrl: prmUrl(resource) }));
+ * export default { fetch: (req: Request) => new URL(req.url).pathname === prmPath(resource) ? prmResponse({ resource, issuer, scopes: ['read'] }, req) : handler(req) };
  * ```
  */
 
@@ -46,7 +57,8 @@ export type { RequestAuth } from './auth-info';
 export type { FetchLike } from './fetch-json';
 export { mcpTokenVerifier, mountProtectedResourceMetadata } from './mcp';
 export type { McpTokenVerifier } from './mcp';
-export { expressBearerAuth, expressAuth, expressPrmHandler } from './express';
-export { koaBearerAuth, koaPrmHandler } from './koa';
-export { withBearerAuth, prmResponse } from './fetch';
+export { expressBearerAuth, expressAuth, expressPrmHandler, expressMcpCors } from './express';
+export { koaBearerAuth, koaPrmHandler, koaMcpCors } from './koa';
+export { withBearerAuth, prmResponse, withMcpCors } from './fetch';
+export { MCP_CORS_ALLOW_HEADERS, MCP_CORS_EXPOSE_HEADERS, MCP_CORS_HEADERS, MCP_PREFLIGHT_HEADERS, PRM_PREFLIGHT_HEADERS } from './cors';
 export type { AuthedHandler } from './fetch';

@@ -30,6 +30,7 @@ export interface McpTokenVerifier extends OAuthTokenVerifier {
  * ```ts
  * import { requireBearerAuth } from '@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js';
  * const prm = mountProtectedResourceMetadata(app, { resource, issuer, scopes: ['read', 'write'] });
+ * app.use('/mcp', expressMcpCors()); // before auth: a preflight carries no token
  * app.all('/mcp', requireBearerAuth({ verifier: mcpTokenVerifier(verifier), resourceMetadataUrl: prm.url }), mcpHandler);
  * // tools receive it as extra.authInfo: { token, clientId, scopes, expiresAt, resource, extra: { sub, jti, iss } }
  * ```
@@ -56,9 +57,10 @@ function toSdkError(err: unknown): unknown {
 }
 
 /**
- * Serve PRM at the path MCP clients derive from the resource URI, without pulling in
- * mcpAuthMetadataRouter (which also mirrors AS metadata and rejects http issuers other than
- * localhost). Returns the path and the absolute URL for `resourceMetadataUrl`.
+ * Serve PRM at the path MCP clients derive from the resource URI (GET, and OPTIONS for the
+ * CORS preflight of browser clients), without pulling in mcpAuthMetadataRouter (which also
+ * mirrors AS metadata and rejects http issuers other than localhost). Returns the path and the
+ * absolute URL for `resourceMetadataUrl`.
  *
  * @example
  * ```ts
@@ -67,10 +69,12 @@ function toSdkError(err: unknown): unknown {
  * ```
  */
 export function mountProtectedResourceMetadata(
-  app: Pick<IRouter, 'get'>,
+  app: Pick<IRouter, 'get' | 'options'>,
   opts: ProtectedResourceMetadataOptions,
 ): { path: string; url: string } {
   const path = prmPath(opts.resource);
-  app.get(path, expressPrmHandler(opts));
+  const handler = expressPrmHandler(opts);
+  app.get(path, handler);
+  app.options(path, handler);
   return { path, url: prmUrl(opts.resource) };
 }

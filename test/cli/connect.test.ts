@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExampleMcpServer, type ExampleMcpServer } from '../../examples/mcp-server/server';
+import type { McpProtocol } from '../../server/contracts/mcpProtocol';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { until } from '../helpers/until';
 import { buildCli, cliEnv, removeBuild, runCli, tempDir } from './helpers';
@@ -19,9 +20,9 @@ afterAll(async () => {
   await removeBuild(cli);
 });
 
-async function setup(consent: 'auto' | 'prompt', extra: { consentWaiterGrace?: number } = {}): Promise<TestServer> {
+async function setup(consent: 'auto' | 'prompt', extra: { consentWaiterGrace?: number } = {}, protocol?: McpProtocol): Promise<TestServer> {
   const s = await startTestServer({ consent, ...extra });
-  mcp = await startExampleMcpServer({ issuer: s.issuer });
+  mcp = await startExampleMcpServer({ issuer: s.issuer, protocol });
   await s.services.resources.create({ slug: 'mcp-a', uri: mcp.resource, scopes: [{ name: 'read' }, { name: 'write' }] });
   return s;
 }
@@ -163,5 +164,63 @@ describe('authserver connect', () => {
       await s.stop();
     }
   });
-});
 
+  it('speaks 2026-07-28 by default (registering as a native app, SEP-837) and 2025-11-25 with --protocol', async () => {
+    const s = await setup('auto');
+    try {
+      const r = await runCli(cli, ['connect', mcp.url, '--json'], { env: cliEnv(home) });
+      expect(r.stderr).toBe('');
+      const out = JSON.parse(r.stdout);
+      expect(out.protocol).toBe('2026-07-28');
+      expect(s.services.clients.get(out.client_id)?.application_type).toBe('native');
+      const human = await runCli(cli, ['connect', mcp.url], { env: cliEnv(home) });
+      expect(human.stdout).toMatch(/^connected to \S+ as client \S+ \(MCP 2026-07-28\)\naccess token  aud=\S+ sub=dev-user scope="read write" /);
+    } finally {
+      await mcp.close();
+      await s.stop();
+    }
+    const old = await setup('auto', {}, '2025-11-25');
+    try {
+      const r = await runCli(cli, ['connect', mcp.url, '--protocol', '2025-11-25', '--json'], { env: cliEnv(home) });
+      expect(r.stderr).toBe('');
+      const out = JSON.parse(r.stdout);
+      expect(out.protocol).toBe('2025-11-25');
+      expect(out.tool_result.content[0].text).toContain('"scopes":["read","write"]');
+      const pinned = await runCli(cli, ['connect', mcp.url], { env: cliEnv(home) });
+      expect(pinned.code).toBe(1);
+      expect(pinned.stderr).toBe(
+        'authserver connect: Version negotiation failed: the server did not offer pinned protocol version 2026-07-28 via server/discover (no fallback in pin mode); ' +
+          'an MCP server on SDK 1.x speaks 2025-11-25: pass --protocol 2025-11-25\n',
+      );
+    } finally {
+      await mcp.close();
+      await old.stop();
+    }
+  });
+
+  it('a pre-registered confidential client: --client-id with --client-secret authenticates at the token endpoint', async () => {
+    const s = await setup('auto');
+    try {
+      const c = await s.services.clients.create({ client_name: 'agent', redirect_uris: ['http://127.0.0.1/callback'], grant_types: ['authorization_code', 'refresh_token'], token_endpoint_auth_method: 'client_secret_basic' });
+      const r = await runCli(cli, ['connect', mcp.url, '--client-id', c.client_id, '--client-secret', c.client_secret!, '--json'], { env: cliEnv(home) });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ client_id: c.client_id, claims: { client_id: c.client_id, scope: 'read write' } });
+      const wrong = await runCli(cli, ['connect', mcp.url, '--client-id', c.client_id, '--client-secret', 'not-the-secret'], { env: cliEnv(home) });
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr).toContain('invalid_client');
+    } finally {
+      await mcp.close();
+      await s.stop();
+    }
+  });
+
+  it('--client-secret without --client-id, or an unknown --protocol, is a usage error', async () => {
+    const a = await runCli(cli, ['connect', 'http://127.0.0.1:9/mcp', '--client-secret', 's'], { env: cliEnv(home) });
+    expect(a.code).toBe(2);
+    expect(a.stderr).toBe('authserver connect: --client-secret belongs to a pre-registered client: pass --client-id too\n');
+    const b = await runCli(cli, ['connect', 'http://127.0.0.1:9/mcp', '--protocol', '2024-11-05'], { env: cliEnv(home) });
+    expect(b.code).toBe(2);
+    expect(b.stderr).toContain("option '--protocol <revision>' argument '2024-11-05' is invalid. expected one of 2026-07-28, 2025-11-25");
+  });
+});

@@ -112,7 +112,7 @@ describe('startDemo (in-process)', () => {
     expect(first).toMatchObject({ consent: 'prompt', user: 'dev-user', temporaryDataDir: false, clientId: DEMO_CLIENT_ID });
     const report = await runDoctor({ mcpUrl: first.mcpUrl, issuer: first.issuer, adminToken: first.server.adminToken });
     expect(report.ok, JSON.stringify(report.steps.filter((x) => x.status !== 'pass'))).toBe(true);
-    expect(report.summary.pass).toBe(14);
+    expect(report.summary.pass).toBe(15);
     const firstUri = first.resource;
     await first.close();
     expect(existsSync(dataDir)).toBe(true);
@@ -136,5 +136,29 @@ describe('startDemo (in-process)', () => {
     blocker.close();
     expect(err).toBeInstanceOf(DemoError);
 
+  });
+
+  it('--protocol 2025-11-25 runs the SDK 1.x example server; the printed connect and doctor commands carry the flag, and the doctor passes with it', async () => {
+    const demo = await startDemo({ port: 0, mcpPort: 0, protocol: '2025-11-25', log: silentLogger });
+    try {
+      expect(demo.protocol).toBe('2025-11-25');
+      const text = demoInstructions(demo);
+      expect(text).toContain(`(example notes server, MCP 2025-11-25: tools whoami, read_note, write_note)`);
+      expect(text).toContain(`Connect as a CLI:  npx authserver connect ${demo.mcpUrl} --protocol 2025-11-25\n`);
+      expect(text).toContain(`Check the setup:   npx authserver doctor ${demo.mcpUrl} --protocol 2025-11-25 --data-dir `);
+      const report = await runDoctor({ mcpUrl: demo.mcpUrl, issuer: demo.issuer, adminToken: demo.server.adminToken, protocol: '2025-11-25' });
+      expect(report.ok, JSON.stringify(report.steps.filter((x) => x.status !== 'pass'))).toBe(true);
+      expect(report.mcp_protocols).toEqual(['2025-11-25']);
+    } finally {
+      await demo.close();
+    }
+    // The default demo speaks 2026-07-28 and its printed commands need no flag.
+    const modern = await startDemo({ port: 0, mcpPort: 0, log: silentLogger });
+    try {
+      expect(modern.protocol).toBe('2026-07-28');
+      expect(demoInstructions(modern)).toContain(`Connect as a CLI:  npx authserver connect ${modern.mcpUrl}\n`);
+    } finally {
+      await modern.close();
+    }
   });
 });

@@ -1,5 +1,5 @@
 /**
- * A tiny MCP-ish server for doctor tests: it answers `initialize` and protects itself with
+ * A tiny MCP-ish server for doctor tests: it answers `server/discover` and `initialize` and protects itself with
  * AuthPlane tokens, except in the ways a `Breakage` tells it to get wrong. Signatures are
  * always checked (jose against AuthPlane's JWKS); the claims checks are done by hand so each
  * can be switched off.
@@ -29,6 +29,8 @@ export interface Breakage {
   skipExpiry?: boolean;
   /** Refuse bad tokens with 403 instead of 401. */
   forbidInsteadOf401?: boolean;
+  /** Serve this revision's opening request (2025 initialize) without any token check. */
+  openRevision?: '2025-11-25';
 }
 
 export interface BrokenServer {
@@ -80,14 +82,20 @@ export async function startBrokenServer(issuer: string, b: Breakage = {}): Promi
         return json(res, 200, { resource, authorization_servers: b.authorizationServers?.(issuer) ?? [issuer], scopes_supported: b.scopes ?? ['read', 'write'] });
       }
       if (path !== '/mcp') return json(res, 404, { error: 'not_found' });
-      if (!b.noAuth) {
+      const method = (JSON.parse(Buffer.concat(chunks).toString() || '{}') as { method?: string }).method;
+      if (!b.noAuth && !(b.openRevision && method === 'initialize')) {
         const m = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
         if (!m) return deny(res, undefined, 'no token');
         const problem = await check(m[1]!);
         if (problem) return deny(res, 'invalid_token', problem);
       }
-      const msg = JSON.parse(Buffer.concat(chunks).toString() || '{}') as { id?: number };
-      json(res, 200, { jsonrpc: '2.0', id: msg.id ?? null, result: { protocolVersion: '2025-06-18', capabilities: {}, serverInfo: { name: 'broken-test-server', version: '0.0.1' } } });
+      const msg = JSON.parse(Buffer.concat(chunks).toString() || '{}') as { id?: number; method?: string };
+      // Both revisions' opening requests: 2026-07-28 server/discover, 2025 initialize.
+      const result =
+        msg.method === 'server/discover'
+          ? { supportedVersions: ['2026-07-28'], capabilities: {}, serverInfo: { name: 'broken-test-server', version: '0.0.1' } }
+          : { protocolVersion: '2025-06-18', capabilities: {}, serverInfo: { name: 'broken-test-server', version: '0.0.1' } };
+      json(res, 200, { jsonrpc: '2.0', id: msg.id ?? null, result });
     })().catch((e) => json(res, 500, { error: String(e) }));
   });
 

@@ -34,23 +34,23 @@ describe('authserver doctor', () => {
     expect(r.code, r.stderr + r.stdout).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toBe(`Checking ${example.url} (data dir ${s.dataDir})`);
-    expect(lines.filter((l) => l.startsWith('✓ '))).toHaveLength(14);
+    expect(lines.filter((l) => l.startsWith('✓ '))).toHaveLength(15);
     expect(lines.some((l) => l.startsWith('✗ '))).toBe(false);
-    expect(lines.at(-2)).toMatch(/^14 passed, 0 failed\. /);
+    expect(lines.at(-2)).toMatch(/^15 passed, 0 failed\. /);
   });
 
   it('--json prints the report, and AUTHPLANE_DATA_DIR works as the data dir', async () => {
     const r = await runCli(cli, ['doctor', example.url, '--json'], { env: cliEnv(home, { AUTHPLANE_DATA_DIR: s.dataDir }) });
     expect(r.code, r.stderr).toBe(0);
     const report = DoctorReport.parse(JSON.parse(r.stdout));
-    expect(report).toMatchObject({ ok: true, issuer: s.issuer, summary: { pass: 14, fail: 0 } });
+    expect(report).toMatchObject({ ok: true, issuer: s.issuer, summary: { pass: 15, fail: 0 } });
   });
 
   it('✗ with the fix and exit 1 when the server accepts expired tokens', async () => {
     const r = await doctor(broken.url, '--data-dir', s.dataDir);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/\n✗ MCP server rejects an expired token\n {4}your server accepted a token that expired at \S+ \(an hour ago\)\n {4}fix: check exp/);
-    expect(r.stdout).toContain('13 passed, 1 failed.');
+    expect(r.stdout).toContain('14 passed, 1 failed.');
   });
 
   it('exit 1 with the fix when no server runs on the data dir', async () => {
@@ -68,5 +68,14 @@ describe('authserver doctor', () => {
     const missing = await doctor();
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("missing required argument 'mcp-server-url'");
+    const protocol = await doctor('http://127.0.0.1:3001/mcp', '--protocol', '2025-03-26');
+    expect(protocol.code).toBe(2);
+    expect(protocol.stderr).toContain("option '--protocol <revision>' argument '2025-03-26' is invalid. expected one of 2026-07-28, 2025-11-25");
+  });
+
+  it('--protocol 2025-11-25 checks against that revision; the JSON report names what the server speaks', async () => {
+    const r = await runCli(cli, ['doctor', example.url, '--protocol', '2025-11-25', '--json'], { env: cliEnv(home, { AUTHPLANE_DATA_DIR: s.dataDir }) });
+    expect(r.code, r.stdout).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, protocol: '2025-11-25', mcp_protocols: ['2026-07-28', '2025-11-25'] });
   });
 });

@@ -69,7 +69,7 @@ describe('a hostile metadata document', () => {
         const r = await doctor(`${mcp.origin}/${path}`);
         const url = `${mcp.origin}/.well-known/oauth-protected-resource/${path}`;
         expect(stepOf(r, 'prm')).toMatchObject({ status: 'fail', detail: `${url} is not a JSON object (content-type application/json)` });
-        expect(r.steps).toHaveLength(14);
+        expect(r.steps).toHaveLength(15);
         expect((await mcp.visit(`/.well-known/oauth-protected-resource/${path}`)).headers['accept-encoding']).toBe('identity');
       }
       await (await mcp.visit('/.well-known/oauth-protected-resource/endless')).closed;

@@ -68,17 +68,18 @@ describe('doctor against the example MCP server', () => {
       'jwks',
       'token',
       'call_with_token',
+      'protocol',
       'wrong_audience',
       'expired',
     ]);
-    expect(r).toMatchObject({ ok: true, issuer: s.issuer, resource: { slug: 'mcp-a', uri: example.resource }, prm_url: example.prmUrl, summary: { pass: 14, fail: 0, warn: 0, skip: 0 } });
+    expect(r).toMatchObject({ ok: true, issuer: s.issuer, resource: { slug: 'mcp-a', uri: example.resource }, prm_url: example.prmUrl, summary: { pass: 15, fail: 0, warn: 0, skip: 0 } });
     expect(stepOf(r, 'token').detail).toContain('consent approved through the admin API');
     expect(stepOf(r, 'token').detail).toContain(`aud "${example.resource}"`);
     expect(stepOf(r, 'call_with_token').detail).toContain('authplane-example-notes');
     expect(stepOf(r, 'wrong_audience').detail).toMatch(/^HTTP 401 invalid_token/);
     expect(stepOf(r, 'expired').detail).toMatch(/^HTTP 401 invalid_token: token expired/);
     const text = formatReport(r);
-    expect(text.split('\n').filter((l) => l.startsWith('✓'))).toHaveLength(14);
+    expect(text.split('\n').filter((l) => l.startsWith('✓'))).toHaveLength(15);
 
     // It registered its test client once, and revoked the token it obtained.
     const client = s.services.clients.get(DOCTOR_CLIENT_ID)!;
@@ -120,7 +121,7 @@ describe('doctor against the example MCP server', () => {
     expect(ex('unauthenticated')).toMatchObject({ request: { method: 'POST', url: example.url }, response: { status: 401 } });
     expect(header(ex('unauthenticated')!.response.headers, 'www-authenticate')).toContain(`resource_metadata="${example.prmUrl}"`);
     expect(ex('unauthenticated')!.request.body).toMatchObject({ mime_type: 'application/json', truncated: false });
-    expect(JSON.parse(ex('unauthenticated')!.request.body!.text)).toMatchObject({ method: 'initialize' });
+    expect(JSON.parse(ex('unauthenticated')!.request.body!.text)).toMatchObject({ method: 'server/discover' });
     expect(ex('prm')).toMatchObject({ request: { method: 'GET', url: example.prmUrl }, response: { status: 200 } });
     expect(JSON.parse(ex('prm')!.response.body!.text)).toMatchObject({ resource: example.resource, authorization_servers: [s.issuer] });
     expect(ex('as_metadata')).toMatchObject({ request: { url: `${s.issuer}/.well-known/oauth-authorization-server` }, response: { status: 200 } });
@@ -138,7 +139,7 @@ describe('doctor against the example MCP server', () => {
     expect(header(ex('call_with_token')!.request.headers, 'authorization')).toBe(`Bearer ${token.slice(0, 4)}${MASK}`);
     // Each as a curl command that shows what was sent, masked the same way.
     expect(stepOf(r, 'call_with_token').curl).toBe(
-      `curl -sS -i -X POST '${example.url}' -H 'content-type: application/json' -H 'accept: application/json, text/event-stream' -H 'authorization: Bearer ${token.slice(0, 4)}${MASK}' --data-binary '${ex('call_with_token')!.request.body!.text}'`,
+      `curl -sS -i -X POST '${example.url}' -H 'content-type: application/json' -H 'accept: application/json, text/event-stream' -H 'mcp-protocol-version: 2026-07-28' -H 'mcp-method: server/discover' -H 'authorization: Bearer ${token.slice(0, 4)}${MASK}' --data-binary '${ex('call_with_token')!.request.body!.text}'`,
     );
     for (const x of r.steps) expect(x.curl === undefined, x.id).toBe(x.exchange === undefined);
     expect(ex('wrong_audience')!.response.status).toBe(401);
@@ -157,8 +158,8 @@ describe('doctor against broken servers', () => {
   it('a server that does not require a token', async () => {
     const b = await broken({ noAuth: true });
     const r = await doctor(b.url);
-    expectOnly(r, ['unauthenticated', 'wrong_audience', 'expired'], ['challenge']);
-    expect(stepOf(r, 'unauthenticated').detail).toBe(`your server answered HTTP 200 to an MCP initialize request without a token: it does not require authorization, so clients never start OAuth`);
+    expectOnly(r, ['unauthenticated', 'wrong_audience', 'expired'], ['challenge', 'protocol']);
+    expect(stepOf(r, 'unauthenticated').detail).toBe(`your server answered HTTP 200 to an MCP server/discover request (2026-07-28) without a token: it does not require authorization, so clients never start OAuth`);
     // The PRM was still found at the well-known URL.
     expect(stepOf(r, 'prm').detail).toContain('(found at the well-known URL)');
   });
@@ -181,7 +182,7 @@ describe('doctor against broken servers', () => {
   it('no Protected Resource Metadata', async () => {
     const b = await broken({ noPrm: true });
     const r = await doctor(b.url);
-    expectOnly(r, ['prm'], ['prm_resource_url', 'resource_registered', 'authorization_servers', 'scopes', 'token', 'call_with_token', 'wrong_audience', 'expired']);
+    expectOnly(r, ['prm'], ['prm_resource_url', 'resource_registered', 'authorization_servers', 'scopes', 'token', 'call_with_token', 'protocol', 'wrong_audience', 'expired']);
     expect(stepOf(r, 'prm').detail).toBe(`the challenge names ${b.origin}/.well-known/oauth-protected-resource/mcp but it answers HTTP 404`);
   });
 
@@ -189,7 +190,7 @@ describe('doctor against broken servers', () => {
     const b = await broken({ prmResource: (u) => `${u}/` });
     const r = await doctor(b.url);
     // AuthPlane refuses the slash variant (invalid_target), so no token can be had for it.
-    expectOnly(r, ['resource_registered'], ['token', 'call_with_token', 'wrong_audience', 'expired']);
+    expectOnly(r, ['resource_registered'], ['token', 'call_with_token', 'protocol', 'wrong_audience', 'expired']);
     const step = stepOf(r, 'resource_registered');
     expect(step.detail).toBe(`your server publishes ${b.url}/ but the resource is registered as ${b.url} (broken-${n}): it has an extra trailing "/", so AuthPlane refuses "${b.url}/" (invalid_target)`);
     expect(step.fix).toBe(`make the two strings identical, character for character: publish "resource": "${b.url}" in your PRM and verify aud against it, or re-register: authserver admin resource update broken-${n} --uri ${b.url}/`);
@@ -199,7 +200,7 @@ describe('doctor against broken servers', () => {
   it('an origin-only resource registered with "/": AuthPlane tolerates it, the server then refuses the aud', async () => {
     const b = await broken({ prmResource: (u) => new URL(u).origin }, (u) => `${new URL(u).origin}/`);
     const r = await doctor(b.url);
-    expectOnly(r, ['resource_registered', 'call_with_token'], ['wrong_audience', 'expired']);
+    expectOnly(r, ['resource_registered', 'call_with_token'], ['protocol', 'wrong_audience', 'expired']);
     expect(stepOf(r, 'resource_registered').detail).toBe(`your server publishes ${b.origin} but the resource is registered as ${b.origin}/ (broken-${n}): AuthPlane accepts the difference in the authorization request but mints aud "${b.origin}/", which your server compares with "${b.origin}"`);
     expect(stepOf(r, 'token').detail).toContain(`aud "${b.origin}/"`);
     expect(stepOf(r, 'call_with_token').detail).toContain(`your server rejected a valid token AuthPlane issued for ${b.origin}/`);
@@ -257,14 +258,14 @@ describe('doctor against broken servers', () => {
     const b = await broken({ prmResource: (u) => u.replace('/mcp', '/other') }, (u) => u.replace('/mcp', '/other'));
     const r = await doctor(b.url);
     // No token for that resource is sent to an endpoint it does not cover.
-    expectOnly(r, ['prm_resource_url'], ['token', 'call_with_token', 'wrong_audience', 'expired']);
+    expectOnly(r, ['prm_resource_url'], ['token', 'call_with_token', 'protocol', 'wrong_audience', 'expired']);
     expect(stepOf(r, 'prm_resource_url').detail).toContain('is neither the MCP endpoint');
   });
 
   it('a server whose resource is not registered at all', async () => {
     const b = await broken({}, () => null);
     const r = await doctor(b.url);
-    expectOnly(r, ['resource_registered'], ['scopes', 'token', 'call_with_token', 'wrong_audience', 'expired']);
+    expectOnly(r, ['resource_registered'], ['scopes', 'token', 'call_with_token', 'protocol', 'wrong_audience', 'expired']);
     expect(stepOf(r, 'resource_registered').detail).toMatch(new RegExp(`^no resource is registered as ${b.url} \\(registered: `));
     expect(stepOf(r, 'resource_registered').fix).toContain(`authserver admin resource create --slug <name> --uri ${b.url}`);
   });
@@ -283,5 +284,47 @@ describe('doctor against broken servers', () => {
     expect(stepOf(r, 'authplane')).toMatchObject({ status: 'fail', detail: `no AuthPlane server is running on the data dir ${dir}`, fix: expect.stringContaining(`authserver serve --data-dir ${dir}`) });
     // What can be checked without it still is: the MCP side, and AS metadata through the PRM.
     expect(statuses(r)).toMatchObject({ unauthenticated: 'pass', challenge: 'pass', prm: 'pass', as_metadata: 'pass', resource_registered: 'skip', token: 'skip' });
+  });
+});
+
+describe('doctor: MCP protocol revisions (--protocol)', () => {
+  it('the SDK v2 example server speaks 2026-07-28 and, through its legacy fallback, 2025-11-25; both refuse a request without a token', async () => {
+    const r = await doctor(example.url);
+    expect(r).toMatchObject({ protocol: '2026-07-28', mcp_protocols: ['2026-07-28', '2025-11-25'] });
+    expect(stepOf(r, 'protocol')).toMatchObject({ status: 'pass', detail: 'speaks 2026-07-28 (server/discover) and 2025-11-25 (initialize); each refuses a request without a token with 401' });
+    expect(stepOf(r, 'unauthenticated').detail).toBe('HTTP 401 to an MCP server/discover request (2026-07-28) without a token');
+  });
+
+  it('an SDK 1.x server speaks only 2025-11-25: all ✓ checked as such by default; ✗ naming --protocol when 2026-07-28 is required', async () => {
+    const old = await startExampleMcpServer({ issuer: s.issuer, protocol: '2025-11-25' });
+    try {
+      await s.services.resources.create({ slug: 'mcp-old', uri: old.resource, scopes: [{ name: 'read' }, { name: 'write' }] });
+      const auto = await doctor(old.url);
+      expectOnly(auto, []);
+      expect(auto).toMatchObject({ protocol: '2025-11-25', mcp_protocols: ['2025-11-25'] });
+      expect(stepOf(auto, 'call_with_token').detail).toBe('HTTP 200: initialize succeeded (authplane-example-notes 0.1.0)');
+      expect(stepOf(auto, 'protocol').detail).toBe('speaks 2025-11-25 (initialize); each refuses a request without a token with 401');
+
+      const r = await runDoctor({ mcpUrl: old.url, issuer: s.issuer, adminToken: s.adminToken, protocol: '2026-07-28' });
+      expect(r.mcp_protocols).toEqual(['2025-11-25']);
+      expectOnly(r, ['call_with_token', 'protocol'], ['wrong_audience', 'expired']);
+      expect(stepOf(r, 'call_with_token').fix).toBe('if it speaks another MCP revision (see the protocol step), check it with --protocol 2025-11-25');
+      expect(stepOf(r, 'protocol')).toMatchObject({
+        status: 'fail',
+        detail: 'your server speaks 2025-11-25 (initialize), not 2026-07-28',
+        fix: `check it as what it is: authserver doctor ${old.url} --protocol 2025-11-25; or serve 2026-07-28 (SDK v2: createMcpHandler from @modelcontextprotocol/server)`,
+      });
+      const ok = await runDoctor({ mcpUrl: old.url, issuer: s.issuer, adminToken: s.adminToken, protocol: '2025-11-25' });
+      expectOnly(ok, []);
+    } finally {
+      await old.close();
+    }
+  });
+
+  it('a server that protects only one revision: the other path answered without a token is ✗', async () => {
+    const b = await broken({ openRevision: '2025-11-25' });
+    const r = await doctor(b.url);
+    expectOnly(r, ['protocol']);
+    expect(stepOf(r, 'protocol').detail).toBe('your server answered HTTP 200 to a 2025-11-25 initialize without a token: that revision\'s path is not protected');
   });
 });

@@ -30,6 +30,7 @@ function prompt(uid: string, over: Partial<PendingInteraction> = {}): PendingInt
     redirect_uri: 'http://127.0.0.1:8765/callback',
     default_sub: 'dev-user',
     warnings: [],
+    kept_scopes: {},
     waiting: [],
     ...over,
   };

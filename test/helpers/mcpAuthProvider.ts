@@ -8,6 +8,8 @@ import { MemoryAuthProvider, type MemoryProviderOptions } from '../../server/con
 export class TestAuthProvider extends MemoryAuthProvider {
   /** The code from the last authorization redirect. */
   code?: string;
+  /** The whole callback query of the last authorization (code, iss, state): SDK v2's finishAuth takes it. */
+  callback?: URLSearchParams;
   authorizations: URL[] = [];
 
   constructor(redirect = 'http://127.0.0.1:8976/callback', opts: MemoryProviderOptions = {}) {
@@ -23,5 +25,6 @@ export class TestAuthProvider extends MemoryAuthProvider {
     const error = cb.searchParams.get('error');
     if (error) throw new Error(`authorization failed: ${error}: ${cb.searchParams.get('error_description')}`);
     this.code = cb.searchParams.get('code') ?? undefined;
+    this.callback = cb.searchParams;
   }
 }

@@ -58,6 +58,7 @@ export class ConsentingProvider extends TestAuthProvider {
     const error = location.searchParams.get('error');
     if (error) throw new Error(`authorization failed: ${error}: ${location.searchParams.get('error_description')}`);
     this.code = location.searchParams.get('code') ?? undefined;
+    this.callback = location.searchParams;
   }
 }
 

@@ -39,7 +39,7 @@ beforeAll(async () => {
   issuer = firstLine.trim();
   expect(issuer).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   adminToken = (await readFile(join(dataDir, 'admin-token'), 'utf8')).trim();
-  mcp = await startExampleMcpServer({ issuer });
+  mcp = await startExampleMcpServer({ issuer, protocol: '2025-11-25' });
   const res = await admin('/resources', { method: 'POST', body: JSON.stringify({ slug: 'mcp-a', uri: mcp.resource, display_name: 'MCP A', scopes: [{ name: 'read', description: 'Read access' }, { name: 'write', description: 'Write access' }] }) });
   expect(res.status).toBe(201);
 }, 60_000);

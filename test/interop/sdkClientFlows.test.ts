@@ -26,7 +26,7 @@ afterEach(async () => {
 /** AuthPlane + the example MCP server registered as mcp-a (read, write). */
 async function setup(opts: Parameters<typeof startTestServer>[0] = {}) {
   const s = await startTestServer(opts);
-  const mcp = await startExampleMcpServer({ issuer: s.issuer });
+  const mcp = await startExampleMcpServer({ issuer: s.issuer, protocol: '2025-11-25' });
   cleanups.push(() => s.stop(), () => mcp.close());
   await s.services.resources.create({ slug: 'mcp-a', uri: mcp.resource, scopes: [{ name: 'read', description: 'Read' }, { name: 'write', description: 'Write' }] });
   return { s, mcp };

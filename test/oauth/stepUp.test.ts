@@ -51,6 +51,9 @@ describe('step-up with accumulated scopes (SEP-2350)', () => {
       expect(page).toContain('<p class="muted" id="kept">Already allowed earlier, and kept with this request: Read access (<code>read</code>).</p>');
       expect(page).toContain('value="write" checked');
       expect(page).not.toContain('value="read"');
+      // The window's prompt (admin API) says the same, per user: only dev-user granted read.
+      const [pending] = await (await p.admin('/interactions')).json();
+      expect(pending.kept_scopes).toEqual({ [p.services.deps.config.user]: [{ name: 'read', description: 'Read access' }] });
       const decided = await (await p.admin(`/interactions/${uid}/decision`, { method: 'POST', body: JSON.stringify({ action: 'approve' }) })).json();
       expect(new URL(decided.redirect).searchParams.get('code')).toBeTruthy();
       expect(p.services.consents.find(p.services.deps.config.user, 'my-agent', 'mcp-a')?.scopes).toEqual(['read', 'write']);

@@ -5,13 +5,16 @@ import {
   createResourceVerifier,
   expressAuth,
   expressBearerAuth,
+  expressMcpCors,
   expressPrmHandler,
   koaBearerAuth,
+  koaMcpCors,
   koaPrmHandler,
   prmPath,
   prmResponse,
   prmUrl,
   withBearerAuth,
+  withMcpCors,
   type RequestAuth,
   type ResourceVerifier,
 } from '../../server/sdk';
@@ -41,6 +44,8 @@ const harnesses: Record<string, (mk: (origin: string) => { verifier: ResourceVer
       prm: expressPrmHandler({ resource: cfg.resource, issuer: cfg.issuer, scopes: ['read', 'write'] }),
     });
     app.get(prmPath(cfg.resource), (req, res, next) => handlers.get().prm(req, res, next));
+    app.options(prmPath(cfg.resource), (req, res, next) => handlers.get().prm(req, res, next));
+    app.use('/mcp', expressMcpCors());
     app.get('/mcp', (req, res, next) => handlers.get().read(req, res, next), (req, res) => res.json(who(expressAuth(req)!)));
     app.post('/mcp', (req, res, next) => handlers.get().write(req, res, next), (req, res) => res.json(who(expressAuth(req)!)));
     return { ...l, resource: cfg.resource };
@@ -52,9 +57,11 @@ const harnesses: Record<string, (mk: (origin: string) => { verifier: ResourceVer
       const m = mw.get();
       if (ctx.path === m.path) return m.prm(ctx, next);
       if (ctx.path !== '/mcp') return;
-      await (ctx.method === 'POST' ? m.write : m.read)(ctx, async () => {
-        ctx.body = who(ctx.state.auth as RequestAuth);
-      });
+      await koaMcpCors()(ctx, () =>
+        (ctx.method === 'POST' ? m.write : m.read)(ctx, async () => {
+          ctx.body = who(ctx.state.auth as RequestAuth);
+        }),
+      );
     });
     const l = await listen(app.callback());
     const cfg = mk(l.origin);
@@ -75,10 +82,11 @@ const harnesses: Record<string, (mk: (origin: string) => { verifier: ResourceVer
     const ok = (_req: Request, auth: RequestAuth) => Response.json(who(auth));
     const read = withBearerAuth(cfg.verifier, ok, opts);
     const write = withBearerAuth(cfg.verifier, ok, { ...opts, requiredScopes: ['write'] });
+    const mcp = withMcpCors((req) => (req.method === 'POST' ? write(req) : read(req)));
     handler.set(async (req) => {
       const path = new URL(req.url).pathname;
-      if (path === prmPath(cfg.resource)) return prmResponse({ resource: cfg.resource, issuer: cfg.issuer, scopes: ['read', 'write'] });
-      return req.method === 'POST' ? write(req) : read(req);
+      if (path === prmPath(cfg.resource)) return prmResponse({ resource: cfg.resource, issuer: cfg.issuer, scopes: ['read', 'write'] }, req);
+      return mcp(req);
     });
     return { ...l, resource: cfg.resource };
   },
@@ -119,6 +127,40 @@ describe.each(Object.keys(harnesses))('%s adapter end to end', (name) => {
       bearer_methods_supported: ['header'],
       resource_signing_alg_values_supported: ['ES256', 'RS256'],
     });
+  });
+
+  it('PRM preflight: 204 with ACAO * and the methods/headers a browser client asks for', async () => {
+    const res = await fetch(prm(), {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:6274', 'access-control-request-method': 'GET', 'access-control-request-headers': 'mcp-protocol-version' },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-allow-methods')).toBe('GET, OPTIONS');
+    expect(res.headers.get('access-control-allow-headers')).toBe(
+      'Authorization, Content-Type, Accept, MCP-Protocol-Version, Mcp-Session-Id, Mcp-Method, Last-Event-ID',
+    );
+    expect(res.headers.get('access-control-max-age')).toBe('86400');
+    expect(await res.text()).toBe('');
+  });
+
+  it('MCP endpoint preflight: 204 (not 401) with the MCP headers; challenges are readable cross-origin', async () => {
+    const pre = await fetch(`${server.origin}/mcp`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:6274', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,mcp-method' },
+    });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get('www-authenticate')).toBeNull();
+    expect(pre.headers.get('access-control-allow-origin')).toBe('*');
+    expect(pre.headers.get('access-control-allow-methods')).toBe('GET, POST, DELETE, OPTIONS');
+    expect(pre.headers.get('access-control-allow-headers')).toBe(
+      'Authorization, Content-Type, Accept, MCP-Protocol-Version, Mcp-Session-Id, Mcp-Method, Last-Event-ID',
+    );
+    expect(pre.headers.get('access-control-expose-headers')).toBe('WWW-Authenticate, Mcp-Session-Id, MCP-Protocol-Version');
+    const res = await fetch(`${server.origin}/mcp`, { method: 'POST', headers: { origin: 'http://localhost:6274' } });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-expose-headers')).toBe('WWW-Authenticate, Mcp-Session-Id, MCP-Protocol-Version');
   });
 
   it('no token: 401 with resource_metadata and no error code', async () => {

@@ -91,4 +91,22 @@ describe('example MCP server (real MCP SDK client and server)', () => {
     );
     await client.close();
   });
+
+  it('OPTIONS /mcp is the CORS preflight (204), not a 401: CORS runs before auth', async () => {
+    const res = await fetch(mcp.url, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:6274', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type,mcp-protocol-version' },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('www-authenticate')).toBeNull();
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-allow-headers')).toBe(
+      'Authorization, Content-Type, Accept, MCP-Protocol-Version, Mcp-Session-Id, Mcp-Method, Last-Event-ID',
+    );
+    expect(res.headers.get('access-control-expose-headers')).toBe('WWW-Authenticate, Mcp-Session-Id, MCP-Protocol-Version');
+    const prm = await fetch(mcp.prmUrl, { method: 'OPTIONS', headers: { origin: 'http://localhost:6274', 'access-control-request-method': 'GET' } });
+    expect(prm.status).toBe(204);
+    expect(prm.headers.get('access-control-allow-origin')).toBe('*');
+    expect(prm.headers.get('access-control-allow-methods')).toBe('GET, OPTIONS');
+  });
 });

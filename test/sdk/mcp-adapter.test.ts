@@ -50,6 +50,10 @@ describe('mountProtectedResourceMetadata', () => {
       expect(prm).toEqual({ path: '/.well-known/oauth-protected-resource/mcp', url: `${l.origin}/.well-known/oauth-protected-resource/mcp` });
       const body = await (await fetch(prm.url)).json();
       expect(body.resource).toBe(resource); // verbatim, trailing slash kept
+      const pre = await fetch(prm.url, { method: 'OPTIONS', headers: { origin: 'http://localhost:6274', 'access-control-request-method': 'GET' } });
+      expect(pre.status).toBe(204);
+      expect(pre.headers.get('access-control-allow-origin')).toBe('*');
+      expect(pre.headers.get('access-control-allow-methods')).toBe('GET, OPTIONS');
     } finally {
       await l.close();
     }

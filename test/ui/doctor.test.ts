@@ -30,7 +30,7 @@ describe('resource page: full doctor check', () => {
     await expect(panel.getByRole('textbox', { name: 'MCP endpoint URL' }).inputValue()).resolves.toBe(mcp.resource);
     await panel.getByRole('button', { name: 'Run check' }).click();
     await panel.getByText(/^Every step passed/).waitFor();
-    expect(await panel.locator('li.pass').count()).toBe(14);
+    expect(await panel.locator('li.pass').count()).toBe(15);
     await screenshot(win, 'resource-doctor-ok');
 
     // The walk is a timeline: the steps that made a request open onto their exchange.

@@ -159,6 +159,8 @@ describe('consent in the window', () => {
     const { tab } = await startAuthorization({ clientId: 'my-agent', scope: 'write', resource: 'http://127.0.0.1:3001/mcp', state: 'win-deny' });
     const card = win.getByRole('article', { name: /my-agent wants access/ });
     await card.waitFor();
+    // Step-up (SEP-2350): what dev-user approved in the first test stays granted with this request.
+    await expect(card.getByTestId('prompt-kept').textContent()).resolves.toBe('Already allowed earlier by dev-user, and kept with this request: Read access (read).');
     const hit = cb.forState('win-deny');
     await card.getByRole('button', { name: 'Deny my-agent' }).click();
     const callback = await hit;

@@ -190,6 +190,11 @@ function PromptCard({ p, entering }: { p: PendingInteraction; entering: boolean 
               ))}
             </div>
           )}
+          {(p.kept_scopes[sub]?.length ?? 0) > 0 && (
+            <p className="muted small" data-testid="prompt-kept">
+              Already allowed earlier by {sub}, and kept with this request: {p.kept_scopes[sub]!.map((x) => `${x.description || x.name} (${x.name})`).join(', ')}.
+            </p>
+          )}
         </fieldset>
         <div className="field">
           <label htmlFor={`${titleId}-sub`}>Approve as</label>

@@ -4,7 +4,8 @@
  */
 import { Command } from 'commander';
 import type { ToolArgs } from '../../contracts/connect';
-import { configureErrors, parsePort, run } from '../common';
+import type { McpProtocol } from '../../contracts/mcpProtocol';
+import { configureErrors, parsePort, parseProtocol, run } from '../common';
 import { printJson, usageError } from '../output';
 
 async function parseToolArgs(text: string): Promise<ToolArgs> {
@@ -26,6 +27,9 @@ export function connectCommand(): Command {
     .description('connect to an MCP server as a real MCP client (official SDK): authorize through AuthPlane, list tools, call one')
     .argument('<mcp-server-url>', 'the MCP endpoint, e.g. http://127.0.0.1:3001/mcp')
     .option('--client-id <id>', 'use a pre-registered client instead of dynamic registration')
+    .option('--client-secret <secret>', 'the pre-registered client\'s secret (sent as client_secret_basic or client_secret_post, whichever the server lists); needs --client-id')
+    .option('--client-metadata-url <url>', 'an https Client ID Metadata Document URL to use as client_id when the server supports CIMD')
+    .option('--protocol <revision>', 'MCP protocol revision: 2026-07-28 (stateless, default) or 2025-11-25 (initialize + session)', parseProtocol)
     .option('--scope <scopes>', 'scopes to request (space separated); default: what the server advertises')
     .option('--tool <name>', 'tool to call after connecting (default: whoami if the server has it); a tool needing more scope than granted steps up (re-authorizes with the scope it asks for)')
     .option('--args <json>', 'the tool\'s arguments as a JSON object, e.g. \'{"text": "hello"}\'')
@@ -33,12 +37,16 @@ export function connectCommand(): Command {
     .option('--show-token', 'print the raw access token (it is a credential: keep it out of logs)')
     .option('--json', 'print JSON instead of text');
   cmd.action(
-    run<{ clientId?: string; scope?: string; tool?: string; args?: string; callbackPort?: number; showToken?: boolean }>(async (ctx, mcpUrl) => {
+    run<{ clientId?: string; clientSecret?: string; clientMetadataUrl?: string; protocol?: McpProtocol; scope?: string; tool?: string; args?: string; callbackPort?: number; showToken?: boolean }>(async (ctx, mcpUrl) => {
+      if (ctx.opts.clientSecret !== undefined && ctx.opts.clientId === undefined) throw usageError('--client-secret belongs to a pre-registered client: pass --client-id too');
       const toolArgs = ctx.opts.args === undefined ? undefined : await parseToolArgs(ctx.opts.args);
       const [{ connect }, { audiences }] = await Promise.all([import('../../connect'), import('../../contracts/common')]);
       const result = await connect({
         mcpUrl: mcpUrl!,
         clientId: ctx.opts.clientId,
+        clientSecret: ctx.opts.clientSecret,
+        clientMetadataUrl: ctx.opts.clientMetadataUrl,
+        protocol: ctx.opts.protocol,
         scope: ctx.opts.scope,
         tool: ctx.opts.tool,
         toolArgs,
@@ -47,13 +55,12 @@ export function connectCommand(): Command {
       });
       const { access_token, refresh_token, ...rest } = result.tokens;
       if (ctx.json) {
-        printJson(ctx.out, { client_id: result.clientId, token: { ...rest, ...(ctx.opts.showToken ? { access_token, refresh_token } : {}) }, claims: result.claims, tools: result.tools, tool_result: result.toolResult });
+        printJson(ctx.out, { client_id: result.clientId, protocol: result.protocol, token: { ...rest, ...(ctx.opts.showToken ? { access_token, refresh_token } : {}) }, claims: result.claims, tools: result.tools, tool_result: result.toolResult });
         return;
       }
-      const c = result.claims;
       const lines = [
-        `connected to ${mcpUrl} as client ${result.clientId}`,
-        `access token  aud=${audiences(c.aud).join(',')} sub=${String(c.sub)} scope="${String(c.scope)}" jti=${String(c.jti)} expires=${new Date(Number(c.exp) * 1000).toISOString()}`,
+        `connected to ${mcpUrl} as client ${result.clientId} (MCP ${result.protocol})`,
+        accessTokenLine(result.claims, rest, audiences),
         `refresh token ${refresh_token ? 'issued' : 'not issued'}`,
         `tools         ${result.tools.join(', ') || '(none)'}`,
       ];
@@ -66,4 +73,13 @@ export function connectCommand(): Command {
     }),
   );
   return cmd;
+}
+
+/** What the token says: its JWT claims, or for an opaque token what the token response said. */
+function accessTokenLine(c: Record<string, unknown>, response: { scope?: string; expires_in?: number }, audiences: (aud: unknown) => string[]): string {
+  if (typeof c.exp !== 'number') {
+    const expires = typeof response.expires_in === 'number' ? ` expires_in=${response.expires_in}s` : '';
+    return `access token  opaque (not a JWT) scope="${response.scope ?? ''}"${expires}`;
+  }
+  return `access token  aud=${audiences(c.aud).join(',')} sub=${String(c.sub)} scope="${String(c.scope)}" jti=${String(c.jti)} expires=${new Date(c.exp * 1000).toISOString()}`;
 }

@@ -4,7 +4,8 @@
  * (SIGINT/SIGTERM close both servers, remove a temporary data dir, exit 0).
  */
 import { Command, Option } from 'commander';
-import { configureErrors, parsePort } from '../common';
+import type { McpProtocol } from '../../contracts/mcpProtocol';
+import { configureErrors, parsePort, parseProtocol } from '../common';
 import { processOut, reportError } from '../output';
 import { untilStopSignal } from '../stopSignal';
 import { TOPOLOGIES, type Topology } from '../../demo/seeds';
@@ -14,6 +15,7 @@ interface DemoFlags {
   mcpPort: number;
   consent: 'prompt' | 'auto';
   user?: string;
+  protocol?: McpProtocol;
   dataDir?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   open?: boolean;
@@ -26,6 +28,7 @@ export function demoCommand(): Command {
     .option('--port <port>', "AuthPlane's port (0 = a free port)", parsePort, 9000)
     .option('--mcp-port <port>', "the example MCP server's port (0 = a free port)", parsePort, 3001)
     .addOption(new Option('--consent <mode>', 'prompt: approve each request on the consent page; auto: approve every valid request').choices(['prompt', 'auto']).default('prompt'))
+    .option('--protocol <revision>', "the example MCP server's protocol: 2026-07-28 (SDK v2, default) or 2025-11-25 (SDK 1.x)", parseProtocol)
     .option('--user <sub>', 'the user who approves (default dev-user)')
     .option('--data-dir <dir>', 'keep state in this directory (default: a temporary one, removed on exit)')
     .option('--open', 'open the admin UI in the browser')
@@ -39,7 +42,7 @@ export function demoCommand(): Command {
     let demo: { uiUrl: string; close(): Promise<void> };
     try {
       const { createLogger } = await import('../../log');
-      const demoOpts = { port: opts.port, mcpPort: opts.mcpPort, consent: opts.consent, user: opts.user, dataDir: opts.dataDir, log: createLogger({ level: opts.logLevel }) };
+      const demoOpts = { port: opts.port, mcpPort: opts.mcpPort, consent: opts.consent, protocol: opts.protocol, user: opts.user, dataDir: opts.dataDir, log: createLogger({ level: opts.logLevel }) };
       if (opts.topology === 'single-mcp') {
         const { startDemo, demoInstructions } = await import('../../demo');
         const d = await startDemo(demoOpts);

@@ -3,7 +3,7 @@
  * answers 401 with a Bearer challenge naming its Protected Resource Metadata.
  */
 import { prmUrl as wellKnownPrmUrl } from '../../sdk/prm';
-import { NetworkError, parseBearerChallenge, type HttpResult } from '../http';
+import { NetworkError, openingMethod, parseBearerChallenge, type HttpResult } from '../http';
 import { fail, isObject, need, oauthError, pass, str, type DoctorCheck } from '../stepKit';
 
 // 1. AuthPlane itself.
@@ -46,8 +46,9 @@ export const unauthenticated: DoctorCheck = {
     }
     ctx.unauth = r;
     const protect = 'reject requests without a valid AuthPlane token with 401 and `WWW-Authenticate: Bearer resource_metadata="…"` (SDK adapter: requireBearerAuth({ verifier: mcpTokenVerifier(createResourceVerifier({ issuer, resource })), resourceMetadataUrl }))';
-    if (r.status === 401) return pass('HTTP 401 to an MCP initialize request without a token');
-    if (r.status >= 200 && r.status < 300) return fail(`your server answered HTTP ${r.status} to an MCP initialize request without a token: it does not require authorization, so clients never start OAuth`, `protect the endpoint: ${protect}`);
+    const asked = `an MCP ${openingMethod(ctx.protocol)} request (${ctx.protocol})`;
+    if (r.status === 401) return pass(`HTTP 401 to ${asked} without a token`);
+    if (r.status >= 200 && r.status < 300) return fail(`your server answered HTTP ${r.status} to ${asked} without a token: it does not require authorization, so clients never start OAuth`, `protect the endpoint: ${protect}`);
     if (r.status === 403) return fail('your server answered 403 to a request without a token; clients start authorization only on 401', 'a missing token is 401 (RFC 6750 §3.1); keep 403 for a token that lacks a scope (insufficient_scope)');
     if (r.status >= 300 && r.status < 400) return fail(`your server answered HTTP ${r.status} redirecting to ${r.headers.get('location') ?? '(no Location)'}; MCP clients do not follow redirects to authenticate`, `answer 401 with a challenge instead; if the endpoint moved, run the doctor on the new URL`);
     if (r.status === 404 || r.status === 405) return fail(`your server answered HTTP ${r.status}: ${ctx.mcpUrl} does not look like its MCP endpoint`, 'pass the URL MCP clients connect to (the streamable HTTP endpoint, e.g. http://127.0.0.1:3001/mcp)');

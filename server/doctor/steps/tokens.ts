@@ -3,7 +3,8 @@
  * and refusing tokens it must refuse (another audience, expired).
  */
 import { audiences } from '../../contracts/common';
-import { jwtPayload, parseBearerChallenge, pkce, request, type DoctorFetch, type HttpResult } from '../http';
+import { MCP_PROTOCOLS } from '../../contracts/mcpProtocol';
+import { jwtPayload, openingMethod, parseBearerChallenge, pkce, request, rpcMessage, type DoctorFetch, type HttpResult } from '../http';
 import { fail, isObject, need, oauthError, pass, Skip, warn, type DoctorCheck } from '../stepKit';
 import { DOCTOR_CLIENT_ID, DOCTOR_REDIRECT_URI, ensureDoctorClient } from '../testClient';
 
@@ -69,13 +70,23 @@ export const callWithToken: DoctorCheck = {
   run: async (ctx, { f, callMcp }) => {
     need(ctx.token, 'no token was obtained');
     need(!ctx.mcpDown, 'the MCP server is unreachable');
-    const r = await callMcp(ctx.token);
+    let r = await callMcp(ctx.token);
+    // No --protocol: a server that does not take the newest revision's opening request may speak
+    // the older one (most SDK 1.x servers); check it as what it is.
+    if (!ctx.pinned && (r.status < 200 || r.status >= 300) && r.status !== 401 && r.status !== 403) {
+      const older = MCP_PROTOCOLS.find((p) => p !== ctx.protocol)!;
+      const retry = await callMcp(ctx.token, older);
+      if (retry.status >= 200 && retry.status < 300) {
+        ctx.protocol = older;
+        r = retry;
+      }
+    }
     const aud = audiences(ctx.tokenClaims?.aud)[0] ?? String(ctx.resource?.uri);
     if (r.status >= 200 && r.status < 300) {
       await endSession(f, ctx.mcpUrl, r, ctx.token);
       ctx.validAccepted = true;
       const info = serverInfo(r);
-      return pass(`HTTP ${r.status}: initialize succeeded${info ? ` (${info})` : ''}`);
+      return pass(`HTTP ${r.status}: ${openingMethod(ctx.protocol)} succeeded${info ? ` (${info})` : ''}`);
     }
     const c = parseBearerChallenge(r.headers.get('www-authenticate'));
     const why = c?.params.error_description ?? c?.params.error ?? oauthError(r);
@@ -86,8 +97,11 @@ export const callWithToken: DoctorCheck = {
           : `accept AuthPlane tokens: iss "${ctx.issuer}", aud "${aud}" byte for byte, typ at+jwt, signed by a key from ${String(ctx.asMeta?.jwks_uri)} (SDK adapter: createResourceVerifier({ issuer: "${ctx.issuer}", resource: "${aud}" }))`;
       return fail(`your server rejected a valid token AuthPlane issued for ${aud}: ${why}`, fix);
     }
-    if (r.status === 403) return fail(`your server answered 403 to initialize with a token carrying scope "${String(ctx.tokenClaims?.scope ?? '')}": ${why}`, 'do not require a scope for initialize (check scopes per tool), or advertise the needed scope in scopes_supported so clients ask for it');
-    return fail(`your server answered HTTP ${r.status} to initialize with a valid token: ${why}`);
+    if (r.status === 403) return fail(`your server answered 403 to ${openingMethod(ctx.protocol)} with a token carrying scope "${String(ctx.tokenClaims?.scope ?? '')}": ${why}`, `do not require a scope for ${openingMethod(ctx.protocol)} (check scopes per tool), or advertise the needed scope in scopes_supported so clients ask for it`);
+    return fail(
+      `your server answered HTTP ${r.status} to ${openingMethod(ctx.protocol)} with a valid token: ${why}`,
+      `if it speaks another MCP revision (see the protocol step), check it with --protocol ${ctx.protocol === '2026-07-28' ? '2025-11-25' : '2026-07-28'}`,
+    );
   },
 };
 
@@ -136,21 +150,11 @@ async function endSession(f: DoctorFetch, url: string, r: HttpResult, token: str
   await request(f, url, { method: 'DELETE', headers: { authorization: `Bearer ${token}`, 'mcp-session-id': sid } }).catch(() => undefined);
 }
 
-/** `name version` from an initialize result, as JSON or as the SSE event carrying it. */
+/** `name version` from an initialize or server/discover result (2026-07-28 may carry it in _meta), as JSON or SSE. */
 function serverInfo(r: HttpResult): string | undefined {
-  let msg: unknown = r.json;
-  if (msg === undefined) {
-    const data = r.text
-      .split('\n')
-      .filter((l) => l.startsWith('data:'))
-      .map((l) => l.slice(5).trim())
-      .join('');
-    try {
-      msg = JSON.parse(data);
-    } catch {
-      return undefined;
-    }
-  }
-  const info = isObject(msg) && isObject(msg.result) && isObject(msg.result.serverInfo) ? msg.result.serverInfo : undefined;
+  const msg = rpcMessage(r);
+  const result = isObject(msg) && isObject(msg.result) ? msg.result : undefined;
+  const meta = result && isObject(result._meta) ? result._meta : undefined;
+  const info = result && isObject(result.serverInfo) ? result.serverInfo : meta && isObject(meta['io.modelcontextprotocol/serverInfo']) ? meta['io.modelcontextprotocol/serverInfo'] : undefined;
   return info ? `${String(info.name)} ${String(info.version ?? '')}`.trim() : undefined;
 }
