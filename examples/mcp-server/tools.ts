@@ -68,9 +68,11 @@ export function toolDefinitions(notes: NoteStore, resource: string): ToolDefinit
 }
 
 function whoami(auth: ToolAuth | undefined, resource: string) {
-  const extra = (auth?.extra ?? {}) as { sub?: string };
+  const extra = (auth?.extra ?? {}) as { sub?: string; act?: unknown; actors?: string[] };
   return JSON.stringify({
     subject: extra.sub ?? null,
+    // On a token exchanged by a gateway (RFC 8693): who acts for the subject, outermost first.
+    ...(extra.act ? { act: extra.act, actors: extra.actors ?? [] } : {}),
     client_id: auth?.clientId ?? null,
     scopes: auth?.scopes ?? [],
     aud: resource,

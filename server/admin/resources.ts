@@ -2,7 +2,8 @@
 import type { Routes } from '../http/routes';
 import type { Services } from '../domain/services';
 import { jsonBody, param } from './http';
-import { noQuery } from './query';
+import { noQuery, readQuery } from './query';
+import { ResourceDeleteQuery } from '../contracts';
 
 export function resourceRoutes(router: Routes, s: Services): void {
   router.get('/resources', noQuery, (ctx) => {
@@ -20,8 +21,9 @@ export function resourceRoutes(router: Routes, s: Services): void {
   router.patch('/resources/:slug', noQuery, async (ctx) => {
     ctx.body = await s.resources.update(s.resources.require(param(ctx, 'slug')).slug, await jsonBody(ctx));
   });
-  router.delete('/resources/:slug', noQuery, async (ctx) => {
-    await s.resources.delete(param(ctx, 'slug'));
+  router.delete('/resources/:slug', async (ctx) => {
+    const { cascade } = readQuery(ctx, ResourceDeleteQuery);
+    await s.resources.delete(param(ctx, 'slug'), { cascade });
     ctx.status = 204;
   });
 }

@@ -14,6 +14,7 @@ import { clientRoutes } from './clients';
 import { consentRoutes } from './consents';
 import { eventRoutes } from './events';
 import { faultRoutes } from './faults';
+import { frontingRoutes } from './fronting';
 import { flowRoutes } from './flows';
 import { adminAuth, sameOriginWrites } from './http';
 import { interactionRoutes } from './interactions';
@@ -53,6 +54,7 @@ export function mountAdminApi(table: RouteTable, services: Services, opts: Admin
 
   statusRoutes(router, services);
   resourceRoutes(router, services);
+  frontingRoutes(router, services);
   clientRoutes(router, services);
   userRoutes(router, services);
   consentRoutes(router, services);

@@ -10,7 +10,7 @@
  * All return the same shapes (the REST routes and the direct port share server/admin/ops.ts).
  * The no-server ports are imported only when chosen: they pull in the store, zod and services.
  */
-import type { ClientPruneResult, ClientView, ConsentGrant, CreatedClient, KeyView, MintTokenResult, Resource, SigningAlg, User } from '../contracts';
+import type { ClientPruneResult, ClientView, ConsentGrant, CreatedClient, FrontingLink, KeyView, MintTokenResult, Resource, ResourceFronting, SigningAlg, User } from '../contracts';
 import type { IssuanceQuery } from '../contracts/issuanceQuery';
 import type { AuditPage, FamilyRevocation, IssuancePage, IssuanceRow, StatusView } from '../admin/ops';
 import type { SeedResult } from '../seed/applySeed';
@@ -33,7 +33,15 @@ export interface AdminPort {
   getResource(slug: string): Promise<Resource>;
   createResource(input: unknown): Promise<Resource>;
   updateResource(slug: string, patch: unknown): Promise<Resource>;
-  deleteResource(slug: string): Promise<void>;
+  /** `cascade`: also delete the fronting links naming it (otherwise they keep it: 409). */
+  deleteResource(slug: string, opts?: { cascade?: boolean }): Promise<void>;
+  resourceFronting(slug: string): Promise<ResourceFronting>;
+
+  listFronting(): Promise<FrontingLink[]>;
+  getFronting(source: string, target: string): Promise<FrontingLink>;
+  /** With `dryRun` the link is validated and returned, not stored. */
+  createFronting(input: unknown, opts?: { dryRun?: boolean }): Promise<FrontingLink>;
+  deleteFronting(source: string, target: string): Promise<void>;
 
   listClients(): Promise<ClientView[]>;
   getClient(clientId: string): Promise<ClientView>;

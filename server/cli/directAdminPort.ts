@@ -71,8 +71,23 @@ export class DirectAdminPort implements AdminPort {
   async updateResource(slug: string, patch: unknown) {
     return this.s.resources.update(this.s.resources.require(slug).slug, patch);
   }
-  async deleteResource(slug: string) {
-    await this.s.resources.delete(slug);
+  async deleteResource(slug: string, opts: { cascade?: boolean } = {}) {
+    await this.s.resources.delete(slug, opts);
+  }
+  async resourceFronting(slug: string) {
+    return this.s.fronting.forResource(this.s.resources.require(slug).slug);
+  }
+  async listFronting() {
+    return this.s.fronting.list();
+  }
+  async getFronting(source: string, target: string) {
+    return this.s.fronting.require(source, target);
+  }
+  async createFronting(input: unknown, opts: { dryRun?: boolean } = {}) {
+    return this.s.fronting.create(input, opts);
+  }
+  async deleteFronting(source: string, target: string) {
+    await this.s.fronting.delete(source, target);
   }
   async listClients() {
     return this.s.clients.list();

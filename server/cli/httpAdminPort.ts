@@ -2,7 +2,7 @@
  * The AdminPort of a running server: its /admin/api with the admin token from the data dir. The
  * server stays the only writer and sees the change at once.
  */
-import type { ClientPruneResult, ClientView, ConsentGrant, CreatedClient, KeyView, MintTokenResult, Resource, SigningAlg, User } from '../contracts';
+import type { ClientPruneResult, ClientView, ConsentGrant, CreatedClient, FrontingLink, KeyView, MintTokenResult, Resource, ResourceFronting, SigningAlg, User } from '../contracts';
 import type { Fault } from '../contracts/faults';
 import type { SettingsPatch, SettingsView } from '../contracts/settings';
 import type { Flow, FlowListQuery, FlowSummary } from '../contracts/flows';
@@ -94,8 +94,24 @@ export class HttpAdminPort implements AdminPort {
   updateResource(slug: string, patch: unknown) {
     return this.call<Resource>('PATCH', `/resources/${enc(slug)}`, { json: patch });
   }
-  deleteResource(slug: string) {
-    return this.call<void>('DELETE', `/resources/${enc(slug)}`);
+  deleteResource(slug: string, opts: { cascade?: boolean } = {}) {
+    return this.call<void>('DELETE', `/resources/${enc(slug)}${opts.cascade ? '?cascade=true' : ''}`);
+  }
+  resourceFronting(slug: string) {
+    return this.call<ResourceFronting>('GET', `/resources/${enc(slug)}/fronting`);
+  }
+  listFronting() {
+    return this.call<FrontingLink[]>('GET', '/fronting');
+  }
+  getFronting(source: string, target: string) {
+    return this.call<FrontingLink>('GET', `/fronting/${enc(source)}/${enc(target)}`);
+  }
+  async createFronting(input: unknown, opts: { dryRun?: boolean } = {}) {
+    if (!opts.dryRun) return this.call<FrontingLink>('POST', '/fronting', { json: input });
+    return (await this.call<{ link: FrontingLink }>('POST', '/fronting?dry_run=true', { json: input })).link;
+  }
+  deleteFronting(source: string, target: string) {
+    return this.call<void>('DELETE', `/fronting/${enc(source)}/${enc(target)}`);
   }
   listClients() {
     return this.call<ClientView[]>('GET', '/clients');

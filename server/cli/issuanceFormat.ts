@@ -1,5 +1,6 @@
 /** How issuances print as text (commander-free: the fast `issuance list` path uses it too). */
 import type { IssuanceRow } from '../admin/ops';
+import { actChain } from '../contracts/actChain';
 import { keyValues, table } from './output';
 
 export function issuanceTable(rows: IssuanceRow[]): string {
@@ -30,6 +31,8 @@ export function issuanceDetails(r: IssuanceRow): string {
     ['scope', r.scope],
     ['grant', r.grant],
     ['family_id', r.family_id],
+    // Token exchange: the token it came from, and who acts for the user, current actor first.
+    ...(r.parent_jti ? ([['parent_jti', r.parent_jti], ['act', actChain(r.act).join(' <- ')]] as Array<[string, unknown]>) : []),
     ['kid', r.kid],
     ['issued_at', r.issued_at],
     ['expires_at', r.expires_at],

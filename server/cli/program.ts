@@ -25,6 +25,7 @@ const TOP: Array<[name: string, load: Load]> = [
 /** `authserver admin <name>`. */
 const ADMIN: Array<[name: string, load: Load]> = [
   ['resource', async () => (await import('./commands/resource')).resourceCommand()],
+  ['fronting', async () => (await import('./commands/fronting')).frontingCommand()],
   ['client', async () => (await import('./commands/client')).clientCommand()],
   ['user', async () => (await import('./commands/user')).userCommand()],
   ['consent', async () => (await import('./commands/consent')).consentCommand()],

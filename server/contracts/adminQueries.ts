@@ -14,7 +14,7 @@ const Since = z.string().refine((v) => !('error' in sinceInstant(v, Date.now()))
     return 'error' in r ? r.error : 'since is not valid';
   },
 });
-const Bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+export const Bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const intRange = (min: number, max: number) =>
   z
     .string()

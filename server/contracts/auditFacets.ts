@@ -37,6 +37,13 @@ export function auditFacets(e: AppEvent): AuditFacets {
       return { sub: e.data.grant.sub, client: e.data.grant.client_id, resource: e.data.grant.resource };
     case 'token.issued':
       return { sub: e.data.issuance.sub, client: e.data.issuance.client_id, resource: e.data.issuance.resource };
+    case 'token.exchanged':
+      return { sub: e.data.sub, client: e.data.actor_client, resource: e.data.resource };
+    case 'token.exchange_denied':
+      return e.data.client_id ? { client: e.data.client_id } : {};
+    case 'fronting_link.created':
+    case 'fronting_link.deleted':
+      return { resource: e.data.link.source };
     case 'token.test_minted':
       return { sub: e.data.sub, client: e.data.client_id, resource: e.data.resource };
     case 'fault.armed':

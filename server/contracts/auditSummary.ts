@@ -8,6 +8,13 @@ export function auditSummary(e: AppEvent): string {
       return `jti=${e.data.issuance.jti} grant=${e.data.issuance.grant} scope="${e.data.issuance.scope}"`;
     case 'token.revoked':
       return `jti=${e.data.jti} reason=${e.data.reason}`;
+    case 'token.exchanged':
+      return `jti=${e.data.jti} sub=${e.data.sub} subject_client=${e.data.subject_client} actor_client=${e.data.actor_client} type=${e.data.type} resource=${e.data.resource} scopes=${e.data.scopes} chain_kind=${e.data.chain_kind} via_link=${e.data.via_link}`;
+    case 'token.exchange_denied':
+      return `reason=${e.data.reason}`;
+    case 'fronting_link.created':
+    case 'fronting_link.deleted':
+      return `source=${e.data.link.source} target=${e.data.link.target} scopes=${Object.entries(e.data.link.scope_map).map(([k, v]) => `${k}:${v.join('+')}`).join(',')}`;
     case 'family.revoked':
       return `family=${e.data.family_id} reason=${e.data.reason}`;
     case 'consent.decided':

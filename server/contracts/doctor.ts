@@ -27,6 +27,8 @@ export const DoctorStepId = z.enum([
   'protocol',
   'wrong_audience',
   'expired',
+  /** Only for a gateway (a resource that fronts others): appended after the walk. */
+  'gateway_exchange',
 ]);
 export type DoctorStepId = z.infer<typeof DoctorStepId>;
 

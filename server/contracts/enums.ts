@@ -1,5 +1,7 @@
 /** The fixed vocabularies, zod-free so the CLI's command tree (flag choices) can use them without loading zod. */
-export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
+/** RFC 8693 token exchange: a gateway trades a user's token for one bound to a hidden server it fronts. */
+export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange' as const;
+export const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', TOKEN_EXCHANGE_GRANT] as const;
 export const ISSUANCE_STATES = ['active', 'expired', 'revoked'] as const;
 
 /** The endpoints a fault on demand can make fail. */

@@ -6,6 +6,7 @@ import type { ActivityEntry } from './activity';
 import type { ClientView } from './clients';
 import type { ConsentGrant } from './consents';
 import type { Fault, FaultDisarmReason } from './faults';
+import type { FrontingLink } from './fronting';
 import type { FlowSummary } from './flows';
 import type { PendingInteraction } from './interactions';
 import type { Issuance } from './issuances';
@@ -35,6 +36,16 @@ export interface EventMap {
   'consent.granted': { grant: ConsentGrant };
   'consent.revoked': { grant: ConsentGrant };
   'token.issued': { issuance: Issuance };
+  /** A fronting link declared or removed (the product's fronting_link.created / .deleted). */
+  'fronting_link.created': { link: FrontingLink };
+  'fronting_link.deleted': { link: FrontingLink };
+  /**
+   * RFC 8693 exchange done (its issuance is in 'token.issued' too); fields as the product's audit
+   * detail: `subject_client` is the agent the user consented to, `actor_client` the gateway.
+   */
+  'token.exchanged': { jti: string; sub: string; subject_client: string; actor_client: string; type: 'mint_dispatch'; resource: string; scopes: string; chain_kind: 'fronted'; via_link: string; parent_jti: string };
+  /** An exchange refused; `reason` is the product's reason code (e.g. fronting_link_missing). */
+  'token.exchange_denied': { client_id?: string; reason: string; error: string };
   'token.revoked': { jti: string; reason: string };
   'family.revoked': { family_id: string; reason: string };
   'key.rotated': { key: KeyView };

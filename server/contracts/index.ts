@@ -15,4 +15,6 @@ export * from './connect';
 export * from './faults';
 export * from './testTokens';
 export * from './flows';
+export * from './fronting';
+export * from './act';
 export * from './settings';

@@ -2,6 +2,7 @@
 import { ISSUANCE_STATES } from './enums';
 import { z } from 'zod';
 import { GrantType, IsoTime } from './common';
+import { ActClaim } from './act';
 
 export const Issuance = z.object({
   jti: z.string(),
@@ -14,6 +15,10 @@ export const Issuance = z.object({
   /** Refresh family the token belongs to (auth-code and refresh grants). */
   family_id: z.string().optional(),
   kid: z.string().optional(),
+  /** Token exchange (RFC 8693): the jti of the subject token this one was exchanged from. */
+  parent_jti: z.string().optional(),
+  /** Token exchange: the `act` claim of the issued token (gateway outermost, the agent inside). */
+  act: ActClaim.optional(),
   issued_at: IsoTime,
   expires_at: IsoTime,
   revoked_at: IsoTime.optional(),

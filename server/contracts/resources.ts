@@ -8,6 +8,17 @@ export const ResourceLifetimes = z.object({
   code_ttl: z.number().int().min(60).max(600).optional(),
 });
 
+/**
+ * The product's resource policy, the part that has an effect locally: `exchange.allowed_client_ids`
+ * names the clients that may exchange tokens for this resource (RFC 8693; empty = any client with
+ * the token-exchange grant). `runtime` and `connect` are accepted (product seeds) and not used.
+ */
+export const ResourcePolicy = z.object({
+  exchange: z.object({ allowed_client_ids: z.array(z.string().min(1).max(255)).max(100).default([]) }).optional(),
+  runtime: z.object({ client_ids: z.array(z.string().min(1).max(255)).max(100).default([]) }).optional(),
+});
+export type ResourcePolicy = z.infer<typeof ResourcePolicy>;
+
 const scopesUnique = (scopes: { name: string }[]) => new Set(scopes.map((s) => s.name)).size === scopes.length;
 
 /** The fields without defaults: a patch must never fill in what the caller left out. */
@@ -21,6 +32,7 @@ const ResourceFields = z
     signing_alg: SigningAlg.optional(),
     /** Used when an authorization request has no `resource` and several resources exist. */
     is_default: z.boolean().optional(),
+    policy: ResourcePolicy.optional(),
   })
   .extend(ResourceLifetimes.shape);
 
@@ -43,6 +55,7 @@ export const Resource = z
     scopes: z.array(ScopeDef),
     signing_alg: SigningAlg.optional(),
     is_default: z.boolean().optional(),
+    policy: ResourcePolicy.optional(),
     created_at: IsoTime,
     updated_at: IsoTime,
   })

@@ -54,27 +54,36 @@ export class DemoError extends Error {
   }
 }
 
-export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
-  const [{ startServer }, { startExampleMcpServer }] = await Promise.all([import('../app'), import('../../examples/mcp-server/server')]);
+/** AuthPlane for a demo: on `opts.dataDir`, or on a temporary one that `cleanDir` removes. */
+export async function startDemoServer(opts: DemoOptions): Promise<{ server: RunningServer; dataDir: string; temporaryDataDir: boolean; cleanDir: () => Promise<void> }> {
+  const { startServer } = await import('../app');
   const temporaryDataDir = opts.dataDir === undefined;
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'authplane-demo-')));
   const cleanDir = () => (temporaryDataDir ? rm(dataDir, { recursive: true, force: true }).catch(() => undefined) : Promise.resolve());
-
-  let server: RunningServer;
   try {
     // A throwaway data dir is removed on exit: surviving power loss buys nothing, so no fsync.
-    server = await startServer({ dataDir, port: opts.port ?? 9000, consent: opts.consent ?? 'prompt', user: opts.user, log: opts.log, durability: temporaryDataDir ? 'os' : 'fsync' });
+    const server = await startServer({ dataDir, port: opts.port ?? 9000, consent: opts.consent ?? 'prompt', user: opts.user, log: opts.log, durability: temporaryDataDir ? 'os' : 'fsync' });
+    return { server, dataDir, temporaryDataDir, cleanDir };
   } catch (err) {
     await cleanDir();
     throw err;
   }
+}
+
+/** The example server on `port`, with the demo's message when the port is taken. */
+export async function startDemoMcp<T>(port: number, start: (port: number) => Promise<T>): Promise<T> {
+  return start(port).catch((err: NodeJS.ErrnoException) => {
+    if (err?.code === 'EADDRINUSE') throw new DemoError(`port ${port} (the example MCP server) is already in use on 127.0.0.1; pass --mcp-port 0 for a free port or stop the other process`);
+    throw err;
+  });
+}
+
+export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
+  const { startExampleMcpServer } = await import('../../examples/mcp-server/server');
+  const { server, dataDir, temporaryDataDir, cleanDir } = await startDemoServer(opts);
   let mcp: Awaited<ReturnType<typeof startExampleMcpServer>>;
   try {
-    const mcpPort = opts.mcpPort ?? 3001;
-    mcp = await startExampleMcpServer({ issuer: server.issuer, port: mcpPort, protocol: opts.protocol ?? DEFAULT_MCP_PROTOCOL }).catch((err: NodeJS.ErrnoException) => {
-      if (err?.code === 'EADDRINUSE') throw new DemoError(`port ${mcpPort} (the example MCP server) is already in use on 127.0.0.1; pass --mcp-port 0 for a free port or stop the other process`);
-      throw err;
-    });
+    mcp = await startDemoMcp(opts.mcpPort ?? 3001, (port) => startExampleMcpServer({ issuer: server.issuer, port, protocol: opts.protocol ?? DEFAULT_MCP_PROTOCOL }));
   } catch (err) {
     await server.close();
     await cleanDir();

@@ -18,6 +18,7 @@ import { authorizationServers, prm, prmResourceUrl, resourceRegistered, scopes }
 import { asMetadata, jwks } from './steps/authServer';
 import { protocol } from './steps/protocol';
 import { callWithToken, expired, token, wrongAudience } from './steps/tokens';
+import { gatewayExchange, gatewayLinks } from './steps/gateway';
 import { Skip, type DoctorCheck, type WalkIO, type WalkState } from './stepKit';
 import { revokeDoctorToken } from './testClient';
 import { assertMcpUrl } from './urls';
@@ -65,11 +66,15 @@ export async function runDoctor(opts: DoctorOptions): Promise<DoctorReport> {
   const f: DoctorFetch = opts.fetch ?? ((input, init) => fetch(input, init));
   const ctx: WalkState = { mcpUrl: opts.mcpUrl, flag: opts.dataDir ? ` --data-dir ${quote(opts.dataDir)}` : '', authplaneOk: false, mcpDown: false, resourceCovers: false, validAccepted: false, protocol: opts.protocol ?? DEFAULT_MCP_PROTOCOL, pinned: opts.protocol !== undefined };
   const steps: DoctorStep[] = [];
-  for (const check of WALK) {
-    const done = await runStep(check, ctx, (sink) => walkIO(f, ctx, opts, sink));
+  const ioFor = (sink: ExchangeSink) => walkIO(f, ctx, opts, sink);
+  const record = async (check: DoctorCheck) => {
+    const done = await runStep(check, ctx, ioFor);
     steps.push(done);
     opts.onStep?.(done);
-  }
+  };
+  for (const check of WALK) await record(check);
+  // A gateway (it fronts hidden resources) gets one more step; other reports stay as they were.
+  if (await gatewayLinks(ctx, ioFor(() => undefined)).catch(() => undefined)) await record(gatewayExchange);
   await revokeDoctorToken(f, ctx);
 
   const summary = { pass: 0, fail: 0, warn: 0, skip: 0 };

@@ -48,6 +48,7 @@ export class ConsentService {
     for (const fam of this.d.store.families.find({ client_id: g.client_id, sub: g.sub, resource: g.resource })) {
       await this.tokens.revokeFamily(fam.id, 'consent_revoked');
     }
+    await this.tokens.revokeLive({ client_id: g.client_id, sub: g.sub, resource: g.resource }, 'consent_revoked');
     this.d.events.emit('consent.revoked', { grant: row });
     return row;
   }

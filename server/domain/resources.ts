@@ -6,11 +6,13 @@ import { parseOrThrow } from './parse';
 import { randomId } from './crypto';
 import type { CoreDeps } from './deps';
 import type { KeyService } from './keys';
+import type { FrontingService } from './fronting';
 
 export class ResourceService {
   constructor(
     private readonly d: CoreDeps,
     private readonly keys: KeyService,
+    private readonly fronting: FrontingService,
   ) {}
 
   list(): Resource[] {
@@ -64,8 +66,16 @@ export class ResourceService {
     if (row.signing_alg) await this.keys.ensure(row.signing_alg);
   }
 
-  async delete(slug: string): Promise<void> {
+  /** A resource named by fronting links is kept (409 listing them) unless `cascade` removes the links too, as the product. */
+  async delete(slug: string, opts: { cascade?: boolean } = {}): Promise<void> {
     const r = this.require(slug);
+    const links = this.fronting.list().filter((l) => l.source === r.slug || l.target === r.slug);
+    if (links.length && !opts.cascade) {
+      const err = new Conflict(`resource "${r.slug}" is referenced by fronting link${links.length > 1 ? 's' : ''} ${links.map((l) => `"${l.source}" -> "${l.target}"`).join(', ')}; delete ${links.length > 1 ? 'them' : 'it'} first, or delete with cascade`);
+      err.extra = { dependents: links.map((l) => l.id) };
+      throw err;
+    }
+    await this.fronting.deleteFor(r.slug);
     await this.d.store.resources.remove(r.slug);
     this.d.events.emit('resource.deleted', { slug: r.slug });
   }

@@ -4,6 +4,7 @@ import { ClientService } from './clients';
 import { ConsentService } from './consents';
 import type { CoreDeps } from './deps';
 import { FaultService } from './faults';
+import { FrontingService } from './fronting';
 import { FlowLog } from '../flows/flowLog';
 import { DecisionService } from './interactionDecisions';
 import { InteractionService } from './interactions';
@@ -17,6 +18,8 @@ export interface Services {
   deps: CoreDeps;
   keys: KeyService;
   resources: ResourceService;
+  /** Fronting links: gateway resource → hidden resource, with a scope map (RFC 8693 exchange). */
+  fronting: FrontingService;
   clients: ClientService;
   users: UserService;
   tokens: TokenService;
@@ -42,11 +45,13 @@ export function createServices(deps: CoreDeps): Services {
   const users = new UserService(deps);
   const consents = new ConsentService(deps, tokens);
   const faults = new FaultService(deps);
+  const fronting = new FrontingService(deps);
   const clients = new ClientService(deps);
   return {
     deps,
     keys,
-    resources: new ResourceService(deps, keys),
+    resources: new ResourceService(deps, keys, fronting),
+    fronting,
     clients,
     users,
     tokens,

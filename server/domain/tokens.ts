@@ -3,7 +3,8 @@
  * issuance row on disk before the caller sees the token; every refresh token's family row too.
  */
 import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
-import type { Client, GrantType, Issuance, Resource } from '../contracts';
+import type { ActClaim, Client, GrantType, Issuance, Resource } from '../contracts';
+import { TOKEN_EXCHANGE_GRANT } from '../contracts/enums';
 import { epochSeconds, iso } from '../clock';
 import { InvalidGrant, InvalidScope, InvalidTarget } from '../errors';
 import type { RefreshFamily } from '../store/types';
@@ -12,6 +13,7 @@ import type { CoreDeps } from './deps';
 import type { KeyService } from './keys';
 import type { SettingsService } from './settings';
 import { createSealer, type Sealer } from './seal';
+import { EXCHANGED_TOKEN_TTL, exchangedDescendants } from './exchangeLineage';
 
 export interface TokenResponse {
   access_token: string;
@@ -19,6 +21,24 @@ export interface TokenResponse {
   expires_in: number;
   refresh_token?: string;
   scope: string;
+  /** Token exchange only (RFC 8693 §2.2.1). */
+  issued_token_type?: string;
+}
+
+/** RFC 8693 §3 token type of an access token (what an exchange takes and issues). */
+export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+
+/** What an RFC 8693 exchange mints (the steps in oauth/token/tokenExchange.ts decided it). */
+export interface ExchangeIssue {
+  sub: string;
+  /** The authenticated gateway client: the issuance row's client_id. */
+  client: Client;
+  /** The `client_id` claim: the gateway resource's slug, as the product (its "Option β"). */
+  clientIdClaim: string;
+  resource: Resource;
+  scope: string;
+  act: ActClaim;
+  parentJti: string;
 }
 
 const MAX_FAMILY_JTIS = 64;
@@ -64,13 +84,14 @@ export class TokenService {
   }
 
   /** Signs an at+jwt and builds its issuance row (not yet stored). */
-  private mint(p: { sub: string; client: Client; resource: Resource; scope: string; grant: GrantType; familyId?: string }) {
+  private mint(p: { sub: string; client: Client; resource: Resource; scope: string; grant: GrantType; familyId?: string; exchange?: Pick<ExchangeIssue, 'clientIdClaim' | 'act' | 'parentJti'> }) {
     const now = this.d.clock.now();
     const iat = epochSeconds(now);
-    const ttl = this.accessTtl(p.resource);
+    const ttl = p.exchange ? EXCHANGED_TOKEN_TTL : this.accessTtl(p.resource);
     const jti = randomId();
     const alg = p.resource.signing_alg ?? this.d.config.signingAlg;
-    const claims = { iss: this.d.config.issuer, sub: p.sub, aud: [p.resource.uri], client_id: p.client.client_id, scope: p.scope, jti, iat, nbf: iat, exp: iat + ttl };
+    const clientId = p.exchange?.clientIdClaim ?? p.client.client_id;
+    const claims = { iss: this.d.config.issuer, sub: p.sub, aud: [p.resource.uri], client_id: clientId, scope: p.scope, jti, iat, nbf: iat, exp: iat + ttl, ...(p.exchange ? { act: p.exchange.act } : {}) };
     const { jwt, kid } = this.keys.signJwt(alg, { typ: 'at+jwt' }, claims);
     const row: Issuance = {
       jti,
@@ -82,6 +103,7 @@ export class TokenService {
       grant: p.grant,
       family_id: p.familyId,
       kid,
+      ...(p.exchange ? { parent_jti: p.exchange.parentJti, act: p.exchange.act } : {}),
       issued_at: iso(iat * 1000),
       expires_at: iso((iat + ttl) * 1000),
     };
@@ -139,6 +161,13 @@ export class TokenService {
     const { jwt, ttl, row } = this.mint({ sub: p.client.client_id, client: p.client, resource: p.resource, scope: p.scope, grant: 'client_credentials' });
     await this.record(row);
     return { access_token: jwt, token_type: 'Bearer', expires_in: ttl, scope: p.scope };
+  }
+
+  /** RFC 8693 exchange: `act` on the wire, the parent jti on the row (for the revocation cascade), no refresh token. */
+  async issueExchanged(p: ExchangeIssue): Promise<{ response: TokenResponse; row: Issuance }> {
+    const { jwt, ttl, row } = this.mint({ sub: p.sub, client: p.client, resource: p.resource, scope: p.scope, grant: TOKEN_EXCHANGE_GRANT, exchange: p });
+    await this.record(row);
+    return { response: { access_token: jwt, issued_token_type: ACCESS_TOKEN_TYPE, token_type: 'Bearer', expires_in: ttl, scope: p.scope }, row };
   }
 
   /**
@@ -226,6 +255,35 @@ export class TokenService {
     await Promise.all(fam.access_jtis.map((jti) => this.d.store.issuances.revoke(jti, at, reason)));
     this.d.events.emit('family.revoked', { family_id: id, reason });
     for (const jti of fam.access_jtis) this.d.events.emit('token.revoked', { jti, reason });
+    await this.revokeExchangedFrom(fam.access_jtis, reason);
+  }
+
+  /**
+   * Revokes a user's live access tokens for one client and resource, and what was exchanged from
+   * them: consent revocation reaches tokens outside any refresh family too (the product's
+   * "the client's live Mint issuances for that resource").
+   */
+  async revokeLive(match: { client_id: string; sub: string; resource: string }, reason: string): Promise<void> {
+    const now = this.d.clock.now();
+    const jtis: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.d.store.issuances.list({ client: match.client_id, sub: match.sub, resource: match.resource, state: 'active', now, limit: 5000, cursor });
+      jtis.push(...page.rows.map((r) => r.jti));
+      cursor = page.next_cursor;
+    } while (cursor);
+    await Promise.all(jtis.map((jti) => this.d.store.issuances.revoke(jti, iso(now), reason)));
+    for (const jti of jtis) this.d.events.emit('token.revoked', { jti, reason });
+    await this.revokeExchangedFrom(jtis, reason);
+  }
+
+  /** Revokes every live token exchanged from these, at any depth (the product's cascade). */
+  async revokeExchangedFrom(jtis: string[], reason: string): Promise<string[]> {
+    const now = this.d.clock.now();
+    const descendants = await exchangedDescendants(this.d.store, jtis, now);
+    await Promise.all(descendants.map((jti) => this.d.store.issuances.revoke(jti, iso(now), reason)));
+    for (const jti of descendants) this.d.events.emit('token.revoked', { jti, reason });
+    return descendants;
   }
 
   async revokeJti(jti: string, reason: string): Promise<Issuance | undefined> {

@@ -4,7 +4,7 @@
  * straight to tool handlers, and it also keeps the friendlier `subject` and `claims`.
  * Declared here without importing the SDK so non-MCP users do not need it.
  */
-import type { AccessTokenClaims } from './claims';
+import type { AccessTokenClaims, ActClaim } from './claims';
 import type { VerifiedToken } from './verifier';
 
 export interface RequestAuth {
@@ -15,7 +15,8 @@ export interface RequestAuth {
   expiresAt: number;
   /** The resource this token was verified for (its `aud`). */
   resource: URL;
-  extra: { sub: string; jti: string; iss: string };
+  /** `act` and `actors` (outermost first): the RFC 8693 chain, on exchanged tokens only. */
+  extra: { sub: string; jti: string; iss: string; act?: ActClaim; actors?: string[] };
   subject: string;
   claims: Readonly<AccessTokenClaims>;
 }
@@ -28,7 +29,7 @@ export function toRequestAuth(v: VerifiedToken, resource: string): RequestAuth {
     scopes: [...v.scopes],
     expiresAt: v.expiresAt,
     resource: new URL(resource),
-    extra: { sub: v.subject, jti: v.claims.jti, iss: v.claims.iss },
+    extra: { sub: v.subject, jti: v.claims.jti, iss: v.claims.iss, ...(v.act ? { act: v.act, actors: [...v.actors] } : {}) },
     subject: v.subject,
     claims: v.claims,
   };

@@ -18,6 +18,32 @@ export interface AccessTokenClaims extends JWTPayload {
   nbf?: number;
   /** Space separated; absent when no scope was granted. */
   scope?: string;
+  /** RFC 8693 §4.1, on exchanged tokens only: the current actor (a gateway), earlier actors nested inside. */
+  act?: ActClaim;
+}
+
+/** An RFC 8693 `act` claim: `sub` names the actor; `act` the one before it (down to the agent). */
+export interface ActClaim {
+  sub: string;
+  act?: ActClaim;
+  [extra: string]: unknown;
+}
+
+/** RFC 8693 §4.1: each hop an object with a string `sub`; bounded so a hostile token cannot recurse deeply. */
+function checkAct(value: unknown): void {
+  let hop = value;
+  for (let depth = 0; hop !== undefined; depth++) {
+    if (depth >= 16) throw new InvalidTokenError('claim "act" is nested more than 16 levels deep');
+    if (!isRecord(hop) || typeof hop.sub !== 'string' || hop.sub === '') throw new InvalidTokenError('claim "act" must be an object with a non-empty "sub" at every level (RFC 8693 §4.1)');
+    hop = hop.act;
+  }
+}
+
+/** The actors of a token, outermost (the one calling now) first; empty for a token nobody acts on. */
+export function actChain(act: ActClaim | undefined): string[] {
+  const out: string[] = [];
+  for (let a = act; a; a = a.act) out.push(a.sub);
+  return out;
 }
 
 export interface ClaimRules {
@@ -86,6 +112,7 @@ export function checkClaims(payload: unknown, rules: ClaimRules, nowMs: number):
       throw new InvalidTokenError(`token was issued in the future (iat ${iso(c.iat)}, now ${iso(now)}, clock tolerance ${tol} s); check the clocks`);
     }
   }
+  if (c.act !== undefined) checkAct(c.act);
   if (c.scope !== undefined && typeof c.scope !== 'string') {
     throw new InvalidTokenError('claim "scope" must be a space-separated string');
   }

@@ -33,7 +33,10 @@
 
 export { createResourceVerifier } from './verifier';
 export type { ResourceVerifier, ResourceVerifierOptions, VerifiedToken, VerifyOptions } from './verifier';
-export type { AccessTokenClaims } from './claims';
+export type { AccessTokenClaims, ActClaim } from './claims';
+export { actChain } from './claims';
+export { exchangeToken, TokenExchangeError, TOKEN_EXCHANGE_GRANT, ACCESS_TOKEN_TYPE } from './exchange';
+export type { ExchangeTokenOptions, ExchangedToken } from './exchange';
 export {
   ResourceAuthError,
   InvalidTokenError,

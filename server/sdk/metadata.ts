@@ -13,6 +13,8 @@ export interface AuthorizationServerInfo {
   issuer: string;
   jwksUri: string;
   metadataUrl: string;
+  /** RFC 8414 `token_endpoint` (for a gateway's token exchange), when the metadata has a usable one. */
+  tokenEndpoint?: string;
 }
 
 /**
@@ -55,7 +57,8 @@ export async function discoverAuthorizationServer(issuer: string, fetchImpl: Fet
   if (new URL(issuer).protocol === 'https:' && new URL(jwksUri).protocol !== 'https:') {
     throw new MetadataError(`jwks_uri ${jwksUri} must use https because the issuer "${issuer}" does`);
   }
-  return { issuer, jwksUri, metadataUrl };
+  const tokenEndpoint = typeof json.token_endpoint === 'string' && isHttpUrl(json.token_endpoint) ? json.token_endpoint : undefined;
+  return { issuer, jwksUri, metadataUrl, tokenEndpoint };
 }
 
 function slashHint(found: unknown, expected: string): string {

@@ -3,7 +3,7 @@
  * Adapters (mcp, express, koa, fetch) only translate between this and their request objects.
  */
 import { compactVerify, decodeProtectedHeader, errors } from 'jose';
-import { checkClaims, checkHeader, parseScopes, type AccessTokenClaims } from './claims';
+import { actChain, checkClaims, checkHeader, parseScopes, type AccessTokenClaims, type ActClaim } from './claims';
 import { InsufficientScopeError, InvalidTokenError, MissingTokenError } from './errors';
 import type { FetchLike } from './fetch-json';
 import { JwksCache } from './jwks';
@@ -43,6 +43,10 @@ export interface VerifiedToken {
   /** `exp`, in seconds since the epoch (the unit MCP's AuthInfo uses). */
   readonly expiresAt: number;
   readonly claims: Readonly<AccessTokenClaims>;
+  /** RFC 8693 `act` of an exchanged token (the gateway, the agent inside it); undefined otherwise. */
+  readonly act: Readonly<ActClaim> | undefined;
+  /** The actors outermost first, e.g. `['mcp-gw', 'my-agent']`; empty when nobody acts on the subject's behalf. */
+  readonly actors: readonly string[];
 }
 
 export interface ResourceVerifier {
@@ -150,6 +154,8 @@ export function createResourceVerifier(options: ResourceVerifierOptions): Resour
       subject: claims.sub,
       expiresAt: claims.exp,
       claims,
+      act: claims.act,
+      actors: Object.freeze(actChain(claims.act)),
     });
     // Valid until exp + tolerance: exactly when a fresh verification would start failing.
     cache.set(token, result, (claims.exp + cfg.clockTolerance) * 1000);

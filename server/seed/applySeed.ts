@@ -31,6 +31,8 @@ export interface SeedResult {
   clients: Array<{ name: string; client_id: string; created: boolean; client_secret?: string }>;
   /** Ignored product keys and similar notes, each with its line. */
   warnings: string[];
+  /** Only when the seed has a `fronting:` section: links as `source/target`. */
+  fronting?: { created: string[]; skipped: string[] };
 }
 
 /** A seed that cannot be applied; `issues` has one `file:line: path: message` per problem. */
@@ -215,6 +217,20 @@ export function parseSeed(services: Services, yamlText: string, opts: { file?: s
       else names.set(c.name, i);
     }
   });
+  // Fronting links name resources of this seed or stored ones; checked here so a bad link writes nothing.
+  const scopesOf = (slug: string) => (seed.resources ?? []).find((r) => r.slug === slug)?.scopes.map((x) => x.name) ?? services.resources.get(slug)?.scopes.map((x) => x.name);
+  (seed.fronting ?? []).forEach((l, i) => {
+    for (const end of ['source', 'target'] as const) {
+      const scopes = scopesOf(l[end]);
+      if (!scopes) {
+        at.error(['fronting', i, end], `${end} resource "${l[end]}" is neither in this seed nor stored`);
+        continue;
+      }
+      const names = end === 'source' ? Object.keys(l.scope_map) : Object.values(l.scope_map).flat();
+      const unknown = names.filter((n) => !scopes.includes(n));
+      if (unknown.length) at.error(['fronting', i, 'scope_map'], `${end} scope ${unknown.map((n) => `"${n}"`).join(', ')} is not defined on resource "${l[end]}" (its scopes: ${scopes.join(' ') || 'none'})`);
+    }
+  });
   const subs = new Map<string, number>();
   (seed.users ?? []).forEach((u, i) => {
     const prev = subs.get(u.sub);
@@ -262,6 +278,19 @@ export async function applySeed(services: Services, yamlText: string, opts: { fi
     }
     const row = await services.resources.create(toResourceInput(r));
     result.created.resources.push(row.slug);
+  }
+
+  if (seed.fronting) {
+    result.fronting = { created: [], skipped: [] };
+    for (const l of seed.fronting) {
+      const stored = services.fronting.get(l.source, l.target);
+      if (stored) {
+        if (JSON.stringify(stored.scope_map) !== JSON.stringify(l.scope_map)) result.warnings.push(`fronting link "${stored.id}" differs from the seed (scope_map); left as stored: delete it (authserver admin fronting delete) to apply the seed's`);
+        result.fronting.skipped.push(stored.id);
+        continue;
+      }
+      result.fronting.created.push((await services.fronting.create(l)).id);
+    }
   }
 
   for (const c of seed.clients ?? []) {

@@ -4,14 +4,13 @@
  * only the seed's own spelling (`name`, `auth_method`, `scopes`) is declared here.
  */
 import { z } from 'zod';
-import { ApplicationType, AuthMethod, ClientInput, GrantType, RedirectUri, ResourceInput, ScopeDef, UserInput } from '../contracts';
+import { ApplicationType, AuthMethod, ClientInput, FrontingLinkInput, GrantType, parseScopeMapSpec, RedirectUri, ResourceInput, ScopeDef, UserInput } from '../contracts';
 
 /** Product keys that are accepted and ignored (with a warning): they mean nothing locally. */
 export const IGNORED_TOP_LEVEL = ['server', 'oauth', 'dcr', 'broker_providers'] as const;
-export const IGNORED_RESOURCE_KEYS = ['policy', 'description', 'broker_provider_id', 'broker_provider_slug'] as const;
+export const IGNORED_RESOURCE_KEYS = ['description', 'broker_provider_id', 'broker_provider_slug'] as const;
 
 export const SeedResource = ResourceInput.extend({
-  policy: z.unknown().optional(),
   description: z.unknown().optional(),
   broker_provider_id: z.unknown().optional(),
   broker_provider_slug: z.unknown().optional(),
@@ -37,9 +36,24 @@ export type SeedClient = z.infer<typeof SeedClient>;
 export const SeedUser = UserInput.strict();
 export type SeedUser = z.infer<typeof SeedUser>;
 
+/**
+ * A fronting link (local-only section, applied after resources: the product declares links
+ * through its admin API only). `scope_map` as the API takes it, or as the CLI's `A:AA,B:BB`.
+ */
+export const SeedFronting = z.preprocess((v) => {
+  if (typeof v !== 'object' || v === null || typeof (v as { scope_map?: unknown }).scope_map !== 'string') return v;
+  try {
+    return { ...v, scope_map: parseScopeMapSpec((v as { scope_map: string }).scope_map) };
+  } catch {
+    return v; // the object schema then says what scope_map must be
+  }
+}, FrontingLinkInput);
+export type SeedFronting = z.infer<typeof SeedFronting>;
+
 export const SeedFile = z
   .object({
     resources: z.array(SeedResource).nullish(),
+    fronting: z.array(SeedFronting).nullish(),
     clients: z.array(SeedClient).nullish(),
     users: z.array(SeedUser).nullish(),
     server: z.unknown().optional(),
@@ -65,6 +79,6 @@ export function toClientInput(c: SeedClient): z.input<typeof ClientInput> {
 
 /** The ResourceService input a seed resource maps to (ignored product keys dropped). */
 export function toResourceInput(r: SeedResource): z.input<typeof ResourceInput> {
-  const { policy: _p, description: _d, broker_provider_id: _b, broker_provider_slug: _s, ...rest } = r;
+  const { description: _d, broker_provider_id: _b, broker_provider_slug: _s, ...rest } = r;
   return rest;
 }

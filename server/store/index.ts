@@ -3,6 +3,7 @@
  *
  * Data dir layout (dir 0700, files 0600):
  *   resources.json clients.json users.json consents.json keys.json   small tables (docFileAdapter.ts)
+ *   fronting.json                                                    fronting links (small table too)
  *   issuances/seg-NNNNNN.jsonl + .idx + .families.jsonl              token log: issuance rows and refresh
  *                                                                    family changes (issuanceLog.ts; the
  *                                                                    family index over it: familyStore.ts)
@@ -14,7 +15,7 @@
  * for as long as the store is open, so only one process ever writes these files.
  */
 import path from 'node:path';
-import type { Client, ConsentGrant, Resource, User } from '../contracts';
+import type { Client, ConsentGrant, FrontingLink, Resource, User } from '../contracts';
 import { SegmentedAuditLog } from './auditLog';
 import { LowDocTable } from './docTable';
 import { LoggedFamilyStore } from './familyStore';
@@ -37,12 +38,13 @@ export async function openStore(dataDir: string, opts: OpenStoreOptions = {}): P
   await mkdirPrivate(dir);
   await removeStaleTempFiles(dir);
 
-  const [resources, clients, users, consents, keys, tokens, audit] = await openAllOrNone([
+  const [resources, clients, users, consents, keys, fronting, tokens, audit] = await openAllOrNone([
     LowDocTable.open<Resource>(dir, 'resources', 'slug', durability),
     LowDocTable.open<Client>(dir, 'clients', 'client_id', durability),
     LowDocTable.open<User>(dir, 'users', 'sub', durability),
     LowDocTable.open<ConsentGrant>(dir, 'consents', 'id', durability),
     LowDocTable.open<StoredKey>(dir, 'keys', 'kid', durability),
+    LowDocTable.open<FrontingLink>(dir, 'fronting', 'id', durability),
     openTokenLog(dir, { durability, now, warn, segmentRows: opts.issuanceSegmentRows }),
     SegmentedAuditLog.open(dir, { durability, warn, segmentBytes: opts.auditSegmentBytes, keepSegments: opts.auditKeepSegments }),
   ] as const);
@@ -55,11 +57,12 @@ export async function openStore(dataDir: string, opts: OpenStoreOptions = {}): P
     users,
     consents,
     keys,
+    fronting,
     families,
     issuances,
     audit,
     close() {
-      closing ??= closeAll([resources, clients, users, consents, keys, tokens, audit]);
+      closing ??= closeAll([resources, clients, users, consents, keys, fronting, tokens, audit]);
       return closing;
     },
   };

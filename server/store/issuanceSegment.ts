@@ -13,10 +13,12 @@
  * A token minted with a family change is its "r" line followed by the "f" line, in one write.
  */
 import type { GrantType, Issuance } from '../contracts';
+import { GRANT_TYPES } from '../contracts/enums';
 import { asFamily } from './familyRow';
 import type { RefreshFamily } from './types';
 
-export const GRANTS: readonly GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials'];
+/** Column codes are list positions: new grants are only ever appended (codes are on disk). */
+export const GRANTS: readonly GrantType[] = GRANT_TYPES;
 export const UNKNOWN_GRANT = 255;
 export const grantCode = (g: string): number => {
   const i = GRANTS.indexOf(g as GrantType);

@@ -10,7 +10,7 @@
  * - A corrupt file is a CorruptDataError naming the file; nothing is silently reset.
  */
 import type { AuditFilter } from '../contracts/auditFacets';
-import type { Client, ConsentGrant, Issuance, IssuanceState, Resource, User, AppEvent, GrantType, SigningAlg } from '../contracts';
+import type { Client, ConsentGrant, FrontingLink, Issuance, IssuanceState, Resource, User, AppEvent, GrantType, SigningAlg } from '../contracts';
 
 /** A small keyed table, fully in memory, persisted as one JSON file (lowdb) rewritten atomically. */
 export interface DocTable<T> {
@@ -136,6 +136,7 @@ export interface Store {
   users: DocTable<User>; // key: sub
   consents: DocTable<ConsentGrant>; // key: id
   keys: DocTable<StoredKey>; // key: kid (keys.json, 0600)
+  fronting: DocTable<FrontingLink>; // key: id = source/target (fronting.json)
   families: FamilyStore;
   issuances: IssuanceLog;
   audit: AuditLog;

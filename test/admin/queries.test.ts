@@ -76,12 +76,13 @@ describe('every admin route', () => {
       ['GET', '/interactions?x=1'],
       ['GET', '/events?x=1'],
       ['DELETE', '/clients/my-agent?force=true'],
-      ['DELETE', '/resources/mcp-a?cascade=true'],
       ['POST', '/keys/rotate?alg=RS256'],
     ] as const) {
       const name = path.slice(path.indexOf('?') + 1).split('=')[0]!;
       expect(await reply(method, path), `${method} ${path}`).toEqual(none(name));
     }
+    // Resource deletion takes the product's cascade flag (fronting links), and nothing else.
+    expect(await reply('DELETE', '/resources/mcp-a?force=true')).toEqual({ status: 400, body: { error: 'invalid_request', error_description: 'unknown query parameter "force"; accepted: cascade' } });
     // Nothing changed: the client and resource are still there, no key was rotated.
     expect((await call(server, 'GET', '/clients/my-agent')).status).toBe(200);
     expect((await call(server, 'GET', '/resources/mcp-a')).status).toBe(200);

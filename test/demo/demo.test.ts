@@ -3,7 +3,7 @@
  * real MCP SDK client completes the flow against the printed MCP URL, and Ctrl-C stops it
  * cleanly. In-process: a reused data dir is repaired, and the doctor finds nothing wrong.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -14,6 +14,7 @@ import { DEMO_CLIENT_ID, demoInstructions, DemoError, startDemo } from '../../se
 import { runDoctor } from '../../server/doctor';
 import { silentLogger } from '../../server/log';
 import { buildCli, cliEnv, removeBuild, tempDir } from '../cli/helpers';
+import { startDemoProcess } from './helpers';
 import { TestAuthProvider } from '../helpers/mcpAuthProvider';
 import { decodeJwt } from '../helpers/oauthClient';
 
@@ -24,38 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   if (cli) await removeBuild(cli);
 });
-
-interface DemoProcess {
-  child: ChildProcess;
-  stdout: string;
-  stderr(): string;
-  exited: Promise<number | null>;
-}
-
-function startDemoProcess(args: string[], env: NodeJS.ProcessEnv): Promise<DemoProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, 'demo', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`demo did not start\nstdout: ${out}\nstderr: ${err}`));
-    }, 20_000);
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-      if (out.includes('Press Ctrl+C to stop')) {
-        clearTimeout(timer);
-        resolve({ child, stdout: out, stderr: () => err, exited });
-      }
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`demo exited with ${code}\nstdout: ${out}\nstderr: ${err}`));
-    });
-  });
-}
 
 const field = (out: string, label: string) => new RegExp(`^  ${label}\\s+(\\S+)`, 'm').exec(out)?.[1];
 
@@ -76,7 +45,7 @@ const text = (r: unknown) => (r as { content: Array<{ text: string }> }).content
 describe('authserver demo (child process)', () => {
   it('prints what to connect; real SDK clients complete the flow; Ctrl-C stops it and removes the temporary data dir', async () => {
     const home = await tempDir();
-    const demo = await startDemoProcess(['--port', '0', '--mcp-port', '0', '--consent', 'auto'], cliEnv(home));
+    const demo = await startDemoProcess(cli, ['--port', '0', '--mcp-port', '0', '--consent', 'auto'], cliEnv(home));
     const issuer = field(demo.stdout, 'AuthPlane')!;
     const mcpUrl = field(demo.stdout, 'MCP server')!;
     const dataDir = field(demo.stdout, 'Data dir')!;

@@ -1,6 +1,6 @@
 /**
  * The official MCP conformance suite (`@modelcontextprotocol/conformance`, `authorization`
- * command) against `authserver serve`, on Node 20 through scripts/conformance.mjs (see there).
+ * command) against `authserver serve`, through scripts/conformance.mjs (see there).
  *
  * The suite's authorization-code-grant scenario prints an authorization URL for a person to
  * open; consent is `auto` here, so following the URL with fetch lands on the suite's own

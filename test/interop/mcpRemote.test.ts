@@ -3,81 +3,47 @@
  * AuthPlane in consent `prompt` mode and the example MCP server. mcp-remote prints the
  * authorization URL and "opens a browser" through `open`/xdg-open; BROWSER points at a stub
  * that only records the URL. The URL is opened in headless Chromium, where Approve is clicked
- * on AuthPlane's consent page; then MCP messages go through mcp-remote's stdio.
+ * on AuthPlane's consent page; then MCP messages go through mcp-remote's stdio, and after real
+ * expiry (both clocks moved two hours) the next call is carried on a refreshed token.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startExampleMcpServer, type ExampleMcpServer } from '../../examples/mcp-server/server';
 import { launchBrowser } from '../helpers/browser';
 import { decodeJwt } from '../helpers/oauthClient';
-import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 import { freePort } from './helpers';
+import { approveInChromium, clientHome, issuances, PAST_ACCESS_TOKEN_EXPIRY, startNotesRig, spawnClient, stop, watch, type NotesRig } from './clientHarness';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MCP_REMOTE = join(ROOT, 'node_modules/mcp-remote/dist/proxy.js');
 const MCP_REMOTE_VERSION = (JSON.parse(await readFile(join(ROOT, 'node_modules/mcp-remote/package.json'), 'utf8')) as { version: string }).version;
 
-let s: TestServer;
-let mcp: ExampleMcpServer;
+let rig: NotesRig;
 let browser: BrowserContext;
-let child: ChildProcessWithoutNullStreams | undefined;
+let child: ReturnType<typeof spawnClient> | undefined;
 
 beforeAll(async () => {
-  s = await startTestServer({ consent: 'prompt' });
-  mcp = await startExampleMcpServer({ issuer: s.issuer });
-  await s.services.resources.create({ slug: 'mcp-a', uri: mcp.resource, display_name: 'Notes', scopes: [{ name: 'read', description: 'Read access' }, { name: 'write', description: 'Write access' }] });
+  rig = await startNotesRig();
   browser = await launchBrowser();
 });
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    child.kill('SIGTERM');
-    await new Promise((r) => child!.once('exit', r));
-  }
+  await stop(child);
   await browser?.close();
-  await mcp?.close();
-  await s?.stop();
+  await rig?.close();
 });
-
-/** Resolves when `re` matches the accumulated text of `read()`, or rejects after `ms`. */
-function waitFor(read: () => string, subscribe: (cb: () => void) => void, re: RegExp, ms: number, what: string): Promise<RegExpExecArray> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      const m = re.exec(read());
-      if (m) {
-        clearTimeout(timer);
-        resolve(m);
-      }
-    };
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; got:\n${read()}`)), ms);
-    subscribe(check);
-    check();
-  });
-}
 
 describe(`mcp-remote ${MCP_REMOTE_VERSION}`, () => {
   it('registers itself, gets consent clicked in Chromium, and proxies MCP over stdio with the token', async () => {
-    const home = await tempDir('authplane-mcp-remote-');
-    const opened = join(home, 'opened-urls.txt');
-    const stub = join(home, 'browser-stub.sh');
-    await writeFile(stub, `#!/bin/sh\necho "$1" >> '${opened}'\n`);
-    await chmod(stub, 0o755);
-    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, MCP_REMOTE_CONFIG_DIR: join(home, '.mcp-auth'), BROWSER: stub };
-    // No desktop session: xdg-open then honours BROWSER instead of a desktop's opener.
-    for (const k of ['DISPLAY', 'WAYLAND_DISPLAY', 'XDG_CURRENT_DESKTOP', 'DESKTOP_SESSION', 'KDE_FULL_SESSION', 'GNOME_DESKTOP_SESSION_ID', 'NODE_OPTIONS']) delete env[k];
+    const { s, mcp } = rig;
+    const { home, opened, env } = await clientHome('authplane-mcp-remote-');
+    env.MCP_REMOTE_CONFIG_DIR = join(home, '.mcp-auth');
     const callbackPort = await freePort();
-    child = spawn(process.execPath, [MCP_REMOTE, mcp.url, String(callbackPort)], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stderr = '';
-    const stderrListeners: Array<() => void> = [];
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-      for (const l of stderrListeners) l();
-    });
-    const onStderr = (re: RegExp, what: string, ms = 20_000) => waitFor(() => stderr, (cb) => stderrListeners.push(cb), re, ms, what);
+    child = spawnClient(process.execPath, [MCP_REMOTE, mcp.url, String(callbackPort)], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const w = watch(child);
+    const onStderr = (re: RegExp, what: string) => w.until('stderr', re, what);
 
     // 1. mcp-remote discovers AuthPlane from the PRM, registers (DCR) and prints the authorization URL.
     const [, authUrl] = await onStderr(/Please authorize this client by visiting:\s*\n(\S+)/, 'the authorization URL');
@@ -103,11 +69,7 @@ describe(`mcp-remote ${MCP_REMOTE_VERSION}`, () => {
     expect(new URL(recorded).searchParams.toString()).toBe(url.searchParams.toString());
 
     // 3. A person approves on AuthPlane's consent page (headless Chromium).
-    const page = await browser.newPage();
-    await page.goto(authUrl!);
-    await page.getByRole('button', { name: 'Approve' }).click();
-    await page.waitForURL(/localhost:\d+\/oauth\/callback/);
-    await page.close();
+    await approveInChromium(browser, authUrl!, /localhost:\d+\/oauth\/callback/);
     await onStderr(/Proxy established successfully/, 'the proxy to come up');
     // One prompt, decided: nothing left pending in the desktop window.
     expect(await (await s.admin('/interactions')).json()).toEqual([]);
@@ -130,16 +92,16 @@ describe(`mcp-remote ${MCP_REMOTE_VERSION}`, () => {
     });
     const call = (id: number, method: string, params: unknown) =>
       new Promise<Record<string, unknown>>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no answer to ${method}; stderr:\n${stderr}`)), 15_000);
+        const timer = setTimeout(() => reject(new Error(`no answer to ${method}; stderr:\n${w.text.stderr}`)), 30_000);
         waiters.set(id, (m) => {
           clearTimeout(timer);
           resolve(m);
         });
-        child!.stdin.write(JSON.stringify({ jsonrpc: '2.0', id, method, params }) + '\n');
+        child!.stdin!.write(JSON.stringify({ jsonrpc: '2.0', id, method, params }) + '\n');
       });
     const init = await call(1, 'initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'stdio-host', version: '1.0.0' } });
     expect(init.result).toMatchObject({ serverInfo: { name: 'authplane-example-notes' } });
-    child.stdin.write(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) + '\n');
+    child.stdin!.write(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) + '\n');
     const tools = await call(2, 'tools/list', {});
     expect(((tools.result as { tools: Array<{ name: string }> }).tools).map((t) => t.name).sort()).toEqual(['read_note', 'whoami', 'write_note']);
     const who = await call(3, 'tools/call', { name: 'whoami', arguments: {} });
@@ -152,7 +114,16 @@ describe(`mcp-remote ${MCP_REMOTE_VERSION}`, () => {
     const tokens = JSON.parse(await readFile(await findTokens(join(home, '.mcp-auth')), 'utf8')) as { access_token: string; refresh_token?: string };
     expect(decodeJwt(tokens.access_token).payload).toMatchObject({ aud: [mcp.resource], client_id: clientId });
     expect(tokens.refresh_token).toBeTruthy();
-  }, 60_000);
+
+    // 5. Two hours later the access token is really expired: the next call gets a 401 and
+    //    mcp-remote refreshes it, with no new authorization.
+    rig.advance(PAST_ACCESS_TOKEN_EXPIRY);
+    const again = await call(4, 'tools/call', { name: 'whoami', arguments: {} });
+    const later = JSON.parse((again.result as { content: Array<{ text: string }> }).content[0]!.text);
+    expect(later).toMatchObject({ subject: 'dev-user', client_id: clientId });
+    expect(Date.parse(later.expires_at)).toBeGreaterThan(Date.parse(whoami.expires_at) + PAST_ACCESS_TOKEN_EXPIRY / 2);
+    expect((await issuances(s, clientId)).map((i) => i.grant)).toEqual(['refresh_token', 'authorization_code']);
+  }, 90_000);
 });
 
 /** mcp-remote keeps `<hash>_tokens.json` under its versioned config dir. */

@@ -26,7 +26,7 @@ describe('discovery', () => {
       revocation_endpoint: `${iss}/oauth/revoke`,
       introspection_endpoint: `${iss}/oauth/introspect`,
       response_types_supported: ['code'],
-      grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+      grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:token-exchange'],
       code_challenge_methods_supported: ['S256'],
       // offline_access: SEP-2207 (domain/offlineAccess.ts).
       scopes_supported: ['read', 'write', 'offline_access'],
@@ -69,7 +69,7 @@ describe('discovery', () => {
     const res = await s.fetch('/oauth/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost:6274' }, body: 'grant_type=nope' });
     expect(res.status).toBe(400);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
-    expect(await res.json()).toMatchObject({ error: 'unsupported_grant_type', error_description: 'grant_type "nope" is not supported (supported: authorization_code, refresh_token, client_credentials)' });
+    expect(await res.json()).toMatchObject({ error: 'unsupported_grant_type', error_description: 'grant_type "nope" is not supported (supported: authorization_code, refresh_token, client_credentials, urn:ietf:params:oauth:grant-type:token-exchange)' });
   });
 
   it('refuses a foreign Host header (DNS rebinding)', async () => {

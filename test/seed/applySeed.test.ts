@@ -83,7 +83,6 @@ describe('product seed format', () => {
       'product.yaml:2: oauth: ignored: "oauth" is configured by `authserver serve` flags locally',
       'product.yaml:3: dcr: ignored: "dcr" is configured by `authserver serve` flags locally',
       'product.yaml:9: resources[0].description: ignored: "description" has no effect in the local edition',
-      'product.yaml:13: resources[0].policy: ignored: "policy" has no effect in the local edition',
     ]);
   });
 
@@ -159,7 +158,7 @@ describe('errors name the line', () => {
       'dir/my-seed.yaml:2: resources[0].slug: slug must match ^[a-z0-9][a-z0-9-]{0,63}$ (lowercase letters, digits and dashes)',
       'dir/my-seed.yaml:6: resources[1].backend_kind: backend_kind must be "mint" (broker resources are not supported locally)',
       'dir/my-seed.yaml:8: resources[1].scopes[0].name: scope name must be printable ASCII without spaces, quotes or backslashes',
-      'dir/my-seed.yaml:11: clients[0].grant_types[0]: Invalid option: expected one of "authorization_code"|"refresh_token"|"client_credentials"',
+      'dir/my-seed.yaml:11: clients[0].grant_types[0]: Invalid option: expected one of "authorization_code"|"refresh_token"|"client_credentials"|"urn:ietf:params:oauth:grant-type:token-exchange"',
       'dir/my-seed.yaml:12: clients[0].redirect_uris[0]: redirect URI "http://evil.example.com/cb" is not allowed: http is allowed only on a loopback host (localhost, 127.0.0.1, [::1]); use https',
       'dir/my-seed.yaml:13: clients[0].colour: unknown key "colour"',
       'dir/my-seed.yaml:15: users[0].sub: is required (expected string)',

@@ -1,5 +1,5 @@
 /** The narrow, typed admin-API client the views use (and nothing else talks to the server). */
-import { issuanceQueryString, type ActivityEntry, type ClientInput, type ClientPatch, type ClientView, type ConsentDecision, type ConsentGrant, type CreatedClient, type IssuanceQuery, type KeyView, type PendingInteraction, type Resource, type ResourceInput, type ResourcePatch, type SigningAlg, type User, type UserInput, type UserPatch, type DoctorReport, type MintTokenInput, type MintTokenResult, type Fault, type Flow, type FlowListQuery, type FlowSummary, type SettingsPatch, type SettingsView } from '../../../server/contracts';
+import { issuanceQueryString, type ActivityEntry, type ClientInput, type ClientPatch, type ClientView, type ConsentDecision, type ConsentGrant, type CreatedClient, type IssuanceQuery, type KeyView, type PendingInteraction, type Resource, type ResourceInput, type ResourcePatch, type SigningAlg, type User, type UserInput, type UserPatch, type DoctorReport, type MintTokenInput, type MintTokenResult, type Fault, type Flow, type FlowListQuery, type FlowSummary, type SettingsPatch, type SettingsView, type FrontingLink, type FrontingLinkInput, type ResourceFronting } from '../../../server/contracts';
 import type { AuditPage, FamilyRevocation, IssuancePage, IssuanceRow, StatusView } from '../../../server/admin/ops';
 import type { PrmExpectation } from '../../../server/ui/types';
 import { request } from './http';
@@ -27,7 +27,12 @@ export const api = {
   resources: () => request<Resource[]>(`${A}/resources`),
   createResource: (body: ResourceInput) => request<Resource>(`${A}/resources`, { method: 'POST', body }),
   updateResource: (slug: string, body: ResourcePatch) => request<Resource>(`${A}/resources/${enc(slug)}`, { method: 'PATCH', body }),
-  deleteResource: (slug: string) => request<void>(`${A}/resources/${enc(slug)}`, { method: 'DELETE' }),
+  /** `cascade`: also delete the fronting links naming it (without, the server refuses: 409). */
+  deleteResource: (slug: string, cascade = false) => request<void>(`${A}/resources/${enc(slug)}${cascade ? '?cascade=true' : ''}`, { method: 'DELETE' }),
+  /** Fronting links (gateway resource → hidden resource, RFC 8693 exchange). */
+  resourceFronting: (slug: string) => request<ResourceFronting>(`${A}/resources/${enc(slug)}/fronting`),
+  createFronting: (body: FrontingLinkInput, dryRun = false) => request<FrontingLink | { dry_run: true; link: FrontingLink }>(`${A}/fronting${dryRun ? '?dry_run=true' : ''}`, { method: 'POST', body }),
+  deleteFronting: (source: string, target: string) => request<void>(`${A}/fronting/${enc(source)}/${enc(target)}`, { method: 'DELETE' }),
   prm: (slug: string) => request<PrmExpectation>(`/ui/api/prm${qs({ resource: slug })}`),
   /** The whole `authserver doctor` walk against an MCP endpoint, run by the server. */
   doctor: (mcpUrl: string) => request<DoctorReport>(`${A}/doctor`, { method: 'POST', body: { mcp_url: mcpUrl } }),

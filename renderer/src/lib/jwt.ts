@@ -190,7 +190,9 @@ export function checkJwt(jwt: DecodedJwt, ctx: CheckContext): Check[] {
   }
 
   const cid = p.client_id;
-  if (typeof cid !== 'string') out.push({ id: 'client', status: 'warn', title: 'No client_id', detail: 'RFC 9068 tokens name the client they were issued to.' });
+  const gateway = typeof cid === 'string' && isRecord(p.act) && p.act.sub === cid ? ctx.resources.find((r) => r.slug === cid) : undefined;
+  if (gateway) out.push({ id: 'client', status: 'info', title: `Exchanged by gateway ${gateway.display_name}`, detail: `client_id ${cid} is the gateway resource's slug, as AuthPlane signs a token it exchanged (RFC 8693); the agent is further down the act chain.` });
+  else if (typeof cid !== 'string') out.push({ id: 'client', status: 'warn', title: 'No client_id', detail: 'RFC 9068 tokens name the client they were issued to.' });
   else if (ctx.clients && !ctx.clients.some((c) => c.client_id === cid)) out.push({ id: 'client', status: 'warn', title: `Unknown client ${cid}`, detail: 'No client with this id is registered here (deleted, or issued by another server).' });
   else {
     const c = ctx.clients?.find((x) => x.client_id === cid);
@@ -213,4 +215,8 @@ export function verdict(checks: Check[]): { status: CheckStatus; text: string } 
   const warns = checks.filter((c) => c.status === 'warn');
   if (warns.length) return { status: 'warn', text: `Valid, with ${warns.length} warning${warns.length > 1 ? 's' : ''}.` };
   return { status: 'pass', text: 'Valid: an MCP server protected by AuthPlane will accept this token.' };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -16,6 +16,8 @@ import type { Route } from '../lib/router';
 import { verifySignature } from '../lib/verify';
 import { useCatalog } from '../state/catalog';
 import { TestTokenPanel } from './TestTokenPanel';
+import { ActChain } from './ActChain';
+import { readAct } from '../../../server/contracts/act';
 
 function CheckIcon({ status }: { status: Check['status'] }) {
   return <span className="ci">{status === 'pass' ? <IconCheck /> : status === 'fail' ? <IconX /> : status === 'warn' ? <IconAlert /> : <IconInfo />}</span>;
@@ -62,6 +64,7 @@ export default function DecoderView(_props: { route: Route }) {
   const checks = decoded?.ok ? checkJwt(decoded.jwt, { issuer, resources, clients, users, now, signature: sig }).sort((a, b) => ORDER[a.status] - ORDER[b.status]) : [];
   const v = decoded?.ok ? verdict(checks) : undefined;
   const matched = decoded?.ok ? matchAudience(decoded.jwt.payload.aud, resources) : undefined;
+  const act = decoded?.ok ? readAct(decoded.jwt.payload.act) : undefined;
 
   const notes: Record<string, string> = {};
   if (decoded?.ok) {
@@ -174,6 +177,17 @@ export default function DecoderView(_props: { route: Route }) {
                     ))}
                   </ul>
                 </section>
+                {act && (
+                  <section className="card" aria-labelledby="act-title">
+                    <div className="card-head">
+                      <h2 id="act-title">Delegation chain (act)</h2>
+                      <span className="sub">a token exchanged by a gateway (RFC 8693), step by step</span>
+                    </div>
+                    <div className="card-body">
+                      <ActChain act={act} sub={decoded.jwt.payload.sub} clients={clients} resources={resources} />
+                    </div>
+                  </section>
+                )}
                 <section className="card" aria-label="Decoded token">
                   <div className="tabs" role="tablist" aria-label="Token part">
                     {(['payload', 'header'] as const).map((t) => (

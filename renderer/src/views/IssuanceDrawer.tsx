@@ -9,13 +9,16 @@ import { Badge, Button, CodeBlock, Confirm, Json, Modal } from '../components/ui
 import { href, itemPath } from '../lib/router';
 import { ago, localDate, relative } from '../lib/time';
 import { useCatalog } from '../state/catalog';
+import { ActChain } from './ActChain';
+import { ExchangeLineage } from './ExchangeLineage';
 
 /** The token as AuthPlane signed it (AuthPlane keeps the claims, never the token itself). */
 export function reconstructToken(r: IssuanceRow, issuer: string, alg: string | undefined) {
   const iat = Math.floor(Date.parse(r.issued_at) / 1000);
   const header = { alg: alg ?? 'ES256', typ: 'at+jwt', ...(r.kid ? { kid: r.kid } : {}) };
   // The row keeps the audience URI; the token carries it as a one-element array, as the product does.
-  const payload = { iss: issuer, sub: r.sub, aud: [r.aud], client_id: r.client_id, scope: r.scope, jti: r.jti, iat, nbf: iat, exp: Math.floor(Date.parse(r.expires_at) / 1000) };
+  // An exchanged token's client_id claim is the gateway resource (act.sub), as the product signs it.
+  const payload = { iss: issuer, sub: r.sub, aud: [r.aud], client_id: r.act ? r.act.sub : r.client_id, scope: r.scope, jti: r.jti, iat, nbf: iat, exp: Math.floor(Date.parse(r.expires_at) / 1000), ...(r.act ? { act: r.act } : {}) };
   return { header, payload };
 }
 
@@ -115,6 +118,15 @@ export function IssuanceDrawer({ row, onClose }: { row: IssuanceRow | null; onCl
                 </>
               )}
             </dl>
+            {r.act && (
+              <section aria-labelledby="chain-h">
+                <div className="section-title" id="chain-h">
+                  Delegation chain (act)
+                </div>
+                <ActChain act={r.act} sub={r.sub} clients={clients} resources={resources} />
+                <ExchangeLineage row={r} />
+              </section>
+            )}
             <section>
               <div className="section-title">Header</div>
               <CodeBlock label="token header" copy={JSON.stringify(tok.header, null, 2)}>

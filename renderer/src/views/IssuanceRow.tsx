@@ -6,7 +6,7 @@ import { GridRow } from '../components/grid';
 import { TimeCell } from '../components/time';
 import { localDate, relative } from '../lib/time';
 
-const GRANT_LABEL: Record<string, string> = { authorization_code: 'auth code', refresh_token: 'refresh', client_credentials: 'client creds' };
+const GRANT_LABEL: Record<string, string> = { authorization_code: 'auth code', refresh_token: 'refresh', client_credentials: 'client creds', 'urn:ietf:params:oauth:grant-type:token-exchange': 'exchange' };
 
 export const IssuanceGridRow = memo(function IssuanceGridRow(props: {
   row: IssuanceRow;

@@ -16,6 +16,7 @@ import { navigate, type Route } from '../lib/router';
 import { useCatalog } from '../state/catalog';
 import { IssuanceDrawer } from './IssuanceDrawer';
 import { IssuanceGridRow } from './IssuanceRow';
+import { TokensByResource } from './TokensByResource';
 
 function filtersOf(route: Route): Filters {
   const f: Filters = {};
@@ -30,6 +31,7 @@ const GRANT_OPTIONS = [
   { value: 'authorization_code', label: 'Authorization code' },
   { value: 'refresh_token', label: 'Refresh token' },
   { value: 'client_credentials', label: 'Client credentials' },
+  { value: 'urn:ietf:params:oauth:grant-type:token-exchange', label: 'Token exchange' },
 ];
 
 export function IssuancesView({ route }: { route: Route }) {
@@ -144,6 +146,7 @@ export function IssuancesView({ route }: { route: Route }) {
           )}
         </div>
         {error && <ErrorNote error={error} />}
+        {filters.client && !filters.resource && rows.length > 0 && <TokensByResource rows={rows} now={now} resourceName={resourceName} onPick={(slug) => setFilter('resource', slug)} />}
         {!loading && rows.length === 0 && !error ? (
           filtered ? (
             <EmptyState icon={<IconSearch />} title="No issuances match" actions={<Button onClick={() => navigate('/issuances', {}, true)}>Clear filters</Button>}>

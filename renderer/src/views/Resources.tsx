@@ -14,6 +14,7 @@ import { href, itemPath, navigate, type Route } from '../lib/router';
 import { duration, localDate } from '../lib/time';
 import { useCatalog } from '../state/catalog';
 import { DoctorPanel } from './DoctorPanel';
+import { FrontingCard } from './FrontingCard';
 import { ResourceForm } from './ResourceForm';
 
 export default function ResourcesView({ route }: { route: Route }) {
@@ -163,16 +164,17 @@ function ResourceDetail({ slug }: { slug: string }) {
             )}
           </div>
         </section>
+        <FrontingCard resource={r} resources={resources} />
         <DoctorPanel mcpUrl={r.uri} />
       </div>
       <ResourceForm open={editing} resource={r} onClose={() => setEditing(false)} onSaved={() => toast({ kind: 'success', title: 'Resource saved' })} />
       <DeleteConfirm
         open={deleting}
         name={r.display_name}
-        body={<p>Clients can no longer get tokens for {r.uri}. Tokens already issued stay valid until they expire, and the issuance log keeps them.</p>}
+        body={<p>Clients can no longer get tokens for {r.uri}. Tokens already issued stay valid until they expire, and the issuance log keeps them. Its fronting links are deleted with it.</p>}
         confirm="Delete resource"
         onClose={() => setDeleting(false)}
-        onDelete={() => api.deleteResource(r.slug)}
+        onDelete={() => api.deleteResource(r.slug, true)}
         onDeleted={() => navigate('/resources')}
       />
     </div>

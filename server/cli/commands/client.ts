@@ -68,7 +68,7 @@ function scopeNames(o: ClientFlags): string[] | undefined {
 
 function addFieldOptions(cmd: Command): Command {
   return cmd
-    .option('--grant-types <list>', 'comma-separated: authorization_code,refresh_token,client_credentials')
+    .option('--grant-types <list>', 'comma-separated: authorization_code,refresh_token,client_credentials,urn:ietf:params:oauth:grant-type:token-exchange')
     .option('--scopes <spec>', "an allowed scope, 'name' or 'name|upstream|description'; repeatable (none = any scope)", collect)
     .option('--scope <names>', 'allowed scopes, space-separated (product form)')
     .option('--redirect-uris <list>', 'comma-separated redirect URIs (none: a public client may use any loopback redirect)')

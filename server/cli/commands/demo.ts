@@ -8,6 +8,7 @@ import type { McpProtocol } from '../../contracts/mcpProtocol';
 import { configureErrors, parsePort, parseProtocol } from '../common';
 import { processOut, reportError } from '../output';
 import { untilStopSignal } from '../stopSignal';
+import { TOPOLOGIES, type Topology } from '../../demo/seeds';
 
 interface DemoFlags {
   port: number;
@@ -18,6 +19,7 @@ interface DemoFlags {
   dataDir?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   open?: boolean;
+  topology: Topology;
 }
 
 export function demoCommand(): Command {
@@ -30,23 +32,32 @@ export function demoCommand(): Command {
     .option('--user <sub>', 'the user who approves (default dev-user)')
     .option('--data-dir <dir>', 'keep state in this directory (default: a temporary one, removed on exit)')
     .option('--open', 'open the admin UI in the browser')
+    .addOption(new Option('--topology <name>', "which of the product's topologies to run, from its seed in resources/seeds/").choices([...TOPOLOGIES]).default('single-mcp'))
     .addOption(new Option('--log-level <level>', 'server log level (stderr)').choices(['debug', 'info', 'warn', 'error', 'silent']).default('warn'));
 
   cmd.action(async (opts: DemoFlags) => {
     const out = processOut;
     const stopped = untilStopSignal('authserver demo', out);
 
-    let demo: Awaited<ReturnType<typeof import('../../demo').startDemo>>;
-    let instructions: (typeof import('../../demo'))['demoInstructions'];
+    let demo: { uiUrl: string; close(): Promise<void> };
     try {
-      const [{ startDemo, demoInstructions }, { createLogger }] = await Promise.all([import('../../demo'), import('../../log')]);
-      instructions = demoInstructions;
-      demo = await startDemo({ port: opts.port, mcpPort: opts.mcpPort, consent: opts.consent, protocol: opts.protocol, user: opts.user, dataDir: opts.dataDir, log: createLogger({ level: opts.logLevel }) });
+      const { createLogger } = await import('../../log');
+      const demoOpts = { port: opts.port, mcpPort: opts.mcpPort, consent: opts.consent, protocol: opts.protocol, user: opts.user, dataDir: opts.dataDir, log: createLogger({ level: opts.logLevel }) };
+      if (opts.topology === 'single-mcp') {
+        const { startDemo, demoInstructions } = await import('../../demo');
+        const d = await startDemo(demoOpts);
+        out.stdout(demoInstructions(d));
+        demo = d;
+      } else {
+        const { startTopologyDemo, topologyInstructions } = await import('../../demo/topology');
+        const d = await startTopologyDemo(opts.topology, demoOpts);
+        out.stdout(topologyInstructions(d));
+        demo = d;
+      }
     } catch (err) {
       process.exitCode = reportError(out, 'authserver demo', err);
       return;
     }
-    out.stdout(instructions(demo));
     if (opts.open) (await import('../openBrowser')).openBrowser(demo.uiUrl);
 
     await stopped;

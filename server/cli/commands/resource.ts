@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import type { Resource } from '../../contracts';
 import { withAdminPort } from '../adminPort';
-import { collect, defined, parseScopeSpec, parseSeconds, run, withCommon } from '../common';
+import { collect, csv, defined, parseScopeSpec, parseSeconds, run, withCommon } from '../common';
 import { keyValues, printJson, table, usageError } from '../output';
 
 interface ResourceFlags {
@@ -18,6 +18,8 @@ interface ResourceFlags {
   refreshTokenTtl?: string;
   codeTtl?: string;
   description?: string;
+  policyAllowedClients?: string;
+  cascade?: boolean;
 }
 
 export function resourceDetails(r: Resource): string {
@@ -31,6 +33,7 @@ export function resourceDetails(r: Resource): string {
     ['is_default', r.is_default ? 'yes' : 'no'],
     ['access_token_ttl', r.access_token_ttl ?? 'server default'],
     ['refresh_token_ttl', r.refresh_token_ttl ?? 'server default'],
+    ['exchange_clients', r.policy?.exchange?.allowed_client_ids.length ? r.policy.exchange.allowed_client_ids : 'any client with the token-exchange grant'],
     ['id', r.id],
     ['created_at', r.created_at],
     ['updated_at', r.updated_at],
@@ -60,7 +63,8 @@ function addFieldOptions(cmd: Command, creating: boolean): Command {
     .option('--default', 'use for authorization requests that name no resource')
     .option('--access-token-ttl <duration>', 'access-token lifetime (e.g. 900, 15m)')
     .option('--refresh-token-ttl <duration>', 'refresh-token lifetime (e.g. 7d)')
-    .option('--code-ttl <duration>', 'authorization-code lifetime (60s to 10m)');
+    .option('--code-ttl <duration>', 'authorization-code lifetime (60s to 10m)')
+    .option('--policy-allowed-clients <ids>', 'clients that may exchange tokens for this resource (RFC 8693), comma separated; empty = any client with the grant');
   if (creating) {
     cmd.addOption(new Option('--backend-kind <kind>', 'backend kind (only mint is supported locally)').default('mint'));
     cmd.option('--description <text>', 'accepted for compatibility with the product; ignored');
@@ -82,6 +86,7 @@ function fields(o: ResourceFlags) {
     access_token_ttl: parseSeconds('--access-token-ttl', o.accessTokenTtl),
     refresh_token_ttl: parseSeconds('--refresh-token-ttl', o.refreshTokenTtl),
     code_ttl: parseSeconds('--code-ttl', o.codeTtl),
+    policy: o.policyAllowedClients === undefined ? undefined : { exchange: { allowed_client_ids: csv(o.policyAllowedClients) } },
   });
 }
 
@@ -127,12 +132,14 @@ export function resourceCommand(): Command {
     }),
   );
 
-  withCommon(cmd.command('delete').description('delete a resource').argument('<slug>', 'resource slug')).action(
-    run(async ({ out, json, dataDir }, slug) => {
-      await withAdminPort(await dataDir(), (p) => p.deleteResource(slug!));
-      if (json) return printJson(out, { deleted: true, slug });
-      out.stdout(`resource deleted: slug=${slug}`);
-    }),
-  );
+  withCommon(cmd.command('delete').description('delete a resource').argument('<slug>', 'resource slug'))
+    .option('--cascade', 'also delete the fronting links that name it')
+    .action(
+      run<ResourceFlags>(async ({ opts, out, json, dataDir }, slug) => {
+        await withAdminPort(await dataDir(), (p) => p.deleteResource(slug!, { cascade: opts.cascade }));
+        if (json) return printJson(out, { deleted: true, slug });
+        out.stdout(`resource deleted: slug=${slug}`);
+      }),
+    );
   return cmd;
 }

@@ -15,6 +15,7 @@ export function seedSummary(r: SeedResult): string {
     return `${kind}: ${bits.join(', ')}`;
   };
   const lines = ['seed applied', part('resources'), part('clients'), part('users')];
+  if (r.fronting) lines.push(`fronting links: ${count(r.fronting.created, 'created')}, ${count(r.fronting.skipped, 'already present')}`);
   for (const c of r.clients) if (c.client_secret) lines.push(`client_secret for ${c.client_id}: ${c.client_secret} (store it now, it is not shown again)`);
   for (const w of r.warnings) lines.push(`warning: ${w}`);
   return lines.join('\n');

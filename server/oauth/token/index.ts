@@ -13,6 +13,8 @@ import { authenticateClient } from './clientAuth';
 import { authorizationCodeGrant } from './authorizationCode';
 import { clientCredentialsGrant } from './clientCredentials';
 import { refreshTokenGrant } from './refreshToken';
+import { tokenExchangeGrant } from './tokenExchange';
+import { TOKEN_EXCHANGE_GRANT } from '../../contracts/enums';
 
 type Grant = (ctx: HttpContext, s: Services, client: Client, p: Record<string, string>) => Promise<TokenResponse>;
 
@@ -20,6 +22,7 @@ const GRANTS = new Map<string, Grant>([
   ['authorization_code', authorizationCodeGrant],
   ['refresh_token', refreshTokenGrant],
   ['client_credentials', clientCredentialsGrant],
+  [TOKEN_EXCHANGE_GRANT, tokenExchangeGrant],
 ]);
 
 export function tokenHandler(s: Services) {
