@@ -5,19 +5,18 @@
  * client) for one bound to the hidden server, then calls it with the official MCP SDK client.
  * The agent never sees the hidden server's URI or a token for it.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { requireBearerAuth } from '@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { localhostHostValidation } from '@modelcontextprotocol/sdk/server/middleware/hostHeaderValidation.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import express, { type RequestHandler } from 'express';
+import express from 'express';
 import { z } from 'zod';
-import { createResourceVerifier, exchangeToken, mcpTokenVerifier, mountProtectedResourceMetadata, prmUrl, TokenExchangeError } from '../../server/sdk';
+import { createResourceVerifier, exchangeToken, expressMcpCors, mcpTokenVerifier, mountProtectedResourceMetadata, prmUrl, TokenExchangeError } from '../../server/sdk';
+import { listenForResource } from '../mcp-server/listen';
 import { toolScopeGate } from '../mcp-server/scope-gate';
+import { statelessSdk1Handler } from '../mcp-server/sdk1';
 
 export interface GatewayOptions {
   /** AuthPlane issuer. */
@@ -46,26 +45,9 @@ export interface Gateway {
 const FORWARDED: Readonly<Record<string, readonly string[]>> = { read_note: ['read'], write_note: ['write'], whoami: [] };
 
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
-  const host = opts.host ?? '127.0.0.1';
-  const http: Server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(opts.port ?? 0, host, () => resolve());
-  });
-  const { port } = http.address() as AddressInfo;
-  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  const resource = typeof opts.resource === 'string' ? opts.resource : (opts.resource ?? ((o) => `${o}/mcp`))(origin);
+  const { http, host, resource, close } = await listenForResource(opts);
   http.on('request', buildApp(opts, resource, host));
-  return {
-    url: resource,
-    resource,
-    prmUrl: prmUrl(resource),
-    close: () =>
-      new Promise<void>((resolve) => {
-        http.closeAllConnections();
-        http.close(() => resolve());
-      }),
-  };
+  return { url: resource, resource, prmUrl: prmUrl(resource), close };
 }
 
 function buildApp(opts: GatewayOptions, resource: string, host: string): express.Express {
@@ -75,29 +57,13 @@ function buildApp(opts: GatewayOptions, resource: string, host: string): express
   const verifier = createResourceVerifier({ issuer: opts.issuer, resource });
   app.all(
     new URL(resource).pathname,
+    expressMcpCors(),
     requireBearerAuth({ verifier: mcpTokenVerifier(verifier), resourceMetadataUrl: prm.url }),
     express.json({ limit: '1mb' }),
     toolScopeGate(FORWARDED, prm.url),
-    mcpHandler(opts),
+    statelessSdk1Handler(() => buildGatewayServer(opts)),
   );
   return app;
-}
-
-function mcpHandler(opts: GatewayOptions): RequestHandler {
-  return async (req, res) => {
-    if (req.method !== 'POST') {
-      res.status(405).set('Allow', 'POST').json({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed.' }, id: null });
-      return;
-    }
-    const server = buildGatewayServer(opts);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    res.on('close', () => {
-      void transport.close();
-      void server.close();
-    });
-    await server.connect(transport);
-    await transport.handleRequest(req, res, req.body);
-  };
 }
 
 function buildGatewayServer(opts: GatewayOptions): McpServer {

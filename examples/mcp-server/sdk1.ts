@@ -23,12 +23,17 @@ export function buildSdk1Server(notes: NoteStore, resource: string): McpServer {
 
 /** Stateless: a fresh server + transport per POST; GET (SSE) and DELETE (sessions) are not offered. */
 export function sdk1Handler(notes: NoteStore, resource: string): RequestHandler {
+  return statelessSdk1Handler(() => buildSdk1Server(notes, resource));
+}
+
+/** An SDK 1.x McpServer served statelessly: `build` makes a fresh one for each POST. */
+export function statelessSdk1Handler(build: () => McpServer): RequestHandler {
   return async (req, res) => {
     if (req.method !== 'POST') {
       res.status(405).set('Allow', 'POST').json({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed.' }, id: null });
       return;
     }
-    const server = buildSdk1Server(notes, resource);
+    const server = build();
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     res.on('close', () => {
       void transport.close();

@@ -4,12 +4,11 @@
  * endpoint is stateless and every request's token is verified: CORS first (a browser's preflight
  * carries no token), then bearer auth, then the per-tool scope gate, then the MCP handler.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { localhostHostValidation } from '@modelcontextprotocol/sdk/server/middleware/hostHeaderValidation.js';
 import express from 'express';
 import { DEFAULT_MCP_PROTOCOL, type McpProtocol } from '../../server/contracts/mcpProtocol';
 import { createResourceVerifier, expressMcpCors, mountProtectedResourceMetadata, prmUrl } from '../../server/sdk';
+import { listenForResource } from './listen';
 import { toolScopeGate } from './scope-gate';
 import { sdk1Auth, sdk1Handler } from './sdk1';
 import { sdk2Auth, sdk2Handler } from './sdk2';
@@ -43,17 +42,8 @@ export interface ExampleMcpServer {
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 export async function startExampleMcpServer(opts: ExampleMcpServerOptions): Promise<ExampleMcpServer> {
-  const host = opts.host ?? '127.0.0.1';
   const protocol = opts.protocol ?? DEFAULT_MCP_PROTOCOL;
-  // Listen first: with port 0 the resource URI (and so every token's aud) depends on the port.
-  const http: Server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(opts.port ?? 0, host, () => resolve());
-  });
-  const { port } = http.address() as AddressInfo;
-  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  const resource = typeof opts.resource === 'string' ? opts.resource : (opts.resource ?? ((o) => `${o}/mcp`))(origin);
+  const { http, host, resource, close: closeHttp } = await listenForResource(opts);
 
   const { app, close } = buildApp({ issuer: opts.issuer, resource, host, protocol, now: opts.now });
   http.on('request', app);
@@ -64,10 +54,7 @@ export async function startExampleMcpServer(opts: ExampleMcpServerOptions): Prom
     protocol,
     close: async () => {
       await close();
-      await new Promise<void>((resolve) => {
-        http.closeAllConnections();
-        http.close(() => resolve());
-      });
+      await closeHttp();
     },
   };
 }

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { ActClaim as ActClaimType } from './actChain';
 
-export { actChain, actDepth, MAX_ACT_DEPTH } from './actChain';
+export { actChain, actDepth, agentChain, MAX_ACT_DEPTH } from './actChain';
 export type ActClaim = ActClaimType;
 
 export const ActClaim: z.ZodType<ActClaimType> = z.lazy(() => z.object({ sub: z.string(), act: ActClaim.optional() }).catchall(z.unknown()));

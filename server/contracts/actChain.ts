@@ -6,16 +6,17 @@
  */
 export interface ActClaim {
   sub: string;
+  /** As the product writes it: `agent` for the client the user consented to, `service` for a gateway. */
+  actor_type?: 'agent' | 'service';
   act?: ActClaim;
   [extra: string]: unknown;
 }
 
 /**
- * The longest act chain an exchange may produce; deeper is refused with invalid_request (the
- * product caps the issuance row's agent_chain at 8; its default exchange depth was not found in
- * its sources, so this is AuthPlane Desktop's choice).
+ * The longest act chain an exchange may produce; deeper is refused with invalid_request. The
+ * product caps a token's `agent_chain` (root to current) at 8, and that chain is the act chain.
  */
-export const MAX_ACT_DEPTH = 5;
+export const MAX_ACT_DEPTH = 8;
 
 /** Nesting levels: `{sub}` is 1, `{sub, act: {sub}}` is 2. */
 export function actDepth(act: ActClaim | undefined): number {
@@ -23,6 +24,9 @@ export function actDepth(act: ActClaim | undefined): number {
   for (let a = act; a; a = a.act) n++;
   return n;
 }
+
+/** The product's `agent_chain` claim: the actors root to current (`[agent, gateway]`). */
+export const agentChain = (act: ActClaim | undefined): string[] => actChain(act).reverse();
 
 /** The actors outermost first (`[gateway, agent]`). */
 export function actChain(act: ActClaim | undefined): string[] {

@@ -5,6 +5,7 @@
 import { createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import type { ActClaim, Client, GrantType, Issuance, Resource } from '../contracts';
 import { TOKEN_EXCHANGE_GRANT } from '../contracts/enums';
+import { agentChain } from '../contracts/actChain';
 import { epochSeconds, iso } from '../clock';
 import { InvalidGrant, InvalidScope, InvalidTarget } from '../errors';
 import type { RefreshFamily } from '../store/types';
@@ -91,7 +92,7 @@ export class TokenService {
     const jti = randomId();
     const alg = p.resource.signing_alg ?? this.d.config.signingAlg;
     const clientId = p.exchange?.clientIdClaim ?? p.client.client_id;
-    const claims = { iss: this.d.config.issuer, sub: p.sub, aud: [p.resource.uri], client_id: clientId, scope: p.scope, jti, iat, nbf: iat, exp: iat + ttl, ...(p.exchange ? { act: p.exchange.act } : {}) };
+    const claims = { iss: this.d.config.issuer, sub: p.sub, aud: [p.resource.uri], client_id: clientId, scope: p.scope, jti, iat, nbf: iat, exp: iat + ttl, ...(p.exchange ? { act: p.exchange.act, agent_chain: agentChain(p.exchange.act) } : {}) };
     const { jwt, kid } = this.keys.signJwt(alg, { typ: 'at+jwt' }, claims);
     const row: Issuance = {
       jti,

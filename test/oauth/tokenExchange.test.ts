@@ -35,7 +35,7 @@ describe('token exchange: the gateway gets a token for the hidden server', () =>
     const subject = decodeJwt(user.access_token).payload;
     const { header, payload } = decodeJwt(r.json.access_token as string);
     expect(header.typ).toBe('at+jwt');
-    expect(payload).toMatchObject({ iss: s.issuer, sub: subject.sub, aud: [topo.hiddenUri], client_id: 'gw', scope: 'AA BB CC', act: { sub: 'gw', act: { sub: 'my-agent' } } });
+    expect(payload).toMatchObject({ iss: s.issuer, sub: subject.sub, aud: [topo.hiddenUri], client_id: 'gw', scope: 'AA BB CC', act: { sub: 'gw', actor_type: 'service', act: { sub: 'my-agent', actor_type: 'agent' } }, agent_chain: ['my-agent', 'gw'] });
     expect((payload.exp as number) - (payload.iat as number)).toBe(3600);
 
     const row = await s.services.deps.store.issuances.get(payload.jti as string);
@@ -134,19 +134,27 @@ describe('token exchange: refusals as the product', () => {
   });
 
   it('a chain deeper than the product limit: invalid_request', async () => {
-    // g0 → g1 → … → g5: each hop re-exchanges the previous exchanged token and nests one more actor.
-    for (let i = 0; i <= 5; i++) await s.services.resources.create({ slug: `g${i}`, uri: `http://127.0.0.1:32${i}0/mcp`, scopes: [{ name: 'x' }] });
-    for (let i = 0; i < 5; i++) await s.services.fronting.create({ source: `g${i}`, target: `g${i + 1}`, scope_map: { x: ['x'] } });
+    // g0 → g1 → … → g8: each hop re-exchanges the previous exchanged token and nests one more actor.
+    for (let i = 0; i <= 8; i++) await s.services.resources.create({ slug: `g${i}`, uri: `http://127.0.0.1:32${i}0/mcp`, scopes: [{ name: 'x' }] });
+    for (let i = 0; i < 8; i++) await s.services.fronting.create({ source: `g${i}`, target: `g${i + 1}`, scope_map: { x: ['x'] } });
     let token = (await agentToken(s, 'http://127.0.0.1:3200/mcp', 'x')).access_token;
-    for (let hop = 1; hop <= 4; hop++) {
+    for (let hop = 1; hop <= 7; hop++) {
       const r = await asGateway(token, { resource: `g${hop}` });
       expect(r.status).toBe(200);
       token = r.json.access_token as string;
     }
-    expect(decodeJwt(token).payload.act).toEqual({ sub: 'g3', act: { sub: 'g2', act: { sub: 'g1', act: { sub: 'g0', act: { sub: 'my-agent' } } } } });
-    const r = await asGateway(token, { resource: 'g5' });
+    // As the product writes them: act nested with actor_type, agent_chain root to current (at most 8).
+    const { act, agent_chain } = decodeJwt(token).payload;
+    expect(agent_chain).toEqual(['my-agent', 'g0', 'g1', 'g2', 'g3', 'g4', 'g5', 'g6']);
+    let inner = act as { sub: string; actor_type: string; act?: unknown };
+    for (const sub of ['g6', 'g5', 'g4', 'g3', 'g2', 'g1', 'g0']) {
+      expect(inner).toMatchObject({ sub, actor_type: 'service' });
+      inner = inner.act as typeof inner;
+    }
+    expect(inner).toEqual({ sub: 'my-agent', actor_type: 'agent' });
+    const r = await asGateway(token, { resource: 'g8' });
     expect(r.status).toBe(400);
-    expect(r.json).toMatchObject({ error: 'invalid_request', error_description: "delegation chain depth exceeds maximum allowed: the exchanged token's act chain would be 6 deep (at most 5)" });
+    expect(r.json).toMatchObject({ error: 'invalid_request', error_description: "delegation chain depth exceeds maximum allowed: the exchanged token's act chain would be 9 deep (at most 8)" });
     expect(denials('chain_too_deep')).toHaveLength(1);
   });
 });

@@ -174,7 +174,7 @@ function mapScope(link: FrontingLink, target: Resource, subject: Subject, asked:
 
 /** `{sub: gateway, act: <agent, or the subject's own chain>}`; deeper than the product's limit is refused. */
 function buildAct(subject: Subject): ActClaim {
-  const act: ActClaim = { sub: subject.source.slug, act: subject.act ?? { sub: subject.clientId } };
+  const act: ActClaim = { sub: subject.source.slug, actor_type: 'service', act: subject.act ?? { sub: subject.clientId, actor_type: 'agent' } };
   if (actDepth(act) > MAX_ACT_DEPTH) deny('chain_too_deep', new InvalidRequest(`${CHAIN_TOO_DEEP}: the exchanged token's act chain would be ${actDepth(act)} deep (at most ${MAX_ACT_DEPTH})`));
   return act;
 }
