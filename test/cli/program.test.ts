@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { buildProgram, selectedCommand } from '../../server/cli/program';
 
 const ALL_TOP = ['serve', 'stop', 'ui-link', 'demo', 'doctor', 'connect', 'example-server', 'admin', 'seed'];
-const ALL_ADMIN = ['resource', 'client', 'user', 'consent', 'issuance', 'audit', 'key', 'token', 'fault', 'flow', 'settings', 'seed', 'status'];
+const ALL_ADMIN = ['resource', 'fronting', 'client', 'user', 'consent', 'issuance', 'audit', 'key', 'token', 'fault', 'flow', 'settings', 'seed', 'status'];
 
 const names = (c: { commands: readonly { name(): string }[] }) => c.commands.map((x) => x.name());
 const admin = async (args: string[]) => names((await buildProgram(args)).commands.find((c) => c.name() === 'admin')!);
