@@ -105,7 +105,7 @@ async function connect(url: string, provider: ChromiumProvider) {
 }
 
 async function whoami(client: Client) {
-  const content = (await client.callTool({ name: 'whoami', arguments: {} })).content[0] as { type: string; text: string };
+  const content = (await client.callTool({ name: 'whoami', arguments: {} }, { timeout: 120_000 })).content[0] as { type: string; text: string };
   expect(content.type).toBe('text');
   return JSON.parse(content.text) as { client_id: string; scopes: string[]; expires_at: string; subject: string };
 }
@@ -122,7 +122,7 @@ describe(`MCP TypeScript SDK v2 client ${VERSION}`, () => {
     // RFC 9207: AuthPlane names itself on the callback (the v2 SDK checks it when given the query).
     expect(provider.callbackQuery!.get('iss')).toBe(rig.s.issuer);
     expect(provider.discovery!.authorizationServerUrl.replace(/\/$/, '')).toBe(rig.s.issuer);
-    const tools = await client.listTools();
+    const tools = await client.listTools(undefined, { timeout: 120_000 });
     expect(tools.tools.map((t) => t.name).sort()).toEqual(['read_note', 'whoami', 'write_note']);
     const first = await whoami(client);
     expect(first).toMatchObject({ subject: 'dev-user', client_id: clientId, scopes: ['read', 'write'] });

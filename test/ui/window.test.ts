@@ -241,6 +241,8 @@ describe('layout from 800 px up', () => {
       expect(box!.x >= 0 && box!.y >= 0 && box!.x + box!.width <= 800 && box!.y + box!.height <= 600, `${item.label} within 800×600`).toBe(true);
       await link.click();
       await page.waitForFunction((p) => location.hash === `#${p}`, item.path);
+      // The hash changes before React re-renders the nav: wait for the marked link, not one read.
+      await nav.locator('[aria-current="page"]', { hasText: item.label }).first().waitFor();
       await expect(link.getAttribute('aria-current')).resolves.toBe('page');
     }
     expect(uiErrors(page)).toEqual([]);
