@@ -181,6 +181,28 @@ export async function loopbackCallback(path = '/callback') {
  * person clicks Approve on AuthPlane's consent page; the loopback callback receives the code.
  * `choose` may untick scopes first (a person granting less than asked).
  */
+/**
+ * The callback's query, or (if the browser has not reached the callback in 45 s) an error saying
+ * where it is instead: an error page after Approve would otherwise be a silent wait until the
+ * MCP SDK's request timeout.
+ */
+async function landedOrExplain(landed: Promise<URLSearchParams>, page: import('playwright-core').Page): Promise<URLSearchParams> {
+  let timer: NodeJS.Timeout | undefined;
+  const stuck = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      void page
+        .evaluate(() => document.body?.innerText ?? '')
+        .catch((e: unknown) => `(page unreadable: ${String(e)})`)
+        .then((text) => reject(new Error(`the browser did not reach the callback after Approve; it is at ${page.url()}: ${text.slice(0, 500)}`)));
+    }, 45_000);
+  });
+  try {
+    return await Promise.race([landed, stuck]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function consentInChromium(browser: BrowserContext, url: URL, callback: Awaited<ReturnType<typeof loopbackCallback>>, choose?: (page: import('playwright-core').Page) => Promise<void>) {
   const landed = callback.next();
   const page = await browser.newPage();
@@ -188,7 +210,7 @@ export async function consentInChromium(browser: BrowserContext, url: URL, callb
     await page.goto(url.href);
     if (choose) await choose(page);
     await page.getByRole('button', { name: 'Approve' }).click();
-    const query = await landed;
+    const query = await landedOrExplain(landed, page);
     const error = query.get('error');
     if (error) throw new Error(`authorization failed: ${error}: ${query.get('error_description')}`);
     return query;

@@ -87,18 +87,23 @@ async function setup(clientId?: string) {
   return { rig, provider };
 }
 
-/** The SDK's documented dance: connect; on UnauthorizedError finish with the code and connect again. */
+/**
+ * The SDK's documented dance: connect; on UnauthorizedError finish with the code and connect again.
+ * The first initialize's timeout covers the whole browser step (redirectToAuthorization runs inside
+ * it), so it gets the suite's hung-test budget rather than the SDK's 60 s.
+ */
 async function connect(url: string, provider: ChromiumProvider) {
   const make = () => new StreamableHTTPClientTransport(new URL(url), { authProvider: provider });
+  const budget = { timeout: 85_000 };
   let client = new Client({ name: 'authplane-interop-v2', version: '1.0.0' });
   try {
-    await client.connect(make());
+    await client.connect(make(), budget);
   } catch (e) {
     if (!(e instanceof UnauthorizedError)) throw e;
     const transport = make();
     await transport.finishAuth(provider.callbackQuery!);
     client = new Client({ name: 'authplane-interop-v2', version: '1.0.0' });
-    await client.connect(transport);
+    await client.connect(transport, budget);
   }
   cleanups.push(() => client.close());
   return client;
