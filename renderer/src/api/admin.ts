@@ -1,5 +1,5 @@
 /** The narrow, typed admin-API client the views use (and nothing else talks to the server). */
-import { issuanceQueryString, type ActivityEntry, type ClientInput, type ClientPatch, type ClientView, type ConsentDecision, type ConsentGrant, type CreatedClient, type IssuanceQuery, type KeyView, type PendingInteraction, type Resource, type ResourceInput, type ResourcePatch, type SigningAlg, type User, type UserInput, type UserPatch, type DoctorReport, type MintTokenInput, type MintTokenResult, type Fault, type Flow, type FlowListQuery, type FlowSummary, type SettingsPatch, type SettingsView, type FrontingLink, type FrontingLinkInput, type ResourceFronting } from '../../../server/contracts';
+import { issuanceQueryString, type ActivityEntry, type ClientInput, type ClientPatch, type ClientView, type ConsentDecision, type ConsentGrant, type CreatedClient, type IssuanceQuery, type KeyView, type PendingInteraction, type Resource, type ResourceInput, type ResourcePatch, type SigningAlg, type User, type UserInput, type UserPatch, type DoctorReport, type DoctorRunInput, type MintTokenInput, type MintTokenResult, type Fault, type Flow, type FlowListQuery, type FlowSummary, type SettingsPatch, type SettingsView, type FrontingLink, type FrontingLinkInput, type ResourceFronting } from '../../../server/contracts';
 import type { AuditPage, FamilyRevocation, IssuancePage, IssuanceRow, StatusView } from '../../../server/admin/ops';
 import type { PrmExpectation } from '../../../server/ui/types';
 import { request } from './http';
@@ -35,7 +35,7 @@ export const api = {
   deleteFronting: (source: string, target: string) => request<void>(`${A}/fronting/${enc(source)}/${enc(target)}`, { method: 'DELETE' }),
   prm: (slug: string) => request<PrmExpectation>(`/ui/api/prm${qs({ resource: slug })}`),
   /** The whole `authserver doctor` walk against an MCP endpoint, run by the server. */
-  doctor: (mcpUrl: string) => request<DoctorReport>(`${A}/doctor`, { method: 'POST', body: { mcp_url: mcpUrl } }),
+  doctor: (input: DoctorRunInput) => request<DoctorReport>(`${A}/doctor`, { method: 'POST', body: input }),
 
   clients: () => request<ClientView[]>(`${A}/clients`),
   createClient: (body: ClientInput) => request<CreatedClient>(`${A}/clients`, { method: 'POST', body }),
