@@ -85,7 +85,7 @@ describe('resource page: the MCP protocol revision of the check', () => {
       const panel = win.getByRole('region', { name: 'Check my MCP server' });
       const revision = panel.getByRole('combobox', { name: 'MCP protocol revision' });
       await expect(revision.inputValue()).resolves.toBe('');
-      await expect(revision.locator('option').allTextContents()).resolves.toEqual(['Auto-detect revision', 'MCP 2026-07-28', 'MCP 2025-11-25']);
+      await expect(revision.locator('option').allTextContents()).resolves.toEqual(['Auto-detect', '2026-07-28', '2025-11-25']);
 
       await revision.selectOption('2025-11-25');
       await expect(panel.getByText(`authserver doctor ${old.resource} --protocol 2025-11-25`).count()).resolves.toBe(1);

@@ -54,11 +54,11 @@ export function DoctorPanel({ mcpUrl }: { mcpUrl: string }) {
         </div>
         <div className="right">
           <input className="input mono" aria-label="MCP endpoint URL" value={url} onChange={(e) => setUrl(e.target.value)} size={36} />
-          <select className="select" aria-label="MCP protocol revision" value={protocol} onChange={(e) => setProtocol(e.target.value as McpProtocol | '')}>
-            <option value="">Auto-detect revision</option>
+          <select className="select" aria-label="MCP protocol revision" title="MCP protocol revision" value={protocol} onChange={(e) => setProtocol(e.target.value as McpProtocol | '')}>
+            <option value="">Auto-detect</option>
             {MCP_PROTOCOLS.map((p) => (
               <option key={p} value={p}>
-                MCP {p}
+                {p}
               </option>
             ))}
           </select>
