@@ -18,6 +18,11 @@ export function auditFacets(e: AppEvent): AuditFacets {
       return { resource: e.data.resource.slug };
     case 'resource.deleted':
       return { resource: e.data.slug };
+    case 'resource.policy.runtime.client.added':
+    case 'resource.policy.runtime.client.removed':
+    case 'resource.policy.exchange.allowed_client.added':
+    case 'resource.policy.exchange.allowed_client.removed':
+      return { resource: e.data.slug, client: e.data.client_id };
     case 'client.created':
     case 'client.updated':
       return { client: e.data.client.client_id };
@@ -42,6 +47,7 @@ export function auditFacets(e: AppEvent): AuditFacets {
     case 'token.exchange_denied':
       return e.data.client_id ? { client: e.data.client_id } : {};
     case 'fronting_link.created':
+    case 'fronting_link.patched':
     case 'fronting_link.deleted':
       return { resource: e.data.link.source };
     case 'token.test_minted':

@@ -13,6 +13,7 @@ export function auditSummary(e: AppEvent): string {
     case 'token.exchange_denied':
       return `reason=${e.data.reason}`;
     case 'fronting_link.created':
+    case 'fronting_link.patched':
     case 'fronting_link.deleted':
       return `source=${e.data.link.source} target=${e.data.link.target} scopes=${Object.entries(e.data.link.scope_map).map(([k, v]) => `${k}:${v.join('+')}`).join(',')}`;
     case 'family.revoked':
@@ -27,6 +28,11 @@ export function auditSummary(e: AppEvent): string {
     case 'resource.created':
     case 'resource.updated':
       return `uri=${e.data.resource.uri}`;
+    case 'resource.policy.runtime.client.added':
+    case 'resource.policy.runtime.client.removed':
+    case 'resource.policy.exchange.allowed_client.added':
+    case 'resource.policy.exchange.allowed_client.removed':
+      return `slug=${e.data.slug} client_id=${e.data.client_id} client_ids=[${e.data.client_ids.join(',')}]`;
     case 'token.test_minted':
       return `jti=${e.data.jti} aud=${e.data.aud} kid=${e.data.kid}${e.data.unknown_key ? ' (unpublished key)' : ''}`;
     case 'key.rotated':

@@ -12,6 +12,7 @@ import type { PendingInteraction } from './interactions';
 import type { Issuance } from './issuances';
 import type { KeyView } from './keys';
 import type { Resource } from './resources';
+import type { PolicyClientChange } from './resourcePolicy';
 import type { AdminActor, RuntimeSettings } from './settings';
 import type { User } from './users';
 
@@ -19,6 +20,11 @@ export interface EventMap {
   'resource.created': { resource: Resource };
   'resource.updated': { resource: Resource };
   'resource.deleted': { slug: string };
+  /** A client added to or removed from a resource's policy list (the product's audit actions). */
+  'resource.policy.runtime.client.added': PolicyClientChange;
+  'resource.policy.runtime.client.removed': PolicyClientChange;
+  'resource.policy.exchange.allowed_client.added': PolicyClientChange;
+  'resource.policy.exchange.allowed_client.removed': PolicyClientChange;
   'client.created': { client: ClientView };
   'client.updated': { client: ClientView };
   'client.deleted': { client_id: string };
@@ -39,6 +45,8 @@ export interface EventMap {
   /** A fronting link declared or removed (the product's fronting_link.created / .deleted). */
   'fronting_link.created': { link: FrontingLink };
   'fronting_link.deleted': { link: FrontingLink };
+  /** A link's scope map replaced (the product's fronting_link.patched). */
+  'fronting_link.patched': { link: FrontingLink; before: FrontingLink };
   /**
    * RFC 8693 exchange done (its issuance is in 'token.issued' too); fields as the product's audit
    * detail: `subject_client` is the agent the user consented to, `actor_client` the gateway.

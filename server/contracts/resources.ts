@@ -20,6 +20,10 @@ export const ResourcePolicy = z.object({
 });
 export type ResourcePolicy = z.infer<typeof ResourcePolicy>;
 
+/** POST /admin/api/resources/:slug/policy/{runtime/client-ids, exchange/allowed-clients}. */
+export const PolicyClientInput = z.strictObject({ client_id: z.string().min(1, 'client_id is required').max(255) });
+export type PolicyClientInput = z.input<typeof PolicyClientInput>;
+
 const scopesUnique = (scopes: { name: string }[]) => new Set(scopes.map((s) => s.name)).size === scopes.length;
 
 /** The fields without defaults: a patch must never fill in what the caller left out. */
