@@ -8,8 +8,8 @@
 import type { Resource } from './resources';
 
 export const POLICY_LISTS = {
-  runtime: { path: 'runtime/client-ids', field: 'client_ids', label: 'runtime client' },
-  exchange: { path: 'exchange/allowed-clients', field: 'allowed_client_ids', label: 'exchange allowed client' },
+  runtime: { path: 'runtime/client-ids', field: 'client_ids' },
+  exchange: { path: 'exchange/allowed-clients', field: 'allowed_client_ids' },
 } as const;
 export type PolicyListName = keyof typeof POLICY_LISTS;
 export const POLICY_LIST_NAMES = Object.keys(POLICY_LISTS) as PolicyListName[];

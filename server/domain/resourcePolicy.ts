@@ -33,7 +33,7 @@ export class ResourcePolicyService {
   async remove(slug: string, list: PolicyListName, clientId: string): Promise<string[]> {
     const r = this.resources.require(slug);
     const current = policyList(r, list);
-    if (!current.includes(clientId)) throw new NotFound(`client "${clientId}" is not a ${POLICY_LISTS[list].label} of resource "${r.slug}"`);
+    if (!current.includes(clientId)) throw new NotFound(`client "${clientId}" is not in policy.${list}.${POLICY_LISTS[list].field} of resource "${r.slug}"`);
     return this.save(
       r,
       list,
