@@ -52,3 +52,5 @@ export type PolicyEventName = `resource.policy.runtime.client.${'added' | 'remov
 export function policyEvent(list: PolicyListName, change: 'added' | 'removed'): PolicyEventName {
   return list === 'runtime' ? `resource.policy.runtime.client.${change}` : `resource.policy.exchange.allowed_client.${change}`;
 }
+
+export const POLICY_EVENTS: readonly PolicyEventName[] = ['resource.policy.runtime.client.added', 'resource.policy.runtime.client.removed', 'resource.policy.exchange.allowed_client.added', 'resource.policy.exchange.allowed_client.removed'];
