@@ -44,6 +44,9 @@ export function auditFacets(e: AppEvent): AuditFacets {
       return { sub: e.data.issuance.sub, client: e.data.issuance.client_id, resource: e.data.issuance.resource };
     case 'token.exchanged':
       return { sub: e.data.sub, client: e.data.actor_client, resource: e.data.resource };
+    case 'token.introspected':
+    case 'token.introspect_denied':
+      return e.data.caller ? { client: e.data.caller } : {};
     case 'token.exchange_denied':
       return e.data.client_id ? { client: e.data.client_id } : {};
     case 'fronting_link.created':

@@ -8,6 +8,10 @@ export function auditSummary(e: AppEvent): string {
       return `jti=${e.data.issuance.jti} grant=${e.data.issuance.grant} scope="${e.data.issuance.scope}"`;
     case 'token.revoked':
       return `jti=${e.data.jti} reason=${e.data.reason}`;
+    case 'token.introspected':
+      return `${e.data.jti ? `jti=${e.data.jti} ` : ''}issuing_client=${e.data.issuing_client}`;
+    case 'token.introspect_denied':
+      return `reason=${e.data.reason}${e.data.jti ? ` jti=${e.data.jti}` : ''}`;
     case 'token.exchanged':
       return `jti=${e.data.jti} sub=${e.data.sub} subject_client=${e.data.subject_client} actor_client=${e.data.actor_client} type=${e.data.type} resource=${e.data.resource} scopes=${e.data.scopes} chain_kind=${e.data.chain_kind} via_link=${e.data.via_link}`;
     case 'token.exchange_denied':

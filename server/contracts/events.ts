@@ -54,6 +54,12 @@ export interface EventMap {
   'token.exchanged': { jti: string; sub: string; subject_client: string; actor_client: string; type: 'mint_dispatch'; resource: string; scopes: string; chain_kind: 'fronted'; via_link: string; parent_jti: string };
   /** An exchange refused; `reason` is the product's reason code (e.g. fronting_link_missing). */
   'token.exchange_denied': { client_id?: string; reason: string; error: string };
+  /**
+   * /oauth/introspect answered (the product's token.introspected / token.introspect_denied):
+   * `caller` is the asking client (absent for the admin token), `issuing_client` the token's own.
+   */
+  'token.introspected': { jti?: string; issuing_client: string; caller?: string };
+  'token.introspect_denied': { reason: IntrospectDeniedReason; jti?: string; caller?: string };
   'token.revoked': { jti: string; reason: string };
   'family.revoked': { family_id: string; reason: string };
   'key.rotated': { key: KeyView };
@@ -70,6 +76,8 @@ export interface EventMap {
   'flow.updated': { flow: FlowSummary };
 }
 export type EventName = keyof EventMap;
+/** Why introspection answered `{active:false}` (the product's reason codes). */
+export type IntrospectDeniedReason = 'invalid_token' | 'issuance_revoked' | 'token_revoked' | 'issuing_client_inactive' | 'subject_inactive' | 'caller_not_authorized_for_token';
 export type AppEvent = { [K in EventName]: { type: K; at: string; data: EventMap[K] } }[EventName];
 
 /**

@@ -4,7 +4,9 @@
  * the resource) or the admin token learns about a token; anyone else gets exactly {active:false}.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codeFlow, postForm } from '../helpers/oauthClient';
+import type { AppEvent } from '../../server/contracts';
+import { auditSummary } from '../../server/contracts/auditSummary';
+import { codeFlow, decodeJwt, postForm } from '../helpers/oauthClient';
 import { seedSingleMcp, startTestServer, type TestServer } from '../helpers/server';
 
 const RES_A = 'http://127.0.0.1:3001/mcp';
@@ -12,6 +14,7 @@ const RES_B = 'http://127.0.0.1:3002/mcp';
 let s: TestServer;
 const secrets: Record<string, string> = {};
 let agentTokens: { access_token: string; refresh_token?: string };
+const events: AppEvent[] = [];
 
 async function confidential(client_id: string, grant_types: string[] = ['client_credentials']) {
   const c = await s.services.clients.create({ client_name: client_id, client_id, grant_types, token_endpoint_auth_method: 'client_secret_post', ...(grant_types.includes('authorization_code') ? { redirect_uris: ['http://127.0.0.1:8765/callback'] } : {}) });
@@ -21,6 +24,7 @@ const introspectAs = (client_id: string, token: string) => postForm(`${s.issuer}
 
 beforeAll(async () => {
   s = await startTestServer();
+  s.services.deps.events.subscribe((e) => events.push(e));
   await seedSingleMcp(s, RES_A);
   await s.services.resources.create({ slug: 'mcp-b', uri: RES_B, scopes: [{ name: 'read' }] });
   await confidential('mcp-a-rs');
@@ -75,6 +79,22 @@ describe('introspection entitlement', () => {
     } finally {
       await s.services.resources.update('mcp-a', { policy: { runtime: { client_ids: ['mcp-a-rs'] } } });
     }
+  });
+
+  it('the audit trail records each answer: token.introspected, or token.introspect_denied with the reason', async () => {
+    const jti = decodeJwt(agentTokens.access_token).payload.jti as string;
+    const from = events.length;
+    await introspectAs('stranger', agentTokens.access_token);
+    await introspectAs('mcp-a-rs', agentTokens.access_token);
+    await introspectAs('stranger', 'not.a.jwt');
+    expect(events.slice(from).filter((e) => e.type.startsWith('token.introspect')).map((e) => [e.type, e.data])).toEqual([
+      ['token.introspect_denied', { reason: 'caller_not_authorized_for_token', jti, caller: 'stranger' }],
+      ['token.introspected', { jti, issuing_client: 'my-agent', caller: 'mcp-a-rs' }],
+      ['token.introspect_denied', { reason: 'invalid_token', caller: 'stranger' }],
+    ]);
+    const audit = await (await s.admin('/audit?type=token.introspect_denied&client=stranger')).json();
+    const summaries = audit.events.map((e: AppEvent) => auditSummary(e));
+    expect(summaries).toEqual(expect.arrayContaining(['reason=invalid_token', `reason=caller_not_authorized_for_token jti=${jti}`]));
   });
 
   it('the admin token as a Bearer (a Desktop extension) stays entitled to every token', async () => {
