@@ -47,7 +47,7 @@ function PolicyList({ slug, list }: { slug: string; list: PolicyListName }) {
   const name = (id: string) => clients.find((c) => c.client_id === id)?.client_name;
 
   return (
-    <div className="stack sm" role="group" aria-label={meta.title}>
+    <div className="stack sm policy-list" role="group" aria-label={meta.title}>
       <div className="row">
         <h3>
           {meta.title} <span className="mono faint small">{meta.field}</span>
