@@ -1,5 +1,5 @@
 // Per-thread CPU of the server under load: where does CPU per op go (main thread, libuv pool, GC, kernel)?
-//   node scripts/bench/threads.mjs [--mode flow|refresh] [--durability fsync|os] [--ops 6000]
+//   node scripts/bench/threads.mjs [--mode flow|refresh] [--durability fsync|os] [--ops 6000] [--no-flows]
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,7 +9,7 @@ import { pkcePairs, runFlows, runRefresh } from './lib/loadgen.mjs';
 import { clockTicks, exitOnSignals, stopChild } from './lib/proc.mjs';
 import { startAuthPlane, startAuthPlaneWith, startFlowFloor, startOidcProvider } from './lib/servers.mjs';
 
-const { values: o } = parseArgs({ options: { mode: { type: 'string', default: 'flow' }, durability: { type: 'string', default: 'fsync' }, ops: { type: 'string', default: '6000' }, server: { type: 'string', default: 'authplane' } } });
+const { values: o } = parseArgs({ options: { mode: { type: 'string', default: 'flow' }, durability: { type: 'string', default: 'fsync' }, ops: { type: 'string', default: '6000' }, server: { type: 'string', default: 'authplane' }, 'no-flows': { type: 'boolean', default: false } } });
 exitOnSignals();
 const N = Number(o.ops);
 const tick = 1000 / clockTicks();
@@ -28,7 +28,7 @@ function threads(pid) {
 }
 const b = await buildBench();
 const dataDir = mkdtempSync(path.join(tmpdir(), 'authplane-thr-'));
-const srv = o.server === 'oidc' ? await startOidcProvider() : o.server === 'floor' ? await startFlowFloor(dataDir, o.durability) : o.durability === 'fsync' ? await startAuthPlane(b.cli, dataDir) : await startAuthPlaneWith(b.apserver, dataDir, o.durability);
+const srv = o.server === 'oidc' ? await startOidcProvider() : o.server === 'floor' ? await startFlowFloor(dataDir, o.durability) : o.durability === 'fsync' ? await startAuthPlane(b.cli, dataDir, o['no-flows'] ? { serveArgs: ['--no-flows'] } : {}) : await startAuthPlaneWith(b.apserver, dataDir, o.durability);
 const pairs = pkcePairs(N + 6000);
 const keep = [];
 await runFlows(srv.target, { concurrency: 8, maxOps: 5000, maxMs: 20_000, pairs, keep });

@@ -5,7 +5,7 @@
  * `flow.updated` with the flow's summary for the window; that event is never audited.
  */
 import { iso } from '../clock';
-import { FLOW_LIMITS, type Flow, type FlowKind, type FlowListQuery, type FlowOutcome, type FlowStep, type FlowSummary } from '../contracts/flows';
+import { FLOW_LIMITS, type Flow, type FlowEndpoint, type FlowKind, type FlowListQuery, type FlowOutcome, type FlowStep, type FlowSummary } from '../contracts/flows';
 import { randomId } from '../domain/crypto';
 import type { CoreDeps } from '../domain/deps';
 import { NotFound } from '../errors';
@@ -24,7 +24,7 @@ interface FlowRec {
   sub: string | null;
   started_at: string;
   updated_at: string;
-  steps: FlowStep[];
+  steps: StepRecord[];
   dropped: number;
   /** Link keys pointing at this flow (removed with it). */
   keys: string[];
@@ -38,6 +38,22 @@ const LOBBY_MAX = 8;
 /** A refresh chain adds keys forever; only the newest are worth keeping. */
 const KEYS_PER_FLOW = 3 * FLOW_LIMITS.stepsPerFlow;
 
+/**
+ * A recorded step as the timeline keeps it: what grouping and summaries read, its recorded text
+ * for the budget, and the full step, which the recorder may build only when it is first read.
+ */
+export interface StepRecord {
+  readonly id: string;
+  readonly at: string;
+  readonly endpoint: FlowEndpoint;
+  readonly method: string;
+  readonly status: number;
+  readonly ok: boolean;
+  /** Recorded text: the URL, header names and values, and the capped bodies. */
+  readonly bytes: number;
+  step(): FlowStep;
+}
+
 function stepBytes(s: FlowStep): number {
   const { request, response } = s.exchange;
   let n = s.url.length + (request.body?.text.length ?? 0) + (response.body?.text.length ?? 0);
@@ -46,7 +62,12 @@ function stepBytes(s: FlowStep): number {
   return n;
 }
 
-export function outcomeOf(steps: FlowStep[]): { outcome: FlowOutcome; failed_step_id: string | null } {
+/** A step built when it was recorded (e.g. a CIMD fetch), as the timeline keeps it. */
+export function builtStep(s: FlowStep): StepRecord {
+  return { id: s.id, at: s.at, endpoint: s.endpoint, method: s.method, status: s.status, ok: s.ok, bytes: stepBytes(s), step: () => s };
+}
+
+export function outcomeOf(steps: ReadonlyArray<Pick<FlowStep, 'id' | 'endpoint' | 'ok'>>): { outcome: FlowOutcome; failed_step_id: string | null } {
   const last = steps.at(-1);
   if (last && !last.ok) return { outcome: 'failed', failed_step_id: last.id };
   const issued = steps.some((s) => s.endpoint === 'token' && s.ok);
@@ -56,7 +77,7 @@ export function outcomeOf(steps: FlowStep[]): { outcome: FlowOutcome; failed_ste
 export class FlowLog {
   private readonly flows = new Map<string, FlowRec>();
   private readonly index = new Map<string, string>();
-  private readonly lobby = new Map<string, Array<{ step: FlowStep; at: number }>>();
+  private readonly lobby = new Map<string, Array<{ step: StepRecord; at: number }>>();
   private bytes = 0;
   private readonly limits: FlowLimits;
 
@@ -69,7 +90,7 @@ export class FlowLog {
   }
 
   /** Records a step (and the steps it caused first, e.g. a CIMD fetch) into its flow. */
-  record(steps: FlowStep[], facts: StepFacts): void {
+  record(steps: StepRecord[], facts: StepFacts): void {
     if (facts.discovery) return this.wait(facts.peer, steps);
     const flow = this.find(facts) ?? this.open(facts);
     for (const s of steps) this.append(flow, s);
@@ -97,7 +118,8 @@ export class FlowLog {
     const f = this.flows.get(id);
     if (!f) throw new NotFound(`no flow "${id}" (flows live in this server's memory; the oldest roll off after ${this.limits.flows})`);
     const issuer = this.d.config.issuer;
-    const steps = f.steps.map((raw) => {
+    const steps = f.steps.map((rec) => {
+      const raw = rec.step();
       const s = opts.reveal ? raw : maskStep(raw);
       return { ...s, curl: curlCommand(s.exchange, issuer) };
     });
@@ -139,9 +161,9 @@ export class FlowLog {
     return f;
   }
 
-  private append(f: FlowRec, s: FlowStep): void {
+  private append(f: FlowRec, s: StepRecord): void {
     f.steps.push(s);
-    const n = stepBytes(s);
+    const n = s.bytes;
     f.bytes += n;
     this.bytes += n;
     f.updated_at = s.at;
@@ -171,7 +193,7 @@ export class FlowLog {
   }
 
   private dropStep(f: FlowRec): void {
-    const n = stepBytes(f.steps.shift()!);
+    const n = f.steps.shift()!.bytes;
     f.bytes -= n;
     this.bytes -= n;
     f.dropped += 1;
@@ -189,7 +211,7 @@ export class FlowLog {
     if (this.index.get(key) === id) this.index.delete(key);
   }
 
-  private wait(peer: string, steps: FlowStep[]): void {
+  private wait(peer: string, steps: StepRecord[]): void {
     const now = this.d.clock.now();
     const list = (this.lobby.get(peer) ?? []).filter((w) => now - w.at < LOBBY_MS);
     for (const step of steps) list.push({ step, at: now });
@@ -199,7 +221,7 @@ export class FlowLog {
     while (this.lobby.size > LOBBY_MAX * 4) this.lobby.delete(this.lobby.keys().next().value!);
   }
 
-  private claim(peer: string): FlowStep[] {
+  private claim(peer: string): StepRecord[] {
     const list = this.lobby.get(peer);
     if (!list) return [];
     this.lobby.delete(peer);

@@ -11,7 +11,7 @@ import { iso } from '../clock';
 import { randomId } from '../domain/crypto';
 import { explain } from '../flows/explain';
 import { stepFacts } from '../flows/facts';
-import type { FlowLog } from '../flows/flowLog';
+import { builtStep, type FlowLog, type StepRecord } from '../flows/flowLog';
 import { PATHS } from '../oauth/paths';
 import type { CimdFetch } from '../oauth/cimd';
 import type { HttpContext } from './context';
@@ -87,44 +87,107 @@ function cimdStep(f: CimdFetch): FlowStep {
   };
 }
 
-/** What went over the wire, as the route read and answered it (bodies capped). */
-function exchangeOf(ctx: HttpContext, entry: ActivityEntry): FlowStep['exchange'] {
-  const state = ctx.state as Record<string, unknown>;
-  const reqText = (state.formText ?? state.bodyText) as string | undefined;
-  const resText = responseText(ctx.body);
-  const url = ctx.req.url ?? entry.path;
-  return {
-    request: { method: entry.method, url, headers: requestHeaders(ctx.req.rawHeaders), body: reqText === undefined ? null : capBody(reqText, ctx.get('content-type') || 'application/octet-stream') },
-    response: { status: entry.status, headers: responseHeaders(ctx.res?.getHeaders() ?? {}), body: resText === undefined ? null : capBody(resText, ctx.response.get('content-type') || 'text/plain') },
-  };
+/** The length of a body's recorded text once capped, as capBody keeps it (without copying a short one). */
+function cappedLength(text: string | undefined): number {
+  if (text === undefined) return 0;
+  // A UTF-16 unit is at most 3 UTF-8 bytes: a text this short is never capped.
+  return text.length * 3 <= FLOW_LIMITS.bodyBytes ? text.length : capBody(text, '').text.length;
 }
 
-/** The step itself: the activity entry's outcome, the fault that answered, and why it failed. */
-function stepOf(ctx: HttpContext, entry: ActivityEntry, endpoint: FlowEndpoint): FlowStep {
-  const state = ctx.state as Record<string, unknown>;
-  const warnings = entry.warnings.map((w) => w.message);
-  const failed = !!entry.error || entry.status >= 400;
-  const grantType = endpoint === 'token' ? (state.form as Record<string, string> | undefined)?.grant_type : undefined;
-  const faultId = state.faultId as string | undefined;
-  // The developer's fix, when the error knows it (thrown, or sent to the client's redirect URI).
-  const fix = (state.oauthError as { fix?: string } | undefined)?.fix ?? (state.redirectErrorFix as string | undefined);
-  return {
-    id: entry.id,
-    at: entry.at,
-    endpoint,
-    method: entry.method,
-    url: ctx.req.url ?? entry.path,
-    status: entry.status,
-    duration_ms: entry.duration_ms,
-    ...(grantType ? { grant_type: grantType } : {}),
-    ok: !failed,
-    ...(entry.error ? { error: entry.error } : {}),
-    ...(entry.error_description ? { error_description: entry.error_description } : {}),
-    ...(failed ? { explanation: explain({ endpoint, error: entry.error ?? `http_${entry.status}`, description: entry.error_description, grantType, warnings, fix, faultId }) } : {}),
-    ...(faultId ? { fault_id: faultId } : {}),
-    ...(warnings.length ? { warnings } : {}),
-    exchange: exchangeOf(ctx, entry),
-  };
+/**
+ * A request at an OAuth endpoint as it left the server, kept as the raw pieces the request already
+ * holds (its entry, Node's raw header list, a copy of the response headers, the body texts): the
+ * full step (header lists, capped bodies, the explanation) is built only when a flow is read, which
+ * is rare next to the requests recorded. What grouping and summaries read is at hand.
+ */
+class RequestStep implements StepRecord {
+  readonly id: string;
+  readonly at: string;
+  readonly method: string;
+  readonly status: number;
+  readonly ok: boolean;
+  readonly bytes: number;
+  private built: FlowStep | undefined;
+  private readonly url: string;
+  private readonly rawHeaders: string[];
+  private readonly resHeaders: Record<string, unknown>;
+  private readonly reqText: string | undefined;
+  private readonly reqMime: string;
+  private readonly resText: string | undefined;
+  private readonly resMime: string;
+  private readonly grantType: string | undefined;
+  private readonly faultId: string | undefined;
+  private readonly fix: string | undefined;
+
+  constructor(
+    ctx: HttpContext,
+    private readonly entry: ActivityEntry,
+    readonly endpoint: FlowEndpoint,
+  ) {
+    const state = ctx.state as Record<string, unknown>;
+    this.id = entry.id;
+    this.at = entry.at;
+    this.method = entry.method;
+    this.status = entry.status;
+    this.ok = !entry.error && entry.status < 400;
+    this.url = ctx.req.url ?? entry.path;
+    this.rawHeaders = ctx.req.rawHeaders;
+    // A copy: the headers as they are now, before Koa adds the length on its way out.
+    this.resHeaders = ctx.res?.getHeaders() ?? {};
+    this.reqText = (state.formText ?? state.bodyText) as string | undefined;
+    this.reqMime = ctx.get('content-type') || 'application/octet-stream';
+    this.resText = responseText(ctx.body);
+    this.resMime = ctx.response.get('content-type') || 'text/plain';
+    this.grantType = endpoint === 'token' ? (state.form as Record<string, string> | undefined)?.grant_type : undefined;
+    this.faultId = state.faultId as string | undefined;
+    // The developer's fix, when the error knows it (thrown, or sent to the client's redirect URI).
+    this.fix = (state.oauthError as { fix?: string } | undefined)?.fix ?? (state.redirectErrorFix as string | undefined);
+    this.bytes = this.url.length + cappedLength(this.reqText) + cappedLength(this.resText) + headerBytes(this.rawHeaders, this.resHeaders);
+  }
+
+  step(): FlowStep {
+    return (this.built ??= this.build());
+  }
+
+  /** The step itself: the activity entry's outcome, the fault that answered, and why it failed. */
+  private build(): FlowStep {
+    const { entry, endpoint, grantType, faultId } = this;
+    const warnings = entry.warnings.map((w) => w.message);
+    const failed = !this.ok;
+    return {
+      id: this.id,
+      at: this.at,
+      endpoint,
+      method: this.method,
+      url: this.url,
+      status: this.status,
+      duration_ms: entry.duration_ms,
+      ...(grantType ? { grant_type: grantType } : {}),
+      ok: this.ok,
+      ...(entry.error ? { error: entry.error } : {}),
+      ...(entry.error_description ? { error_description: entry.error_description } : {}),
+      ...(failed ? { explanation: explain({ endpoint, error: entry.error ?? `http_${entry.status}`, description: entry.error_description, grantType, warnings, fix: this.fix, faultId }) } : {}),
+      ...(faultId ? { fault_id: faultId } : {}),
+      ...(warnings.length ? { warnings } : {}),
+      // What went over the wire, as the route read and answered it (bodies capped).
+      exchange: {
+        request: { method: this.method, url: this.url, headers: requestHeaders(this.rawHeaders), body: this.reqText === undefined ? null : capBody(this.reqText, this.reqMime) },
+        response: { status: this.status, headers: responseHeaders(this.resHeaders), body: this.resText === undefined ? null : capBody(this.resText, this.resMime) },
+      },
+    };
+  }
+}
+
+/** The header text a step holds, counted as stepBytes counts the built lists. */
+function headerBytes(raw: string[], res: Record<string, unknown>): number {
+  let n = 0;
+  for (let i = 0; i + 1 < raw.length; i += 2) n += raw[i]!.length + raw[i + 1]!.length;
+  for (const name in res) {
+    const v = res[name];
+    if (Array.isArray(v)) for (const x of v) n += name.length + String(x).length;
+    else if (v !== undefined) n += name.length + String(v).length;
+  }
+  return n;
 }
 
 /** The step of a request at an OAuth endpoint (with the CIMD fetch it made first, if any). */
@@ -132,7 +195,7 @@ export function recordFlowStep(flows: FlowLog, ctx: HttpContext, entry: Activity
   const endpoint = flowEndpointOf(ctx.method, ctx.path);
   if (!endpoint) return;
   const state = ctx.state as Record<string, unknown>;
-  const step = stepOf(ctx, entry, endpoint);
+  const step = new RequestStep(ctx, entry, endpoint);
   const cimd = state.cimdFetch as CimdFetch | undefined;
   const facts = stepFacts({
     endpoint,
@@ -143,5 +206,5 @@ export function recordFlowStep(flows: FlowLog, ctx: HttpContext, entry: Activity
     body: ctx.body,
     state: { clientId: state.clientId, interaction: state.interaction, sub: state.sub, resource: state.resource },
   });
-  flows.record(cimd ? [cimdStep(cimd), step] : [step], facts);
+  flows.record(cimd ? [builtStep(cimdStep(cimd)), step] : [step], facts);
 }
