@@ -7,6 +7,7 @@
  * code or the code's interaction, exchange → refreshes → revocation by the token chain.
  */
 import type { FlowEndpoint, FlowKind } from '../contracts/flows';
+import { redirectQuery } from '../http/redirectQuery';
 
 export interface StepFacts {
   endpoint: FlowEndpoint;
@@ -43,19 +44,13 @@ export interface StepInput {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
-/** The query parameters of a redirect the server sent (its own Location header). */
-function locationParams(location: string): URLSearchParams | undefined {
-  if (!location || !URL.canParse(location, 'http://localhost')) return undefined;
-  return new URL(location, 'http://localhost').searchParams;
-}
-
 function key(prefix: string, v: string | undefined): string[] {
   return v ? [`${prefix}:${v}`] : [];
 }
 
 /** The code or consent prompt a redirect hands on (authorize and the consent decision). */
 function redirectProvides(location: string): string[] {
-  const q = locationParams(location);
+  const q = redirectQuery(location);
   if (!q) return [];
   return [...key('code', q.get('code') ?? undefined), ...(location.startsWith('/consent?') ? key('ix', q.get('interaction') ?? undefined) : [])];
 }

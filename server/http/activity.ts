@@ -10,6 +10,7 @@ import { iso, type Clock } from '../clock';
 import type { Logger } from '../log';
 import type { FlowLog } from '../flows/flowLog';
 import { recordFlowStep } from './flowRecorder';
+import { redirectQuery } from './redirectQuery';
 
 export type Warn = { code: WarningCode; message: string };
 
@@ -24,8 +25,8 @@ export function warn(ctx: HttpContext, code: WarningCode, message: string): void
  * success whatever else the registered URI holds.
  */
 export function redirectErrorOf(location: string): string | undefined {
-  if (!URL.canParse(location, 'http://localhost')) return undefined;
-  const q = new URL(location, 'http://localhost').searchParams;
+  const q = redirectQuery(location);
+  if (!q) return undefined;
   return q.has('code') ? undefined : (q.get('error') ?? undefined);
 }
 
@@ -34,13 +35,13 @@ function entryOf(ctx: HttpContext, clock: Clock, start: number): ActivityEntry {
   const status = ctx.status;
   // Errors sent to the client's redirect_uri are failures too.
   const redirectError = !err && (status === 302 || status === 303) ? redirectErrorOf(ctx.response.get('location')) : undefined;
-  return {
-    ...baseEntry(ctx, clock, start),
-    client_id: typeof ctx.state.clientId === 'string' ? ctx.state.clientId.slice(0, 300) : undefined,
-    error: err?.error ?? redirectError,
-    error_description: err?.message ?? (redirectError ? ctx.state.redirectErrorDescription : undefined),
-    warnings: Array.isArray(ctx.state.warnings) ? (ctx.state.warnings as Warn[]) : [],
-  };
+  // Filled in place (same keys, same order as the base row): one object per request, not two.
+  const entry = baseEntry(ctx, clock, start);
+  entry.client_id = typeof ctx.state.clientId === 'string' ? ctx.state.clientId.slice(0, 300) : undefined;
+  entry.error = err?.error ?? redirectError;
+  entry.error_description = err?.message ?? (redirectError ? ctx.state.redirectErrorDescription : undefined);
+  if (Array.isArray(ctx.state.warnings)) entry.warnings = ctx.state.warnings as Warn[];
+  return entry;
 }
 
 /** What is known of every request without looking at what its steps left behind. */
