@@ -18,13 +18,6 @@ import { browserUser } from '../userSession';
 export async function startInteraction(ctx: HttpContext, a: AuthorizeState, s: Services): Promise<void> {
   const { config } = s.deps;
   const params = { client: a.client!, resource: a.resource!, redirectUri: a.redirectUri!, scopes: a.scopes!, state: a.params.state, codeChallenge: a.params.code_challenge!, prompt: a.params.prompt };
-  const prompts = (a.params.prompt ?? '').split(' ');
-  const user = browserUser(ctx, s);
-  const covered = s.consents.covers(user, params.client.client_id, params.resource.slug, params.scopes);
-  if (prompts.includes('none') && config.consent !== 'auto' && !covered) {
-    throw new OAuthError('consent_required', 'prompt=none was requested but the user has not consented to these scopes yet');
-  }
-  const remembered = !prompts.includes('consent') && covered;
   // Auto consent must not hand tokens to a web page: a page on another site can register a client
   // with its own https redirect and navigate the browser here. Such a navigation
   // (Sec-Fetch-Site cross-site / same-site) is auto-approved only when the code goes to a loopback
@@ -38,6 +31,14 @@ export async function startInteraction(ctx: HttpContext, a: AuthorizeState, s: S
     ctx.redirect(await s.decisions.auto(params));
     return;
   }
+  // Only a request that may be asked reads who this browser is and what it consented to before.
+  const prompts = (a.params.prompt ?? '').split(' ');
+  const user = browserUser(ctx, s);
+  const covered = s.consents.covers(user, params.client.client_id, params.resource.slug, params.scopes);
+  if (prompts.includes('none') && config.consent !== 'auto' && !covered) {
+    throw new OAuthError('consent_required', 'prompt=none was requested but the user has not consented to these scopes yet');
+  }
+  const remembered = !prompts.includes('consent') && covered;
   if (remembered) {
     ctx.status = 303;
     ctx.redirect(s.decisions.codeRedirect(params, user, params.scopes));
