@@ -7,7 +7,7 @@
  * such an answer says `Connection: close`, is sent whole, and the socket half-closes, reads and
  * discards what the client still sends (up to `DRAIN_LIMITS`), and only then closes.
  */
-import { ServerResponse, type IncomingMessage } from 'node:http';
+import { ServerResponse, type IncomingMessage, type OutgoingHttpHeader, type OutgoingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 
 /** How much of an unread body is drained, and for how long, before the socket is destroyed. */
@@ -59,12 +59,14 @@ export function lingerOnUnreadBody(req: IncomingMessage, socket: Socket, limits 
 
 /** The server's response class (createServer's `ServerResponse` option). */
 export class DrainingResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
-  override writeHead(statusCode: number, ...rest: unknown[]): this {
+  // Node's two forms spelled out (status, [reason,] [headers]): every answer passes here, and a
+  // rest parameter re-spread into apply() cost an array or two per response.
+  override writeHead(statusCode: number, reason?: string | OutgoingHttpHeaders | OutgoingHttpHeader[], headers?: OutgoingHttpHeaders | OutgoingHttpHeader[]): this {
     const socket = this.socket as Socket | null;
     if (!this.headersSent && socket && bodyPending(this.req)) {
       this.setHeader('Connection', 'close');
       lingerOnUnreadBody(this.req, socket);
     }
-    return super.writeHead.apply(this, [statusCode, ...rest] as Parameters<ServerResponse['writeHead']>);
+    return typeof reason === 'string' ? super.writeHead(statusCode, reason, headers) : super.writeHead(statusCode, reason);
   }
 }
