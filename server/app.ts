@@ -14,7 +14,7 @@ import { EventBus } from './events';
 import { isAudited } from './contracts/events';
 import { activityRecorder } from './http/activity';
 import { isCorsPath, publicCors } from './http/cors';
-import { stripIssuerPath } from './http/issuerPath';
+import { issuerPath, stripIssuerPath } from './http/issuerPath';
 import { createKoa } from './http/koa';
 import { installClientErrorHandlers } from './http/clientError';
 import { DrainingResponse } from './http/drain';
@@ -47,7 +47,8 @@ export function createApp(s: Services, opts: AppOptions): Koa {
   // A foreign Host gets no CORS answer, not even to a preflight: it goes on to the host guard (421).
   const hostOk = allowedHost(config.issuer);
   const app = createKoa();
-  app.use(stripIssuerPath(config.issuer));
+  // An origin-only issuer (the usual one) has no path to strip: no step for it on every request.
+  if (issuerPath(config.issuer)) app.use(stripIssuerPath(config.issuer));
   app.use(securityHeaders);
   app.use((ctx, next) => (isCorsPath(ctx.path) && hostOk(ctx.get('host')) ? publicCors(ctx, next) : next()));
   app.use(activityRecorder(s.activity, clock, log, (p) => p === '/' || p.startsWith('/admin/') || p.startsWith('/assets/') || p === '/consent/wait' || p === '/favicon.ico' || p.startsWith('/ui'), config.recordFlows ? s.flows : undefined));

@@ -70,9 +70,11 @@ export function stepFacts(i: StepInput): StepFacts {
       f.provides = key('reg', f.clientId);
       break;
     case 'authorize': {
-      const q = new URLSearchParams(i.query);
-      f.clientId ??= str(form.client_id) ?? str(q.get('client_id'));
-      f.resource ??= str(form.resource) ?? str(q.get('resource'));
+      // The route usually knows client and resource already: the query is read only when it did not.
+      let q: URLSearchParams | undefined;
+      const query = (name: string) => str((q ??= new URLSearchParams(i.query)).get(name));
+      f.clientId ??= str(form.client_id) ?? query('client_id');
+      f.resource ??= str(form.resource) ?? query('resource');
       f.joinOnce = key('reg', f.clientId);
       f.provides = redirectProvides(i.location);
       break;
