@@ -48,18 +48,31 @@ function key(prefix: string, v: string | undefined): string[] {
   return v ? [`${prefix}:${v}`] : [];
 }
 
+/** How much of a token names it in the index: its random tail (a JWT's signature, a code's or refresh token's secret). */
+const TOKEN_TAIL = 32;
+
+/**
+ * A code or token as a link key. The index holds the keys of every kept flow, and an access
+ * token is a whole JWT: keeping each in full kept ~1 KB per flow alive until the flow rolled off,
+ * which the garbage collector paid for on every flow. The random tail names it as well; the key
+ * is a copy of it, so the token itself is not kept.
+ */
+function tokenKey(prefix: string, v: string | undefined): string[] {
+  return key(prefix, v && v.length > TOKEN_TAIL ? v.slice(-TOKEN_TAIL) : v);
+}
+
 /** The code or consent prompt a redirect hands on (authorize and the consent decision). */
 function redirectProvides(location: string): string[] {
   const q = redirectQuery(location);
   if (!q) return [];
-  return [...key('code', q.get('code') ?? undefined), ...(location.startsWith('/consent?') ? key('ix', q.get('interaction') ?? undefined) : [])];
+  return [...tokenKey('code', q.get('code') ?? undefined), ...(location.startsWith('/consent?') ? key('ix', q.get('interaction') ?? undefined) : [])];
 }
 
 /** The tokens a token response hands on. */
 function tokenProvides(body: unknown): string[] {
   if (!body || typeof body !== 'object') return [];
   const b = body as { access_token?: unknown; refresh_token?: unknown };
-  return [...key('rt', str(b.refresh_token)), ...key('at', str(b.access_token))];
+  return [...tokenKey('rt', str(b.refresh_token)), ...tokenKey('at', str(b.access_token))];
 }
 
 export function stepFacts(i: StepInput): StepFacts {
@@ -89,12 +102,12 @@ export function stepFacts(i: StepInput): StepFacts {
     case 'token':
       f.grantType = str(form.grant_type);
       f.resource ??= str(form.resource);
-      f.joins = f.grantType === 'refresh_token' ? key('rt', str(form.refresh_token)) : f.grantType === 'authorization_code' ? [...key('code', str(form.code)), ...key('ix', str(i.state.interaction))] : [];
+      f.joins = f.grantType === 'refresh_token' ? tokenKey('rt', str(form.refresh_token)) : f.grantType === 'authorization_code' ? [...tokenKey('code', str(form.code)), ...key('ix', str(i.state.interaction))] : [];
       f.provides = tokenProvides(i.body);
       break;
     case 'revoke':
     case 'introspect':
-      f.joins = [...key('rt', str(form.token)), ...key('at', str(form.token))];
+      f.joins = [...tokenKey('rt', str(form.token)), ...tokenKey('at', str(form.token))];
       break;
     case 'metadata':
     case 'jwks':
