@@ -42,18 +42,33 @@ export function capBody(text: string, mime: string, cap = FLOW_LIMITS.bodyBytes)
   return { mime_type: mime, text: Buffer.from(text).subarray(0, cap).toString('utf8'), size, truncated: true };
 }
 
-function requestHeaders(raw: string[]): FlowHeader[] {
+/**
+ * A header block kept as one string, names and values alternating, joined by "\n" (which no
+ * header name or value can hold: Node refuses it in both directions). Kept this way, a step holds
+ * one string per block instead of a list or an object and a string per name and value: every
+ * recorded step stays alive until its flow rolls off, and the garbage collector pays per object.
+ */
+function packHeaders(pairs: string[]): string {
+  return pairs.join('\n');
+}
+
+/** The text of a packed block's names and values (what stepBytes counts in the built lists). */
+const packedBytes = (packed: string, strings: number): number => packed.length - Math.max(0, strings - 1);
+
+function unpackHeaders(packed: string): FlowHeader[] {
   const out: FlowHeader[] = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) out.push({ name: raw[i]!, value: raw[i + 1]! });
+  const parts = packed.split('\n');
+  for (let i = 0; i + 1 < parts.length; i += 2) out.push({ name: parts[i]!, value: parts[i + 1]! });
   return out;
 }
 
-function responseHeaders(h: Record<string, unknown>): FlowHeader[] {
-  const out: FlowHeader[] = [];
+/** The response's headers as they are now, before Koa adds the length on its way out. */
+function responsePairs(h: Record<string, unknown>): string[] {
+  const out: string[] = [];
   for (const name in h) {
     const v = h[name];
-    if (Array.isArray(v)) for (const x of v) out.push({ name, value: String(x) });
-    else if (v !== undefined) out.push({ name, value: String(v) });
+    if (Array.isArray(v)) for (const x of v) out.push(name, String(x));
+    else if (v !== undefined) out.push(name, String(v));
   }
   return out;
 }
@@ -109,8 +124,8 @@ class RequestStep implements StepRecord {
   readonly bytes: number;
   private built: FlowStep | undefined;
   private readonly url: string;
-  private readonly rawHeaders: string[];
-  private readonly resHeaders: Record<string, unknown>;
+  private readonly reqHeaders: string;
+  private readonly resHeaders: string;
   private readonly reqText: string | undefined;
   private readonly reqMime: string;
   private readonly resText: string | undefined;
@@ -131,9 +146,10 @@ class RequestStep implements StepRecord {
     this.status = entry.status;
     this.ok = !entry.error && entry.status < 400;
     this.url = ctx.req.url ?? entry.path;
-    this.rawHeaders = ctx.req.rawHeaders;
-    // A copy: the headers as they are now, before Koa adds the length on its way out.
-    this.resHeaders = ctx.res?.getHeaders() ?? {};
+    const raw = ctx.req.rawHeaders;
+    const res = responsePairs(ctx.res?.getHeaders() ?? {});
+    this.reqHeaders = packHeaders(raw);
+    this.resHeaders = packHeaders(res);
     this.reqText = (state.formText ?? state.bodyText) as string | undefined;
     this.reqMime = ctx.get('content-type') || 'application/octet-stream';
     this.resText = responseText(ctx.body);
@@ -142,7 +158,7 @@ class RequestStep implements StepRecord {
     this.faultId = state.faultId as string | undefined;
     // The developer's fix, when the error knows it (thrown, or sent to the client's redirect URI).
     this.fix = (state.oauthError as { fix?: string } | undefined)?.fix ?? (state.redirectErrorFix as string | undefined);
-    this.bytes = this.url.length + cappedLength(this.reqText) + cappedLength(this.resText) + headerBytes(this.rawHeaders, this.resHeaders);
+    this.bytes = this.url.length + cappedLength(this.reqText) + cappedLength(this.resText) + packedBytes(this.reqHeaders, raw.length) + packedBytes(this.resHeaders, res.length);
   }
 
   step(): FlowStep {
@@ -171,23 +187,11 @@ class RequestStep implements StepRecord {
       ...(warnings.length ? { warnings } : {}),
       // What went over the wire, as the route read and answered it (bodies capped).
       exchange: {
-        request: { method: this.method, url: this.url, headers: requestHeaders(this.rawHeaders), body: this.reqText === undefined ? null : capBody(this.reqText, this.reqMime) },
-        response: { status: this.status, headers: responseHeaders(this.resHeaders), body: this.resText === undefined ? null : capBody(this.resText, this.resMime) },
+        request: { method: this.method, url: this.url, headers: unpackHeaders(this.reqHeaders), body: this.reqText === undefined ? null : capBody(this.reqText, this.reqMime) },
+        response: { status: this.status, headers: unpackHeaders(this.resHeaders), body: this.resText === undefined ? null : capBody(this.resText, this.resMime) },
       },
     };
   }
-}
-
-/** The header text a step holds, counted as stepBytes counts the built lists. */
-function headerBytes(raw: string[], res: Record<string, unknown>): number {
-  let n = 0;
-  for (let i = 0; i + 1 < raw.length; i += 2) n += raw[i]!.length + raw[i + 1]!.length;
-  for (const name in res) {
-    const v = res[name];
-    if (Array.isArray(v)) for (const x of v) n += name.length + String(x).length;
-    else if (v !== undefined) n += name.length + String(v).length;
-  }
-  return n;
 }
 
 /** The step of a request at an OAuth endpoint (with the CIMD fetch it made first, if any). */
