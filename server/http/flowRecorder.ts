@@ -128,7 +128,8 @@ class RequestStep implements StepRecord {
   private readonly resHeaders: string;
   private readonly reqText: string | undefined;
   private readonly reqMime: string;
-  private readonly resText: string | undefined;
+  /** The answer's text as recorded (a JSON answer stringified here, once). */
+  readonly resText: string | undefined;
   private readonly resMime: string;
   private readonly grantType: string | undefined;
   private readonly faultId: string | undefined;
@@ -211,4 +212,14 @@ export function recordFlowStep(flows: FlowLog, ctx: HttpContext, entry: Activity
     state: { clientId: state.clientId, interaction: state.interaction, sub: state.sub, resource: state.resource },
   });
   flows.record(cimd ? [builtStep(cimdStep(cimd)), step] : [step], facts);
+  // A JSON answer is stringified once: Koa sends the text the step keeps (the same JSON.stringify
+  // Koa would run, so the same bytes and length) instead of stringifying the object again.
+  if (step.resText !== undefined && isJsonValue(ctx.body)) ctx.body = step.resText;
+}
+
+/** A plain object or array: what Koa itself would answer with JSON.stringify. */
+function isJsonValue(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null) return false;
+  const proto = Object.getPrototypeOf(body);
+  return proto === Object.prototype || proto === null || Array.isArray(body);
 }
