@@ -32,7 +32,7 @@ export function mountIntrospect(router: RouteTable, s: Services, adminToken: str
     const jti = typeof claims?.jti === 'string' ? claims.jti : undefined;
     const inactive = !claims || !jti || s.deps.store.issuances.isRevoked(jti) || !s.clients.get(String(claims.client_id)) || (claims.sub !== claims.client_id && !s.users.get(String(claims.sub)));
     if (inactive) {
-      const fam = !claims ? s.tokens.familyOf(params.token) : undefined;
+      const fam = !claims ? await s.tokens.familyOf(params.token) : undefined;
       if (fam && !fam.revoked_at && fam.current.hash === sha256hex(params.token) && Date.parse(fam.current.expires_at) > s.deps.clock.now()) {
         ctx.body = { active: true, token_type: 'refresh_token', client_id: fam.client_id, sub: fam.sub, aud: fam.aud, scope: fam.scope, exp: Math.floor(Date.parse(fam.current.expires_at) / 1000), iss: s.deps.config.issuer };
         return;

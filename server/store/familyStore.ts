@@ -8,11 +8,11 @@
  * its fsync finishes, which is what stops two concurrent refreshes from both succeeding. A hash
  * index (current, previous and consumed token hashes → family id) follows the rows.
  */
-import { StorageError } from '../errors';
+import { FamilyChanged, StorageError } from '../errors';
 import type { Issuance } from '../contracts';
 import { asFamily, familyTokenHashes, isDeadFamily } from './familyRow';
 import { type Change, frozenInPlace, LayeredRows } from './layeredRows';
-import type { FamilyStore, RefreshFamily } from './types';
+import type { FamilyMatch, FamilyRead, FamilyStore, FamilySummary, RefreshFamily } from './types';
 
 /** Dead families are swept from memory once this many puts (and twice the live count) went by. */
 const SWEEP_MIN_PUTS = 10_000;
@@ -27,6 +27,9 @@ export interface FamilyLog {
 export class LoggedFamilyStore implements FamilyStore {
   private readonly rows: LayeredRows<RefreshFamily>;
   private readonly byHash = new Map<string, string>();
+  /** Bumped by every change of a family's view (staged, or undone after a failed write). */
+  private readonly generations = new Map<string, number>();
+  private nextGeneration = 1;
   /** Changes submitted and not yet durable, oldest first: a failed one is undone under these. */
   private readonly inFlight: Array<Change<RefreshFamily>> = [];
   private putsSinceSweep = 0;
@@ -53,17 +56,30 @@ export class LoggedFamilyStore implements FamilyStore {
     return this.log.fileWrites;
   }
 
-  get(id: string): RefreshFamily | undefined {
-    return this.rows.view.get(id);
+  read(id: string): Promise<FamilyRead | undefined> {
+    const family = this.rows.view.get(id);
+    return Promise.resolve(family && { family, generation: this.generations.get(id)! });
   }
 
-  findByTokenHash(hash: string): RefreshFamily | undefined {
-    const id = this.byHash.get(hash);
-    return id === undefined ? undefined : this.rows.view.get(id);
+  readByTokenHash(hash: string): Promise<FamilyRead | undefined> {
+    return this.read(this.byHash.get(hash) ?? '');
   }
 
-  put(family: RefreshFamily, issued?: Issuance): Promise<void> {
+  async get(id: string): Promise<RefreshFamily | undefined> {
+    return (await this.read(id))?.family;
+  }
+
+  async findByTokenHash(hash: string): Promise<RefreshFamily | undefined> {
+    return (await this.readByTokenHash(hash))?.family;
+  }
+
+  has(id: string): boolean {
+    return this.rows.view.has(id);
+  }
+
+  put(family: RefreshFamily, issued?: Issuance, opts: { expect?: number } = {}): Promise<void> {
     if (this.closed) return Promise.reject(new StorageError(this.log.dir, `${this.log.dir} is closed (the store was closed)`));
+    if (opts.expect !== undefined && opts.expect !== (this.generations.get(family.id) ?? 0)) return Promise.reject(new FamilyChanged(family.id));
     let change: Change<RefreshFamily>;
     try {
       // Frozen where it is, not copied: the caller hands the row over (a later write to it throws).
@@ -89,13 +105,14 @@ export class LoggedFamilyStore implements FamilyStore {
     );
   }
 
-  find(match: { client_id?: string; sub?: string; resource?: string }): RefreshFamily[] {
-    const out: RefreshFamily[] = [];
+  find(match: FamilyMatch): FamilySummary[] {
+    const out: FamilySummary[] = [];
     for (const f of this.rows.view.values()) {
       if (match.client_id !== undefined && f.client_id !== match.client_id) continue;
       if (match.sub !== undefined && f.sub !== match.sub) continue;
       if (match.resource !== undefined && f.resource !== match.resource) continue;
-      out.push(f);
+      if (match.liveAt !== undefined && (f.revoked_at !== undefined || Date.parse(f.expires_at) <= match.liveAt)) continue;
+      out.push({ id: f.id, client_id: f.client_id, sub: f.sub, resource: f.resource });
     }
     return out;
   }
@@ -128,5 +145,7 @@ export class LoggedFamilyStore implements FamilyStore {
   private reindex(id: string, before: RefreshFamily | undefined, after: RefreshFamily | undefined): void {
     if (before) for (const h of familyTokenHashes(before)) if (this.byHash.get(h) === id) this.byHash.delete(h);
     if (after) for (const h of familyTokenHashes(after)) this.byHash.set(h, id);
+    if (after) this.generations.set(id, this.nextGeneration++);
+    else this.generations.delete(id);
   }
 }
