@@ -1,8 +1,9 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CorruptDataError } from '../../server/errors';
-import type { LoggedFamilyStore } from '../../server/store/familyStore';
+import { CorruptDataError, FamilyChanged } from '../../server/errors';
+import { LoggedFamilyStore } from '../../server/store/familyStore';
+import { SegmentedIssuanceLog } from '../../server/store/issuanceLog';
 import { openStore } from '../../server/store/index';
 import { family, issuance, iso, T0, useTempDirs, warnings } from './helpers';
 
@@ -179,5 +180,58 @@ describe('refresh families', () => {
     expect(again.issuances.count()).toBe(5);
     await again.close();
     expect(await lines(sidecar)).toHaveLength(2);
+  });
+
+  it('refuses a put made on a read that another change followed (FamilyChanged), staging nothing; the latest read passes', async () => {
+    const store = await open(tempDir());
+    const fams = store.families;
+    await fams.put(family('f'));
+    const stale = (await fams.read('f'))!;
+    await fams.put({ ...family('f'), scope: 'by-the-winner' }, undefined, { expect: stale.generation });
+    const lost = await fams.put({ ...family('f'), scope: 'by-the-loser' }, undefined, { expect: stale.generation }).catch((e: unknown) => e);
+    expect(lost).toBeInstanceOf(FamilyChanged);
+    expect((await fams.get('f'))?.scope).toBe('by-the-winner');
+    const fresh = (await fams.read('f'))!;
+    await fams.put({ ...fresh.family, scope: 'next' }, undefined, { expect: fresh.generation });
+    expect((await fams.get('f'))?.scope).toBe('next');
+    // A family that is not there has generation 0: a put expecting a read of it fails too.
+    await expect(fams.put(family('gone'), undefined, { expect: stale.generation })).rejects.toBeInstanceOf(FamilyChanged);
+    expect(fams.has('gone')).toBe(false);
+    await store.close();
+  });
+
+  it('with every token hash sharing one index prefix, each token still finds its own family, before and after a reopen', async () => {
+    const dir = tempDir();
+    const collide = { prefix: () => 7 };
+    const openFams = async () => {
+      const log = await SegmentedIssuanceLog.open(dir, { durability: 'os', warn: () => undefined, segmentRows: 3 });
+      return { log, fams: LoggedFamilyStore.load(log, log.takeFamilies().values(), () => T0, collide) };
+    };
+    const first = await openFams();
+    const rotated = (id: string) => ({ ...family(id), current: { ...family(id).current, hash: `h-${id}-1` }, consumed: [`h-${id}-0`] });
+    for (let i = 0; i < 5; i++) await first.fams.put(family(`f${i}`), issuance(i, { family_id: `f${i}` }));
+    await first.fams.put(rotated('f2'), issuance(9, { family_id: 'f2' }));
+    const expectOwn = async (fams: LoggedFamilyStore) => {
+      for (let i = 0; i < 5; i++) expect((await fams.findByTokenHash(`h-f${i}-0`))?.id).toBe(`f${i}`);
+      expect((await fams.findByTokenHash('h-f2-1'))?.current.hash).toBe('h-f2-1');
+      expect(await fams.findByTokenHash('h-nobody-0')).toBeUndefined();
+    };
+    await expectOwn(first.fams);
+    await first.log.close();
+    // Reopened: rows now come from sealed segments' sidecars and the active segment.
+    const again = await openFams();
+    expect(again.fams.size()).toBe(5);
+    await expectOwn(again.fams);
+    await again.log.close();
+  });
+
+  it('keeps no row in memory once its write is durable: a read parses the line again from the token log', async () => {
+    const store = await open(tempDir());
+    await store.families.put(family('f'));
+    const a = await store.families.get('f');
+    const b = await store.families.get('f');
+    expect(a).toEqual(family('f'));
+    expect(a).not.toBe(b);
+    await store.close();
   });
 });
