@@ -139,10 +139,12 @@ export class FamilyIndex {
   /** Adds the prefixes of `f`'s token hashes to the slot's (a staged change: the old ones stay until it is durable). */
   addHashes(slot: number, f: RefreshFamily): void {
     const mine = this.prefixes[slot]!;
+    const seen = new Set(mine);
     const added: number[] = [];
     for (const h of familyTokenHashes(f)) {
       const p = this.prefixOf(h);
-      if (mine.includes(p) || added.includes(p)) continue;
+      if (seen.has(p)) continue;
+      seen.add(p);
       added.push(p);
       const hit = this.byPrefix.get(p);
       this.byPrefix.set(p, hit === undefined ? slot : typeof hit === 'number' ? [hit, slot] : [...hit, slot]);
