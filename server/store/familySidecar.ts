@@ -51,12 +51,12 @@ export const familiesFile = (dir: string, no: number) => path.join(dir, `${segNa
 /** A segment or sidecar file, read by position. */
 export interface FamilyFile {
   readonly file: string;
-  read(position: number, length: number): Promise<Buffer>;
+  readSync(position: number, length: number): Buffer;
 }
 
 /** The family row at `loc` of `reader` (a segment, or the sidecar `loc.sidecar` names). */
-export async function readFamilyRow(reader: FamilyFile, loc: FamilyLoc): Promise<RefreshFamily> {
-  const buf = await reader.read(loc.start, loc.length);
+export function readFamilyRow(reader: FamilyFile, loc: FamilyLoc): RefreshFamily {
+  const buf = reader.readSync(loc.start, loc.length);
   try {
     return asFamily(JSON.parse(buf.toString('utf8')));
   } catch (err) {

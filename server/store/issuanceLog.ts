@@ -138,12 +138,17 @@ export class SegmentedIssuanceLog implements IssuanceLog {
 
   /** The family row at `loc` (a durable line: segments and sidecars are never rewritten in place). */
   readFamily(loc: FamilyLoc): Promise<RefreshFamily> {
-    let reader: FamilyFile | undefined = this.bySegNo.get(loc.seg)?.reader as FamilyFile | undefined;
+    let reader: FamilyFile | undefined = this.bySegNo.get(loc.seg)?.reader;
     if (loc.sidecar) {
       reader = this.sidecars.get(loc.seg);
       if (!reader) this.sidecars.set(loc.seg, (reader = new ReadOnlyFile(familiesFile(this.dir, loc.seg))));
     }
-    return reader ? readFamilyRow(reader, loc) : Promise.reject(new StorageError(this.dir, `${this.dir}: segment ${loc.seg} is not open`));
+    try {
+      if (!reader) throw new StorageError(this.dir, `${this.dir}: segment ${loc.seg} is not open`);
+      return Promise.resolve(readFamilyRow(reader, loc));
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   /**
