@@ -1,10 +1,10 @@
 /**
- * POST /admin/api/doctor {mcp_url}: the desktop window's "Check my MCP server". Runs the same
- * walk as `authserver doctor` server-side (a browser page could not: CORS, and the walk needs
- * the admin token), against this server.
+ * POST /admin/api/doctor {mcp_url, protocol?}: the desktop window's "Check my MCP server". Runs
+ * the same walk as `authserver doctor [--protocol]` server-side (a browser page could not: CORS,
+ * and the walk needs the admin token), against this server.
  */
 import type { Routes } from '../http/routes';
-import { z } from 'zod';
+import { DoctorRunInput } from '../contracts/doctor';
 import { runDoctor, DoctorInputError } from '../doctor';
 import { parseOrThrow } from '../domain/parse';
 import type { Services } from '../domain/services';
@@ -12,13 +12,11 @@ import { InvalidRequest } from '../errors';
 import { jsonBody } from './http';
 import { noQuery } from './query';
 
-const DoctorInput = z.object({ mcp_url: z.string().min(1, 'mcp_url is required').max(2048) });
-
 export function doctorRoutes(router: Routes, s: Services, adminToken: string): void {
   router.post('/doctor', noQuery, async (ctx) => {
-    const { mcp_url } = parseOrThrow(DoctorInput, await jsonBody(ctx));
+    const { mcp_url, protocol } = parseOrThrow(DoctorRunInput, await jsonBody(ctx));
     try {
-      ctx.body = await runDoctor({ mcpUrl: mcp_url, issuer: s.deps.config.issuer, adminToken });
+      ctx.body = await runDoctor({ mcpUrl: mcp_url, protocol, issuer: s.deps.config.issuer, adminToken });
     } catch (e) {
       if (e instanceof DoctorInputError) throw new InvalidRequest(e.message);
       throw e;

@@ -23,6 +23,11 @@ export function frontingRoutes(router: Routes, s: Services): void {
   router.get('/fronting/:source/:target', noQuery, (ctx) => {
     ctx.body = s.fronting.require(param(ctx, 'source'), param(ctx, 'target'));
   });
+  router.patch('/fronting/:source/:target', async (ctx) => {
+    const { dry_run } = readQuery(ctx, FrontingCreateQuery);
+    const link = await s.fronting.update(param(ctx, 'source'), param(ctx, 'target'), await jsonBody(ctx), { dryRun: dry_run });
+    ctx.body = dry_run ? { dry_run: true, link } : link;
+  });
   router.delete('/fronting/:source/:target', noQuery, async (ctx) => {
     await s.fronting.delete(param(ctx, 'source'), param(ctx, 'target'));
     ctx.status = 204;

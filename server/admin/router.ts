@@ -20,6 +20,7 @@ import { adminAuth, sameOriginWrites } from './http';
 import { interactionRoutes } from './interactions';
 import { issuanceRoutes } from './issuances';
 import { keyRoutes } from './keys';
+import { resourcePolicyRoutes } from './resourcePolicy';
 import { resourceRoutes } from './resources';
 import { seedRoutes } from './seed';
 import { settingsRoutes } from './settings';
@@ -54,6 +55,7 @@ export function mountAdminApi(table: RouteTable, services: Services, opts: Admin
 
   statusRoutes(router, services);
   resourceRoutes(router, services);
+  resourcePolicyRoutes(router, services);
   frontingRoutes(router, services);
   clientRoutes(router, services);
   userRoutes(router, services);

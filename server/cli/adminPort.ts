@@ -10,7 +10,7 @@
  * All return the same shapes (the REST routes and the direct port share server/admin/ops.ts).
  * The no-server ports are imported only when chosen: they pull in the store, zod and services.
  */
-import type { ClientPruneResult, ClientView, ConsentGrant, CreatedClient, FrontingLink, KeyView, MintTokenResult, Resource, ResourceFronting, SigningAlg, User } from '../contracts';
+import type { ClientPruneResult, ClientView, ConsentGrant, CreatedClient, FrontingLink, KeyView, MintTokenResult, PolicyListName, Resource, ResourceFronting, SigningAlg, User } from '../contracts';
 import type { IssuanceQuery } from '../contracts/issuanceQuery';
 import type { AuditPage, FamilyRevocation, IssuancePage, IssuanceRow, StatusView } from '../admin/ops';
 import type { SeedResult } from '../seed/applySeed';
@@ -36,11 +36,17 @@ export interface AdminPort {
   /** `cascade`: also delete the fronting links naming it (otherwise they keep it: 409). */
   deleteResource(slug: string, opts?: { cascade?: boolean }): Promise<void>;
   resourceFronting(slug: string): Promise<ResourceFronting>;
+  /** A resource's policy client list (runtime or exchange); add and remove return it after the change. */
+  policyClients(slug: string, list: PolicyListName): Promise<string[]>;
+  addPolicyClient(slug: string, list: PolicyListName, clientId: string): Promise<string[]>;
+  removePolicyClient(slug: string, list: PolicyListName, clientId: string): Promise<string[]>;
 
   listFronting(): Promise<FrontingLink[]>;
   getFronting(source: string, target: string): Promise<FrontingLink>;
   /** With `dryRun` the link is validated and returned, not stored. */
   createFronting(input: unknown, opts?: { dryRun?: boolean }): Promise<FrontingLink>;
+  /** Replaces the scope map; with `dryRun` the changed link is validated and returned, not stored. */
+  updateFronting(source: string, target: string, patch: unknown, opts?: { dryRun?: boolean }): Promise<FrontingLink>;
   deleteFronting(source: string, target: string): Promise<void>;
 
   listClients(): Promise<ClientView[]>;

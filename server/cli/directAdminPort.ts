@@ -3,7 +3,7 @@
  * store and calls the same domain services as the admin API, then closes. Loaded only when no
  * server runs (it pulls in the store, zod and the services).
  */
-import type { SigningAlg } from '../contracts';
+import type { PolicyListName, SigningAlg } from '../contracts';
 import { issuanceQueryParams, type IssuanceQuery } from '../contracts/issuanceQuery';
 import { isAudited } from '../contracts/events';
 import type { AdminPort, ConsentQuery, PortStatus } from './adminPort';
@@ -77,6 +77,15 @@ export class DirectAdminPort implements AdminPort {
   async resourceFronting(slug: string) {
     return this.s.fronting.forResource(this.s.resources.require(slug).slug);
   }
+  async policyClients(slug: string, list: PolicyListName) {
+    return this.s.policies.list(slug, list);
+  }
+  async addPolicyClient(slug: string, list: PolicyListName, clientId: string) {
+    return this.s.policies.add(slug, list, { client_id: clientId });
+  }
+  async removePolicyClient(slug: string, list: PolicyListName, clientId: string) {
+    return this.s.policies.remove(slug, list, clientId);
+  }
   async listFronting() {
     return this.s.fronting.list();
   }
@@ -85,6 +94,9 @@ export class DirectAdminPort implements AdminPort {
   }
   async createFronting(input: unknown, opts: { dryRun?: boolean } = {}) {
     return this.s.fronting.create(input, opts);
+  }
+  async updateFronting(source: string, target: string, patch: unknown, opts: { dryRun?: boolean } = {}) {
+    return this.s.fronting.update(source, target, patch, opts);
   }
   async deleteFronting(source: string, target: string) {
     await this.s.fronting.delete(source, target);

@@ -2,8 +2,9 @@
  * The AdminPort of a running server: its /admin/api with the admin token from the data dir. The
  * server stays the only writer and sees the change at once.
  */
-import type { ClientPruneResult, ClientView, ConsentGrant, CreatedClient, FrontingLink, KeyView, MintTokenResult, Resource, ResourceFronting, SigningAlg, User } from '../contracts';
+import type { ClientPruneResult, ClientView, ConsentGrant, CreatedClient, FrontingLink, KeyView, MintTokenResult, PolicyListName, Resource, ResourceFronting, SigningAlg, User } from '../contracts';
 import type { Fault } from '../contracts/faults';
+import { policyIds, policyPath, type PolicyListBody } from '../contracts/resourcePolicy';
 import type { SettingsPatch, SettingsView } from '../contracts/settings';
 import type { Flow, FlowListQuery, FlowSummary } from '../contracts/flows';
 import { issuanceQueryString, type IssuanceQuery } from '../contracts/issuanceQuery';
@@ -100,6 +101,15 @@ export class HttpAdminPort implements AdminPort {
   resourceFronting(slug: string) {
     return this.call<ResourceFronting>('GET', `/resources/${enc(slug)}/fronting`);
   }
+  async policyClients(slug: string, list: PolicyListName) {
+    return policyIds(list, await this.call<PolicyListBody>('GET', policyPath(slug, list)));
+  }
+  async addPolicyClient(slug: string, list: PolicyListName, clientId: string) {
+    return policyIds(list, await this.call<PolicyListBody>('POST', policyPath(slug, list), { json: { client_id: clientId } }));
+  }
+  async removePolicyClient(slug: string, list: PolicyListName, clientId: string) {
+    return policyIds(list, await this.call<PolicyListBody>('DELETE', `${policyPath(slug, list)}/${enc(clientId)}`));
+  }
   listFronting() {
     return this.call<FrontingLink[]>('GET', '/fronting');
   }
@@ -109,6 +119,11 @@ export class HttpAdminPort implements AdminPort {
   async createFronting(input: unknown, opts: { dryRun?: boolean } = {}) {
     if (!opts.dryRun) return this.call<FrontingLink>('POST', '/fronting', { json: input });
     return (await this.call<{ link: FrontingLink }>('POST', '/fronting?dry_run=true', { json: input })).link;
+  }
+  async updateFronting(source: string, target: string, patch: unknown, opts: { dryRun?: boolean } = {}) {
+    const path = `/fronting/${enc(source)}/${enc(target)}`;
+    if (!opts.dryRun) return this.call<FrontingLink>('PATCH', path, { json: patch });
+    return (await this.call<{ link: FrontingLink }>('PATCH', `${path}?dry_run=true`, { json: patch })).link;
   }
   deleteFronting(source: string, target: string) {
     return this.call<void>('DELETE', `/fronting/${enc(source)}/${enc(target)}`);

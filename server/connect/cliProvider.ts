@@ -8,7 +8,8 @@
 import { discoverOAuthServerInfo, registerClient, resolveClientMetadata, type OAuthDiscoveryState } from '@modelcontextprotocol/client';
 import { PATHS } from '../oauth/paths';
 import type { Callback } from './callback';
-import { ConnectError } from './errors';
+import { ConnectError, timedOut } from './errors';
+import { connectFetch, longPollFetch, type ConnectFetch } from './http';
 import { MemoryAuthProvider } from './provider';
 
 interface Pending {
@@ -35,6 +36,8 @@ export interface CliProviderOptions {
   clientMetadataUrl?: string;
   scope?: string;
   showUrl: (url: string) => void;
+  /** Deadline of each request (the long poll gets the server's hold time on top). */
+  requestTimeoutMs: number;
 }
 
 export class CliAuthProvider extends MemoryAuthProvider {
@@ -43,11 +46,15 @@ export class CliAuthProvider extends MemoryAuthProvider {
   private scopeOverride?: string;
   private discovery?: OAuthDiscoveryState;
   private readonly showUrl: (url: string) => void;
+  private readonly fetch: ConnectFetch;
+  private readonly pollFetch: ConnectFetch;
 
   constructor(cb: Callback, o: CliProviderOptions) {
     super(cb.url, { clientId: o.clientId, clientSecret: o.clientSecret, clientMetadataUrl: o.clientMetadataUrl, clientName: 'authserver connect' });
     this.scopeOverride = o.scope;
     this.showUrl = o.showUrl;
+    this.fetch = connectFetch(o.requestTimeoutMs);
+    this.pollFetch = longPollFetch(o.requestTimeoutMs);
     cb.onResult = (params) => this.deliver(params);
   }
 
@@ -99,7 +106,7 @@ export class CliAuthProvider extends MemoryAuthProvider {
     this.stopWaiting();
     this.current = pending();
     if (this.scopeOverride) url.searchParams.set('scope', this.scopeOverride);
-    const res = await fetch(url, { redirect: 'manual' });
+    const res = await this.fetch(url);
     const location = res.headers.get('location');
     if (!location) {
       if (res.status >= 400) throw new ConnectError(`authorization request failed with HTTP ${res.status}: ${(await res.text()).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 300)}`);
@@ -135,7 +142,7 @@ export class CliAuthProvider extends MemoryAuthProvider {
     while (!ac.signal.aborted) {
       let body: { redirect?: string; pending?: boolean };
       try {
-        const res = await fetch(waitUrl, { signal: ac.signal });
+        const res = await this.pollFetch(waitUrl, { signal: ac.signal });
         if (res.status === 404) return p.reject(new ConnectError('the consent request expired before anyone decided it; run the command again'));
         body = (await res.json()) as typeof body;
       } catch (e) {
@@ -158,11 +165,15 @@ export class CliAuthProvider extends MemoryAuthProvider {
  * only named in a 401's WWW-Authenticate, no registration endpoint, a CIMD-capable AS and a
  * client metadata URL) is left to the SDK, which discovers from the challenge and reports in context.
  */
-export async function preRegister(p: CliAuthProvider, mcpUrl: string): Promise<void> {
-  const info = await discoverOAuthServerInfo(mcpUrl).catch(() => undefined);
+export async function preRegister(p: CliAuthProvider, mcpUrl: string, fetchFn: ConnectFetch): Promise<void> {
+  // A hung server is not "unusual": waiting for it again in the SDK's own discovery would double the wait.
+  const info = await discoverOAuthServerInfo(mcpUrl, { fetchFn }).catch((e: unknown) => {
+    if (timedOut(e)) throw e;
+    return undefined;
+  });
   const metadata = info?.authorizationServerMetadata;
   if (!info?.resourceMetadata || !metadata?.registration_endpoint) return;
   if (p.clientMetadataUrl && metadata.client_id_metadata_document_supported === true) return;
-  const registered = await registerClient(info.authorizationServerUrl, { metadata, clientMetadata: resolveClientMetadata(p) });
+  const registered = await registerClient(info.authorizationServerUrl, { metadata, clientMetadata: resolveClientMetadata(p), fetchFn });
   p.saveClientInformation({ ...registered, issuer: metadata.issuer } as typeof registered);
 }

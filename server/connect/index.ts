@@ -7,6 +7,7 @@
  * request) or, with `protocol: '2025-11-25'`, the initialize/session handshake.
  * With auto or remembered consent the flow completes by itself; otherwise the consent page of
  * the prompt its own request created is printed and the command waits on that prompt.
+ * Every request has a deadline (`requestTimeoutMs`, connect/http.ts): a hung server fails the run.
  * A 403 insufficient_scope steps up: the SDK re-authorizes with the union of the scopes asked
  * before and the challenged ones (SEP-2350), and the call is retried.
  */
@@ -15,6 +16,7 @@ import { DEFAULT_MCP_PROTOCOL, type McpProtocol } from '../contracts/mcpProtocol
 import { startCallback, type Callback } from './callback';
 import { CliAuthProvider, preRegister } from './cliProvider';
 import { ConnectError, withNetworkCause } from './errors';
+import { connectFetch, DEFAULT_REQUEST_TIMEOUT_MS } from './http';
 import { waitReachable } from './reachable';
 
 export { ConnectError };
@@ -36,7 +38,10 @@ export interface ConnectOptions {
   onConsentUrl?: (url: string) => void;
   /** The loopback callback's port (default: any free port). */
   callbackPort?: number;
+  /** How long to wait for the consent decision (default 300 s). */
   timeoutMs?: number;
+  /** Deadline of each HTTP request, headers and body (default 30 s; `--timeout`). */
+  requestTimeoutMs?: number;
   /** How long to wait for the MCP server to start listening (default 10 s). */
   reachTimeoutMs?: number;
 }
@@ -54,6 +59,8 @@ export interface ConnectResult {
 export async function connect(opts: ConnectOptions): Promise<ConnectResult> {
   await waitReachable(opts.mcpUrl, opts.reachTimeoutMs);
   const protocol = opts.protocol ?? DEFAULT_MCP_PROTOCOL;
+  const requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const bounded = connectFetch(requestTimeoutMs);
   const cb: Callback = await startCallback(opts.callbackPort ?? 0);
   const provider = new CliAuthProvider(cb, {
     clientId: opts.clientId,
@@ -61,13 +68,14 @@ export async function connect(opts: ConnectOptions): Promise<ConnectResult> {
     clientMetadataUrl: opts.clientMetadataUrl,
     scope: opts.scope,
     showUrl: (u) => opts.onConsentUrl?.(u),
+    requestTimeoutMs,
   });
   const client = new Client(
     { name: 'authserver-connect', version: '1.0.0' },
     { versionNegotiation: { mode: protocol === '2025-11-25' ? 'legacy' : { pin: protocol } } },
   );
   const mcpFetch = async (url: string | URL, init?: RequestInit): Promise<Response> => {
-    const res = await fetch(url, init);
+    const res = await bounded(url, init);
     if (res.status === 403 && /error="insufficient_scope"/.test(res.headers.get('www-authenticate') ?? '')) provider.stepUp();
     // A token refused with 401: the server may have moved to another authorization server
     // (SEP-2352), so the SDK must read its PRM again rather than reuse the cached discovery.
@@ -97,7 +105,7 @@ export async function connect(opts: ConnectOptions): Promise<ConnectResult> {
     }
   };
   try {
-    if (!opts.clientId) await preRegister(provider, opts.mcpUrl);
+    if (!opts.clientId) await preRegister(provider, opts.mcpUrl, bounded);
     await authorized(() => client.connect(transport), true).catch((e: unknown) => {
       // Pinned to 2026-07-28, the SDK has no fallback; say which flag reaches an older server.
       if (protocol !== '2025-11-25' && e instanceof Error && e.message.startsWith('Version negotiation failed')) {

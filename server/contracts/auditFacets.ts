@@ -18,6 +18,11 @@ export function auditFacets(e: AppEvent): AuditFacets {
       return { resource: e.data.resource.slug };
     case 'resource.deleted':
       return { resource: e.data.slug };
+    case 'resource.policy.runtime.client.added':
+    case 'resource.policy.runtime.client.removed':
+    case 'resource.policy.exchange.allowed_client.added':
+    case 'resource.policy.exchange.allowed_client.removed':
+      return { resource: e.data.slug, client: e.data.client_id };
     case 'client.created':
     case 'client.updated':
       return { client: e.data.client.client_id };
@@ -39,9 +44,13 @@ export function auditFacets(e: AppEvent): AuditFacets {
       return { sub: e.data.issuance.sub, client: e.data.issuance.client_id, resource: e.data.issuance.resource };
     case 'token.exchanged':
       return { sub: e.data.sub, client: e.data.actor_client, resource: e.data.resource };
+    case 'token.introspected':
+    case 'token.introspect_denied':
+      return e.data.caller ? { client: e.data.caller } : {};
     case 'token.exchange_denied':
       return e.data.client_id ? { client: e.data.client_id } : {};
     case 'fronting_link.created':
+    case 'fronting_link.patched':
     case 'fronting_link.deleted':
       return { resource: e.data.link.source };
     case 'token.test_minted':

@@ -8,11 +8,16 @@ export function auditSummary(e: AppEvent): string {
       return `jti=${e.data.issuance.jti} grant=${e.data.issuance.grant} scope="${e.data.issuance.scope}"`;
     case 'token.revoked':
       return `jti=${e.data.jti} reason=${e.data.reason}`;
+    case 'token.introspected':
+      return `${e.data.jti ? `jti=${e.data.jti} ` : ''}issuing_client=${e.data.issuing_client}`;
+    case 'token.introspect_denied':
+      return `reason=${e.data.reason}${e.data.jti ? ` jti=${e.data.jti}` : ''}`;
     case 'token.exchanged':
       return `jti=${e.data.jti} sub=${e.data.sub} subject_client=${e.data.subject_client} actor_client=${e.data.actor_client} type=${e.data.type} resource=${e.data.resource} scopes=${e.data.scopes} chain_kind=${e.data.chain_kind} via_link=${e.data.via_link}`;
     case 'token.exchange_denied':
       return `reason=${e.data.reason}`;
     case 'fronting_link.created':
+    case 'fronting_link.patched':
     case 'fronting_link.deleted':
       return `source=${e.data.link.source} target=${e.data.link.target} scopes=${Object.entries(e.data.link.scope_map).map(([k, v]) => `${k}:${v.join('+')}`).join(',')}`;
     case 'family.revoked':
@@ -27,6 +32,11 @@ export function auditSummary(e: AppEvent): string {
     case 'resource.created':
     case 'resource.updated':
       return `uri=${e.data.resource.uri}`;
+    case 'resource.policy.runtime.client.added':
+    case 'resource.policy.runtime.client.removed':
+    case 'resource.policy.exchange.allowed_client.added':
+    case 'resource.policy.exchange.allowed_client.removed':
+      return `slug=${e.data.slug} client_id=${e.data.client_id} client_ids=[${e.data.client_ids.join(',')}]`;
     case 'token.test_minted':
       return `jti=${e.data.jti} aud=${e.data.aud} kid=${e.data.kid}${e.data.unknown_key ? ' (unpublished key)' : ''}`;
     case 'key.rotated':

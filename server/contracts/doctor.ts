@@ -75,6 +75,16 @@ export const DoctorReport = z.object({
 });
 export type DoctorReport = z.infer<typeof DoctorReport>;
 
+/**
+ * Body of `POST /admin/api/doctor` (the window's "Check my MCP server"): the endpoint, and the
+ * revision to require like `authserver doctor --protocol` (absent: whichever the server speaks).
+ */
+export const DoctorRunInput = z.object({
+  mcp_url: z.string().min(1, 'mcp_url is required').max(2048),
+  protocol: McpProtocol.optional(),
+});
+export type DoctorRunInput = z.infer<typeof DoctorRunInput>;
+
 /** Body of `POST /admin/api/tokens/mint-test` (test-only tokens a correct MCP server must refuse). */
 export const MintTestTokenInput = z
   .object({

@@ -12,6 +12,7 @@ import type { PendingInteraction } from './interactions';
 import type { Issuance } from './issuances';
 import type { KeyView } from './keys';
 import type { Resource } from './resources';
+import type { PolicyClientChange } from './resourcePolicy';
 import type { AdminActor, RuntimeSettings } from './settings';
 import type { User } from './users';
 
@@ -19,6 +20,11 @@ export interface EventMap {
   'resource.created': { resource: Resource };
   'resource.updated': { resource: Resource };
   'resource.deleted': { slug: string };
+  /** A client added to or removed from a resource's policy list (the product's audit actions). */
+  'resource.policy.runtime.client.added': PolicyClientChange;
+  'resource.policy.runtime.client.removed': PolicyClientChange;
+  'resource.policy.exchange.allowed_client.added': PolicyClientChange;
+  'resource.policy.exchange.allowed_client.removed': PolicyClientChange;
   'client.created': { client: ClientView };
   'client.updated': { client: ClientView };
   'client.deleted': { client_id: string };
@@ -39,6 +45,8 @@ export interface EventMap {
   /** A fronting link declared or removed (the product's fronting_link.created / .deleted). */
   'fronting_link.created': { link: FrontingLink };
   'fronting_link.deleted': { link: FrontingLink };
+  /** A link's scope map replaced (the product's fronting_link.patched). */
+  'fronting_link.patched': { link: FrontingLink; before: FrontingLink };
   /**
    * RFC 8693 exchange done (its issuance is in 'token.issued' too); fields as the product's audit
    * detail: `subject_client` is the agent the user consented to, `actor_client` the gateway.
@@ -46,6 +54,12 @@ export interface EventMap {
   'token.exchanged': { jti: string; sub: string; subject_client: string; actor_client: string; type: 'mint_dispatch'; resource: string; scopes: string; chain_kind: 'fronted'; via_link: string; parent_jti: string };
   /** An exchange refused; `reason` is the product's reason code (e.g. fronting_link_missing). */
   'token.exchange_denied': { client_id?: string; reason: string; error: string };
+  /**
+   * /oauth/introspect answered (the product's token.introspected / token.introspect_denied):
+   * `caller` is the asking client (absent for the admin token), `issuing_client` the token's own.
+   */
+  'token.introspected': { jti?: string; issuing_client: string; caller?: string };
+  'token.introspect_denied': { reason: IntrospectDeniedReason; jti?: string; caller?: string };
   'token.revoked': { jti: string; reason: string };
   'family.revoked': { family_id: string; reason: string };
   'key.rotated': { key: KeyView };
@@ -62,6 +76,8 @@ export interface EventMap {
   'flow.updated': { flow: FlowSummary };
 }
 export type EventName = keyof EventMap;
+/** Why introspection answered `{active:false}` (the product's reason codes). */
+export type IntrospectDeniedReason = 'invalid_token' | 'issuance_revoked' | 'token_revoked' | 'issuing_client_inactive' | 'subject_inactive' | 'caller_not_authorized_for_token';
 export type AppEvent = { [K in EventName]: { type: K; at: string; data: EventMap[K] } }[EventName];
 
 /**

@@ -32,8 +32,8 @@ export type FlowEndpoint = z.infer<typeof FlowEndpoint>;
 export const FlowOutcome = z.enum(['in_progress', 'succeeded', 'failed']);
 export type FlowOutcome = z.infer<typeof FlowOutcome>;
 
-/** What kind of authorization the flow is; `doctor` is a doctor walk against an MCP server. */
-export const FlowKind = z.enum(['authorization_code', 'client_credentials', 'refresh', 'registration', 'doctor']);
+/** What kind of authorization the flow is (a doctor walk is no flow: its report shows its round trips). */
+export const FlowKind = z.enum(['authorization_code', 'client_credentials', 'refresh', 'registration']);
 export type FlowKind = z.infer<typeof FlowKind>;
 
 /** The text that replaces a masked secret (the first characters stay so steps can be told apart). */

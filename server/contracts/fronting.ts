@@ -25,6 +25,10 @@ export const FrontingLinkInput = z
   .refine((l) => l.source !== l.target, { message: 'source and target must differ (no self-loop)', path: ['target'] });
 export type FrontingLinkInput = z.input<typeof FrontingLinkInput>;
 
+/** PATCH /admin/api/fronting/:source/:target: the scope map is replaced whole (its ends are the key). */
+export const FrontingLinkPatch = z.strictObject({ scope_map: ScopeMap });
+export type FrontingLinkPatch = z.input<typeof FrontingLinkPatch>;
+
 export const FrontingLink = z.object({
   /** `source/target`: the row key, and the admin API path under /fronting. */
   id: z.string(),
@@ -32,6 +36,8 @@ export const FrontingLink = z.object({
   target: Slug,
   scope_map: ScopeMap,
   created_at: IsoTime,
+  /** Set when the scope map was last replaced. */
+  updated_at: IsoTime.optional(),
 });
 export type FrontingLink = z.infer<typeof FrontingLink>;
 
@@ -83,7 +89,7 @@ export function sourcesOf(map: ScopeMap, targetScope: string): string[] {
     .map(([src]) => src);
 }
 
-/** POST /admin/api/fronting?dry_run=true validates without storing (the product's `--dry-run`). */
+/** POST and PATCH /admin/api/fronting…?dry_run=true validate without storing (the product's `--dry-run`). */
 export const FrontingCreateQuery = z.strictObject({ dry_run: Bool.optional() });
 /** DELETE /admin/api/resources/:slug?cascade=true also removes the fronting links naming it. */
 export const ResourceDeleteQuery = z.strictObject({ cascade: Bool.optional() });

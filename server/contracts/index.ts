@@ -18,3 +18,4 @@ export * from './flows';
 export * from './fronting';
 export * from './act';
 export * from './settings';
+export * from './resourcePolicy';

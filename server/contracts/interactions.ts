@@ -6,6 +6,9 @@ import { RegistrationSource } from './clients';
 export const ConsentWaiter = z.enum(['browser', 'cli']);
 export type ConsentWaiter = z.infer<typeof ConsentWaiter>;
 
+/** How long `GET /consent/wait` holds an undecided prompt before answering `{pending: true}`. */
+export const CONSENT_WAIT_MS = 25_000;
+
 export const PendingInteraction = z.object({
   uid: z.string(),
   created_at: IsoTime,

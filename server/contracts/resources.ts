@@ -11,13 +11,18 @@ export const ResourceLifetimes = z.object({
 /**
  * The product's resource policy, the part that has an effect locally: `exchange.allowed_client_ids`
  * names the clients that may exchange tokens for this resource (RFC 8693; empty = any client with
- * the token-exchange grant). `runtime` and `connect` are accepted (product seeds) and not used.
+ * the token-exchange grant). `runtime.client_ids` names the clients that may act as this resource:
+ * introspect its tokens (empty = none but the token's own client). `connect` is Broker-only (not here).
  */
 export const ResourcePolicy = z.object({
   exchange: z.object({ allowed_client_ids: z.array(z.string().min(1).max(255)).max(100).default([]) }).optional(),
   runtime: z.object({ client_ids: z.array(z.string().min(1).max(255)).max(100).default([]) }).optional(),
 });
 export type ResourcePolicy = z.infer<typeof ResourcePolicy>;
+
+/** POST /admin/api/resources/:slug/policy/{runtime/client-ids, exchange/allowed-clients}. */
+export const PolicyClientInput = z.strictObject({ client_id: z.string().min(1, 'client_id is required').max(255) });
+export type PolicyClientInput = z.input<typeof PolicyClientInput>;
 
 const scopesUnique = (scopes: { name: string }[]) => new Set(scopes.map((s) => s.name)).size === scopes.length;
 

@@ -30,21 +30,25 @@ export interface DemoOptions {
   log?: Logger;
 }
 
-export interface Demo {
+/** What every demo (this one and the topologies) hands back: where AuthPlane runs and how to stop it. */
+export interface DemoRun {
   issuer: string;
   /** One-time sign-in link for the admin UI (a fresh one: `authserver ui-link`). */
   uiUrl: string;
-  mcpUrl: string;
-  resource: string;
-  prmUrl: string;
-  protocol: McpProtocol;
-  clientId: string;
   consent: 'prompt' | 'auto';
   user: string;
   dataDir: string;
   temporaryDataDir: boolean;
   server: RunningServer;
   close(): Promise<void>;
+}
+
+export interface Demo extends DemoRun {
+  mcpUrl: string;
+  resource: string;
+  prmUrl: string;
+  protocol: McpProtocol;
+  clientId: string;
 }
 
 export class DemoError extends Error {
@@ -148,11 +152,12 @@ async function seed(server: RunningServer, uri: string): Promise<void> {
   }
 }
 
-const q = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+/** A shell word as typed: quoted only when it needs to be (a data dir with spaces). */
+export const shellWord = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 /** What `authserver demo` prints: where things are, and the commands that connect a client. */
 export function demoInstructions(d: Pick<Demo, 'issuer' | 'uiUrl' | 'mcpUrl' | 'resource' | 'clientId' | 'consent' | 'user' | 'dataDir' | 'temporaryDataDir'> & { protocol?: McpProtocol }): string {
-  const dd = `--data-dir ${q(d.dataDir)}`;
+  const dd = `--data-dir ${shellWord(d.dataDir)}`;
   const protocol = d.protocol ?? DEFAULT_MCP_PROTOCOL;
   // connect and doctor default to 2026-07-28; an older example server needs the flag passed on.
   const pf = protocol === DEFAULT_MCP_PROTOCOL ? '' : ` --protocol ${protocol}`;

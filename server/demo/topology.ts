@@ -11,9 +11,8 @@
  * afresh on a reused data dir so their one-time secrets can be handed to the servers and printed.
  */
 import { readFile } from 'node:fs/promises';
-import type { RunningServer } from '../app';
 import type { SeedResult } from '../seed/applySeed';
-import { DemoError, startDemoMcp, startDemoServer, type DemoOptions } from './index';
+import { DemoError, shellWord, startDemoMcp, startDemoServer, type DemoOptions, type DemoRun } from './index';
 import { seedFile, type Topology } from './seeds';
 
 export interface TopologyServer {
@@ -23,21 +22,13 @@ export interface TopologyServer {
   role: string;
 }
 
-export interface TopologyDemo {
+export interface TopologyDemo extends DemoRun {
   topology: Exclude<Topology, 'single-mcp'>;
-  issuer: string;
-  uiUrl: string;
   /** The MCP servers an agent connects to (the gateway's hidden server is not among them). */
   servers: TopologyServer[];
   hidden?: TopologyServer;
   /** The agent (public) or the backend client, and any secret the demo holds. */
   clients: Array<{ client_id: string; role: string; client_secret?: string }>;
-  consent: 'prompt' | 'auto';
-  user: string;
-  dataDir: string;
-  temporaryDataDir: boolean;
-  server: RunningServer;
-  close(): Promise<void>;
 }
 
 type Closer = () => Promise<void>;
@@ -121,11 +112,9 @@ export async function startTopologyDemo(topology: Exclude<Topology, 'single-mcp'
   }
 }
 
-const q = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-
 /** What `authserver demo --topology` prints. */
 export function topologyInstructions(d: Omit<TopologyDemo, 'server' | 'close'>): string {
-  const dd = `--data-dir ${q(d.dataDir)}`;
+  const dd = `--data-dir ${shellWord(d.dataDir)}`;
   const lines = [`AuthPlane demo (${d.topology}) is running.`, `UI: ${d.uiUrl}`, '', `  AuthPlane     ${d.issuer}`];
   for (const srv of d.servers) lines.push(`  MCP server    ${srv.url}   ${srv.slug}: ${srv.role}`);
   if (d.hidden) lines.push(`  Hidden        ${d.hidden.url}   ${d.hidden.slug}: ${d.hidden.role}`);

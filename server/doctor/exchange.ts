@@ -6,9 +6,9 @@
  * timeline's own masker, before the report leaves the walk: a report is printed (`--json`) and
  * shown, never revealed.
  */
-import { FLOW_LIMITS, type FlowBody, type FlowExchange, type FlowStep } from '../contracts/flows';
+import { FLOW_LIMITS, type FlowBody, type FlowExchange } from '../contracts/flows';
 import { curlCommand } from '../flows/curl';
-import { maskStep } from '../flows/mask';
+import { maskExchange } from '../flows/mask';
 
 export interface SentRequest {
   method: string;
@@ -44,8 +44,6 @@ export function recordExchange(req: SentRequest, res: ReceivedResponse): Recorde
     request: { method: req.method, url: req.url, headers: reqHeaders, body: body(req.body, reqMime) },
     response: { status: res.status, headers: [...res.headers.entries()].map(([name, value]) => ({ name, value })), body: body(res.text, res.headers.get('content-type') ?? '') },
   };
-  // The masker and curl work on a flow's step; a doctor round trip is one, outside any flow.
-  const step: FlowStep = { id: 'doctor', at: new Date().toISOString(), endpoint: 'mcp', method: req.method, url: req.url, status: res.status, duration_ms: 0, ok: res.status < 400, exchange: raw };
-  const masked = maskStep(step);
-  return { exchange: masked.exchange, curl: curlCommand(masked, '') };
+  const exchange = maskExchange(raw);
+  return { exchange, curl: curlCommand(exchange, '') };
 }

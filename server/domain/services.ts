@@ -9,6 +9,7 @@ import { FlowLog } from '../flows/flowLog';
 import { DecisionService } from './interactionDecisions';
 import { InteractionService } from './interactions';
 import { KeyService } from './keys';
+import { ResourcePolicyService } from './resourcePolicy';
 import { ResourceService } from './resources';
 import { SettingsService } from './settings';
 import { TokenService } from './tokens';
@@ -18,6 +19,8 @@ export interface Services {
   deps: CoreDeps;
   keys: KeyService;
   resources: ResourceService;
+  /** A resource's policy client lists (runtime, exchange), one client at a time. */
+  policies: ResourcePolicyService;
   /** Fronting links: gateway resource → hidden resource, with a scope map (RFC 8693 exchange). */
   fronting: FrontingService;
   clients: ClientService;
@@ -47,10 +50,12 @@ export function createServices(deps: CoreDeps): Services {
   const faults = new FaultService(deps);
   const fronting = new FrontingService(deps);
   const clients = new ClientService(deps);
+  const resources = new ResourceService(deps, keys, fronting);
   return {
     deps,
     keys,
-    resources: new ResourceService(deps, keys, fronting),
+    resources,
+    policies: new ResourcePolicyService(deps, resources),
     fronting,
     clients,
     users,

@@ -99,7 +99,7 @@ export class FlowLog {
     const issuer = this.d.config.issuer;
     const steps = f.steps.map((raw) => {
       const s = opts.reveal ? raw : maskStep(raw);
-      return { ...s, curl: curlCommand(s, issuer) };
+      return { ...s, curl: curlCommand(s.exchange, issuer) };
     });
     return { ...this.head(f), steps, masked: !opts.reveal, ...(f.dropped ? { dropped_steps: f.dropped } : {}) };
   }

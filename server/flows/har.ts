@@ -31,7 +31,7 @@ const header = (hs: FlowHeader[], name: string) => hs.find((h) => h.name.toLower
 
 function entry(step: FlowStep, issuer: string) {
   const { request, response } = step.exchange;
-  const url = absoluteUrl(step, issuer);
+  const url = absoluteUrl(step.exchange, issuer);
   const queryString = URL.canParse(url) ? [...new URL(url).searchParams].map(([name, value]) => ({ name, value })) : [];
   const postData = (b: FlowBody) => ({ mimeType: b.mime_type, text: b.text, ...(b.mime_type.includes('x-www-form-urlencoded') ? { params: [...new URLSearchParams(b.text)].map(([name, value]) => ({ name, value })) } : {}) });
   return {

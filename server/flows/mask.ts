@@ -1,5 +1,5 @@
 /**
- * Masking a recorded step for display. The recorder keeps the exchange as it was (in memory only)
+ * Masking a recorded exchange (a flow's step, a doctor's round trip) for display. The recorder keeps the exchange as it was (in memory only)
  * so that revealing is possible; every read that does not ask to reveal goes through here. The
  * secrets of a step are collected from where the protocol puts them (form and JSON fields, the
  * Authorization and Cookie headers, Set-Cookie, the code in a redirect, the consent form's CSRF
@@ -63,10 +63,10 @@ function addBody(body: FlowExchange['request']['body'], out: Set<string>): void 
   else if (body.mime_type.includes('html')) for (const m of body.text.matchAll(CSRF_INPUT)) out.add(m[1]!);
 }
 
-/** Every secret value in the step (the admin token included: it only ever travels as a Bearer). */
-export function secretsOf(step: FlowStep): string[] {
+/** Every secret value in the exchange (the admin token included: it only ever travels as a Bearer). */
+export function secretsOf(exchange: FlowExchange): string[] {
   const out = new Set<string>();
-  const { request, response } = step.exchange;
+  const { request, response } = exchange;
   const q = request.url.indexOf('?');
   if (q >= 0) addForm(request.url.slice(q + 1), out);
   addHeaders(request.headers, out);
@@ -93,21 +93,36 @@ function replacer(secrets: string[]): (text: string) => string {
   };
 }
 
-/** The step as shown without reveal. */
-export function maskStep(step: FlowStep): FlowStep {
-  const secrets = secretsOf(step);
-  if (secrets.length === 0) return step;
-  const m = replacer(secrets);
+/** Replaces every secret of the exchange in a text; undefined when the exchange holds none. */
+function maskerOf(exchange: FlowExchange): ((text: string) => string) | undefined {
+  const secrets = secretsOf(exchange);
+  return secrets.length === 0 ? undefined : replacer(secrets);
+}
+
+function maskWith(exchange: FlowExchange, m: (text: string) => string): FlowExchange {
   const headers = (hs: FlowHeader[]) => hs.map((h) => ({ name: h.name, value: m(h.value) }));
   const body = (b: FlowExchange['request']['body']) => (b ? { ...b, text: m(b.text) } : null);
-  const { request, response } = step.exchange;
+  const { request, response } = exchange;
+  return {
+    request: { ...request, url: m(request.url), headers: headers(request.headers), body: body(request.body) },
+    response: { ...response, headers: headers(response.headers), body: body(response.body) },
+  };
+}
+
+/** The exchange as shown without reveal (the same object when it holds no secret). */
+export function maskExchange(exchange: FlowExchange): FlowExchange {
+  const m = maskerOf(exchange);
+  return m ? maskWith(exchange, m) : exchange;
+}
+
+/** A flow step as shown without reveal: its exchange, and the URL and description it repeats. */
+export function maskStep(step: FlowStep): FlowStep {
+  const m = maskerOf(step.exchange);
+  if (!m) return step;
   return {
     ...step,
     url: m(step.url),
     ...(step.error_description !== undefined ? { error_description: m(step.error_description) } : {}),
-    exchange: {
-      request: { ...request, url: m(request.url), headers: headers(request.headers), body: body(request.body) },
-      response: { ...response, headers: headers(response.headers), body: body(response.body) },
-    },
+    exchange: maskWith(step.exchange, m),
   };
 }

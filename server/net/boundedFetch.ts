@@ -50,13 +50,15 @@ export interface BoundedFetchOptions {
   identityOnly?: boolean;
   /** Skip the body (cancelled unread): only status and headers matter. */
   discardBody?: boolean;
+  /** The caller's own cancellation (a client closing, a long poll no longer wanted): rejects with its reason. */
+  signal?: AbortSignal;
 }
 
 export interface BoundedResponse {
   url: string;
   status: number;
   headers: Headers;
-  bytes: Uint8Array;
+  bytes: Uint8Array<ArrayBuffer>;
   text: string;
   /** The body was cut at the cap or broke off ('truncate' mode only). */
   truncated: boolean;
@@ -86,6 +88,9 @@ export async function boundedFetch(url: string, opts: BoundedFetchOptions): Prom
     controller.abort();
     onTimeout();
   }, opts.timeoutMs);
+  const onAbort = () => controller.abort(opts.signal!.reason);
+  if (opts.signal?.aborted) onAbort();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     let res: Response;
     try {
@@ -102,6 +107,7 @@ export async function boundedFetch(url: string, opts: BoundedFetchOptions): Prom
     } catch (err) {
       if (err instanceof BoundedFetchError) throw err;
       if (timedOut) return await deadline;
+      if (opts.signal?.aborted) throw opts.signal.reason;
       throw new BoundedFetchError('network', url, `could not be fetched: ${describeError(err)}`, { cause: err });
     }
     const base = { url, status: res.status, headers: res.headers };
@@ -127,14 +133,42 @@ export async function boundedFetch(url: string, opts: BoundedFetchOptions): Prom
     return { ...base, bytes, text: new TextDecoder().decode(bytes), truncated };
   } finally {
     clearTimeout(timer);
+    opts.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/** A request body as text: what a library hands to fetch (JSON as a string, a form as URLSearchParams). */
+function bodyText(body: RequestInit['body']): { text?: string; type?: string } {
+  if (body === undefined || body === null) return {};
+  if (typeof body === 'string') return { text: body };
+  if (body instanceof URLSearchParams) return { text: body.toString(), type: 'application/x-www-form-urlencoded;charset=UTF-8' };
+  throw new TypeError('boundedFetch sends string and URLSearchParams bodies only');
+}
+
+/** Statuses whose Response must have no body. */
+const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+
+/**
+ * The same bounds as a `fetch` for a library that takes one (the MCP SDK client): the whole
+ * answer is read within the deadline and cap, then handed back as a Response. Like fetch, it
+ * accepts anything when the caller names no Accept; unlike fetch, it never follows a redirect.
+ */
+export function boundedFetchAsFetch(limits: Pick<BoundedFetchOptions, 'maxBytes' | 'timeoutMs' | 'fetch'>): (input: string | URL, init?: RequestInit) => Promise<Response> {
+  return async (input, init = {}) => {
+    const headers = new Headers(init.headers);
+    const body = bodyText(init.body);
+    if (body.type && !headers.has('content-type')) headers.set('content-type', body.type);
+    if (!headers.has('accept')) headers.set('accept', '*/*');
+    const res = await boundedFetch(String(input), { ...limits, method: init.method, headers: Object.fromEntries(headers), body: body.text, signal: init.signal ?? undefined });
+    return new Response(NULL_BODY.has(res.status) ? null : res.bytes, { status: res.status, headers: res.headers });
+  };
 }
 
 async function cancel(res: Response): Promise<void> {
   await res.body?.cancel().catch(() => undefined);
 }
 
-async function readCapped(res: Response, url: string, opts: BoundedFetchOptions, deadline: Promise<never>, timedOut: () => boolean): Promise<{ bytes: Uint8Array; truncated: boolean }> {
+async function readCapped(res: Response, url: string, opts: BoundedFetchOptions, deadline: Promise<never>, timedOut: () => boolean): Promise<{ bytes: Uint8Array<ArrayBuffer>; truncated: boolean }> {
   if (!res.body) return { bytes: new Uint8Array(0), truncated: false };
   const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -155,7 +189,7 @@ async function readCapped(res: Response, url: string, opts: BoundedFetchOptions,
       total += value.byteLength;
     }
   } catch (err) {
-    const failure = err instanceof BoundedFetchError ? err : timedOut() ? await deadline.catch((e: unknown) => e) : new BoundedFetchError('network', url, `broke off: ${describeError(err)}`, { cause: err });
+    const failure = err instanceof BoundedFetchError ? err : timedOut() ? await deadline.catch((e: unknown) => e) : opts.signal?.aborted ? opts.signal.reason : new BoundedFetchError('network', url, `broke off: ${describeError(err)}`, { cause: err });
     if (opts.overflow !== 'truncate') throw failure;
     truncated = true;
   } finally {
@@ -166,7 +200,7 @@ async function readCapped(res: Response, url: string, opts: BoundedFetchOptions,
 }
 
 // By hand rather than Buffer.concat so this also runs on non-Node runtimes.
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
+function concat(chunks: Uint8Array[], total: number): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(total);
   let at = 0;
   for (const c of chunks) {

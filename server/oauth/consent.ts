@@ -11,7 +11,7 @@ import type { RouteTable } from '../http/routes';
 import type { Context } from 'koa';
 import type { Interaction } from '../domain/interactions';
 import type { Services } from '../domain/services';
-import { ConsentWaiter } from '../contracts';
+import { CONSENT_WAIT_MS, ConsentWaiter } from '../contracts';
 import { safeEqual } from '../domain/crypto';
 import { OAuthError, PageError } from '../errors';
 import { readForm, queryParams } from '../http/body';
@@ -126,7 +126,7 @@ export function mountConsent(router: RouteTable, s: Services): void {
     }
   });
 
-  // Long poll: resolves when the interaction is decided elsewhere, or after 25 s with {pending}.
+  // Long poll: resolves when the interaction is decided elsewhere, or after CONSENT_WAIT_MS with {pending}.
   // `waiter` says who is waiting (the consent page, or `authserver connect`), shown on the prompt.
   router.get(`${PATHS.consent}/wait`, async (ctx: Context) => {
     ctx.set('Cache-Control', 'no-store');
@@ -145,7 +145,7 @@ export function mountConsent(router: RouteTable, s: Services): void {
     }
     const gone = new AbortController();
     ctx.req.on('close', () => gone.abort());
-    const outcome = await s.interactions.waitForDecision(i, waiter.data, 25_000, gone.signal);
+    const outcome = await s.interactions.waitForDecision(i, waiter.data, CONSENT_WAIT_MS, gone.signal);
     if (!outcome) {
       ctx.body = { pending: true };
       return;

@@ -1,10 +1,11 @@
 /**
- * The stored resources, clients and users as a seed file that `serve --seed` / `seed apply`
+ * The stored resources (with their policy), fronting links, clients and users as a seed file that `serve --seed` / `seed apply`
  * load back into the same rows. Secrets are never exported: a confidential client loaded from
  * the file gets a new secret (printed once), and CIMD clients are left out (they are resolved
  * from their URL on first use).
  */
 import { stringify } from 'yaml';
+import { formatScopeMap } from '../contracts/fronting';
 import type { Services } from '../domain/services';
 import type { SeedClient, SeedResource, SeedUser } from './schema';
 
@@ -24,8 +25,11 @@ export function exportSeed(services: Services, now: Date = new Date(services.dep
       access_token_ttl: r.access_token_ttl,
       refresh_token_ttl: r.refresh_token_ttl,
       code_ttl: r.code_ttl,
+      policy: r.policy?.exchange?.allowed_client_ids.length || r.policy?.runtime?.client_ids.length ? r.policy : undefined,
     }),
   );
+  // In the CLI's `A:AA,B:BB+CC` form; left out when there are none, as before links existed.
+  const fronting = services.fronting.list().map((l) => ({ source: l.source, target: l.target, scope_map: formatScopeMap(l.scope_map) }));
   // Client scopes as bare names: the seed's short form.
   const clients: Array<Omit<SeedClient, 'scopes'> & { scopes: string[] }> = services.clients
     .list()
@@ -45,5 +49,5 @@ export function exportSeed(services: Services, now: Date = new Date(services.dep
     '# Load it with `authserver serve --seed <file>` or `authserver seed apply <file>`.',
     '# Client secrets are not exported: confidential clients get a new secret when created from this file.',
   ].join('\n');
-  return `${header}\n${stringify({ resources, clients, users }, { lineWidth: 0 })}`;
+  return `${header}\n${stringify({ resources, ...(fronting.length ? { fronting } : {}), clients, users }, { lineWidth: 0 })}`;
 }

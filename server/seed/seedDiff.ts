@@ -3,7 +3,7 @@
  * (a seed that leaves `display_name` out does not ask to change it). The differences are both
  * the warning a re-apply prints and the patch `seed apply --update` sends.
  */
-import type { ClientView, Resource, User } from '../contracts';
+import type { ClientView, Resource, ResourcePolicy, User } from '../contracts';
 import type { SeedClient, SeedResource, SeedUser } from './schema';
 import { toClientInput, toResourceInput } from './schema';
 
@@ -24,15 +24,24 @@ function diff(stored: Record<string, unknown>, wanted: Record<string, unknown>, 
   return out;
 }
 
-const RESOURCE_FIELDS = ['uri', 'display_name', 'scopes', 'signing_alg', 'is_default', 'access_token_ttl', 'refresh_token_ttl', 'code_ttl'] as const;
+const RESOURCE_FIELDS = ['uri', 'display_name', 'scopes', 'signing_alg', 'is_default', 'access_token_ttl', 'refresh_token_ttl', 'code_ttl', 'policy'] as const;
 const CLIENT_FIELDS = ['client_name', 'redirect_uris', 'grant_types', 'scope', 'application_type'] as const;
 const USER_FIELDS = ['name', 'email'] as const;
+
+/** A policy in one key order, its lists unset when empty (an empty list and none mean the same). */
+function policyShape(p: ResourcePolicy | undefined): ResourcePolicy {
+  const out: ResourcePolicy = {};
+  if (p?.exchange?.allowed_client_ids.length) out.exchange = { allowed_client_ids: p.exchange.allowed_client_ids };
+  if (p?.runtime?.client_ids.length) out.runtime = { client_ids: p.runtime.client_ids };
+  return out;
+}
 
 export function resourceDiff(stored: Resource, r: SeedResource): FieldDiff[] {
   const wanted = toResourceInput(r) as Record<string, unknown>;
   // Scope entries compare as the store keeps them: no undefined members.
   const scopes = (wanted.scopes as Array<Record<string, unknown>> | undefined)?.map((s) => JSON.parse(JSON.stringify(s)));
-  return diff(stored, { ...wanted, scopes }, RESOURCE_FIELDS);
+  const policy = r.policy === undefined ? undefined : policyShape(r.policy);
+  return diff({ ...stored, policy: policyShape(stored.policy) }, { ...wanted, scopes, policy }, RESOURCE_FIELDS);
 }
 
 export function clientDiff(stored: ClientView, c: SeedClient): FieldDiff[] {

@@ -33,6 +33,24 @@ describe('POST /admin/api/doctor (the window’s check)', () => {
     expect(failed.detail + ' ' + (failed.fix ?? '')).toContain(mcp.resource);
   });
 
+  it('checks against the revision asked for (protocol), like `authserver doctor --protocol`', async () => {
+    const old = await startExampleMcpServer({ issuer: s.issuer, protocol: '2025-11-25' });
+    await s.services.resources.create({ slug: 'mcp-old', uri: old.resource, scopes: [{ name: 'read' }, { name: 'write' }] });
+    try {
+      const walk = async (protocol?: string) => (await s.admin('/doctor', { method: 'POST', body: JSON.stringify({ mcp_url: old.url, protocol }) })).json();
+      expect(await walk('2025-11-25')).toMatchObject({ ok: true, protocol: '2025-11-25', mcp_protocols: ['2025-11-25'] });
+      const required = await walk('2026-07-28');
+      expect(required).toMatchObject({ ok: false, protocol: '2026-07-28', mcp_protocols: ['2025-11-25'] });
+      expect(required.steps.find((x: { id: string }) => x.id === 'protocol').status).toBe('fail');
+      const res = await s.admin('/doctor', { method: 'POST', body: JSON.stringify({ mcp_url: old.url, protocol: '2024-11-05' }) });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ error: 'invalid_request', error_description: 'protocol: expected one of 2026-07-28, 2025-11-25' });
+    } finally {
+      await s.services.resources.delete('mcp-old');
+      await old.close();
+    }
+  });
+
   it('refuses a missing or malformed URL with invalid_request', async () => {
     const res = await s.admin('/doctor', { method: 'POST', body: JSON.stringify({ mcp_url: 'not a url' }) });
     expect(res.status).toBe(400);

@@ -81,4 +81,47 @@ describe('fronting links over the admin API', () => {
     const unknown = await call(s, 'POST', '/fronting?dryrun=1', { json: LINK });
     expect(unknown.body).toMatchObject({ error: 'invalid_request', error_description: 'unknown query parameter "dryrun"; accepted: dry_run' });
   });
+
+  it('PATCH replaces the scope map (dry run first), emits fronting_link.patched, and validates as create', async () => {
+    if (!s.services.fronting.get('gw', 'hidden')) await call(s, 'POST', '/fronting', { json: LINK });
+    const before = (await call(s, 'GET', '/fronting/gw/hidden')).body;
+    const patched = events.length;
+
+    const dry = await call(s, 'PATCH', '/fronting/gw/hidden?dry_run=true', { json: { scope_map: { A: ['CC'] } } });
+    expect(dry.status).toBe(200);
+    expect(dry.body).toEqual({ dry_run: true, link: { ...before, scope_map: { A: ['CC'] }, updated_at: ISO } });
+    expect((await call(s, 'GET', '/fronting/gw/hidden')).body).toEqual(before);
+    expect(events.slice(patched).filter((e) => e.type === 'fronting_link.patched')).toEqual([]);
+
+    const r = await call(s, 'PATCH', '/fronting/gw/hidden', { json: { scope_map: { A: ['CC'], B: ['AA', 'BB'] } } });
+    expect(r.status).toBe(200);
+    const after = { ...before, scope_map: { A: ['CC'], B: ['AA', 'BB'] }, updated_at: ISO };
+    expect(r.body).toEqual(after);
+    expect((await call(s, 'GET', '/fronting/gw/hidden')).body).toEqual(r.body);
+    expect(r.body.created_at).toBe(before.created_at);
+    expect(events.slice(patched).filter((e) => e.type === 'fronting_link.patched').map((e) => e.data)).toEqual([{ link: r.body, before }]);
+    const audit = await call(s, 'GET', '/audit?type=fronting_link.patched');
+    expect(audit.body.events.map((e: AppEvent) => e.type)).toEqual(['fronting_link.patched']);
+  });
+
+  it.each([
+    [{ scope_map: { A: ['ZZ'] } }, 400, 'invalid_request', 'scope_map: target scope "ZZ" is not defined on resource "hidden" (its scopes: AA BB CC)'],
+    [{ scope_map: { Z: ['AA'] } }, 400, 'invalid_request', 'scope_map: source scope "Z" is not defined on resource "gw" (its scopes: A B)'],
+    [{ scope_map: {} }, 400, 'invalid_request', 'scope_map: scope_map must contain at least one entry'],
+    [{ scope_map: { A: ['AA'] }, target: 'x' }, 400, 'invalid_request', 'Unrecognized key: "target"'],
+    [{}, 400, 'invalid_request', 'scope_map: Invalid input: expected record, received undefined'],
+  ])('PATCH refuses %j', async (body, status, error, description) => {
+    if (!s.services.fronting.get('gw', 'hidden')) await call(s, 'POST', '/fronting', { json: LINK });
+    const before = s.services.fronting.get('gw', 'hidden');
+    const r = await call(s, 'PATCH', '/fronting/gw/hidden', { json: body });
+    expect(r.status).toBe(status);
+    expect(r.body).toMatchObject({ error, error_description: description });
+    expect(s.services.fronting.get('gw', 'hidden')).toEqual(before);
+  });
+
+  it('PATCH of a link that does not exist is 404', async () => {
+    const r = await call(s, 'PATCH', '/fronting/hidden/gw', { json: { scope_map: { AA: ['A'] } } });
+    expect(r.status).toBe(404);
+    expect(r.body).toMatchObject({ error: 'not_found', error_description: 'fronting link "hidden" -> "gw" not found' });
+  });
 });

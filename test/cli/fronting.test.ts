@@ -70,4 +70,26 @@ describe('admin fronting', () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).policy).toEqual({ exchange: { allowed_client_ids: [client.client_id] } });
   });
+
+  it('update replaces the scope map (dry run first), with the same validation as create', async () => {
+    expect((await cmd('fronting', 'create', '--source', 'mcp-gw', '--target', 'rest-api', '--scope-map', 'A:AA')).code).toBe(0);
+    const dry = await cmd('fronting', 'update', '--source', 'mcp-gw', '--target', 'rest-api', '--scope-map', 'A:CC,B:AA+BB', '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/^fronting link update valid \(dry run, not stored\): source=mcp-gw target=rest-api\nsource\s+mcp-gw\ntarget\s+rest-api\nscope_map\s+A:CC,B:AA\+BB\ncreated_at\s+\S+\nupdated_at\s+\S+\n$/);
+    expect(JSON.parse((await cmd('fronting', 'get', '--source', 'mcp-gw', '--target', 'rest-api', '--json')).stdout).scope_map).toEqual({ A: ['AA'] });
+
+    const updated = await cmd('fronting', 'update', '--source', 'mcp-gw', '--target', 'rest-api', '--scope-map', 'A:CC,B:AA+BB', '--json');
+    expect(updated.code).toBe(0);
+    expect(JSON.parse(updated.stdout)).toEqual({ id: 'mcp-gw/rest-api', source: 'mcp-gw', target: 'rest-api', scope_map: { A: ['CC'], B: ['AA', 'BB'] }, created_at: ISO, updated_at: ISO });
+    const plain = await cmd('fronting', 'update', '--source', 'mcp-gw', '--target', 'rest-api', '--scope-map', 'A:BB');
+    expect(plain.stdout).toMatch(/^fronting link updated: source=mcp-gw target=rest-api\n/);
+
+    const unknown = await cmd('fronting', 'update', '--source', 'mcp-gw', '--target', 'rest-api', '--scope-map', 'A:ZZ');
+    expect(unknown).toMatchObject({ code: 1, stderr: 'authserver fronting update: scope_map: target scope "ZZ" is not defined on resource "rest-api" (its scopes: AA BB CC)\n' });
+    const bad = await cmd('fronting', 'update', '--source', 'mcp-gw', '--target', 'rest-api', '--scope-map', 'A=AA');
+    expect(bad).toMatchObject({ code: 2, stderr: 'authserver fronting update: --scope-map entry "A=AA" must be SOURCE:TARGET (e.g. A:AA, or read:repo+org to fan out)\n' });
+    const none = await cmd('fronting', 'update', '--source', 'rest-api', '--target', 'mcp-gw', '--scope-map', 'AA:A');
+    expect(none).toMatchObject({ code: 1, stderr: 'authserver fronting update: fronting link "rest-api" -> "mcp-gw" not found\n' });
+    expect(JSON.parse((await cmd('fronting', 'get', '--source', 'mcp-gw', '--target', 'rest-api', '--json')).stdout).scope_map).toEqual({ A: ['BB'] });
+  });
 });

@@ -1,9 +1,10 @@
 /** electron-builder.yml against app-builder-lib's own JSON schema, plus what the issue asks of it. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { TOPOLOGIES } from '../../server/demo/seeds';
 
 const ROOT = resolve(__dirname, '../..');
 const config = parse(readFileSync(resolve(ROOT, 'electron-builder.yml'), 'utf8')) as Record<string, any>;
@@ -48,5 +49,11 @@ describe('electron-builder.yml', () => {
     expect(config.extraMetadata.main).toBe(pkg.main);
     expect(config.files).toContain('dist/**/*');
     expect(config.files).toContain('package.json');
+  });
+
+  it('ships the topology seeds as extra resources, where server/demo/seeds.ts looks (<resources>/seeds)', () => {
+    expect(config.extraResources).toContainEqual({ from: 'resources/seeds', to: 'seeds', filter: ['*.yaml'] });
+    const shipped = readdirSync(resolve(ROOT, 'resources/seeds')).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, ''));
+    expect(shipped.sort()).toEqual([...TOPOLOGIES].sort());
   });
 });

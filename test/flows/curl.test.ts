@@ -1,4 +1,4 @@
-/** A step's curl command survives a POSIX shell byte for byte, whatever the values hold. */
+/** A recorded request's curl command survives a POSIX shell byte for byte, whatever the values hold. */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -16,18 +16,8 @@ describe('curl lines', () => {
   it('sends the method, URL, headers and body, leaving out what curl computes itself', () => {
     const line = curlCommand(
       {
-        id: 'x',
-        at: '2026-12-03T09:00:00.000Z',
-        endpoint: 'token',
-        method: 'POST',
-        url: '/oauth/token',
-        status: 200,
-        duration_ms: 1,
-        ok: true,
-        exchange: {
-          request: { method: 'POST', url: '/oauth/token', headers: [{ name: 'Host', value: 'x' }, { name: 'Content-Length', value: '9' }, { name: 'content-type', value: 'application/x-www-form-urlencoded' }], body: { mime_type: 'application/x-www-form-urlencoded', text: "a=b&c=d'e", size: 9, truncated: false } },
-          response: { status: 200, headers: [], body: null },
-        },
+        request: { method: 'POST', url: '/oauth/token', headers: [{ name: 'Host', value: 'x' }, { name: 'Content-Length', value: '9' }, { name: 'content-type', value: 'application/x-www-form-urlencoded' }], body: { mime_type: 'application/x-www-form-urlencoded', text: "a=b&c=d'e", size: 9, truncated: false } },
+        response: { status: 200, headers: [], body: null },
       },
       'http://127.0.0.1:9000',
     );

@@ -1,7 +1,7 @@
 /** Masking a recorded step: every secret wherever it appears, found where the protocol puts it. */
 import { describe, expect, it } from 'vitest';
 import { MASK, type FlowStep } from '../../server/contracts/flows';
-import { maskStep } from '../../server/flows/mask';
+import { maskExchange, maskStep } from '../../server/flows/mask';
 
 const secret = 'S3cr3t+/with spaces&more';
 const basic = Buffer.from(`my-agent:${encodeURIComponent(secret)}`).toString('base64');
@@ -46,5 +46,22 @@ describe('maskStep', () => {
   it('leaves a step without secrets as it is', () => {
     const s = step({ url: '/oauth/authorize?client_id=a&state=xyz', method: 'GET' });
     expect(maskStep(s)).toBe(s);
+  });
+
+  it('masks the URL and error description the step repeats from its exchange', () => {
+    const s = { ...step({ url: '/oauth/authorize?code=abcdef123456&state=x', method: 'GET' }), status: 400, ok: false, error_description: 'code abcdef123456 was already used' };
+    const m = maskStep(s);
+    expect(m.url).toBe(`/oauth/authorize?code=abcd${MASK}&state=x`);
+    expect(m.error_description).toBe(`code abcd${MASK} was already used`);
+  });
+});
+
+describe('maskExchange', () => {
+  it('masks an exchange outside any flow (a doctor round trip) like a step\'s, and leaves one without secrets as it is', () => {
+    const s = step({ headers: [{ name: 'Authorization', value: 'Bearer tok_0123456789' }] }, { body: { mime_type: 'application/json', text: '{"seen":"tok_0123456789"}', size: 25, truncated: false } });
+    expect(maskExchange(s.exchange)).toEqual(maskStep(s).exchange);
+    expect(JSON.stringify(maskExchange(s.exchange))).not.toContain('tok_0123456789');
+    const clean = step({ url: '/mcp', method: 'GET' }).exchange;
+    expect(maskExchange(clean)).toBe(clean);
   });
 });

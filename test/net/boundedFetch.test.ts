@@ -3,7 +3,7 @@
  * PRM check take) against a hostile document server on loopback.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BoundedFetchError, boundedFetch, type BoundedFetchOptions } from '../../server/net/boundedFetch';
+import { BoundedFetchError, boundedFetch, boundedFetchAsFetch, type BoundedFetchOptions } from '../../server/net/boundedFetch';
 import { endless, gzipBomb, startHostileServer, type HostileServer } from './hostileServer';
 
 const CAP = 64 * 1024;
@@ -32,6 +32,12 @@ beforeAll(async () => {
       const t = setInterval(() => res.write(' '), 50);
       res.once('close', () => clearInterval(t));
     },
+    '/form': (req, res) => {
+      let body = '';
+      req.setEncoding('utf8').on('data', (d: string) => (body += d));
+      req.on('end', () => res.writeHead(201, { 'content-type': 'text/plain', 'x-seen': `${req.method} ${req.headers['content-type']} ${req.headers.accept}` }).end(body));
+    },
+    '/empty': (_req, res) => res.writeHead(204).end(),
     '/breaks': (_req, res) => {
       res.writeHead(200, { 'content-length': '100' });
       res.write('0123456789', () => res.destroy());
@@ -115,5 +121,30 @@ describe('boundedFetch', () => {
     const origin = closed.origin;
     await closed.close();
     expect(await failure(`${origin}/x`, opts())).toMatchObject({ kind: 'network', detail: expect.stringMatching(/^could not be fetched: fetch failed \(.*ECONNREFUSED/) });
+  });
+
+  it("stops at the caller's own abort, rejecting with its reason", async () => {
+    const ac = new AbortController();
+    const pending = boundedFetch(`${docs.origin}/silent`, opts({ signal: ac.signal }));
+    await docs.visit('/silent');
+    ac.abort(new Error('closed by the caller'));
+    await expect(pending).rejects.toThrow('closed by the caller');
+  });
+});
+
+describe('boundedFetchAsFetch', () => {
+  const fetchLike = boundedFetchAsFetch({ maxBytes: CAP, timeoutMs: 10_000 });
+
+  it('answers as a Response: status, headers and body; a form body is sent as a form, Accept defaults to anything', async () => {
+    const res = await fetchLike(new URL(`${docs.origin}/form`), { method: 'POST', body: new URLSearchParams({ a: 'b c' }) });
+    expect([res.status, res.headers.get('x-seen'), await res.text()]).toEqual([201, 'POST application/x-www-form-urlencoded;charset=UTF-8 */*', 'a=b+c']);
+    const empty = await fetchLike(`${docs.origin}/empty`);
+    expect([empty.status, empty.body]).toEqual([204, null]);
+  });
+
+  it('keeps the bounds: a server that never answers fails with the URL and the deadline', async () => {
+    const err = await boundedFetchAsFetch({ maxBytes: CAP, timeoutMs: 500 })(`${docs.origin}/silent`).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BoundedFetchError);
+    expect((err as Error).message).toBe(`${docs.origin}/silent did not answer in full within 0.5 s`);
   });
 });

@@ -13,6 +13,8 @@ beforeAll(async () => {
   const rs = await s.services.clients.create({ client_name: 'mcp-a server', grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_post' });
   rsId = rs.client_id;
   rsSecret = rs.client_secret!;
+  // The RS may introspect mcp-a's tokens only once the resource lists it (digest §2.6).
+  await s.services.resources.update('mcp-a', { policy: { runtime: { client_ids: [rsId] } } });
 });
 afterAll(() => s.stop());
 

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applySeed, SeedError } from '../../server/seed';
+import { exportSeed } from '../../server/seed/exportSeed';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 let server: TestServer;
@@ -117,6 +118,37 @@ describe('product seed format', () => {
     const again = await applySeed(server.services, text);
     expect(again.skipped.resources).toEqual(['mcp-a']);
     expect(again.warnings).toEqual([]);
+  });
+
+  it('compares the policy too: a runtime list that differs is reported, and update applies it', async () => {
+    await server.services.resources.create({ slug: 'mcp-a', uri: 'https://a.example.com', scopes: [], policy: { exchange: { allowed_client_ids: ['gw'] } } });
+    const text = 'resources:\n  - slug: mcp-a\n    uri: https://a.example.com\n    scopes: []\n    policy:\n      runtime: { client_ids: [mcp-a-rs] }\n      exchange: { allowed_client_ids: [gw] }\n';
+    const r = await applySeed(server.services, text);
+    expect(r.warnings).toEqual(['resource "mcp-a" differs from the seed (policy {"exchange":{"allowed_client_ids":["gw"]}} → {"exchange":{"allowed_client_ids":["gw"]},"runtime":{"client_ids":["mcp-a-rs"]}}); left as stored: `seed apply --update` applies the seed']);
+    expect((await applySeed(server.services, text, { update: true })).updated.resources).toEqual(['mcp-a']);
+    expect(server.services.resources.require('mcp-a').policy).toEqual({ runtime: { client_ids: ['mcp-a-rs'] }, exchange: { allowed_client_ids: ['gw'] } });
+    // The same lists in another order of keys, or through the sub-list API, are no difference.
+    await server.services.policies.remove('mcp-a', 'runtime', 'mcp-a-rs');
+    await server.services.clients.create({ client_name: 'rs', client_id: 'mcp-a-rs', grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_basic' });
+    await server.services.policies.add('mcp-a', 'runtime', { client_id: 'mcp-a-rs' });
+    expect((await applySeed(server.services, text)).warnings).toEqual([]);
+  });
+
+  it('exports the policy and the fronting links, and the export loads back into the same rows', async () => {
+    await server.services.resources.create({ slug: 'gw', uri: 'https://gw.example.com', scopes: [{ name: 'A' }] });
+    await server.services.resources.create({ slug: 'hidden', uri: 'https://hidden.example.com', scopes: [{ name: 'AA' }, { name: 'BB' }], policy: { runtime: { client_ids: ['rs'] }, exchange: { allowed_client_ids: ['gw-client'] } } });
+    await server.services.fronting.create({ source: 'gw', target: 'hidden', scope_map: { A: ['AA', 'BB'] } });
+    const text = exportSeed(server.services);
+    expect(text).toContain('fronting:\n  - source: gw\n    target: hidden\n    scope_map: A:AA+BB\n');
+    const other = await startTestServer();
+    try {
+      await applySeed(other.services, text);
+      expect(other.services.resources.require('hidden').policy).toEqual(server.services.resources.require('hidden').policy);
+      expect(other.services.resources.require('gw').policy).toBeUndefined();
+      expect(other.services.fronting.list().map(({ id, source, target, scope_map }) => ({ id, source, target, scope_map }))).toEqual([{ id: 'gw/hidden', source: 'gw', target: 'hidden', scope_map: { A: ['AA', 'BB'] } }]);
+    } finally {
+      await other.stop();
+    }
   });
 
   it('treats an empty file and empty sections as nothing to do', async () => {

@@ -75,3 +75,34 @@ describe('resource page: full doctor check', () => {
     expect(uiErrors(win)).toEqual([]);
   });
 });
+
+describe('resource page: the MCP protocol revision of the check', () => {
+  it('passes the chosen revision to the walk, as `authserver doctor --protocol` does, and says which was checked', async () => {
+    const old = await startExampleMcpServer({ issuer: s.issuer, protocol: '2025-11-25' });
+    try {
+      await s.services.resources.create({ slug: 'mcp-old', uri: old.resource, display_name: 'MCP old', scopes: [{ name: 'read' }, { name: 'write' }] });
+      const win = await openWindow(browser, s, '#/resources/mcp-old');
+      const panel = win.getByRole('region', { name: 'Check my MCP server' });
+      const revision = panel.getByRole('combobox', { name: 'MCP protocol revision' });
+      await expect(revision.inputValue()).resolves.toBe('');
+      await expect(revision.locator('option').allTextContents()).resolves.toEqual(['Auto-detect', '2026-07-28', '2025-11-25']);
+
+      await revision.selectOption('2025-11-25');
+      await expect(panel.getByText(`authserver doctor ${old.resource} --protocol 2025-11-25`).count()).resolves.toBe(1);
+      await panel.getByRole('button', { name: 'Run check' }).click();
+      await panel.getByText(/^Every step passed/).waitFor();
+      await expect(panel.getByText(/^Checked as MCP/).textContent()).resolves.toBe('Checked as MCP 2025-11-25; the server speaks 2025-11-25');
+      await expect(panel.locator('li[data-step="protocol"]').getAttribute('class')).resolves.toContain('pass');
+
+      // Requiring the revision this SDK 1.x server does not speak fails the protocol step: the choice reached the walk.
+      await revision.selectOption('2026-07-28');
+      await panel.getByRole('button', { name: 'Run check' }).click();
+      await panel.getByText('Checked as MCP 2026-07-28; the server speaks 2025-11-25').waitFor();
+      await expect(panel.locator('li[data-step="protocol"]').getAttribute('class')).resolves.toContain('fail');
+      await screenshot(win, 'resource-doctor-protocol');
+      expect(uiErrors(win)).toEqual([]);
+    } finally {
+      await old.close();
+    }
+  });
+});

@@ -9,6 +9,7 @@ import { launchBrowser } from '../helpers/browser';
 import { decodeJwt } from '../helpers/oauthClient';
 import type { TestServer } from '../helpers/server';
 import { agentToken, exchange, seedGatewayTopology, type GatewayTopology } from '../helpers/topology';
+import { until } from '../helpers/until';
 import { openWindow, screenshot, startUiServer, uiErrors } from './helpers/ui';
 
 let s: TestServer;
@@ -40,7 +41,7 @@ describe('fronting links on the resource page', () => {
     const card = page.getByRole('region', { name: 'Fronting links' });
     const fronts = card.getByRole('table', { name: 'Fronts' });
     await fronts.locator('tr[data-link="gw/hidden"]').waitFor();
-    await expect(fronts.locator('tr[data-link="gw/hidden"]').textContent()).resolves.toBe('hiddenA:AA,B:BB+CCDelete');
+    await expect(fronts.locator('tr[data-link="gw/hidden"]').textContent()).resolves.toBe('hiddenA:AA,B:BB+CCEditDelete');
 
     await card.getByLabel('Hidden resource').selectOption('archive');
     await card.getByRole('textbox', { name: 'Scope map' }).fill('A:ZZ');
@@ -61,6 +62,67 @@ describe('fronting links on the resource page', () => {
     await expect(by.locator('tr[data-link="gw/hidden"]').textContent()).resolves.toContain('gw');
     // The one error is Chromium logging the refused link's 400, which the card showed above.
     expect(uiErrors(page)).toEqual(['Failed to load resource: the server responded with a status of 400 (Bad Request)']);
+    await page.close();
+  });
+});
+
+describe('editing a fronting link', () => {
+  it('Edit replaces the scope map: text that does not parse is refused in the form, a scope not in the catalog by the server', async () => {
+    const page = await openWindow(browser, s, '#/resources/gw');
+    const row = page.getByRole('region', { name: 'Fronting links' }).getByRole('table', { name: 'Fronts' }).locator('tr[data-link="gw/hidden"]');
+    await row.getByRole('button', { name: 'Edit' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit gw → hidden' });
+    const map = dialog.getByRole('textbox', { name: 'Scope map' });
+    await expect(map.inputValue()).resolves.toBe('A:AA,B:BB+CC');
+
+    await map.fill('A=AA');
+    await dialog.getByRole('button', { name: 'Save scope map' }).click();
+    await expect(dialog.getByText('scope map entry "A=AA" must be SOURCE:TARGET (e.g. A:AA, or read:repo+org to fan out)').isVisible()).resolves.toBe(true);
+    await map.fill('A:ZZ');
+    await dialog.getByRole('button', { name: 'Save scope map' }).click();
+    await expect(dialog.getByRole('alert').filter({ hasText: 'ZZ' }).textContent()).resolves.toBe('scope_map: target scope "ZZ" is not defined on resource "hidden" (its scopes: AA BB CC)');
+    expect(s.services.fronting.get('gw', 'hidden')?.scope_map).toEqual({ A: ['AA'], B: ['BB', 'CC'] });
+
+    await map.fill('A:CC,B:AA+BB');
+    await dialog.getByRole('button', { name: 'Save scope map' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await until(async () => (await row.textContent()) === 'hiddenA:CC,B:AA+BBEditDelete', 'the row to show the new scope map');
+    expect(s.services.fronting.get('gw', 'hidden')?.scope_map).toEqual({ A: ['CC'], B: ['AA', 'BB'] });
+    await screenshot(page, 'topology-fronting-edit');
+    await s.services.fronting.update('gw', 'hidden', { scope_map: { A: ['AA'], B: ['BB', 'CC'] } });
+    await page.close();
+  });
+});
+
+describe('policy lists on the resource page', () => {
+  it('shows the runtime and exchange lists; adds a runtime client and removes an exchange client through the sub-list API', async () => {
+    const page = await openWindow(browser, s, '#/resources/hidden');
+    const card = page.getByRole('region', { name: 'Policy' });
+    const runtime = card.getByRole('group', { name: 'Runtime clients' });
+    const exchangeList = card.getByRole('group', { name: 'Exchange allowed clients' });
+    await exchangeList.locator('tr[data-client="gw-client"]').waitFor();
+    await expect(exchangeList.locator('tr[data-client="gw-client"]').textContent()).resolves.toBe('gw-clientgw-clientRemove');
+    await expect(runtime.getByText("None: only a token's own client may introspect it (default-deny).").isVisible()).resolves.toBe(true);
+
+    await runtime.getByRole('button', { name: 'Add client' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add to runtime clients' });
+    await dialog.getByRole('button', { name: 'Add client' }).click();
+    await expect(dialog.getByText('client_id is required').isVisible()).resolves.toBe(true);
+    await dialog.getByLabel('Client').selectOption('gw-client');
+    await dialog.getByRole('button', { name: 'Add client' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await runtime.locator('tr[data-client="gw-client"]').waitFor();
+    expect(s.services.resources.require('hidden').policy?.runtime?.client_ids).toEqual(['gw-client']);
+    await screenshot(page, 'resource-policy-lists');
+
+    await exchangeList.locator('tr[data-client="gw-client"]').getByRole('button', { name: 'Remove' }).click();
+    await exchangeList.getByText('Any client with the token-exchange grant (through a fronting link).').waitFor();
+    expect(s.services.resources.require('hidden').policy).toEqual({ runtime: { client_ids: ['gw-client'] }, exchange: { allowed_client_ids: [] } });
+    const types = (await s.admin('/audit?type=resource.policy').then((r) => r.json())).events.map((e: { type: string }) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['resource.policy.runtime.client.added', 'resource.policy.exchange.allowed_client.removed']));
+    expect(uiErrors(page)).toEqual([]);
+    await s.services.policies.add('hidden', 'exchange', { client_id: 'gw-client' });
+    await s.services.policies.remove('hidden', 'runtime', 'gw-client');
     await page.close();
   });
 });

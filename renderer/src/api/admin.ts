@@ -1,5 +1,5 @@
 /** The narrow, typed admin-API client the views use (and nothing else talks to the server). */
-import { issuanceQueryString, type ActivityEntry, type ClientInput, type ClientPatch, type ClientView, type ConsentDecision, type ConsentGrant, type CreatedClient, type IssuanceQuery, type KeyView, type PendingInteraction, type Resource, type ResourceInput, type ResourcePatch, type SigningAlg, type User, type UserInput, type UserPatch, type DoctorReport, type MintTokenInput, type MintTokenResult, type Fault, type Flow, type FlowListQuery, type FlowSummary, type SettingsPatch, type SettingsView, type FrontingLink, type FrontingLinkInput, type ResourceFronting } from '../../../server/contracts';
+import { issuanceQueryString, type ActivityEntry, type ClientInput, type ClientPatch, type ClientView, type ConsentDecision, type ConsentGrant, type CreatedClient, type IssuanceQuery, type KeyView, type PendingInteraction, type Resource, type ResourceInput, type ResourcePatch, type SigningAlg, type User, type UserInput, type UserPatch, type DoctorReport, type DoctorRunInput, type MintTokenInput, type MintTokenResult, type Fault, type Flow, type FlowListQuery, type FlowSummary, type SettingsPatch, type SettingsView, type FrontingLink, type FrontingLinkInput, type FrontingLinkPatch, type ResourceFronting, type PolicyListBody, type PolicyListName, policyIds, policyPath } from '../../../server/contracts';
 import type { AuditPage, FamilyRevocation, IssuancePage, IssuanceRow, StatusView } from '../../../server/admin/ops';
 import type { PrmExpectation } from '../../../server/ui/types';
 import { request } from './http';
@@ -32,10 +32,16 @@ export const api = {
   /** Fronting links (gateway resource → hidden resource, RFC 8693 exchange). */
   resourceFronting: (slug: string) => request<ResourceFronting>(`${A}/resources/${enc(slug)}/fronting`),
   createFronting: (body: FrontingLinkInput, dryRun = false) => request<FrontingLink | { dry_run: true; link: FrontingLink }>(`${A}/fronting${dryRun ? '?dry_run=true' : ''}`, { method: 'POST', body }),
+  /** Replaces a link's scope map. */
+  updateFronting: (source: string, target: string, body: FrontingLinkPatch) => request<FrontingLink>(`${A}/fronting/${enc(source)}/${enc(target)}`, { method: 'PATCH', body }),
+  /** A resource's policy client lists (runtime: may act as it; exchange: may exchange for it). */
+  policyClients: async (slug: string, list: PolicyListName) => policyIds(list, await request<PolicyListBody>(`${A}${policyPath(slug, list)}`)),
+  addPolicyClient: async (slug: string, list: PolicyListName, client_id: string) => policyIds(list, await request<PolicyListBody>(`${A}${policyPath(slug, list)}`, { method: 'POST', body: { client_id } })),
+  removePolicyClient: async (slug: string, list: PolicyListName, client_id: string) => policyIds(list, await request<PolicyListBody>(`${A}${policyPath(slug, list)}/${enc(client_id)}`, { method: 'DELETE' })),
   deleteFronting: (source: string, target: string) => request<void>(`${A}/fronting/${enc(source)}/${enc(target)}`, { method: 'DELETE' }),
   prm: (slug: string) => request<PrmExpectation>(`/ui/api/prm${qs({ resource: slug })}`),
   /** The whole `authserver doctor` walk against an MCP endpoint, run by the server. */
-  doctor: (mcpUrl: string) => request<DoctorReport>(`${A}/doctor`, { method: 'POST', body: { mcp_url: mcpUrl } }),
+  doctor: (input: DoctorRunInput) => request<DoctorReport>(`${A}/doctor`, { method: 'POST', body: input }),
 
   clients: () => request<ClientView[]>(`${A}/clients`),
   createClient: (body: ClientInput) => request<CreatedClient>(`${A}/clients`, { method: 'POST', body }),

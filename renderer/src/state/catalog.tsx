@@ -4,6 +4,7 @@
  */
 import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { ClientView, KeyView, PendingInteraction, Resource, User } from '../../../server/contracts';
+import { POLICY_EVENTS } from '../../../server/contracts/resourcePolicy';
 import { api } from '../api/admin';
 import { onResync } from '../api/events';
 import { useAppEvents, useLoad } from '../api/hooks';
@@ -31,7 +32,7 @@ export function useCatalog(): Catalog {
 }
 
 export function CatalogProvider({ issuer, mode, children }: { issuer: string; mode: 'bridge' | 'cookie'; children: ReactNode }) {
-  const resources = useLoad(api.resources, [], ['resource.created', 'resource.updated', 'resource.deleted']);
+  const resources = useLoad(api.resources, [], ['resource.created', 'resource.updated', 'resource.deleted', ...POLICY_EVENTS]);
   const clients = useLoad(api.clients, [], ['client.created', 'client.updated', 'client.deleted']);
   const users = useLoad(api.users, [], ['user.created', 'user.updated', 'user.deleted']);
   const keys = useLoad(api.keys, [], ['key.rotated']);

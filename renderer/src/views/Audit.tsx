@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import type { AppEvent, EventName } from '../../../server/contracts';
 import { auditFacets } from '../../../server/contracts/auditFacets';
 import { auditSummary } from '../../../server/contracts/auditSummary';
+import { POLICY_EVENTS } from '../../../server/contracts/resourcePolicy';
 import { api } from '../api/admin';
 import { useLoad } from '../api/hooks';
 import { clientOptions, FilterSelect } from '../components/grid';
@@ -14,9 +15,9 @@ import { useCatalog } from '../state/catalog';
 
 const LIMIT = 500;
 /** Everything the audit trail records (the request log is the Activity page). */
-const REFRESH_ON: EventName[] = ['resource.created', 'resource.updated', 'resource.deleted', 'client.created', 'client.updated', 'client.deleted', 'user.created', 'user.updated', 'user.deleted', 'consent.pending', 'consent.decided', 'consent.granted', 'consent.revoked', 'token.issued', 'token.revoked', 'token.exchanged', 'token.exchange_denied', 'fronting_link.created', 'fronting_link.deleted', 'family.revoked', 'key.rotated', 'token.test_minted', 'fault.armed', 'fault.fired', 'fault.disarmed', 'settings.changed'];
+const REFRESH_ON: EventName[] = ['resource.created', 'resource.updated', 'resource.deleted', ...POLICY_EVENTS, 'client.created', 'client.updated', 'client.deleted', 'user.created', 'user.updated', 'user.deleted', 'consent.pending', 'consent.decided', 'consent.granted', 'consent.revoked', 'token.issued', 'token.revoked', 'token.exchanged', 'token.exchange_denied', 'token.introspected', 'token.introspect_denied', 'fronting_link.created', 'fronting_link.patched', 'fronting_link.deleted', 'family.revoked', 'key.rotated', 'token.test_minted', 'fault.armed', 'fault.fired', 'fault.disarmed', 'settings.changed'];
 const TYPE_OPTIONS = [
-  ...['token', 'consent', 'family', 'client', 'resource', 'user', 'key', 'fault', 'settings'].map((g) => ({ value: g, label: `${g}.*` })),
+  ...['token', 'consent', 'family', 'client', 'resource', 'fronting_link', 'user', 'key', 'fault', 'settings'].map((g) => ({ value: g, label: `${g}.*` })),
   ...REFRESH_ON.map((t) => ({ value: t, label: t })),
 ];
 const SINCE_OPTIONS = [

@@ -7,6 +7,7 @@
  */
 import { useState } from 'react';
 import type { DoctorStep } from '../../../server/contracts';
+import { MCP_PROTOCOLS, type McpProtocol } from '../../../server/contracts/mcpProtocol';
 import { api } from '../api/admin';
 import { DiffView } from '../components/diff';
 import { IconCheck, IconStethoscope, IconX } from '../components/icons';
@@ -39,7 +40,9 @@ function timelineStep(s: DoctorStep): TimelineStep {
 
 export function DoctorPanel({ mcpUrl }: { mcpUrl: string }) {
   const [url, setUrl] = useState(mcpUrl);
-  const { result: report, busy, error, run } = useAction(() => api.doctor(url));
+  // '' is auto-detect: the newest revision the server speaks, as `authserver doctor` without --protocol.
+  const [protocol, setProtocol] = useState<McpProtocol | ''>('');
+  const { result: report, busy, error, run } = useAction(() => api.doctor({ mcp_url: url, ...(protocol ? { protocol } : {}) }));
 
   const failed = report?.steps.filter((s) => s.status === 'fail').length ?? 0;
   return (
@@ -51,6 +54,14 @@ export function DoctorPanel({ mcpUrl }: { mcpUrl: string }) {
         </div>
         <div className="right">
           <input className="input mono" aria-label="MCP endpoint URL" value={url} onChange={(e) => setUrl(e.target.value)} size={36} />
+          <select className="select" aria-label="MCP protocol revision" title="MCP protocol revision" value={protocol} onChange={(e) => setProtocol(e.target.value as McpProtocol | '')}>
+            <option value="">Auto-detect</option>
+            {MCP_PROTOCOLS.map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
+          </select>
           <Button variant="primary" icon={<IconStethoscope />} busy={busy} onClick={run}>
             Run check
           </Button>
@@ -64,10 +75,16 @@ export function DoctorPanel({ mcpUrl }: { mcpUrl: string }) {
               {report.ok ? <IconCheck /> : <IconX />}
               <span>{report.ok ? 'Every step passed: clients can discover AuthPlane, get a token and use it, and bad tokens are refused.' : `${failed} step${failed === 1 ? '' : 's'} failed: fix the first one, the rest may follow from it.`}</span>
             </div>
+            {report.protocol && (
+              <p className="muted small">
+                Checked as MCP {report.protocol}
+                {report.mcp_protocols?.length ? `; the server speaks ${report.mcp_protocols.join(' and ')}` : ''}
+              </p>
+            )}
             <Timeline label="Doctor steps" steps={report.steps.map(timelineStep)} maskedNote={MASKED_NOTE} />
           </>
         ) : (
-          <p className="muted">The same walk as <span className="mono">authserver doctor {mcpUrl}</span>. Your MCP server must be running.</p>
+          <p className="muted">The same walk as <span className="mono">authserver doctor {mcpUrl}{protocol && ` --protocol ${protocol}`}</span>. Your MCP server must be running.</p>
         )}
       </div>
     </section>

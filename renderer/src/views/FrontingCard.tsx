@@ -1,6 +1,7 @@
 /**
  * A resource's fronting links: the hidden resources it fronts as a gateway, and the gateways
- * that front it. A new link (this resource as the gateway) takes the CLI's scope-map syntax.
+ * that front it. A new link (this resource as the gateway) and an edited one take the CLI's
+ * scope-map syntax.
  */
 import { useState } from 'react';
 import { formatScopeMap, parseScopeMapSpec, type FrontingLink, type Resource } from '../../../server/contracts';
@@ -9,9 +10,11 @@ import { useLoad } from '../api/hooks';
 import { useToast } from '../components/toast';
 import { Button, ErrorNote, Field } from '../components/ui';
 import { href, itemPath } from '../lib/router';
+import { FrontingEditForm } from './FrontingEditForm';
 
 export function FrontingCard({ resource, resources }: { resource: Resource; resources: Resource[] }) {
-  const links = useLoad(() => api.resourceFronting(resource.slug), [resource.slug], ['fronting_link.created', 'fronting_link.deleted']);
+  const links = useLoad(() => api.resourceFronting(resource.slug), [resource.slug], ['fronting_link.created', 'fronting_link.patched', 'fronting_link.deleted']);
+  const [editing, setEditing] = useState<FrontingLink>();
   const toast = useToast();
   const [target, setTarget] = useState('');
   const [map, setMap] = useState('');
@@ -48,6 +51,9 @@ export function FrontingCard({ resource, resources }: { resource: Resource; reso
       </td>
       <td className="mono">{formatScopeMap(l.scope_map)}</td>
       <td className="right">
+        <Button size="sm" variant="ghost" onClick={() => setEditing(l)}>
+          Edit
+        </Button>
         {remove && (
           <Button
             size="sm"
@@ -124,6 +130,14 @@ export function FrontingCard({ resource, resources }: { resource: Resource; reso
           </div>
         )}
       </div>
+      <FrontingEditForm
+        link={editing}
+        onClose={() => setEditing(undefined)}
+        onSaved={(l) => {
+          toast({ kind: 'success', title: 'Scope map saved', detail: `${l.source} → ${l.target}` });
+          links.reload();
+        }}
+      />
     </section>
   );
 }

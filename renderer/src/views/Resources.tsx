@@ -15,6 +15,7 @@ import { duration, localDate } from '../lib/time';
 import { useCatalog } from '../state/catalog';
 import { DoctorPanel } from './DoctorPanel';
 import { FrontingCard } from './FrontingCard';
+import { PolicyCard } from './PolicyCard';
 import { ResourceForm } from './ResourceForm';
 
 export default function ResourcesView({ route }: { route: Route }) {
@@ -165,6 +166,7 @@ function ResourceDetail({ slug }: { slug: string }) {
           </div>
         </section>
         <FrontingCard resource={r} resources={resources} />
+        <PolicyCard resource={r} />
         <DoctorPanel mcpUrl={r.uri} />
       </div>
       <ResourceForm open={editing} resource={r} onClose={() => setEditing(false)} onSaved={() => toast({ kind: 'success', title: 'Resource saved' })} />

@@ -28,7 +28,6 @@ export const KIND_LABEL: Record<FlowKind, string> = {
   client_credentials: 'Client credentials',
   refresh: 'Refresh',
   registration: 'Registration',
-  doctor: 'Doctor walk',
 };
 
 export const OUTCOME: Record<FlowOutcome, { label: string; tone: 'green' | 'red' | 'blue' }> = {

@@ -2,10 +2,10 @@
  * `authserver connect <mcp-url>`: be the MCP client. Runs the real SDK client's OAuth flow
  * against your MCP server and AuthPlane, prints the token it got and calls a tool.
  */
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import type { ToolArgs } from '../../contracts/connect';
 import type { McpProtocol } from '../../contracts/mcpProtocol';
-import { configureErrors, parsePort, parseProtocol, run } from '../common';
+import { configureErrors, durationFlag, parsePort, parseProtocol, run } from '../common';
 import { printJson, usageError } from '../output';
 
 async function parseToolArgs(text: string): Promise<ToolArgs> {
@@ -22,6 +22,13 @@ async function parseToolArgs(text: string): Promise<ToolArgs> {
   return r.data;
 }
 
+/** `--timeout`: from a second (a loopback server answers in milliseconds) to an hour. */
+function timeoutFlag(v: string): number {
+  const n = durationFlag(v);
+  if (n < 1 || n > 3600) throw new InvalidArgumentError(`expected a duration from 1s to 1h, got "${v}"`);
+  return n;
+}
+
 export function connectCommand(): Command {
   const cmd = configureErrors(new Command('connect'))
     .description('connect to an MCP server as a real MCP client (official SDK): authorize through AuthPlane, list tools, call one')
@@ -34,10 +41,11 @@ export function connectCommand(): Command {
     .option('--tool <name>', 'tool to call after connecting (default: whoami if the server has it); a tool needing more scope than granted steps up (re-authorizes with the scope it asks for)')
     .option('--args <json>', 'the tool\'s arguments as a JSON object, e.g. \'{"text": "hello"}\'')
     .option('--callback-port <port>', 'port of the loopback OAuth callback on 127.0.0.1 (default: a free port)', parsePort)
+    .option('--timeout <duration>', 'deadline of each HTTP request to the MCP server and AuthPlane, e.g. 10s or 2m (default 30s); a server that does not answer in full by then fails the run', timeoutFlag)
     .option('--show-token', 'print the raw access token (it is a credential: keep it out of logs)')
     .option('--json', 'print JSON instead of text');
   cmd.action(
-    run<{ clientId?: string; clientSecret?: string; clientMetadataUrl?: string; protocol?: McpProtocol; scope?: string; tool?: string; args?: string; callbackPort?: number; showToken?: boolean }>(async (ctx, mcpUrl) => {
+    run<{ clientId?: string; clientSecret?: string; clientMetadataUrl?: string; protocol?: McpProtocol; scope?: string; tool?: string; args?: string; callbackPort?: number; timeout?: number; showToken?: boolean }>(async (ctx, mcpUrl) => {
       if (ctx.opts.clientSecret !== undefined && ctx.opts.clientId === undefined) throw usageError('--client-secret belongs to a pre-registered client: pass --client-id too');
       const toolArgs = ctx.opts.args === undefined ? undefined : await parseToolArgs(ctx.opts.args);
       const [{ connect }, { audiences }] = await Promise.all([import('../../connect'), import('../../contracts/common')]);
@@ -51,6 +59,7 @@ export function connectCommand(): Command {
         tool: ctx.opts.tool,
         toolArgs,
         callbackPort: ctx.opts.callbackPort,
+        requestTimeoutMs: ctx.opts.timeout === undefined ? undefined : ctx.opts.timeout * 1000,
         onConsentUrl: (url) => process.stderr.write(`Approve the request in the AuthPlane window, or open its consent page:\n  ${url}\nWaiting for the decision...\n`),
       });
       const { access_token, refresh_token, ...rest } = result.tokens;

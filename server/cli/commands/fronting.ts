@@ -18,6 +18,7 @@ export function frontingDetails(l: FrontingLink): string {
     ['target', l.target],
     ['scope_map', formatScopeMap(l.scope_map)],
     ['created_at', l.created_at],
+    ...(l.updated_at ? [['updated_at', l.updated_at] as [string, unknown]] : []),
   ]);
 }
 
@@ -57,6 +58,18 @@ export function frontingCommand(): Command {
         const row = await withAdminPort(await dataDir(), (p) => p.createFronting(input, { dryRun: opts.dryRun }));
         if (json) return printJson(out, opts.dryRun ? { dry_run: true, link: row } : row);
         out.stdout(`${opts.dryRun ? 'fronting link valid (dry run, not stored)' : 'fronting link created'}: source=${row.source} target=${row.target}\n${frontingDetails(row)}`);
+      }),
+    );
+
+  endpoints(withCommon(cmd.command('update').description("replace a fronting link's scope map")))
+    .requiredOption('--scope-map <map>', "the new source:target scope pairs (replace the old map), comma separated; + fans out")
+    .option('--dry-run', 'validate and print the changed link without storing it')
+    .action(
+      run<FrontingFlags>(async ({ opts, out, json, dataDir }) => {
+        const patch = { scope_map: scopeMapFlag(opts.scopeMap!) };
+        const row = await withAdminPort(await dataDir(), (p) => p.updateFronting(opts.source!, opts.target!, patch, { dryRun: opts.dryRun }));
+        if (json) return printJson(out, opts.dryRun ? { dry_run: true, link: row } : row);
+        out.stdout(`${opts.dryRun ? 'fronting link update valid (dry run, not stored)' : 'fronting link updated'}: source=${row.source} target=${row.target}\n${frontingDetails(row)}`);
       }),
     );
 

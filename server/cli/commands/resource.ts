@@ -4,6 +4,7 @@ import type { Resource } from '../../contracts';
 import { withAdminPort } from '../adminPort';
 import { collect, csv, defined, parseScopeSpec, parseSeconds, run, withCommon } from '../common';
 import { keyValues, printJson, table, usageError } from '../output';
+import { runtimeClientCommand } from './resourcePolicy';
 
 interface ResourceFlags {
   slug?: string;
@@ -19,6 +20,7 @@ interface ResourceFlags {
   codeTtl?: string;
   description?: string;
   policyAllowedClients?: string;
+  policyRuntimeClientIds?: string;
   cascade?: boolean;
 }
 
@@ -34,6 +36,7 @@ export function resourceDetails(r: Resource): string {
     ['access_token_ttl', r.access_token_ttl ?? 'server default'],
     ['refresh_token_ttl', r.refresh_token_ttl ?? 'server default'],
     ['exchange_clients', r.policy?.exchange?.allowed_client_ids.length ? r.policy.exchange.allowed_client_ids : 'any client with the token-exchange grant'],
+    ['runtime_clients', r.policy?.runtime?.client_ids.length ? r.policy.runtime.client_ids : "none (only a token's own client introspects it)"],
     ['id', r.id],
     ['created_at', r.created_at],
     ['updated_at', r.updated_at],
@@ -64,7 +67,8 @@ function addFieldOptions(cmd: Command, creating: boolean): Command {
     .option('--access-token-ttl <duration>', 'access-token lifetime (e.g. 900, 15m)')
     .option('--refresh-token-ttl <duration>', 'refresh-token lifetime (e.g. 7d)')
     .option('--code-ttl <duration>', 'authorization-code lifetime (60s to 10m)')
-    .option('--policy-allowed-clients <ids>', 'clients that may exchange tokens for this resource (RFC 8693), comma separated; empty = any client with the grant');
+    .option('--policy-allowed-clients <ids>', 'clients that may exchange tokens for this resource (RFC 8693), comma separated; empty = any client with the grant')
+    .option('--policy-runtime-client-ids <ids>', "clients that may act as this resource (introspect its tokens), comma separated; empty = none but a token's own client");
   if (creating) {
     cmd.addOption(new Option('--backend-kind <kind>', 'backend kind (only mint is supported locally)').default('mint'));
     cmd.option('--description <text>', 'accepted for compatibility with the product; ignored');
@@ -86,7 +90,16 @@ function fields(o: ResourceFlags) {
     access_token_ttl: parseSeconds('--access-token-ttl', o.accessTokenTtl),
     refresh_token_ttl: parseSeconds('--refresh-token-ttl', o.refreshTokenTtl),
     code_ttl: parseSeconds('--code-ttl', o.codeTtl),
-    policy: o.policyAllowedClients === undefined ? undefined : { exchange: { allowed_client_ids: csv(o.policyAllowedClients) } },
+    policy: policyFlags(o),
+  });
+}
+
+/** As the product: the policy flags given replace the whole policy (the sub-lists change one client). */
+function policyFlags(o: ResourceFlags) {
+  if (o.policyAllowedClients === undefined && o.policyRuntimeClientIds === undefined) return undefined;
+  return defined({
+    exchange: o.policyAllowedClients === undefined ? undefined : { allowed_client_ids: csv(o.policyAllowedClients) },
+    runtime: o.policyRuntimeClientIds === undefined ? undefined : { client_ids: csv(o.policyRuntimeClientIds) },
   });
 }
 
@@ -141,5 +154,6 @@ export function resourceCommand(): Command {
         out.stdout(`resource deleted: slug=${slug}`);
       }),
     );
+  cmd.addCommand(runtimeClientCommand());
   return cmd;
 }
