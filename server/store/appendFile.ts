@@ -181,8 +181,15 @@ export class ReadOnlyFile {
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.fd !== undefined) closeSync(this.fd);
+    const fd = this.fd;
     this.fd = undefined;
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        // Closing a read-only descriptor loses nothing.
+      }
+    }
     const fh = this.fh;
     this.fh = undefined;
     if (fh) await (await fh.catch(() => undefined))?.close().catch(() => undefined);
