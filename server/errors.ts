@@ -103,6 +103,17 @@ export class StorageError extends Error {
   }
 }
 
+/**
+ * A conditional family put lost a race: another change was staged since the caller read the
+ * family. Never reaches the wire: the caller reads again and decides again.
+ */
+export class FamilyChanged extends Error {
+  constructor(readonly familyId: string) {
+    super(`refresh family ${familyId} changed since it was read`);
+    this.name = 'FamilyChanged';
+  }
+}
+
 /** A data file that cannot be parsed. Never silently reset: the user decides. */
 export class CorruptDataError extends StorageError {
   constructor(file: string, message: string, options?: { cause?: unknown }) {

@@ -61,7 +61,7 @@ export async function revokeIssuance(s: Services, jti: string): Promise<Issuance
 }
 
 export async function revokeFamily(s: Services, id: string): Promise<FamilyRevocation> {
-  if (!s.deps.store.families.get(id)) throw new NotFound(`refresh-token family "${id}" not found`);
+  if (!s.deps.store.families.has(id)) throw new NotFound(`refresh-token family "${id}" not found`);
   await s.tokens.revokeFamily(id, 'admin');
   return { family_id: id, revoked: true };
 }

@@ -101,7 +101,7 @@ export class ClientService {
     const cutoff = now - parseDuration(v.older_than)! * 1000;
     const holding = new Set<string>();
     for (const g of this.d.store.consents.list()) if (!g.revoked_at) holding.add(g.client_id);
-    for (const f of this.d.store.families.find({})) if (!f.revoked_at && Date.parse(f.expires_at) > now) holding.add(f.client_id);
+    for (const f of this.d.store.families.find({ liveAt: now })) holding.add(f.client_id);
     const selfRegistered = this.d.store.clients.list().filter((c) => c.registration_source === 'dcr');
     const pruned = selfRegistered.filter((c) => !holding.has(c.client_id) && Date.parse(c.created_at) <= cutoff).map((c) => c.client_id);
     if (!v.dry_run && pruned.length) {

@@ -7,7 +7,7 @@ import type { ActClaim, Client, GrantType, Issuance, Resource } from '../contrac
 import { TOKEN_EXCHANGE_GRANT } from '../contracts/enums';
 import { agentChain } from '../contracts/actChain';
 import { epochSeconds, iso } from '../clock';
-import { InvalidGrant, InvalidScope, InvalidTarget } from '../errors';
+import { FamilyChanged, InvalidGrant, InvalidScope, InvalidTarget } from '../errors';
 import type { RefreshFamily } from '../store/types';
 import { randomId, randomToken, sha256hex } from './crypto';
 import type { CoreDeps } from './deps';
@@ -116,9 +116,9 @@ export class TokenService {
     this.d.events.emit('token.issued', { issuance: row });
   }
 
-  /** The row and its family's new state in one durable append to the token log. */
-  private async recordWithFamily(row: Issuance, family: RefreshFamily): Promise<void> {
-    await this.d.store.families.put(family, row);
+  /** The row and its family's new state in one durable append to the token log (`expect`: see FamilyStore.put). */
+  private async recordWithFamily(row: Issuance, family: RefreshFamily, expect?: number): Promise<void> {
+    await this.d.store.families.put(family, row, { expect });
     this.d.events.emit('token.issued', { issuance: row });
   }
 
@@ -172,17 +172,30 @@ export class TokenService {
   }
 
   /**
-   * refresh_token grant with mandatory rotation. Consumption is atomic: the rotated family is
-   * staged in memory before the first await (store/layeredRows.ts), so of two concurrent requests
-   * with one token exactly one rotates; the other presents a consumed token, which is reuse: the
-   * whole family and its live access tokens are revoked. With an opt-in refresh grace (settings.ts), the token
-   * just rotated out may be presented again within the window and gets the same new refresh token
-   * (a client whose response was lost can retry) without starting a second branch of the family.
+   * refresh_token grant with mandatory rotation. Consumption is atomic: the family is read with
+   * its generation and the rotated state is put only if no other change was staged since
+   * (FamilyStore.put `expect`); a request that lost that race starts again and now presents a
+   * consumed token, which is reuse: the whole family and its live access tokens are revoked. So of
+   * two concurrent requests with one token exactly one rotates. With an opt-in refresh grace
+   * (settings.ts), the token just rotated out may be presented again within the window and gets
+   * the same new refresh token (a client whose response was lost can retry) without starting a
+   * second branch of the family.
    */
   async refresh(p: { token: string; client: Client; resource: Resource | undefined; scope: string | undefined; resolveResource: (slug: string) => Resource | undefined }): Promise<TokenResponse> {
+    for (;;) {
+      try {
+        return await this.refreshOnce(p);
+      } catch (err) {
+        if (!(err instanceof FamilyChanged)) throw err;
+      }
+    }
+  }
+
+  private async refreshOnce(p: { token: string; client: Client; resource: Resource | undefined; scope: string | undefined; resolveResource: (slug: string) => Resource | undefined }): Promise<TokenResponse> {
     const hash = sha256hex(p.token);
-    const fam = this.d.store.families.get(this.d.store.families.findByTokenHash(hash)?.id ?? '');
-    if (!fam) throw new InvalidGrant('the refresh token is invalid, expired, or revoked');
+    const found = await this.d.store.families.readByTokenHash(hash);
+    if (!found) throw new InvalidGrant('the refresh token is invalid, expired, or revoked');
+    const { family: fam, generation } = found;
     if (fam.client_id !== p.client.client_id) throw new InvalidGrant('the refresh token was issued to another client');
     if (fam.revoked_at) throw new InvalidGrant(fam.revoked_reason === 'reuse_detected' ? REUSE_DETECTED : `token family revoked (${fam.revoked_reason ?? 'revoked'})`);
     const now = this.d.clock.now();
@@ -203,7 +216,7 @@ export class TokenService {
     const access_jtis = [...fam.access_jtis, row.jti].slice(-MAX_FAMILY_JTIS);
     if (retried !== undefined) {
       // Same refresh token again, nothing rotates: only the new access token joins the family.
-      await this.recordWithFamily(row, { ...fam, access_jtis });
+      await this.recordWithFamily(row, { ...fam, access_jtis }, generation);
       return { access_token: jwt, token_type: 'Bearer', expires_in: ttl, refresh_token: retried, scope };
     }
     const next = randomToken(32);
@@ -225,18 +238,36 @@ export class TokenService {
       access_jtis,
     };
     try {
-      await this.recordWithFamily(row, rotated);
+      await this.recordWithFamily(row, rotated, generation);
     } catch (err) {
+      if (err instanceof FamilyChanged) throw err;
       // The client gets a 503 ("nothing was issued") and keeps the token it presented, so a
       // rotation that did land is undone; otherwise its retry would be reuse and revoke the family.
       // A revocation staged meanwhile (a concurrent reuse) stands.
-      const now2 = this.d.store.families.get(fam.id);
-      if (now2?.current.hash === nextHash && !now2.revoked_at) {
-        await this.d.store.families.put(fam).catch((e: Error) => this.d.log.warn(`could not undo the rotation of refresh family ${fam.id} after a failed save: ${e.message}`));
-      }
+      await this.updateFamily(fam.id, (now2) => (now2.current.hash === nextHash && !now2.revoked_at ? fam : undefined)).catch((e: Error) =>
+        this.d.log.warn(`could not undo the rotation of refresh family ${fam.id} after a failed save: ${e.message}`),
+      );
       throw err;
     }
     return { access_token: jwt, token_type: 'Bearer', expires_in: ttl, refresh_token: next, scope };
+  }
+
+  /**
+   * Puts `change(latest)` of a family (nothing when it returns undefined), read again and decided
+   * again whenever another change was staged in between. Returns the state it changed, if any.
+   */
+  private async updateFamily(id: string, change: (fam: RefreshFamily) => RefreshFamily | undefined): Promise<RefreshFamily | undefined> {
+    for (;;) {
+      const found = await this.d.store.families.read(id);
+      const next = found && change(found.family);
+      if (!found || !next) return undefined;
+      try {
+        await this.d.store.families.put(next, undefined, { expect: found.generation });
+        return found.family;
+      } catch (err) {
+        if (!(err instanceof FamilyChanged)) throw err;
+      }
+    }
   }
 
   /** The refresh token a retry within the grace window gets again, or undefined (then it is reuse). */
@@ -247,12 +278,10 @@ export class TokenService {
   }
 
   async revokeFamily(id: string, reason: string): Promise<void> {
-    const fam = this.d.store.families.get(id);
-    if (!fam || fam.revoked_at) return;
     const at = iso(this.d.clock.now());
     // The sealed grace token goes with the family: nothing can ever redeem it again.
-    const previous = fam.previous && { ...fam.previous, sealed_next: undefined };
-    await this.d.store.families.put({ ...fam, previous, revoked_at: at, revoked_reason: reason });
+    const fam = await this.updateFamily(id, (f) => (f.revoked_at ? undefined : { ...f, previous: f.previous && { ...f.previous, sealed_next: undefined }, revoked_at: at, revoked_reason: reason }));
+    if (!fam) return;
     await Promise.all(fam.access_jtis.map((jti) => this.d.store.issuances.revoke(jti, at, reason)));
     this.d.events.emit('family.revoked', { family_id: id, reason });
     for (const jti of fam.access_jtis) this.d.events.emit('token.revoked', { jti, reason });
@@ -294,7 +323,7 @@ export class TokenService {
   }
 
   /** Finds the family of an opaque refresh token (for /oauth/revoke). */
-  familyOf(token: string): RefreshFamily | undefined {
+  familyOf(token: string): Promise<RefreshFamily | undefined> {
     return this.d.store.families.findByTokenHash(sha256hex(token));
   }
 

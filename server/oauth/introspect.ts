@@ -57,8 +57,8 @@ function answerAccessToken(s: Services, caller: IntrospectionCaller, claims: Rec
 }
 
 /** An opaque refresh token is active while it is its family's live current token. */
-function answerRefreshToken(s: Services, caller: IntrospectionCaller, token: string): Answer {
-  const fam = s.tokens.familyOf(token);
+async function answerRefreshToken(s: Services, caller: IntrospectionCaller, token: string): Promise<Answer> {
+  const fam = await s.tokens.familyOf(token);
   if (!fam) return denied('invalid_token');
   if (fam.revoked_at) return denied('token_revoked');
   if (fam.current.hash !== sha256hex(token) || Date.parse(fam.current.expires_at) <= s.deps.clock.now()) return denied('invalid_token');
@@ -79,7 +79,7 @@ export function mountIntrospect(router: RouteTable, s: Services, adminToken: str
     const caller = authenticateCaller(ctx, s, adminToken, params);
     if (!params.token) throw new InvalidRequest('token parameter is required');
     const claims = s.tokens.verifyOwn(params.token);
-    const answer = claims ? answerAccessToken(s, caller, claims) : answerRefreshToken(s, caller, params.token);
+    const answer = claims ? answerAccessToken(s, caller, claims) : await answerRefreshToken(s, caller, params.token);
     record(s, caller, answer);
     ctx.body = answer.body;
   });

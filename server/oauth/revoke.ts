@@ -21,7 +21,7 @@ export function mountRevoke(router: RouteTable, s: Services): void {
     if (!params.token) throw new InvalidRequest('token parameter is required');
     const hint = params.token_type_hint;
     const tryRefresh = async () => {
-      const fam = s.tokens.familyOf(params.token!);
+      const fam = await s.tokens.familyOf(params.token!);
       if (!fam) return false;
       if (fam.client_id === client.client_id) await s.tokens.revokeFamily(fam.id, 'revoked_by_client');
       return true;

@@ -30,8 +30,12 @@ export function asFamily(value: unknown): RefreshFamily {
 
 /** Expired, or revoked more than a day ago (kept that long so reuse of its tokens still says "revoked"). */
 export function isDeadFamily(f: RefreshFamily, now: number): boolean {
-  if (Date.parse(f.expires_at) < now) return true;
-  return f.revoked_at !== undefined && Date.parse(f.revoked_at) < now - DAY_MS;
+  return isDead(Date.parse(f.expires_at), f.revoked_at === undefined ? NaN : Date.parse(f.revoked_at), now);
+}
+
+/** isDeadFamily on the times alone (ms; NaN: not revoked), as the family index keeps them. */
+export function isDead(expiresAt: number, revokedAt: number, now: number): boolean {
+  return expiresAt < now || revokedAt < now - DAY_MS;
 }
 
 /** Every hash presenting which finds this family: current, previous and the consumed ones. */

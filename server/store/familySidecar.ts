@@ -6,6 +6,7 @@
  * source: missing or damaged, it is rebuilt from the segment.
  */
 import path from 'node:path';
+import { CorruptDataError } from '../errors';
 import { atomicWriteFile, type Durability, readIfExists } from './fsio';
 import { asFamily } from './familyRow';
 import { corruptLine } from './jsonlReplay';
@@ -14,6 +15,28 @@ import { FAMILY_LINE_PREFIX, FAMILY_LINE_SUFFIX_BYTES, type Segment } from './is
 import type { RefreshFamily } from './types';
 
 type Ranges = Map<string, { start: number; length: number }>;
+
+/** Where a family row's JSON sits: inside a segment's {"f":…} line, or a whole line of the segment's families sidecar. */
+export interface FamilyLoc {
+  seg: number;
+  sidecar: boolean;
+  start: number;
+  length: number;
+}
+
+/** A family read at open, and where its last line is. */
+export interface LocatedFamily {
+  family: RefreshFamily;
+  loc: FamilyLoc;
+}
+
+/** The row inside a segment's family line (`lineLength` bytes at `lineStart`, newline excluded). */
+export const inSegment = (seg: number, lineStart: number, lineLength: number): FamilyLoc => ({
+  seg,
+  sidecar: false,
+  start: lineStart + FAMILY_LINE_PREFIX.length,
+  length: lineLength - FAMILY_LINE_PREFIX.length - FAMILY_LINE_SUFFIX_BYTES,
+});
 interface SidecarOptions {
   durability: Durability;
   warn: (message: string) => void;
@@ -24,6 +47,22 @@ const NL = Buffer.from('\n');
 const MAX_READ = 4 * 1024 * 1024;
 
 export const familiesFile = (dir: string, no: number) => path.join(dir, `${segName(no)}.families.jsonl`);
+
+/** A segment or sidecar file, read by position. */
+export interface FamilyFile {
+  readonly file: string;
+  readSync(position: number, length: number): Buffer;
+}
+
+/** The family row at `loc` of `reader` (a segment, or the sidecar `loc.sidecar` names). */
+export function readFamilyRow(reader: FamilyFile, loc: FamilyLoc): RefreshFamily {
+  const buf = reader.readSync(loc.start, loc.length);
+  try {
+    return asFamily(JSON.parse(buf.toString('utf8')));
+  } catch (err) {
+    throw new CorruptDataError(reader.file, `${reader.file} at byte ${loc.start} does not hold the refresh family row the index points to (${(err as Error).message}); the file changed while the server ran`, { cause: err });
+  }
+}
 
 /** Writes the sidecar of a sealed segment from the family lines it recorded while active. */
 export async function writeFamiliesSidecar(dir: string, seg: Segment, opts: SidecarOptions): Promise<void> {
@@ -43,12 +82,12 @@ export async function writeFamiliesSidecar(dir: string, seg: Segment, opts: Side
 }
 
 /** The families of a sealed segment: from its sidecar, or (missing or damaged) from the segment, rewriting the sidecar. */
-export async function readSegmentFamilies(dir: string, seg: Segment, opts: SidecarOptions): Promise<RefreshFamily[]> {
+export async function readSegmentFamilies(dir: string, seg: Segment, opts: SidecarOptions): Promise<LocatedFamily[]> {
   const file = familiesFile(dir, seg.no);
   const buf = await readIfExists(file);
   if (buf) {
     try {
-      return parseSidecar(buf);
+      return parseSidecar(buf, seg.no);
     } catch (err) {
       opts.warn(`${file}: ${(err as Error).message}; rebuilding it from ${seg.file}`);
     }
@@ -61,9 +100,9 @@ export async function readSegmentFamilies(dir: string, seg: Segment, opts: Sidec
 
 let rebuilding: Promise<unknown> = Promise.resolve();
 
-async function rebuildSidecar(file: string, seg: Segment, missing: boolean, opts: SidecarOptions): Promise<RefreshFamily[]> {
+async function rebuildSidecar(file: string, seg: Segment, missing: boolean, opts: SidecarOptions): Promise<LocatedFamily[]> {
   const segment = (await readIfExists(seg.file)) ?? Buffer.alloc(0);
-  const { rows, ranges } = scanFamilyLines(seg.file, segment);
+  const { rows, ranges } = scanFamilyLines(seg, segment);
   // A segment written before families moved into the token log has none: nothing to warn about.
   if (missing && rows.length) opts.warn(`${file} is missing; rebuilt it from ${seg.file}`);
   const parts = [...ranges.values()].flatMap((r) => [familyBytes(segment, r.start, r.start + r.length), NL]);
@@ -85,8 +124,8 @@ function familyBytes(buf: Buffer, lineStart: number, lineEnd: number): Buffer {
 }
 
 /** The last family line of each id in a whole segment file (complete lines only). */
-function scanFamilyLines(file: string, buf: Buffer): { rows: RefreshFamily[]; ranges: Ranges } {
-  const latest = new Map<string, RefreshFamily>();
+function scanFamilyLines({ file, no }: Segment, buf: Buffer): { rows: LocatedFamily[]; ranges: Ranges } {
+  const latest = new Map<string, LocatedFamily>();
   const ranges: Ranges = new Map();
   let pos = 0;
   let lineNo = 0;
@@ -99,20 +138,20 @@ function scanFamilyLines(file: string, buf: Buffer): { rows: RefreshFamily[]; ra
     } catch (err) {
       throw corruptLine(file, lineNo, err instanceof SyntaxError ? `is not valid JSON (${err.message})` : (err as Error).message, err);
     }
-    latest.set(row.id, row);
+    latest.set(row.id, { family: row, loc: inSegment(no, pos, nl - pos) });
     ranges.set(row.id, { start: pos, length: nl - pos });
   }
   return { rows: [...latest.values()], ranges };
 }
 
-function parseSidecar(buf: Buffer): RefreshFamily[] {
-  const out: RefreshFamily[] = [];
+function parseSidecar(buf: Buffer, seg: number): LocatedFamily[] {
+  const out: LocatedFamily[] = [];
   let pos = 0;
   let lineNo = 0;
   for (let nl = buf.indexOf(0x0a, pos); nl >= 0; pos = nl + 1, nl = buf.indexOf(0x0a, pos)) {
     lineNo++;
     try {
-      out.push(asFamily(JSON.parse(buf.toString('utf8', pos, nl))));
+      out.push({ family: asFamily(JSON.parse(buf.toString('utf8', pos, nl))), loc: { seg, sidecar: true, start: pos, length: nl - pos } });
     } catch (err) {
       throw new TypeError(`line ${lineNo} ${(err as Error).message}`);
     }

@@ -1,18 +1,23 @@
 /**
- * Refresh-token families: an index kept in memory over the token log (issuanceLog.ts), which is
- * their only durable record. A change is one `{"f":family}` line appended there (with the row of
- * the access token minted with it, in the same write); at open the log hands over the last state
- * of each family it holds, and the dead ones (expired, or revoked more than a day ago) are left out.
+ * Refresh-token families over the token log (issuanceLog.ts), which is their only durable record:
+ * a change is one `{"f":family}` line appended there (with the row of the access token minted with
+ * it, in the same write). Memory holds an index (familyIndex.ts: facts, token-hash prefixes and
+ * where each family's last durable line is), not the rows: a read is the staged row, or one
+ * positioned read of that line (docs/family-index.md).
  *
- * Readers see staged changes at once (layeredRows.ts): a rotated refresh token is "consumed" before
- * its fsync finishes, which is what stops two concurrent refreshes from both succeeding. A hash
- * index (current, previous and consumed token hashes → family id) follows the rows.
+ * A change is staged before its append and its row stays in memory until the append is durable,
+ * so readers see it at once and the index never points at a line that could still be torn. Every
+ * change bumps the family's generation; a put made on what an earlier read returned passes that
+ * generation (`expect`) and is refused with FamilyChanged if another change was staged in
+ * between: of two concurrent refreshes of one token exactly one rotates it.
  */
-import { StorageError } from '../errors';
+import { FamilyChanged, StorageError } from '../errors';
 import type { Issuance } from '../contracts';
+import { FamilyIndex, factsOf, hashPrefix } from './familyIndex';
 import { asFamily, familyTokenHashes, isDeadFamily } from './familyRow';
-import { type Change, frozenInPlace, LayeredRows } from './layeredRows';
-import type { FamilyStore, RefreshFamily } from './types';
+import type { FamilyLoc, LocatedFamily } from './familySidecar';
+import { frozenInPlace } from './layeredRows';
+import type { FamilyMatch, FamilyRead, FamilyStore, FamilySummary, RefreshFamily } from './types';
 
 /** Dead families are swept from memory once this many puts (and twice the live count) went by. */
 const SWEEP_MIN_PUTS = 10_000;
@@ -21,30 +26,44 @@ const SWEEP_MIN_PUTS = 10_000;
 export interface FamilyLog {
   readonly dir: string;
   readonly fileWrites: number;
-  appendFamily(family: RefreshFamily, issued?: Issuance): Promise<void>;
+  appendFamily(family: RefreshFamily, issued?: Issuance): Promise<FamilyLoc>;
+  readFamily(loc: FamilyLoc): Promise<RefreshFamily>;
+}
+
+export interface FamilyStoreSeams {
+  /** The prefix of a token hash the index keys on (a test forces collisions with it). */
+  prefix?: (hash: string) => number;
 }
 
 export class LoggedFamilyStore implements FamilyStore {
-  private readonly rows: LayeredRows<RefreshFamily>;
-  private readonly byHash = new Map<string, string>();
-  /** Changes submitted and not yet durable, oldest first: a failed one is undone under these. */
-  private readonly inFlight: Array<Change<RefreshFamily>> = [];
+  private readonly index: FamilyIndex;
+  /** The latest row of each family with a change not yet durable. */
+  private readonly staged = new Map<string, RefreshFamily>();
+  /** Per family, its changes submitted and not yet durable, oldest first. */
+  private readonly inFlight = new Map<string, RefreshFamily[]>();
   private putsSinceSweep = 0;
   private closed = false;
+  /** Test seam: awaited before each read of a row from the log (to let another request run in between). */
+  beforeLogRead: (() => Promise<void>) | undefined;
 
   constructor(
     private readonly log: FamilyLog,
     private readonly now: () => number,
+    seams: FamilyStoreSeams = {},
   ) {
-    this.rows = new LayeredRows<RefreshFamily>((id, before, after) => this.reindex(id, before, after));
+    this.index = new FamilyIndex(seams.prefix ?? hashPrefix);
   }
 
   /** The index over `families` (the last state of each, as the log read them), dead ones left out. */
-  static load(log: FamilyLog, families: Iterable<RefreshFamily>, now: () => number): LoggedFamilyStore {
-    const store = new LoggedFamilyStore(log, now);
+  static load(log: FamilyLog, families: Iterable<LocatedFamily>, now: () => number, seams?: FamilyStoreSeams): LoggedFamilyStore {
+    const store = new LoggedFamilyStore(log, now, seams);
     const t = now();
-    // Rows parsed just now and referenced nowhere else: freeze them, no copy (open time grows with live families).
-    for (const f of families) if (!isDeadFamily(f, t)) store.rows.load(f.id, frozenInPlace(f));
+    for (const { family, loc } of families) {
+      if (isDeadFamily(family, t)) continue;
+      const slot = store.index.ensure(family.id);
+      store.index.setDurable(slot, family, loc);
+      store.index.addHashes(slot, family);
+    }
     return store;
   }
 
@@ -53,55 +72,82 @@ export class LoggedFamilyStore implements FamilyStore {
     return this.log.fileWrites;
   }
 
-  get(id: string): RefreshFamily | undefined {
-    return this.rows.view.get(id);
+  async read(id: string): Promise<FamilyRead | undefined> {
+    const slot = this.index.slot(id);
+    if (slot === undefined) return undefined;
+    // Taken before any await: a change staged during the read makes a put on it fail, never pass.
+    const generation = this.index.generation(id);
+    const staged = this.staged.get(id);
+    if (staged) return { family: staged, generation };
+    // A slot with no staged change has a durable line (a family whose first write failed has no slot).
+    const loc = this.index.loc(slot)!;
+    if (this.beforeLogRead) await this.beforeLogRead();
+    return { family: await this.log.readFamily(loc), generation };
   }
 
-  findByTokenHash(hash: string): RefreshFamily | undefined {
-    const id = this.byHash.get(hash);
-    return id === undefined ? undefined : this.rows.view.get(id);
+  async readByTokenHash(hash: string): Promise<FamilyRead | undefined> {
+    for (const id of this.index.candidates(hash)) {
+      const found = await this.read(id);
+      // A prefix is shared by other hashes now and then: only the row says whether it holds this one.
+      if (found && familyTokenHashes(found.family).includes(hash)) return found;
+    }
+    return undefined;
   }
 
-  put(family: RefreshFamily, issued?: Issuance): Promise<void> {
+  async get(id: string): Promise<RefreshFamily | undefined> {
+    return (await this.read(id))?.family;
+  }
+
+  async findByTokenHash(hash: string): Promise<RefreshFamily | undefined> {
+    return (await this.readByTokenHash(hash))?.family;
+  }
+
+  has(id: string): boolean {
+    return this.index.slot(id) !== undefined;
+  }
+
+  put(family: RefreshFamily, issued?: Issuance, opts: { expect?: number } = {}): Promise<void> {
     if (this.closed) return Promise.reject(new StorageError(this.log.dir, `${this.log.dir} is closed (the store was closed)`));
-    let change: Change<RefreshFamily>;
+    if (opts.expect !== undefined && opts.expect !== this.index.generation(family.id)) return Promise.reject(new FamilyChanged(family.id));
+    let row: RefreshFamily;
     try {
       // Frozen where it is, not copied: the caller hands the row over (a later write to it throws).
-      const row = frozenInPlace(asFamily(family));
-      change = { key: row.id, row };
+      row = frozenInPlace(asFamily(family));
     } catch (err) {
       return Promise.reject(err);
     }
-    this.rows.stage(change);
-    this.inFlight.push(change);
-    return this.log.appendFamily(change.row!, issued).then(
-      () => {
-        this.settle(change);
-        this.rows.committed([change]);
-        if (++this.putsSinceSweep > Math.max(SWEEP_MIN_PUTS, 2 * this.rows.durable.size)) this.sweep();
-      },
+    const slot = this.index.ensure(row.id);
+    this.index.touch(slot);
+    this.index.addHashes(slot, row);
+    this.staged.set(row.id, row);
+    const pending = this.inFlight.get(row.id);
+    if (pending) pending.push(row);
+    else this.inFlight.set(row.id, [row]);
+    return this.log.appendFamily(row, issued).then(
+      (loc) => this.committed(row, loc),
       (err: unknown) => {
-        const later = this.inFlight.slice(this.inFlight.indexOf(change) + 1);
-        this.settle(change);
-        this.rows.failed([change], later);
+        this.failed(row);
         throw err;
       },
     );
   }
 
-  find(match: { client_id?: string; sub?: string; resource?: string }): RefreshFamily[] {
-    const out: RefreshFamily[] = [];
-    for (const f of this.rows.view.values()) {
+  find(match: FamilyMatch): FamilySummary[] {
+    const out: FamilySummary[] = [];
+    for (const [id, slot] of this.index.entries()) {
+      const row = this.staged.get(id);
+      const f = row ? factsOf(row) : this.index.facts(slot);
       if (match.client_id !== undefined && f.client_id !== match.client_id) continue;
       if (match.sub !== undefined && f.sub !== match.sub) continue;
       if (match.resource !== undefined && f.resource !== match.resource) continue;
-      out.push(f);
+      if (match.liveAt !== undefined && (!Number.isNaN(f.revokedAt) || f.expiresAt <= match.liveAt)) continue;
+      out.push({ id: f.id, client_id: f.client_id, sub: f.sub, resource: f.resource });
     }
     return out;
   }
 
   size(): number {
-    return this.rows.view.size;
+    return this.index.size;
   }
 
   /** Refuses later puts; what was submitted is written by the token log's close. */
@@ -110,23 +156,45 @@ export class LoggedFamilyStore implements FamilyStore {
     return Promise.resolve();
   }
 
-  private settle(change: Change<RefreshFamily>): void {
-    const i = this.inFlight.indexOf(change);
-    if (i >= 0) this.inFlight.splice(i, 1);
+  private committed(row: RefreshFamily, loc: FamilyLoc): void {
+    const slot = this.index.slot(row.id)!;
+    this.index.setDurable(slot, row, loc);
+    if (!this.settle(row).length) {
+      // Nothing newer in flight: the row is read from the log from now on, and its hashes are the slot's.
+      this.staged.delete(row.id);
+      this.index.setHashes(slot, row);
+    }
+    if (++this.putsSinceSweep > Math.max(SWEEP_MIN_PUTS, 2 * this.index.size)) this.sweep();
+  }
+
+  /** The family's view goes back to its durable line, with the changes still in flight on top. */
+  private failed(row: RefreshFamily): void {
+    const slot = this.index.slot(row.id)!;
+    const pending = this.settle(row);
+    this.index.touch(slot);
+    if (pending.length) this.staged.set(row.id, pending.at(-1)!);
+    else {
+      this.staged.delete(row.id);
+      // Its hashes stay indexed until the next durable change: a stale prefix only costs a read.
+      if (!this.index.loc(slot)) this.index.remove(row.id);
+    }
+  }
+
+  /** Removes `row` from the family's changes in flight; returns those left. */
+  private settle(row: RefreshFamily): RefreshFamily[] {
+    const pending = this.inFlight.get(row.id)!;
+    pending.splice(pending.indexOf(row), 1);
+    if (!pending.length) this.inFlight.delete(row.id);
+    return pending;
   }
 
   /** Drops dead families from memory (their lines stay in the log; the next open skips them too). */
   private sweep(): void {
     this.putsSinceSweep = 0;
     const now = this.now();
-    for (const [id, row] of [...this.rows.durable]) {
-      // A family with a staged (not yet durable) change is kept: that write will follow.
-      if (isDeadFamily(row, now) && this.rows.view.get(id) === row) this.rows.forget(id);
+    for (const [id, slot] of [...this.index.entries()]) {
+      // A family with a change in flight is kept: that write will follow.
+      if (!this.staged.has(id) && this.index.isDead(slot, now)) this.index.remove(id);
     }
-  }
-
-  private reindex(id: string, before: RefreshFamily | undefined, after: RefreshFamily | undefined): void {
-    if (before) for (const h of familyTokenHashes(before)) if (this.byHash.get(h) === id) this.byHash.delete(h);
-    if (after) for (const h of familyTokenHashes(after)) this.byHash.set(h, id);
   }
 }

@@ -76,7 +76,7 @@ async function openTokenLog(
   const issuances = await SegmentedIssuanceLog.open(dir, opts);
   try {
     const read = issuances.takeFamilies();
-    for (const f of await migrateLegacyFamilies(dir, issuances, opts)) read.set(f.id, f);
+    for (const f of await migrateLegacyFamilies(dir, issuances, opts)) read.set(f.family.id, f);
     const families = LoggedFamilyStore.load(issuances, read.values(), opts.now);
     // Families first: a put after close is refused by them rather than by a closed log.
     return { issuances, families, close: () => families.close().then(() => issuances.close()) };

@@ -21,14 +21,14 @@
  */
 import { StorageError } from '../errors';
 import type { Issuance } from '../contracts';
-import { AppendFile } from './appendFile';
+import { AppendFile, ReadOnlyFile } from './appendFile';
 import { asFamily } from './familyRow';
-import { writeFamiliesSidecar } from './familySidecar';
+import { familiesFile, type FamilyFile, type FamilyLoc, inSegment, type LocatedFamily, readFamilyRow, writeFamiliesSidecar } from './familySidecar';
 import { type Durability, fsyncDir, storageError } from './fsio';
 import { GroupCommit, type PendingItem } from './groupCommit';
 import { issuancesDir, MAX_SEGMENT_BYTES, segmentFile, segmentRowsOf, writeIdxOrWarn } from './issuanceFiles';
 import { openSegments } from './issuanceOpen';
-import { listIssuances } from './issuanceQuery';
+import { listIssuances, missingJtis } from './issuanceQuery';
 import { readSegmentRows } from './issuanceRead';
 import { asIssuance, encodeFamilyLine, encodeRevocationLine, encodeRowLine, jtiHash, rowRevocation, type RevocationRecord, Segment } from './issuanceSegment';
 import type { IssuanceLog, IssuanceQuery, RefreshFamily } from './types';
@@ -47,7 +47,7 @@ export interface IssuanceLogOptions {
  */
 type LogItem =
   | { kind: 'r'; row: Issuance; line: Buffer }
-  | { kind: 'f'; family: RefreshFamily; row?: Issuance; rowBytes: number; line: Buffer }
+  | { kind: 'f'; family: RefreshFamily; row?: Issuance; rowBytes: number; line: Buffer; loc?: FamilyLoc }
   | { kind: 'x'; rec: RevocationRecord; line: Buffer }
   | { kind: 's'; line: Buffer };
 
@@ -72,7 +72,9 @@ export class SegmentedIssuanceLog implements IssuanceLog {
   private closed = false;
   private readonly segmentRows: number;
   /** The families read at open, handed once to the family index (takeFamilies). */
-  private openedFamilies: Map<string, RefreshFamily> | undefined;
+  private openedFamilies: Map<string, LocatedFamily> | undefined;
+  /** Families sidecars of sealed segments, opened on the first read of a family row there. */
+  private readonly sidecars = new Map<number, ReadOnlyFile>();
 
   private constructor(
     readonly dir: string,
@@ -111,8 +113,9 @@ export class SegmentedIssuanceLog implements IssuanceLog {
    * Appends a family's new state, with the row of the token minted with it: one line pair, one
    * durable write (the row first: a write cut between them leaves a row for a token never sent,
    * never a family change without its row). The caller hands the family row over, validated.
+   * Resolves with where the row landed, for readFamily.
    */
-  appendFamily(family: RefreshFamily, issued?: Issuance): Promise<void> {
+  appendFamily(family: RefreshFamily, issued?: Issuance): Promise<FamilyLoc> {
     if (this.closed) return Promise.reject(this.closedError());
     let item: LogItem;
     try {
@@ -123,14 +126,29 @@ export class SegmentedIssuanceLog implements IssuanceLog {
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.commits.submit(item);
+    return this.commits.submit(item).then(() => item.loc!);
   }
 
-  /** The families read at open (the last state of each), once: the family index takes them over. */
-  takeFamilies(): Map<string, RefreshFamily> {
-    const out = this.openedFamilies ?? new Map<string, RefreshFamily>();
+  /** The families read at open (the last state of each, and where it is), once: the family index takes them over. */
+  takeFamilies(): Map<string, LocatedFamily> {
+    const out = this.openedFamilies ?? new Map<string, LocatedFamily>();
     this.openedFamilies = undefined;
     return out;
+  }
+
+  /** The family row at `loc` (a durable line: segments and sidecars are never rewritten in place). */
+  readFamily(loc: FamilyLoc): Promise<RefreshFamily> {
+    let reader: FamilyFile | undefined = this.bySegNo.get(loc.seg)?.reader;
+    if (loc.sidecar) {
+      reader = this.sidecars.get(loc.seg);
+      if (!reader) this.sidecars.set(loc.seg, (reader = new ReadOnlyFile(familiesFile(this.dir, loc.seg))));
+    }
+    try {
+      if (!reader) throw new StorageError(this.dir, `${this.dir}: segment ${loc.seg} is not open`);
+      return Promise.resolve(readFamilyRow(reader, loc));
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   /**
@@ -146,28 +164,9 @@ export class SegmentedIssuanceLog implements IssuanceLog {
     return (await this.locate(jti))?.row;
   }
 
-  /**
-   * Which of `jtis` the log does not hold. One pass over every segment's hash column, reading a
-   * row only on a hash match: a power cut can leave thousands of journaled rows to check, and
-   * get() on each would scan every segment for every one.
-   */
-  async missing(jtis: string[]): Promise<string[]> {
-    const wanted = new Map<number, Set<string>>();
-    for (const jti of jtis) {
-      const h = jtiHash(jti);
-      let set = wanted.get(h);
-      if (!set) wanted.set(h, (set = new Set()));
-      set.add(jti);
-    }
-    const found = new Set<string>();
-    for (const seg of [...this.segments]) {
-      const col = seg.cols.jti;
-      const hits: number[] = [];
-      for (let i = 0; i < seg.rows; i++) if (wanted.has(col[i]!)) hits.push(i);
-      if (!hits.length) continue;
-      for (const row of await this.readRows(seg, hits)) if (wanted.get(jtiHash(row.jti))?.has(row.jti)) found.add(row.jti);
-    }
-    return jtis.filter((j) => !found.has(j));
+  /** Which of `jtis` the log does not hold (see issuanceQuery.ts). */
+  missing(jtis: string[]): Promise<string[]> {
+    return missingJtis({ segments: this.segments, readRows: (seg, rows) => this.readRows(seg, rows) }, jtis);
   }
 
   revoke(jti: string, at: string, reason: string): Promise<Issuance | undefined> {
@@ -198,7 +197,7 @@ export class SegmentedIssuanceLog implements IssuanceLog {
     if (this.closed) return;
     this.closed = true;
     await this.commits.drain();
-    await Promise.all(this.segments.map((s) => s.reader?.close()));
+    await Promise.all([...this.segments.map((s) => s.reader?.close()), ...[...this.sidecars.values()].map((r) => r.close())]);
   }
 
   // ---- open -------------------------------------------------------------------------------
@@ -305,7 +304,9 @@ export class SegmentedIssuanceLog implements IssuanceLog {
           if (item.kind === 'r') this.indexRow(seg, item.row, pos, item.line.length - 1);
           else if (item.kind === 'f') {
             if (item.row) this.indexRow(seg, item.row, pos, item.rowBytes - 1);
-            seg.familyLines.set(item.family.id, { start: pos + item.rowBytes, length: item.line.length - item.rowBytes - 1 });
+            const line = { start: pos + item.rowBytes, length: item.line.length - item.rowBytes - 1 };
+            seg.familyLines.set(item.family.id, line);
+            item.loc = inSegment(seg.no, line.start, line.length);
           } else if (item.kind === 'x') {
             seg.revocations.push(item.rec);
           }

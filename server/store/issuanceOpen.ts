@@ -8,13 +8,12 @@
 import { promises as fsp } from 'node:fs';
 import { AppendFile, ReadOnlyFile } from './appendFile';
 import type { Durability } from './fsio';
-import { isFamilyLine, readSegmentFamilies, writeFamiliesSidecar } from './familySidecar';
+import { inSegment, isFamilyLine, type LocatedFamily, readSegmentFamilies, writeFamiliesSidecar } from './familySidecar';
 import { idxFile, SEG_RE, segmentFile, segName, writeIdxOrWarn } from './issuanceFiles';
 import { decodeIdx } from './issuanceIdx';
 import { parseSegmentLine, rowRevocation, Segment } from './issuanceSegment';
 import { replayJsonl } from './jsonlReplay';
 import { openSegmentDir } from './segmentDir';
-import type { RefreshFamily } from './types';
 
 export interface OpenOptions {
   durability: Durability;
@@ -28,8 +27,8 @@ export interface OpenOptions {
 export interface OpenedSegments {
   segments: Segment[];
   nextSegNo: number;
-  /** The live state of every family the log holds (the last line for an id wins); empty unless asked for. */
-  families: Map<string, RefreshFamily>;
+  /** The last state of every family the log holds (the last line for an id wins) and where it is; empty unless asked for. */
+  families: Map<string, LocatedFamily>;
 }
 
 /** Every segment of `dir` in order; the last one is unsealed (and open for appends) unless it was sealed. */
@@ -39,12 +38,12 @@ export async function openSegments(dir: string, opts: OpenOptions): Promise<Open
   const hasIdx = (no: number) => idxNames.has(`${segName(no)}.idx`);
   // Sealed segments are independent: load their indexes concurrently.
   const loaded = await Promise.all(nos.map((no, k) => loadSegment(dir, no, k === nos.length - 1, hasIdx(no), opts)));
-  const families = new Map<string, RefreshFamily>();
-  for (const { rows } of loaded) for (const f of rows) families.set(f.id, f);
+  const families = new Map<string, LocatedFamily>();
+  for (const { rows } of loaded) for (const f of rows) families.set(f.family.id, f);
   return { segments: loaded.map((l) => l.seg), nextSegNo: (nos.at(-1) ?? 0) + 1, families };
 }
 
-async function loadSegment(dir: string, no: number, isLast: boolean, hasIdx: boolean, opts: OpenOptions): Promise<{ seg: Segment; rows: RefreshFamily[] }> {
+async function loadSegment(dir: string, no: number, isLast: boolean, hasIdx: boolean, opts: OpenOptions): Promise<{ seg: Segment; rows: LocatedFamily[] }> {
   const file = segmentFile(dir, no);
   if (hasIdx) {
     const problem = await tryIdx(no, file, idxFile(dir, no));
@@ -83,15 +82,15 @@ async function tryIdx(no: number, file: string, idx: string): Promise<Segment | 
   return seg;
 }
 
-async function replaySegment(no: number, file: string, opts: OpenOptions): Promise<{ seg: Segment; validBytes: number; rows: RefreshFamily[] }> {
+async function replaySegment(no: number, file: string, opts: OpenOptions): Promise<{ seg: Segment; validBytes: number; rows: LocatedFamily[] }> {
   const seg = Segment.growable(no, file, Math.min(opts.segmentRows, 1024));
-  const families = new Map<string, RefreshFamily>();
+  const families = new Map<string, LocatedFamily>();
   const { validBytes } = await replayJsonl(
     file,
     ({ value, start, end }) => {
       const line = parseSegmentLine(value);
       if (line.kind === 'f') {
-        families.set(line.family.id, line.family);
+        families.set(line.family.id, { family: line.family, loc: inSegment(no, start, end - start) });
         seg.familyLines.set(line.family.id, { start, length: end - start });
       } else if (line.kind === 'r') {
         const i = seg.push(line.row, start, end - start);

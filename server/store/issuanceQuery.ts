@@ -145,3 +145,27 @@ export async function listIssuances(src: RowSource, q: IssuanceQuery): Promise<{
   if (found.length > limit) return { rows: found.slice(0, limit).map((f) => f.row), next_cursor: encodeCursor(found[limit - 1]!.pos) };
   return { rows: found.map((f) => f.row) };
 }
+
+/**
+ * Which of `jtis` the log does not hold. One pass over every segment's hash column, reading a
+ * row only on a hash match: a power cut can leave thousands of journaled rows to check, and
+ * get() on each would scan every segment for every one.
+ */
+export async function missingJtis(src: RowSource, jtis: string[]): Promise<string[]> {
+  const wanted = new Map<number, Set<string>>();
+  for (const jti of jtis) {
+    const h = jtiHash(jti);
+    let set = wanted.get(h);
+    if (!set) wanted.set(h, (set = new Set()));
+    set.add(jti);
+  }
+  const found = new Set<string>();
+  for (const seg of [...src.segments]) {
+    const col = seg.cols.jti;
+    const hits: number[] = [];
+    for (let i = 0; i < seg.rows; i++) if (wanted.has(col[i]!)) hits.push(i);
+    if (!hits.length) continue;
+    for (const row of await src.readRows(seg, hits)) if (wanted.get(jtiHash(row.jti))?.has(row.jti)) found.add(row.jti);
+  }
+  return jtis.filter((j) => !found.has(j));
+}

@@ -80,7 +80,9 @@ export type IdColumn = Uint16Array | Uint32Array;
 
 /** What a segment can be read through: the active segment's AppendFile or a sealed ReadOnlyFile. */
 export interface SegmentReader {
+  readonly file: string;
   read(position: number, length: number): Promise<Buffer>;
+  readSync(position: number, length: number): Buffer;
   close(): Promise<void>;
 }
 

@@ -1,23 +1,19 @@
 /**
  * Keyed rows as two layers: `durable` (what the files hold) and `view` (durable plus writes that
  * are staged or syncing). Readers see the view, so a request that stages a change is seen by the
- * next request at once (a rotated refresh token is "consumed" before its fsync finishes, which is
- * what stops two concurrent refreshes from both succeeding). When a write fails, the keys it
- * touched go back to their durable value with any later staged changes re-applied on top: the
- * in-memory state never shows a row that failed to persist.
+ * next request at once (a revoked consent is revoked for every request from then on, before its
+ * fsync finishes). When a write fails, the keys it touched go back to their durable value with any
+ * later staged changes re-applied on top: the in-memory state never shows a row that failed to
+ * persist.
  */
 export interface Change<T> {
   key: string;
   row: T | null;
 }
 
-export type ViewListener<T> = (key: string, before: T | undefined, after: T | undefined) => void;
-
 export class LayeredRows<T> {
   readonly durable = new Map<string, T>();
   readonly view = new Map<string, T>();
-
-  constructor(private readonly onViewChange?: ViewListener<T>) {}
 
   /** Loads a row read from disk at open. */
   load(key: string, row: T): void {
@@ -63,11 +59,8 @@ export class LayeredRows<T> {
   }
 
   private setView(key: string, row: T | undefined): void {
-    const before = this.view.get(key);
-    if (before === row) return;
     if (row === undefined) this.view.delete(key);
     else this.view.set(key, row);
-    this.onViewChange?.(key, before, row);
   }
 }
 

@@ -14,6 +14,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Issuance } from '../contracts';
 import { asFamily, isDeadFamily } from './familyRow';
+import type { LocatedFamily } from './familySidecar';
 import { type Durability, fsyncDir, storageError } from './fsio';
 import type { SegmentedIssuanceLog } from './issuanceLog';
 import { asIssuance } from './issuanceSegment';
@@ -39,7 +40,7 @@ export async function migrateLegacyFamilies(
   dataDir: string,
   log: SegmentedIssuanceLog,
   ctx: { durability: Durability; now: () => number; warn: (message: string) => void },
-): Promise<RefreshFamily[]> {
+): Promise<LocatedFamily[]> {
   if (!(await hasLegacyFamilies(dataDir))) return [];
   const file = legacyFamiliesFile(dataDir);
   const families = new Map<string, RefreshFamily>();
@@ -62,7 +63,7 @@ export async function migrateLegacyFamilies(
   const restored = (await log.missing([...journaled.keys()])).map((jti) => journaled.get(jti)!);
   const now = ctx.now();
   const live = [...families.values()].filter((f) => !isDeadFamily(f, now));
-  await Promise.all([...restored.map((r) => log.append(r)), ...live.map((f) => log.appendFamily(f))]);
+  const [, locs] = await Promise.all([Promise.all(restored.map((r) => log.append(r))), Promise.all(live.map((f) => log.appendFamily(f)))]);
   // Rows found present may be only in the page cache, written by the process that crashed.
   await log.syncAll();
   try {
@@ -73,5 +74,5 @@ export async function migrateLegacyFamilies(
   }
   const lost = restored.length ? `; ${restored.length} issuance row(s) it journaled were missing from the issuance log (lost in a crash before their sync) and have been restored` : '';
   ctx.warn(`${file}: moved ${live.length} refresh famil${live.length === 1 ? 'y' : 'ies'} into the token log (${log.dir}) and removed it${lost}`);
-  return live;
+  return live.map((family, k) => ({ family, loc: locs[k]! }));
 }

@@ -181,27 +181,34 @@ async function createWithOExcl(file: string, content: string): Promise<boolean> 
 
 /**
  * Replaces a stale lock. Two processes may find the same stale lock: a short-lived
- * `server.lock.takeover` file (O_EXCL) lets only one replace it, and the replacement happens
- * only if the lock still holds exactly what we judged stale.
+ * `server.lock.takeover` file lets only one replace it, and the replacement happens only if the
+ * lock still holds exactly what we judged stale. The guard names its owner (it appears with its
+ * content, like the lock): a process killed while holding it would otherwise block every start
+ * for RECOVERY_STALE_MS, so a guard whose owner is dead is cleared at once.
  */
 async function takeOver(file: string, staleContent: string, content: string): Promise<boolean> {
   const guard = `${file}.takeover`;
-  let fh;
-  try {
-    fh = await fsp.open(guard, 'wx', FILE_MODE);
-  } catch (err) {
-    if (errnoCode(err) !== 'EEXIST') throw storageError(guard, 'create', err);
-    const st = await fsp.stat(guard).catch(() => undefined);
-    if (st && Date.now() - st.mtimeMs > RECOVERY_STALE_MS) await fsp.rm(guard, { force: true }).catch(() => undefined);
-    else await new Promise((r) => setTimeout(r, 50));
+  if (!(await createExclusive(guard, content))) {
+    await clearAbandonedGuard(guard);
     return false;
   }
   try {
-    await fh.close();
     if ((await readRaw(file)) !== staleContent) return false;
     await atomicWriteFile(file, content, { durability: 'fsync' });
     return true;
   } finally {
     await fsp.rm(guard, { force: true }).catch(() => undefined);
   }
+}
+
+/** Removes a takeover guard left by a dead process (or unreadable and old); otherwise waits a moment. */
+async function clearAbandonedGuard(guard: string): Promise<void> {
+  const text = await readRaw(guard).catch(() => undefined);
+  const owner = text === undefined ? undefined : parseLock(text);
+  const st = await fsp.stat(guard).catch(() => undefined);
+  const old = st !== undefined && Date.now() - st.mtimeMs > RECOVERY_STALE_MS;
+  // A guard of this process belongs to a concurrent acquirer here, alive by definition.
+  const dead = owner !== undefined && owner.pid !== process.pid && !isLive(owner);
+  if (st && (old || dead)) await fsp.rm(guard, { force: true }).catch(() => undefined);
+  else await new Promise((r) => setTimeout(r, 50));
 }

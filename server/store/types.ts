@@ -74,19 +74,46 @@ export interface RefreshFamily {
   access_jtis: string[];
 }
 
-/** Refresh families: the live set indexed in memory, every change appended to the token log. */
+/** A family as read, with the generation of its index slot then (for `put(..., { expect })`). */
+export interface FamilyRead {
+  family: RefreshFamily;
+  generation: number;
+}
+
+/** What the index answers about a family without reading its row. */
+export interface FamilySummary {
+  id: string;
+  client_id: string;
+  sub: string;
+  resource: string;
+}
+
+export interface FamilyMatch {
+  client_id?: string;
+  sub?: string;
+  resource?: string;
+  /** Only families neither revoked nor expired at this instant (ms). */
+  liveAt?: number;
+}
+
+/** Refresh families: an index in memory, every change appended to the token log. */
 export interface FamilyStore {
-  get(id: string): RefreshFamily | undefined;
-  /** Finds the family that ever held this token hash (current, previous or consumed). */
-  findByTokenHash(hash: string): RefreshFamily | undefined;
+  /** The family's latest state (staged changes included) and its generation. */
+  read(id: string): Promise<FamilyRead | undefined>;
+  /** The family that ever held this token hash (current, previous or consumed). */
+  readByTokenHash(hash: string): Promise<FamilyRead | undefined>;
+  get(id: string): Promise<RefreshFamily | undefined>;
+  findByTokenHash(hash: string): Promise<RefreshFamily | undefined>;
+  has(id: string): boolean;
   /**
-   * Insert or replace; resolves when durable. Hash index is updated from the row. With `issued`,
-   * the access token minted with this change is recorded too, in the same durable append to the
-   * token log (one fdatasync per token, see issuanceLog.ts).
+   * Insert or replace; resolves when durable. With `issued`, the access token minted with this
+   * change is recorded too, in the same durable append to the token log (one fdatasync per token,
+   * see issuanceLog.ts). With `expect`, refused with FamilyChanged (nothing staged) when another
+   * change was staged since the read that returned that generation.
    */
-  put(family: RefreshFamily, issued?: Issuance): Promise<void>;
-  /** Families matching every given field, for consent-revocation cascades. */
-  find(match: { client_id?: string; sub?: string; resource?: string }): RefreshFamily[];
+  put(family: RefreshFamily, issued?: Issuance, opts?: { expect?: number }): Promise<void>;
+  /** Families matching every given field (consent-revocation cascade, client pruning), from the index alone. */
+  find(match: FamilyMatch): FamilySummary[];
   size(): number;
 }
 

@@ -6,6 +6,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LoggedFamilyStore } from '../../server/store/familyStore';
 import { codeFlow, decodeJwt, postForm } from '../helpers/oauthClient';
 import { seedSingleMcp, startTestServer, tempDir, type TestServer } from '../helpers/server';
 
@@ -35,6 +36,7 @@ describe('refresh families read back from the token log after a restart', () => 
   let reused: { chain: string[]; accessToken: string };
   let raced: { chain: string[]; accessToken: string };
   let revoked: { chain: string[]; accessToken: string };
+  let delayed: { chain: string[]; accessToken: string };
 
   beforeAll(async () => {
     dataDir = await tempDir();
@@ -44,6 +46,7 @@ describe('refresh families read back from the token log after a restart', () => 
       reused = await rotatedFamily(first, 3);
       raced = await rotatedFamily(first, 2);
       revoked = await rotatedFamily(first, 1);
+      delayed = await rotatedFamily(first, 1);
     } finally {
       await first.stop();
     }
@@ -82,5 +85,37 @@ describe('refresh families read back from the token log after a restart', () => 
     const r = await refreshWith(s, revoked.chain.at(-1)!);
     expect(r.status).toBe(400);
     expect(r.json).toMatchObject({ error: 'invalid_grant', error_description: 'token family revoked (admin)' });
+  });
+
+  it('a refresh whose read of the row from disk is held while another refresh of the same token wins starts again and gets reuse', async () => {
+    const families = s.store.families as LoggedFamilyStore;
+    const token = delayed.chain.at(-1)!;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let reached!: () => void;
+    const held = new Promise<void>((r) => (reached = r));
+    let first = true;
+    // The first read from the log (the held request's) waits at the gate; every later one goes through.
+    families.beforeLogRead = () => {
+      if (!first) return Promise.resolve();
+      first = false;
+      reached();
+      return gate;
+    };
+    try {
+      const slow = refreshWith(s, token);
+      await held;
+      const fast = await refreshWith(s, token);
+      expect(fast.status).toBe(200);
+      release();
+      const late = await slow;
+      // It read the family as it was before the winner's rotation, and must not rotate it a second time.
+      expect(late.status).toBe(400);
+      expect(late.json).toMatchObject(REUSE);
+      expect((await refreshWith(s, fast.json.refresh_token as string)).json).toMatchObject(REUSE);
+    } finally {
+      release();
+      families.beforeLogRead = undefined;
+    }
   });
 });

@@ -17,7 +17,7 @@ const refreshWith = (s: TestServer, token: string, extra: Record<string, string>
 
 async function familyOf(s: TestServer, accessToken: string) {
   const jti = decodeJwt(accessToken).payload.jti as string;
-  return s.store.families.get((await s.store.issuances.get(jti))!.family_id!)!;
+  return (await s.store.families.get((await s.store.issuances.get(jti))!.family_id!))!;
 }
 
 describe('refresh_token grant (strict rotation, the default)', () => {

@@ -111,7 +111,7 @@ describe('kill -9 in the middle of writes', () => {
         expect(store.consents.get('big')?.id === 'big' ? (store.consents.get('big') as unknown as { v: number }).v : undefined).toBe(v);
         expect(store.issuances.count()).toBe(jtis.size);
         for (const n of ackedIssuanceBatches.slice(-3)) expect(await store.issuances.get(`i-${n}-${BATCH - 1}`)).toBeDefined();
-        for (const n of ackedFamilyBatches.slice(-3)) expect(store.families.get(`f-${n}-0`)).toBeDefined();
+        for (const n of ackedFamilyBatches.slice(-3)) expect(await store.families.get(`f-${n}-0`)).toBeDefined();
         for (const w of warned) expect(w).toMatch(/incomplete last line|rebuilding it|idx/);
       } finally {
         await store.close();

@@ -1,8 +1,9 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CorruptDataError } from '../../server/errors';
-import type { LoggedFamilyStore } from '../../server/store/familyStore';
+import { CorruptDataError, FamilyChanged } from '../../server/errors';
+import { LoggedFamilyStore } from '../../server/store/familyStore';
+import { SegmentedIssuanceLog } from '../../server/store/issuanceLog';
 import { openStore } from '../../server/store/index';
 import { family, issuance, iso, T0, useTempDirs, warnings } from './helpers';
 
@@ -18,7 +19,7 @@ describe('refresh families', () => {
     const fams = store.families;
     const f0 = family('f1');
     await fams.put(f0);
-    expect(fams.findByTokenHash('h-f1-0')?.id).toBe('f1');
+    expect((await fams.findByTokenHash('h-f1-0'))?.id).toBe('f1');
     const rotated = {
       ...f0,
       current: { hash: 'h-f1-2', issued_at: iso(T0), expires_at: f0.expires_at },
@@ -26,11 +27,11 @@ describe('refresh families', () => {
       consumed: ['h-f1-0'],
     };
     await fams.put(rotated);
-    for (const h of ['h-f1-0', 'h-f1-1', 'h-f1-2']) expect(fams.findByTokenHash(h)?.current.hash).toBe('h-f1-2');
+    for (const h of ['h-f1-0', 'h-f1-1', 'h-f1-2']) expect((await fams.findByTokenHash(h))?.current.hash).toBe('h-f1-2');
     // A hash that left the row leaves the index too.
     await fams.put({ ...rotated, consumed: [] });
-    expect(fams.findByTokenHash('h-f1-0')).toBeUndefined();
-    expect(fams.findByTokenHash('nope')).toBeUndefined();
+    expect(await fams.findByTokenHash('h-f1-0')).toBeUndefined();
+    expect(await fams.findByTokenHash('nope')).toBeUndefined();
     await store.close();
   });
 
@@ -38,7 +39,7 @@ describe('refresh families', () => {
     const store = await open(tempDir());
     await store.families.put(family('f'));
     const pending = store.families.put({ ...family('f'), current: { ...family('f').current, hash: 'next' }, consumed: ['h-f-0'] });
-    expect(store.families.get('f')?.current.hash).toBe('next');
+    expect((await store.families.get('f'))?.current.hash).toBe('next');
     await pending;
     await store.close();
   });
@@ -67,7 +68,7 @@ describe('refresh families', () => {
     await store.close();
     const again = await open(dir);
     expect(again.families.size()).toBe(100);
-    expect(again.families.findByTokenHash('h-f42-0')?.id).toBe('f42');
+    expect((await again.families.findByTokenHash('h-f42-0'))?.id).toBe('f42');
     await again.close();
   });
 
@@ -83,7 +84,7 @@ describe('refresh families', () => {
     expect(w.messages).toHaveLength(1);
     expect(w.messages[0]).toMatch(/seg-000001\.jsonl: dropped an incomplete last line \(40 bytes\)/);
     expect(again.families.size()).toBe(2);
-    expect(again.families.get('c')).toBeUndefined();
+    expect(await again.families.get('c')).toBeUndefined();
     // The tail is gone from disk, so the next append starts on a clean line.
     await again.families.put(family('d'));
     await again.close();
@@ -121,7 +122,7 @@ describe('refresh families', () => {
     const later = T0 + 2 * 86400_000; // the expired one is past, revoked-old was revoked 2 days ago
     const again = await open(dir, later);
     expect(again.families.find({}).map((f) => f.id).sort()).toEqual(['live', 'revoked-new']);
-    expect(again.families.get('live')?.scope).toBe('read write');
+    expect((await again.families.get('live'))?.scope).toBe('read write');
     // The log is append-only: nothing was rewritten.
     expect(await lines(segment(dir))).toHaveLength(5);
     await again.close();
@@ -137,10 +138,10 @@ describe('refresh families', () => {
       await Promise.all(Array.from({ length: 1000 }, (_, i) => store.families.put(family(`f${i % 10}`, { scope: `s${round}-${i}` }))));
     }
     expect(store.families.size()).toBe(10);
-    expect(store.families.findByTokenHash('h-short3-0')).toBeUndefined();
+    expect(await store.families.findByTokenHash('h-short3-0')).toBeUndefined();
     await store.close();
     const again = await openStore(dir, { durability: 'fsync', now: () => now });
-    expect(again.families.get('f3')?.scope).toBe('s10-993');
+    expect((await again.families.get('f3'))?.scope).toBe('s10-993');
     expect(again.families.size()).toBe(10);
     await again.close();
   });
@@ -174,10 +175,63 @@ describe('refresh families', () => {
     const w = warnings();
     const again = await open(dir, T0, { onWarning: w.onWarning, issuanceSegmentRows: 2 });
     expect(w.messages).toEqual([`${sidecar} is missing; rebuilt it from ${segment(dir)}`]);
-    expect(again.families.get('f0')?.scope).toBe('s4');
-    expect(again.families.get('f1')?.scope).toBe('s3');
+    expect((await again.families.get('f0'))?.scope).toBe('s4');
+    expect((await again.families.get('f1'))?.scope).toBe('s3');
     expect(again.issuances.count()).toBe(5);
     await again.close();
     expect(await lines(sidecar)).toHaveLength(2);
+  });
+
+  it('refuses a put made on a read that another change followed (FamilyChanged), staging nothing; the latest read passes', async () => {
+    const store = await open(tempDir());
+    const fams = store.families;
+    await fams.put(family('f'));
+    const stale = (await fams.read('f'))!;
+    await fams.put({ ...family('f'), scope: 'by-the-winner' }, undefined, { expect: stale.generation });
+    const lost = await fams.put({ ...family('f'), scope: 'by-the-loser' }, undefined, { expect: stale.generation }).catch((e: unknown) => e);
+    expect(lost).toBeInstanceOf(FamilyChanged);
+    expect((await fams.get('f'))?.scope).toBe('by-the-winner');
+    const fresh = (await fams.read('f'))!;
+    await fams.put({ ...fresh.family, scope: 'next' }, undefined, { expect: fresh.generation });
+    expect((await fams.get('f'))?.scope).toBe('next');
+    // A family that is not there has generation 0: a put expecting a read of it fails too.
+    await expect(fams.put(family('gone'), undefined, { expect: stale.generation })).rejects.toBeInstanceOf(FamilyChanged);
+    expect(fams.has('gone')).toBe(false);
+    await store.close();
+  });
+
+  it('with every token hash sharing one index prefix, each token still finds its own family, before and after a reopen', async () => {
+    const dir = tempDir();
+    const collide = { prefix: () => 7 };
+    const openFams = async () => {
+      const log = await SegmentedIssuanceLog.open(dir, { durability: 'os', warn: () => undefined, segmentRows: 3 });
+      return { log, fams: LoggedFamilyStore.load(log, log.takeFamilies().values(), () => T0, collide) };
+    };
+    const first = await openFams();
+    const rotated = (id: string) => ({ ...family(id), current: { ...family(id).current, hash: `h-${id}-1` }, consumed: [`h-${id}-0`] });
+    for (let i = 0; i < 5; i++) await first.fams.put(family(`f${i}`), issuance(i, { family_id: `f${i}` }));
+    await first.fams.put(rotated('f2'), issuance(9, { family_id: 'f2' }));
+    const expectOwn = async (fams: LoggedFamilyStore) => {
+      for (let i = 0; i < 5; i++) expect((await fams.findByTokenHash(`h-f${i}-0`))?.id).toBe(`f${i}`);
+      expect((await fams.findByTokenHash('h-f2-1'))?.current.hash).toBe('h-f2-1');
+      expect(await fams.findByTokenHash('h-nobody-0')).toBeUndefined();
+    };
+    await expectOwn(first.fams);
+    await first.log.close();
+    // Reopened: rows now come from sealed segments' sidecars and the active segment.
+    const again = await openFams();
+    expect(again.fams.size()).toBe(5);
+    await expectOwn(again.fams);
+    await again.log.close();
+  });
+
+  it('keeps no row in memory once its write is durable: a read parses the line again from the token log', async () => {
+    const store = await open(tempDir());
+    await store.families.put(family('f'));
+    const a = await store.families.get('f');
+    const b = await store.families.get('f');
+    expect(a).toEqual(family('f'));
+    expect(a).not.toBe(b);
+    await store.close();
   });
 });

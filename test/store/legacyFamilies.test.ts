@@ -30,9 +30,9 @@ async function expectMigrated(store: Awaited<ReturnType<typeof open>>): Promise<
   expect(store.issuances.isRevoked('jti-2')).toBe(true);
   // f3 had expired: left out. f1, f4 and f5 rotated once; f2 revoked by an admin.
   expect(store.families.find({}).map((f) => f.id).sort()).toEqual(['f1', 'f2', 'f4', 'f5', 'f6']);
-  expect(store.families.findByTokenHash('h-f1-0')?.current.hash).toBe('h-f1-1');
-  expect(store.families.get('f4')?.access_jtis).toEqual(['jti-4', 'jti-8']);
-  expect(store.families.get('f2')?.revoked_reason).toBe('admin');
+  expect((await store.families.findByTokenHash('h-f1-0'))?.current.hash).toBe('h-f1-1');
+  expect((await store.families.get('f4'))?.access_jtis).toEqual(['jti-4', 'jti-8']);
+  expect((await store.families.get('f2'))?.revoked_reason).toBe('admin');
 }
 
 describe('moving an old families.jsonl into the token log', () => {

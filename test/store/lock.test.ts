@@ -100,4 +100,31 @@ describe('data dir lock', () => {
     expect(won).toHaveLength(1);
     await (won[0] as PromiseFulfilledResult<{ release(): Promise<void> }>).value.release();
   });
+  it('is not blocked by the takeover guard of a process killed while taking over a stale lock', async () => {
+    const dir = tempDir();
+    const dead = await deadPid();
+    const stale = JSON.stringify({ pid: dead, started_at: new Date().toISOString(), hostname: os.hostname(), token: 'a' });
+    await fsp.writeFile(path.join(dir, 'server.lock'), stale);
+    // The killed process had created its guard a moment ago (well inside the 10 s age rule).
+    await fsp.writeFile(path.join(dir, 'server.lock.takeover'), JSON.stringify({ pid: dead, started_at: new Date().toISOString(), hostname: os.hostname(), token: 'b' }));
+    const lock = await acquireDataDirLock(dir);
+    expect(JSON.parse(await fsp.readFile(path.join(dir, 'server.lock'), 'utf8')).pid).toBe(process.pid);
+    await expect(fsp.access(path.join(dir, 'server.lock.takeover'))).rejects.toThrow();
+    await lock.release();
+  });
+
+  it('waits for the takeover guard of a live process', async () => {
+    const dir = tempDir();
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+    try {
+      await new Promise((r) => child.once('spawn', r));
+      const dead = await deadPid();
+      await fsp.writeFile(path.join(dir, 'server.lock'), JSON.stringify({ pid: dead, started_at: new Date().toISOString(), hostname: os.hostname() }));
+      await fsp.writeFile(path.join(dir, 'server.lock.takeover'), JSON.stringify({ pid: child.pid, started_at: new Date().toISOString(), hostname: os.hostname(), token: 'c' }));
+      await expect(acquireDataDirLock(dir)).rejects.toThrow('it keeps changing; another AuthPlane process is starting at the same time');
+      expect(JSON.parse(await fsp.readFile(path.join(dir, 'server.lock.takeover'), 'utf8')).pid).toBe(child.pid);
+    } finally {
+      child.kill();
+    }
+  });
 });

@@ -60,7 +60,7 @@ describe('append failures (file size limit)', () => {
     const fams = await openStore(path.join(dir, 'families'), { onWarning: w.onWarning, now: () => T0 });
     expect(w.messages).toEqual([]);
     expect(fams.families.size()).toBe(out.famOk);
-    expect(fams.families.get('f0')?.current.hash).toBe('h0');
+    expect((await fams.families.get('f0'))?.current.hash).toBe('h0');
     await fams.families.put(family('after'));
     await fams.close();
     const store = await openStore(path.join(dir, 'issuances-only'), { onWarning: w.onWarning, now: () => T0 });
@@ -72,7 +72,7 @@ describe('append failures (file size limit)', () => {
     expect(await store.issuances.revoke(lost, '2026-01-02T00:00:00.000Z', 'now it works')).toBeDefined();
     await store.close();
     const famsAgain = await openStore(path.join(dir, 'families'), { onWarning: w.onWarning, now: () => T0 });
-    expect(famsAgain.families.get('after')).toBeDefined();
+    expect(await famsAgain.families.get('after')).toBeDefined();
     await famsAgain.close();
     const again = await openStore(path.join(dir, 'issuances-only'), { onWarning: w.onWarning, now: () => T0 });
     expect(again.issuances.isRevoked(lost)).toBe(true);

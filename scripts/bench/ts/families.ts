@@ -196,7 +196,7 @@ async function main(): Promise<void> {
   const withFamiliesMs = performance.now() - t;
   const h3 = heap();
   const count = store.size();
-  const rows = store.find({});
+  const rows = await Promise.all(store.find({}).map(async (f) => (await store.get(f.id))!));
 
   const c0 = heap();
   const a = byIdIndex(rows);

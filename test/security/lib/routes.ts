@@ -124,7 +124,7 @@ export async function snapshot(x: Seeded): Promise<string> {
     consents: st.consents.list(),
     keys: st.keys.list().map((k) => [k.kid, k.rotated_at ?? null]),
     families: st.families.size(),
-    family: st.families.get(x.familyId),
+    family: await st.families.get(x.familyId),
     issuances: st.issuances.count(),
     revoked: st.issuances.isRevoked(x.jti),
     interaction: interaction ? { outcome: interaction.outcome ?? null } : 'gone',
