@@ -1,0 +1,48 @@
+// Server CPU per flow (or refresh) of several checkouts, paired so a busy machine does not decide
+// the answer: each checkout's own `authserver serve` (built by its own scripts/bench/lib) runs side
+// by side with the others, and they get short c8 bursts in rotation (order reversed every round),
+// so background load that comes and goes hits all alike. A label ending in "-off" serves with
+// --no-flows. Prints CPU per op (user, system) per checkout and its ratio to the first.
+//   node scripts/bench/paired.mjs [--rounds 12] [--burst 1000] [--mode flow|refresh] base=/path/to/checkout new=. new-off=.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+const { values: o, positionals } = parseArgs({ allowPositionals: true, options: { rounds: { type: 'string', default: '12' }, burst: { type: 'string', default: '1000' }, mode: { type: 'string', default: 'flow' } } });
+const R = Number(o.rounds), B = Number(o.burst);
+const lib = (d, f) => import(path.join(d, 'scripts/bench/lib', f));
+const { pkcePairs, runFlows, runRefresh } = await import('./lib/loadgen.mjs');
+const { clockTicks, exitOnSignals, stopChild } = await import('./lib/proc.mjs');
+exitOnSignals();
+const tick = 1000 / clockTicks();
+const cpu = (pid) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8'); const r = f.slice(f.lastIndexOf(')') + 2).split(' '); return { u: Number(r[11]) * tick, s: Number(r[12]) * tick }; };
+const srvs = [];
+for (const p of positionals) {
+  const [label, rel] = p.split('=');
+  const dir = path.resolve(rel);
+  const { buildBench } = await lib(dir, 'build.mjs');
+  const { startAuthPlane } = await lib(dir, 'servers.mjs');
+  const b = await buildBench();
+  const dataDir = mkdtempSync(path.join(tmpdir(), `paired-${label}-`));
+  const srv = await startAuthPlane(b.cli, dataDir, label.endsWith('-off') ? { serveArgs: ['--no-flows'] } : {});
+  const need = 4000 + R * B * (o.mode === 'refresh' ? 0.2 : 1) + 200;
+  srvs.push({ label, srv, dataDir, pairs: pkcePairs(need), at: 0, keep: [], u: 0, s: 0, ops: 0, per: [] });
+}
+for (const x of srvs) { await runFlows(x.srv.target, { concurrency: 8, maxOps: 4000, maxMs: 30_000, pairs: x.pairs, keep: x.keep }); x.at = 4000; }
+for (let r = 0; r < R; r++) {
+  const order = r % 2 ? [...srvs].reverse() : srvs;
+  for (const x of order) {
+    const c0 = cpu(x.srv.pid);
+    let res;
+    if (o.mode === 'refresh') res = await runRefresh(x.srv.target, { concurrency: 8, maxOps: B, maxMs: 30_000, tokens: x.keep.splice(0, B / 10 + 16) });
+    else { res = await runFlows(x.srv.target, { concurrency: 8, maxOps: B, maxMs: 30_000, pairs: x.pairs.slice(x.at, x.at + B) }); x.at += B; }
+    const c1 = cpu(x.srv.pid);
+    if (res.errors) console.log(x.label, 'errors', res.errors, res.firstError);
+    x.u += c1.u - c0.u; x.s += c1.s - c0.s; x.ops += res.ops; x.per.push(((c1.u - c0.u + c1.s - c0.s) * 1000) / res.ops);
+  }
+}
+for (const x of srvs) { await stopChild(x.srv.child); rmSync(x.dataDir, { recursive: true, force: true }); }
+const med = (a) => { const s = [...a].sort((p, q) => p - q); return s[s.length >> 1]; };
+for (const x of srvs) console.log(`${x.label.padEnd(6)} ${o.mode} µs/op: user ${((x.u * 1000) / x.ops).toFixed(0)} sys ${((x.s * 1000) / x.ops).toFixed(0)} total ${(((x.u + x.s) * 1000) / x.ops).toFixed(0)}  median burst ${med(x.per).toFixed(0)}  min ${Math.min(...x.per).toFixed(0)}  (${x.ops} ops)`);
+const a = srvs[0];
+for (const x of srvs.slice(1)) { const rs = x.per.map((v, i) => v / a.per[i]); console.log(`${x.label} / ${a.label}: total ${((x.u + x.s) / x.ops / ((a.u + a.s) / a.ops)).toFixed(3)}  median paired-burst ratio ${med(rs).toFixed(3)}`); }
