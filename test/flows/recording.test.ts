@@ -67,6 +67,29 @@ describe('flow timeline (auto consent)', () => {
     expect(all.findIndex((x) => x.client_id === 'later')).toBeLessThan(all.findIndex((x) => x.client_id === 'grouped'));
   });
 
+  it('keeps the exchange exactly as it went over the wire: the answer sent once, its length, headers in order, links by token', async () => {
+    await addClient(s, 'wire');
+    const { as, tokens } = await codeFlow({ issuer: s.issuer, clientId: 'wire', scope: 'read', resource: RES });
+    const res = await postForm(as.token_endpoint!, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token!, client_id: 'wire' }, { 'x-trace': 'a\tb' });
+    expect(res.status).toBe(200);
+    expect(Number(res.headers.get('content-length'))).toBe(Buffer.byteLength(res.text));
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    // Revoking the new access token joins the same flow (linked by the token, not kept whole).
+    const revoked = await postForm(as.revocation_endpoint!, { token: String(res.json.access_token), client_id: 'wire' });
+    expect(revoked.status).toBe(200);
+
+    const f = await flowOf(s, 'wire', true);
+    expect(steps(f)).toEqual(['authorize 303', 'token 200', 'token 200', 'revoke 200']);
+    const step = f.steps[2]!;
+    expect(step.exchange.response.body).toEqual({ mime_type: 'application/json; charset=utf-8', text: res.text, size: Buffer.byteLength(res.text), truncated: false });
+    const sent = step.exchange.request.headers;
+    expect(sent.find((h) => h.name === 'x-trace')).toEqual({ name: 'x-trace', value: 'a\tb' });
+    expect(sent.findIndex((h) => h.name.toLowerCase() === 'content-type')).toBeLessThan(sent.findIndex((h) => h.name === 'x-trace'));
+    // The response headers as the route left them (Koa adds the length on its way out).
+    expect(step.exchange.response.headers).toEqual(expect.arrayContaining([{ name: 'cache-control', value: 'no-store' }, { name: 'content-type', value: 'application/json; charset=utf-8' }]));
+    expect(step.exchange.response.headers.some((h) => h.name === 'content-length')).toBe(false);
+  });
+
   it('masks codes, verifiers, tokens and the admin token unless revealed; the HAR and curl lines too', async () => {
     await addClient(s, 'masked');
     const as = await discover(s.issuer);
