@@ -205,16 +205,14 @@ async function landedOrExplain(landed: Promise<URLSearchParams>, page: import('p
 
 export async function consentInChromium(browser: BrowserContext, url: URL, callback: Awaited<ReturnType<typeof loopbackCallback>>, choose?: (page: import('playwright-core').Page) => Promise<void>) {
   const landed = callback.next();
-  const page = await browser.newPage();
-  try {
-    await page.goto(url.href);
-    if (choose) await choose(page);
-    await page.getByRole('button', { name: 'Approve' }).click();
-    const query = await landedOrExplain(landed, page);
-    const error = query.get('error');
-    if (error) throw new Error(`authorization failed: ${error}: ${query.get('error_description')}`);
-    return query;
-  } finally {
-    await page.close();
-  }
+  // The persistent context's own tab, reused for every consent: opening and closing a tab per
+  // consent (newPage / close, which have no timeout) hung a CI run once in a few hundred.
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  await page.goto(url.href);
+  if (choose) await choose(page);
+  await page.getByRole('button', { name: 'Approve' }).click();
+  const query = await landedOrExplain(landed, page);
+  const error = query.get('error');
+  if (error) throw new Error(`authorization failed: ${error}: ${query.get('error_description')}`);
+  return query;
 }
