@@ -87,13 +87,24 @@ async function setup(clientId?: string) {
   return { rig, provider };
 }
 
+/** The SDK's fetch, with a deadline that names the URL: a request nobody answers fails saying which. */
+const namedDeadlineFetch: typeof fetch = async (input, init) => {
+  const url = input instanceof Request ? input.url : String(input);
+  try {
+    return await fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(30_000)]) : AbortSignal.timeout(30_000) });
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'TimeoutError') throw new Error(`${init?.method ?? 'GET'} ${url} got no answer within 30 s`);
+    throw e;
+  }
+};
+
 /**
  * The SDK's documented dance: connect; on UnauthorizedError finish with the code and connect again.
  * The first initialize's timeout covers the whole browser step (redirectToAuthorization runs inside
  * it), so it gets the suite's hung-test budget rather than the SDK's 60 s.
  */
 async function connect(url: string, provider: ChromiumProvider) {
-  const make = () => new StreamableHTTPClientTransport(new URL(url), { authProvider: provider });
+  const make = () => new StreamableHTTPClientTransport(new URL(url), { authProvider: provider, fetch: namedDeadlineFetch });
   const budget = { timeout: 85_000 };
   let client = new Client({ name: 'authplane-interop-v2', version: '1.0.0' });
   try {
