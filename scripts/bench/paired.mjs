@@ -2,7 +2,8 @@
 // the answer: each checkout's own `authserver serve` (built by its own scripts/bench/lib) runs side
 // by side with the others, and they get short c8 bursts in rotation (order reversed every round),
 // so background load that comes and goes hits all alike. A label ending in "-off" serves with
-// --no-flows. Prints CPU per op (user, system) per checkout and its ratio to the first.
+// --no-flows. Prints CPU per op (user, system; all threads and the main thread alone) per checkout
+// and its ratio to the first.
 //   node scripts/bench/paired.mjs [--rounds 12] [--burst 1000] [--mode flow|refresh] base=/path/to/checkout new=. new-off=.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,10 @@ const { pkcePairs, runFlows, runRefresh } = await import('./lib/loadgen.mjs');
 const { clockTicks, exitOnSignals, stopChild } = await import('./lib/proc.mjs');
 exitOnSignals();
 const tick = 1000 / clockTicks();
-const cpu = (pid) => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8'); const r = f.slice(f.lastIndexOf(')') + 2).split(' '); return { u: Number(r[11]) * tick, s: Number(r[12]) * tick }; };
+const times = (stat) => { const r = stat.slice(stat.lastIndexOf(')') + 2).split(' '); return { u: Number(r[11]) * tick, s: Number(r[12]) * tick }; };
+// The process (every thread) and its main thread (the JS: the libuv pool, GC helpers and the
+// kernel's fdatasync are the rest), so a difference can be told apart from disk or GC threads.
+const cpu = (pid) => { const all = times(readFileSync(`/proc/${pid}/stat`, 'utf8')); const main = times(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8')); return { ...all, mu: main.u, ms: main.s }; };
 const srvs = [];
 for (const p of positionals) {
   const [label, rel] = p.split('=');
@@ -26,7 +30,7 @@ for (const p of positionals) {
   const dataDir = mkdtempSync(path.join(tmpdir(), `paired-${label}-`));
   const srv = await startAuthPlane(b.cli, dataDir, label.endsWith('-off') ? { serveArgs: ['--no-flows'] } : {});
   const need = 4000 + R * B * (o.mode === 'refresh' ? 0.2 : 1) + 200;
-  srvs.push({ label, srv, dataDir, pairs: pkcePairs(need), at: 0, keep: [], u: 0, s: 0, ops: 0, per: [] });
+  srvs.push({ label, srv, dataDir, pairs: pkcePairs(need), at: 0, keep: [], u: 0, s: 0, mu: 0, ms: 0, ops: 0, per: [] });
 }
 for (const x of srvs) { await runFlows(x.srv.target, { concurrency: 8, maxOps: 4000, maxMs: 30_000, pairs: x.pairs, keep: x.keep }); x.at = 4000; }
 for (let r = 0; r < R; r++) {
@@ -38,11 +42,14 @@ for (let r = 0; r < R; r++) {
     else { res = await runFlows(x.srv.target, { concurrency: 8, maxOps: B, maxMs: 30_000, pairs: x.pairs.slice(x.at, x.at + B) }); x.at += B; }
     const c1 = cpu(x.srv.pid);
     if (res.errors) console.log(x.label, 'errors', res.errors, res.firstError);
-    x.u += c1.u - c0.u; x.s += c1.s - c0.s; x.ops += res.ops; x.per.push(((c1.u - c0.u + c1.s - c0.s) * 1000) / res.ops);
+    x.u += c1.u - c0.u; x.s += c1.s - c0.s; x.mu += c1.mu - c0.mu; x.ms += c1.ms - c0.ms; x.ops += res.ops; x.per.push(((c1.u - c0.u + c1.s - c0.s) * 1000) / res.ops);
   }
 }
 for (const x of srvs) { await stopChild(x.srv.child); rmSync(x.dataDir, { recursive: true, force: true }); }
 const med = (a) => { const s = [...a].sort((p, q) => p - q); return s[s.length >> 1]; };
-for (const x of srvs) console.log(`${x.label.padEnd(6)} ${o.mode} µs/op: user ${((x.u * 1000) / x.ops).toFixed(0)} sys ${((x.s * 1000) / x.ops).toFixed(0)} total ${(((x.u + x.s) * 1000) / x.ops).toFixed(0)}  median burst ${med(x.per).toFixed(0)}  min ${Math.min(...x.per).toFixed(0)}  (${x.ops} ops)`);
+for (const x of srvs) {
+  console.log(`${x.label.padEnd(6)} ${o.mode} µs/op: user ${((x.u * 1000) / x.ops).toFixed(0)} sys ${((x.s * 1000) / x.ops).toFixed(0)} total ${(((x.u + x.s) * 1000) / x.ops).toFixed(0)}  median burst ${med(x.per).toFixed(0)}  min ${Math.min(...x.per).toFixed(0)}  (${x.ops} ops)`);
+  console.log(`${''.padEnd(6)} main thread µs/op: user ${((x.mu * 1000) / x.ops).toFixed(0)} sys ${((x.ms * 1000) / x.ops).toFixed(0)}`);
+}
 const a = srvs[0];
-for (const x of srvs.slice(1)) { const rs = x.per.map((v, i) => v / a.per[i]); console.log(`${x.label} / ${a.label}: total ${((x.u + x.s) / x.ops / ((a.u + a.s) / a.ops)).toFixed(3)}  median paired-burst ratio ${med(rs).toFixed(3)}`); }
+for (const x of srvs.slice(1)) { const rs = x.per.map((v, i) => v / a.per[i]); console.log(`${x.label} / ${a.label}: total ${((x.u + x.s) / x.ops / ((a.u + a.s) / a.ops)).toFixed(3)}  median paired-burst ratio ${med(rs).toFixed(3)}  main thread ${((x.mu + x.ms) / x.ops / ((a.mu + a.ms) / a.ops)).toFixed(3)}`); }
