@@ -3,13 +3,14 @@
 // by side with the others, and they get short c8 bursts in rotation (order reversed every round),
 // so background load that comes and goes hits all alike. A label ending in "-off" serves with
 // --no-flows. Prints CPU per op (user, system; all threads and the main thread alone) per checkout
-// and its ratio to the first.
-//   node scripts/bench/paired.mjs [--rounds 12] [--burst 1000] [--mode flow|refresh] base=/path/to/checkout new=. new-off=.
+// and its ratio to the first. With --prof each server runs under `node --cpu-prof`: profiles taken
+// under the same load, to compare with scripts/bench/profile-diff.mjs.
+//   node scripts/bench/paired.mjs [--rounds 12] [--burst 1000] [--mode flow|refresh] [--prof] base=/path/to/checkout new=. new-off=.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-const { values: o, positionals } = parseArgs({ allowPositionals: true, options: { rounds: { type: 'string', default: '12' }, burst: { type: 'string', default: '1000' }, mode: { type: 'string', default: 'flow' } } });
+const { values: o, positionals } = parseArgs({ allowPositionals: true, options: { rounds: { type: 'string', default: '12' }, burst: { type: 'string', default: '1000' }, mode: { type: 'string', default: 'flow' }, prof: { type: 'boolean', default: false } } });
 const R = Number(o.rounds), B = Number(o.burst);
 const lib = (d, f) => import(path.join(d, 'scripts/bench/lib', f));
 const { pkcePairs, runFlows, runRefresh } = await import('./lib/loadgen.mjs');
@@ -28,9 +29,11 @@ for (const p of positionals) {
   const { startAuthPlane } = await lib(dir, 'servers.mjs');
   const b = await buildBench();
   const dataDir = mkdtempSync(path.join(tmpdir(), `paired-${label}-`));
-  const srv = await startAuthPlane(b.cli, dataDir, label.endsWith('-off') ? { serveArgs: ['--no-flows'] } : {});
+  const profDir = path.resolve('bench-results', 'prof', `paired-${label}-${Date.now()}`);
+  const nodeArgs = o.prof ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval', '200'] : [];
+  const srv = await startAuthPlane(b.cli, dataDir, label.endsWith('-off') ? { serveArgs: ['--no-flows'], nodeArgs } : { nodeArgs });
   const need = 4000 + R * B * (o.mode === 'refresh' ? 0.2 : 1) + 200;
-  srvs.push({ label, srv, dataDir, pairs: pkcePairs(need), at: 0, keep: [], u: 0, s: 0, mu: 0, ms: 0, ops: 0, per: [] });
+  srvs.push({ label, srv, dataDir, profDir, pairs: pkcePairs(need), at: 0, keep: [], u: 0, s: 0, mu: 0, ms: 0, ops: 0, per: [] });
 }
 for (const x of srvs) { await runFlows(x.srv.target, { concurrency: 8, maxOps: 4000, maxMs: 30_000, pairs: x.pairs, keep: x.keep }); x.at = 4000; }
 for (let r = 0; r < R; r++) {
@@ -46,6 +49,8 @@ for (let r = 0; r < R; r++) {
   }
 }
 for (const x of srvs) { await stopChild(x.srv.child); rmSync(x.dataDir, { recursive: true, force: true }); }
+// The profile covers the server's whole run: the 4,000 warm-up flows too.
+if (o.prof) for (const x of srvs) console.log(`profile ${x.label}: ${path.relative(process.cwd(), x.profDir)}/ (4000 warm-up flows + ${x.ops} ${o.mode === 'refresh' ? 'refreshes' : 'flows'})`);
 const med = (a) => { const s = [...a].sort((p, q) => p - q); return s[s.length >> 1]; };
 for (const x of srvs) {
   console.log(`${x.label.padEnd(6)} ${o.mode} µs/op: user ${((x.u * 1000) / x.ops).toFixed(0)} sys ${((x.s * 1000) / x.ops).toFixed(0)} total ${(((x.u + x.s) * 1000) / x.ops).toFixed(0)}  median burst ${med(x.per).toFixed(0)}  min ${Math.min(...x.per).toFixed(0)}  (${x.ops} ops)`);
