@@ -153,7 +153,7 @@ class RequestStep implements StepRecord {
     const raw = ctx.req.rawHeaders;
     this.reqHeaders = packHeaders(raw);
     this.reqText = (state.formText ?? state.bodyText) as string | undefined;
-    this.reqMime = ctx.get('content-type') || 'application/octet-stream';
+    this.reqMime = ctx.req.headers['content-type'] || 'application/octet-stream';
     this.resText = responseText(ctx.body);
     this.grantType = endpoint === 'token' ? (state.form as Record<string, string> | undefined)?.grant_type : undefined;
     this.faultId = state.faultId as string | undefined;
@@ -203,7 +203,7 @@ class RequestStep implements StepRecord {
  * leaves no step; its row is in the activity log. `failed` is told what went wrong recording.
  */
 export function recordFlowStep(flows: FlowLog, ctx: HttpContext, entry: ActivityEntry, failed: (e: unknown) => void): void {
-  const endpoint = flowEndpointOf(ctx.method, ctx.path);
+  const endpoint = flowEndpointOf(entry.method, entry.path);
   if (!endpoint) return;
   const body = ctx.body;
   const taken = whenHeadWritten(ctx.res, (head) => {
@@ -225,7 +225,7 @@ function takeStep(flows: FlowLog, ctx: HttpContext, entry: ActivityEntry, endpoi
   const cimd = state.cimdFetch as CimdFetch | undefined;
   const facts = stepFacts({
     endpoint,
-    peer: () => `${ctx.req.socket?.remoteAddress ?? ''}|${ctx.get('user-agent')}`,
+    peer: () => `${ctx.req.socket?.remoteAddress ?? ''}|${ctx.req.headers['user-agent'] ?? ''}`,
     query: ctx.querystring,
     form: state.form as Record<string, string> | undefined,
     location: responseHeader(ctx, 'location'),
