@@ -6,7 +6,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { authorize, discover, postForm } from '../helpers/oauthClient';
 import { seedSingleMcp } from '../helpers/server';
 import { screenshot, uiErrors } from './helpers/ui';
