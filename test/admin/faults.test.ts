@@ -2,10 +2,11 @@
  * /admin/api/faults: arm, list, clear; validation errors; self-disarm by duration; faults live in
  * memory only and never put a secret into the audit or issuance files.
  */
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../server/clock';
+import { filesUnder } from '../helpers/files';
 import { codeFlow, postForm } from '../helpers/oauthClient';
 import { seedSingleMcp, startTestServer, tempDir, type TestServer } from '../helpers/server';
 import { call, ISO } from './helpers';
@@ -18,16 +19,6 @@ async function server(opts: Parameters<typeof startTestServer>[0] = {}) {
   const s = await startTestServer(opts);
   servers.push(s);
   return s;
-}
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await filesUnder(p)));
-    else out.push(p);
-  }
-  return out;
 }
 
 describe('/admin/api/faults', () => {
