@@ -25,14 +25,17 @@ export interface StepFacts {
   provides: string[];
   /** Discovery (metadata, JWKS) has no client: it waits to be claimed by the next flow of the same peer. */
   discovery: boolean;
-  /** The remote address and User-Agent: all the server knows of an anonymous discovery request. */
-  peer: string;
+  /**
+   * The remote address and User-Agent: all the server knows of an anonymous discovery request.
+   * Built only when asked (a discovery step, or a new flow while discovery steps wait).
+   */
+  peer: () => string;
 }
 
 /** What a step carried and what came back, as the HTTP layer hands it over (unparsed). */
 export interface StepInput {
   endpoint: FlowEndpoint;
-  peer: string;
+  peer: () => string;
   /** The query string of a GET (authorize, consent page). */
   query: string;
   form?: Record<string, string>;
