@@ -3,7 +3,7 @@
 // time of the main request steps.
 //
 //   node scripts/bench/profile.mjs [--server authplane|oidc] [--mode flow|refresh] [--flows 4000]
-//                                  [--concurrency 8] [--issuances N] [--top 40]
+//                                  [--concurrency 8] [--issuances N] [--top 40] [--no-flows]
 //
 // The .cpuprofile is kept in bench-results/prof/ (open it in Chrome DevTools → Performance).
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -23,6 +23,8 @@ const { values: o } = parseArgs({
     concurrency: { type: 'string', default: '8' },
     issuances: { type: 'string', default: '0' },
     top: { type: 'string', default: '40' },
+    // AuthPlane served with `serve --no-flows` (no flow timeline).
+    'no-flows': { type: 'boolean', default: false },
   },
 });
 exitOnSignals();
@@ -39,7 +41,7 @@ if (Number(o.issuances) > 0) {
   const r = await runChild([b.datagen, dataDir, o.issuances]);
   if (r.code !== 0) throw new Error(r.stderr);
 }
-const srv = o.server === 'oidc' ? await startOidcProvider({ nodeArgs }) : await startAuthPlane(b.cli, dataDir, { nodeArgs });
+const srv = o.server === 'oidc' ? await startOidcProvider({ nodeArgs }) : await startAuthPlane(b.cli, dataDir, { nodeArgs, serveArgs: o['no-flows'] ? ['--no-flows'] : [] });
 const pairs = pkcePairs(N + 1000);
 const keep = [];
 await runFlows(srv.target, { concurrency: C, maxOps: 1000, maxMs: 10_000, pairs, keep });
