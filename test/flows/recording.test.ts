@@ -3,11 +3,11 @@
  * the admin API. Grouping by what the server knows, masking unless revealed, explanations of
  * failed steps, fired faults, limits, and no secrets in the audit or issuance files.
  */
-import { readdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished as after } from 'vitest';
 import { FLOW_LIMITS, type Flow, type FlowSummary } from '../../server/contracts/flows';
 import { approveOnPage } from '../helpers/consentPage';
+import { filesUnder } from '../helpers/files';
 import { serveLoopback } from '../interop/helpers';
 import { authorizationUrl, codeFlow, discover, oauth, postForm, refresh } from '../helpers/oauthClient';
 import { seedSingleMcp, startTestServer, tempDir, type TestServer } from '../helpers/server';
@@ -385,16 +385,6 @@ describe('flow timeline off', () => {
     }
   });
 });
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await filesUnder(p)));
-    else out.push(p);
-  }
-  return out;
-}
 
 describe('flows never reach the data dir', () => {
   it('after a full flow the audit and issuance files hold no code, verifier or token, and no flow event', async () => {
