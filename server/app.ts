@@ -138,9 +138,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     const config = loadConfig(opts, port);
     const events = new EventBus(clock);
     let seed: SeedResult | undefined;
-    events.subscribe((e) => {
-      if (isAudited(e)) st.audit.append(e);
-    });
+    events.subscribe((e) => st.audit.append(e), isAudited);
     services = createServices({ config, store: st, clock, events, log, secret: adminToken, resolve: opts.resolve });
     await initServices(services);
     if (opts.seedFile) {

@@ -37,9 +37,7 @@ export class DirectAdminPort implements AdminPort {
         const events = new EventBus(systemClock);
         const audit = store.audit;
         // The same audit trail as the server keeps: CLI changes are recorded too.
-        events.subscribe((e) => {
-          if (isAudited(e)) audit.append(e);
-        });
+        events.subscribe((e) => audit.append(e), isAudited);
         services = createServices({ config, store, clock: systemClock, events, log: silentLogger, secret: await loadOrCreateAdminToken(dataDir) });
         await initServices(services);
       } catch (err) {

@@ -85,4 +85,4 @@ export type AppEvent = { [K in EventName]: { type: K; at: string; data: EventMap
  * (the flow's exchanges carry the very secrets the audit files must never hold).
  */
 const NOT_AUDITED: ReadonlySet<EventName> = new Set<EventName>(['request.logged', 'flow.updated']);
-export const isAudited = (e: AppEvent): boolean => !NOT_AUDITED.has(e.type);
+export const isAudited = (type: EventName): boolean => !NOT_AUDITED.has(type);

@@ -25,14 +25,17 @@ export interface StepFacts {
   provides: string[];
   /** Discovery (metadata, JWKS) has no client: it waits to be claimed by the next flow of the same peer. */
   discovery: boolean;
-  /** The remote address and User-Agent: all the server knows of an anonymous discovery request. */
-  peer: string;
+  /**
+   * The remote address and User-Agent: all the server knows of an anonymous discovery request.
+   * Built only when asked (a discovery step, or a new flow while discovery steps wait).
+   */
+  peer: () => string;
 }
 
 /** What a step carried and what came back, as the HTTP layer hands it over (unparsed). */
 export interface StepInput {
   endpoint: FlowEndpoint;
-  peer: string;
+  peer: () => string;
   /** The query string of a GET (authorize, consent page). */
   query: string;
   form?: Record<string, string>;
@@ -52,27 +55,34 @@ function key(prefix: string, v: string | undefined): string[] {
 const TOKEN_TAIL = 32;
 
 /**
- * A code or token as a link key. The index holds the keys of every kept flow, and an access
- * token is a whole JWT: keeping each in full kept ~1 KB per flow alive until the flow rolled off,
- * which the garbage collector paid for on every flow. The random tail names it as well; the key
- * is a copy of it, so the token itself is not kept.
+ * A code or token as a link key: its random tail (a JWT's signature, a code's or refresh token's
+ * secret) names it as well as the whole does.
  */
 function tokenKey(prefix: string, v: string | undefined): string[] {
   return key(prefix, v && v.length > TOKEN_TAIL ? v.slice(-TOKEN_TAIL) : v);
+}
+
+/**
+ * A key the index keeps (a code or token this step handed on), as a string of its own. The index
+ * holds it until its flow rolls off; a slice, or `prefix:` + a slice, would keep the whole token
+ * (a JWT is ~1 KB) and a tree of string pieces alive with it. Our codes and tokens are ASCII.
+ */
+function keptTokenKey(prefix: string, v: string | undefined): string[] {
+  return tokenKey(prefix, v).map((k) => Buffer.from(k, 'latin1').toString('latin1'));
 }
 
 /** The code or consent prompt a redirect hands on (authorize and the consent decision). */
 function redirectProvides(location: string): string[] {
   const q = redirectQuery(location);
   if (!q) return [];
-  return [...tokenKey('code', q.get('code') ?? undefined), ...(location.startsWith('/consent?') ? key('ix', q.get('interaction') ?? undefined) : [])];
+  return [...keptTokenKey('code', q.get('code') ?? undefined), ...(location.startsWith('/consent?') ? key('ix', q.get('interaction') ?? undefined) : [])];
 }
 
 /** The tokens a token response hands on. */
 function tokenProvides(body: unknown): string[] {
   if (!body || typeof body !== 'object') return [];
   const b = body as { access_token?: unknown; refresh_token?: unknown };
-  return [...tokenKey('rt', str(b.refresh_token)), ...tokenKey('at', str(b.access_token))];
+  return [...keptTokenKey('rt', str(b.refresh_token)), ...keptTokenKey('at', str(b.access_token))];
 }
 
 export function stepFacts(i: StepInput): StepFacts {

@@ -4,7 +4,6 @@
  * off), masked on every read unless the caller reveals (mask.ts). Each new step emits
  * `flow.updated` with the flow's summary for the window; that event is never audited.
  */
-import { iso } from '../clock';
 import { FLOW_LIMITS, type Flow, type FlowEndpoint, type FlowKind, type FlowListQuery, type FlowOutcome, type FlowStep, type FlowSummary } from '../contracts/flows';
 import { randomId } from '../domain/crypto';
 import type { CoreDeps } from '../domain/deps';
@@ -91,12 +90,13 @@ export class FlowLog {
 
   /** Records a step (and the steps it caused first, e.g. a CIMD fetch) into its flow. */
   record(steps: StepRecord[], facts: StepFacts): void {
-    if (facts.discovery) return this.wait(facts.peer, steps);
-    const flow = this.find(facts) ?? this.open(facts);
+    if (facts.discovery) return this.wait(facts.peer(), steps);
+    const flow = this.find(facts) ?? this.open(facts, steps[0]!.at);
     for (const s of steps) this.append(flow, s);
     this.learn(flow, facts);
     this.trim(flow);
-    this.d.events.emit('flow.updated', { flow: this.summary(flow) });
+    // The summary is built for a window that listens, not for every step of a load test.
+    if (this.d.events.wants('flow.updated')) this.d.events.emit('flow.updated', { flow: this.summary(flow) });
   }
 
   list(q: FlowListQuery = {}): FlowSummary[] {
@@ -151,11 +151,11 @@ export class FlowLog {
     return undefined;
   }
 
-  private open(facts: StepFacts): FlowRec {
-    const now = iso(this.d.clock.now());
-    const f: FlowRec = { id: `flw_${randomId().slice(0, 16)}`, kind: startKind(facts), client_id: null, client_name: null, resource: null, sub: null, started_at: now, updated_at: now, steps: [], dropped: 0, keys: [], bytes: 0 };
+  /** A new flow, started by a step at `at` (or by the discovery steps its peer made before). */
+  private open(facts: StepFacts, at: string): FlowRec {
+    const f: FlowRec = { id: `flw_${randomId().slice(0, 16)}`, kind: startKind(facts), client_id: null, client_name: null, resource: null, sub: null, started_at: at, updated_at: at, steps: [], dropped: 0, keys: [], bytes: 0 };
     this.flows.set(f.id, f);
-    for (const s of this.claim(facts.peer)) this.append(f, s);
+    if (this.lobby.size) for (const s of this.claim(facts.peer())) this.append(f, s);
     if (f.steps[0]) f.started_at = f.steps[0].at;
     while (this.flows.size > this.limits.flows) this.evict(this.flows.keys().next().value!);
     return f;

@@ -2,7 +2,7 @@
  * Records every request into the activity log with its outcome and the warnings steps attached,
  * and (when recording is on) a request at an OAuth endpoint as a step of the flow timeline.
  */
-import type { HttpContext, Next } from './context';
+import { responseHeader, type HttpContext, type Next } from './context';
 import type { ActivityEntry, WarningCode } from '../contracts';
 import { randomId } from '../domain/crypto';
 import type { ActivityLog } from '../domain/activity';
@@ -34,7 +34,7 @@ function entryOf(ctx: HttpContext, clock: Clock, start: number): ActivityEntry {
   const err = ctx.state.oauthError as { error?: string; message?: string } | undefined;
   const status = ctx.status;
   // Errors sent to the client's redirect_uri are failures too.
-  const redirectError = !err && (status === 302 || status === 303) ? redirectErrorOf(ctx.response.get('location')) : undefined;
+  const redirectError = !err && (status === 302 || status === 303) ? redirectErrorOf(responseHeader(ctx, 'location')) : undefined;
   // Filled in place (same keys, same order as the base row): one object per request, not two.
   const entry = baseEntry(ctx, clock, start);
   entry.client_id = typeof ctx.state.clientId === 'string' ? ctx.state.clientId.slice(0, 300) : undefined;
@@ -71,10 +71,11 @@ export function activityRecorder(activity: ActivityLog, clock: Clock, log: Logge
   };
   // The flow timeline reads the same entry; its failure loses the step, never the request's row.
   const recordStep = (flows: FlowLog, ctx: HttpContext, entry: ActivityEntry) => {
+    const failed = (e: unknown) => log.warn(`flow timeline: could not record ${ctx.method} ${ctx.path} (${(e as Error)?.message ?? String(e)})`);
     try {
-      recordFlowStep(flows, ctx, entry);
+      recordFlowStep(flows, ctx, entry, failed);
     } catch (e) {
-      log.warn(`flow timeline: could not record ${ctx.method} ${ctx.path} (${(e as Error)?.message ?? String(e)})`);
+      failed(e);
     }
   };
   return async function recordActivity(ctx: HttpContext, next: Next) {

@@ -27,8 +27,17 @@ export interface HttpContext {
   /** Location + 302 (unless a 3xx status is set) + a short body, as Koa does. */
   redirect(url: string): void;
   readonly response: { get(field: string): string };
-  /** Node's response (the flow recorder reads the headers that went out); Koa's ctx.res. */
-  readonly res?: { getHeaders(): Record<string, unknown> };
+  /** Node's response (Koa's ctx.res). */
+  readonly res?: { getHeader(name: string): number | string | string[] | undefined };
+}
+
+/**
+ * A response header as set so far, '' when absent. Koa's `ctx.response.get` copies every header
+ * (`res.getHeaders()`) to read one; the recorders read a few on every request.
+ */
+export function responseHeader(ctx: HttpContext, name: string): string {
+  const v = ctx.res ? ctx.res.getHeader(name) : ctx.response.get(name);
+  return v === undefined ? '' : String(v);
 }
 
 export type Next = () => Promise<void>;

@@ -59,6 +59,9 @@ export function lingerOnUnreadBody(req: IncomingMessage, socket: Socket, limits 
 
 /** The server's response class (createServer's `ServerResponse` option). */
 export class DrainingResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
+  /** See whenHeadWritten. */
+  declare onHead?: (head: string) => void;
+
   // Node's two forms spelled out (status, [reason,] [headers]): every answer passes here, and a
   // rest parameter re-spread into apply() cost an array or two per response.
   override writeHead(statusCode: number, reason?: string | OutgoingHttpHeaders | OutgoingHttpHeader[], headers?: OutgoingHttpHeaders | OutgoingHttpHeader[]): this {
@@ -67,6 +70,33 @@ export class DrainingResponse<Request extends IncomingMessage = IncomingMessage>
       this.setHeader('Connection', 'close');
       lingerOnUnreadBody(this.req, socket);
     }
-    return typeof reason === 'string' ? super.writeHead(statusCode, reason, headers) : super.writeHead(statusCode, reason);
+    const out = typeof reason === 'string' ? super.writeHead(statusCode, reason, headers) : super.writeHead(statusCode, reason);
+    const told = this.onHead;
+    if (told) {
+      this.onHead = undefined;
+      told(headOf(this));
+    }
+    return out;
   }
+}
+
+/**
+ * The head Node stored for writing (`_header`, set by writeHead; node:http's own headersSent reads
+ * it), without its closing blank line. Node builds it by `+=`, a tree of some forty small strings;
+ * slicing copies it into one flat string, so a step that keeps it keeps one object, not forty
+ * for the garbage collector to copy while the flow lives.
+ */
+const headOf = (res: ServerResponse): string => ((res as unknown as { _header: string | null })._header ?? '').replace(/(\r\n)+$/, '');
+
+/**
+ * Calls `told` with the answer's head exactly as Node writes it (status line and header lines,
+ * Content-Length, Date and Connection included): when it is written, or at once if it already
+ * was. The flow recorder keeps it, so a step shows the final headers without copying them on
+ * every request. False (and `told` never called) when `res` is not this server's response class.
+ */
+export function whenHeadWritten(res: unknown, told: (head: string) => void): boolean {
+  if (!(res instanceof DrainingResponse)) return false;
+  if (res.headersSent) told(headOf(res));
+  else res.onHead = told;
+  return true;
 }

@@ -1,9 +1,10 @@
 /**
  * The flow timeline's side of the request recorder (activity.ts): the activity entry of a request
  * at an OAuth endpoint, plus the exchange itself (headers and bodies, capped), becomes a step,
- * handed to the FlowLog with what the server learned about it. Same hook, same moment as the
- * activity log (after the error handler rendered the answer), so the step shows exactly what
- * went back. The stored copy is the real exchange; masking happens when a flow is read.
+ * handed to the FlowLog with what the server learned about it. The step is taken when the
+ * answer's head is written (the server's response class tells, drain.ts), so it holds exactly what
+ * went back: the head as Node wrote it (Content-Length, Date and Connection included) and the
+ * body text Koa sent. The stored copy is the real exchange; masking happens when a flow is read.
  */
 import type { ActivityEntry } from '../contracts';
 import { FLOW_LIMITS, type FlowBody, type FlowEndpoint, type FlowHeader, type FlowStep } from '../contracts/flows';
@@ -14,7 +15,8 @@ import { stepFacts } from '../flows/facts';
 import { builtStep, type FlowLog, type StepRecord } from '../flows/flowLog';
 import { PATHS } from '../oauth/paths';
 import type { CimdFetch } from '../oauth/cimd';
-import type { HttpContext } from './context';
+import { responseHeader, type HttpContext } from './context';
+import { whenHeadWritten } from './drain';
 
 const ENDPOINTS = new Map<string, FlowEndpoint>([
   [PATHS.register, 'register'],
@@ -43,10 +45,10 @@ export function capBody(text: string, mime: string, cap = FLOW_LIMITS.bodyBytes)
 }
 
 /**
- * A header block kept as one string, names and values alternating, joined by "\n" (which no
- * header name or value can hold: Node refuses it in both directions). Kept this way, a step holds
- * one string per block instead of a list or an object and a string per name and value: every
- * recorded step stays alive until its flow rolls off, and the garbage collector pays per object.
+ * The request's header block kept as one string, names and values alternating, joined by "\n"
+ * (which no header name or value can hold: Node refuses it). Kept this way, a step holds one
+ * string instead of a list and a string per name and value: every recorded step stays alive
+ * until its flow rolls off, and the garbage collector pays per object.
  */
 function packHeaders(pairs: string[]): string {
   return pairs.join('\n');
@@ -62,16 +64,18 @@ function unpackHeaders(packed: string): FlowHeader[] {
   return out;
 }
 
-/** The response's headers as they are now, before Koa adds the length on its way out. */
-function responsePairs(h: Record<string, unknown>): string[] {
-  const out: string[] = [];
-  for (const name in h) {
-    const v = h[name];
-    if (Array.isArray(v)) for (const x of v) out.push(name, String(x));
-    else if (v !== undefined) out.push(name, String(v));
+/** The header lines of a response head as Node wrote it ("HTTP/1.1 200 OK\r\nName: value\r\n…\r\n\r\n"). */
+export function headHeaders(head: string): FlowHeader[] {
+  const out: FlowHeader[] = [];
+  const lines = head.split('\r\n');
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!;
+    const colon = line.indexOf(':');
+    if (colon > 0) out.push({ name: line.slice(0, colon), value: line.slice(colon + 1).trim() });
   }
   return out;
 }
+
 
 function responseText(body: unknown): string | undefined {
   if (body === undefined || body === null) return undefined;
@@ -125,12 +129,9 @@ class RequestStep implements StepRecord {
   private built: FlowStep | undefined;
   private readonly url: string;
   private readonly reqHeaders: string;
-  private readonly resHeaders: string;
   private readonly reqText: string | undefined;
   private readonly reqMime: string;
-  /** The answer's text as recorded (a JSON answer stringified here, once). */
-  readonly resText: string | undefined;
-  private readonly resMime: string;
+  private readonly resText: string | undefined;
   private readonly grantType: string | undefined;
   private readonly faultId: string | undefined;
   private readonly fix: string | undefined;
@@ -139,6 +140,8 @@ class RequestStep implements StepRecord {
     ctx: HttpContext,
     private readonly entry: ActivityEntry,
     readonly endpoint: FlowEndpoint,
+    /** The response head as written (status line and header lines). */
+    private readonly head: string,
   ) {
     const state = ctx.state as Record<string, unknown>;
     this.id = entry.id;
@@ -148,18 +151,15 @@ class RequestStep implements StepRecord {
     this.ok = !entry.error && entry.status < 400;
     this.url = ctx.req.url ?? entry.path;
     const raw = ctx.req.rawHeaders;
-    const res = responsePairs(ctx.res?.getHeaders() ?? {});
     this.reqHeaders = packHeaders(raw);
-    this.resHeaders = packHeaders(res);
     this.reqText = (state.formText ?? state.bodyText) as string | undefined;
-    this.reqMime = ctx.get('content-type') || 'application/octet-stream';
+    this.reqMime = ctx.req.headers['content-type'] || 'application/octet-stream';
     this.resText = responseText(ctx.body);
-    this.resMime = ctx.response.get('content-type') || 'text/plain';
     this.grantType = endpoint === 'token' ? (state.form as Record<string, string> | undefined)?.grant_type : undefined;
     this.faultId = state.faultId as string | undefined;
     // The developer's fix, when the error knows it (thrown, or sent to the client's redirect URI).
     this.fix = (state.oauthError as { fix?: string } | undefined)?.fix ?? (state.redirectErrorFix as string | undefined);
-    this.bytes = this.url.length + cappedLength(this.reqText) + cappedLength(this.resText) + packedBytes(this.reqHeaders, raw.length) + packedBytes(this.resHeaders, res.length);
+    this.bytes = this.url.length + cappedLength(this.reqText) + cappedLength(this.resText) + packedBytes(this.reqHeaders, raw.length) + head.length;
   }
 
   step(): FlowStep {
@@ -171,6 +171,8 @@ class RequestStep implements StepRecord {
     const { entry, endpoint, grantType, faultId } = this;
     const warnings = entry.warnings.map((w) => w.message);
     const failed = !this.ok;
+    const resHeaders = headHeaders(this.head);
+    const resMime = resHeaders.find((h) => h.name.toLowerCase() === 'content-type')?.value || 'text/plain';
     return {
       id: this.id,
       at: this.at,
@@ -189,32 +191,48 @@ class RequestStep implements StepRecord {
       // What went over the wire, as the route read and answered it (bodies capped).
       exchange: {
         request: { method: this.method, url: this.url, headers: unpackHeaders(this.reqHeaders), body: this.reqText === undefined ? null : capBody(this.reqText, this.reqMime) },
-        response: { status: this.status, headers: unpackHeaders(this.resHeaders), body: this.resText === undefined ? null : capBody(this.resText, this.resMime) },
+        response: { status: this.status, headers: resHeaders, body: this.resText === undefined ? null : capBody(this.resText, resMime) },
       },
     };
   }
 }
 
-/** The step of a request at an OAuth endpoint (with the CIMD fetch it made first, if any). */
-export function recordFlowStep(flows: FlowLog, ctx: HttpContext, entry: ActivityEntry): void {
-  const endpoint = flowEndpointOf(ctx.method, ctx.path);
+/**
+ * The step of a request at an OAuth endpoint (with the CIMD fetch it made first, if any), taken
+ * when its answer's head is written. A request whose answer is never written (the client left)
+ * leaves no step; its row is in the activity log. `failed` is told what went wrong recording.
+ */
+export function recordFlowStep(flows: FlowLog, ctx: HttpContext, entry: ActivityEntry, failed: (e: unknown) => void): void {
+  const endpoint = flowEndpointOf(entry.method, entry.path);
   if (!endpoint) return;
+  const body = ctx.body;
+  const taken = whenHeadWritten(ctx.res, (head) => {
+    try {
+      takeStep(flows, ctx, entry, endpoint, head, body);
+    } catch (e) {
+      failed(e);
+    }
+  });
+  // A JSON answer is stringified here, once: Koa sends this text (the same JSON.stringify Koa
+  // would run, so the same bytes and length) and the step keeps it.
+  if (taken && isJsonValue(body)) ctx.body = JSON.stringify(body);
+}
+
+/** `body` is the answer as the route set it (a JSON answer as the object: the tokens it hands on). */
+function takeStep(flows: FlowLog, ctx: HttpContext, entry: ActivityEntry, endpoint: FlowEndpoint, head: string, body: unknown): void {
   const state = ctx.state as Record<string, unknown>;
-  const step = new RequestStep(ctx, entry, endpoint);
+  const step = new RequestStep(ctx, entry, endpoint, head);
   const cimd = state.cimdFetch as CimdFetch | undefined;
   const facts = stepFacts({
     endpoint,
-    peer: `${ctx.req.socket?.remoteAddress ?? ''}|${ctx.get('user-agent')}`,
+    peer: () => `${ctx.req.socket?.remoteAddress ?? ''}|${ctx.req.headers['user-agent'] ?? ''}`,
     query: ctx.querystring,
     form: state.form as Record<string, string> | undefined,
-    location: ctx.response.get('location'),
-    body: ctx.body,
+    location: responseHeader(ctx, 'location'),
+    body,
     state: { clientId: state.clientId, interaction: state.interaction, sub: state.sub, resource: state.resource },
   });
   flows.record(cimd ? [builtStep(cimdStep(cimd)), step] : [step], facts);
-  // A JSON answer is stringified once: Koa sends the text the step keeps (the same JSON.stringify
-  // Koa would run, so the same bytes and length) instead of stringifying the object again.
-  if (step.resText !== undefined && isJsonValue(ctx.body)) ctx.body = step.resText;
 }
 
 /** A plain object or array: what Koa itself would answer with JSON.stringify. */

@@ -2,33 +2,16 @@
  * /admin/api/faults: arm, list, clear; validation errors; self-disarm by duration; faults live in
  * memory only and never put a secret into the audit or issuance files.
  */
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fixedClock } from '../../server/clock';
+import { filesUnder } from '../helpers/files';
 import { codeFlow, postForm } from '../helpers/oauthClient';
-import { seedSingleMcp, startTestServer, tempDir, type TestServer } from '../helpers/server';
-import { call, ISO } from './helpers';
+import { seedSingleMcp, startTestServer, tempDir } from '../helpers/server';
+import { call, ISO, serversPerTest } from './helpers';
 
-const servers: TestServer[] = [];
-afterEach(async () => {
-  for (const s of servers.splice(0)) await s.stop();
-});
-async function server(opts: Parameters<typeof startTestServer>[0] = {}) {
-  const s = await startTestServer(opts);
-  servers.push(s);
-  return s;
-}
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await filesUnder(p)));
-    else out.push(p);
-  }
-  return out;
-}
+const server = serversPerTest();
 
 describe('/admin/api/faults', () => {
   it('arms, lists and clears one fault or all', async () => {
@@ -132,7 +115,6 @@ describe('/admin/api/faults', () => {
     expect((await call(again, 'GET', '/faults')).body).toEqual([]);
     expect((await again.fetch('/.well-known/jwks.json')).status).toBe(200);
     await again.stop();
-    servers.splice(servers.indexOf(again), 1);
     await rm(dataDir, { recursive: true, force: true });
   });
 });

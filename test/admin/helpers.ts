@@ -1,6 +1,6 @@
-/** Raw HTTP against a running server's admin API: exact headers in, exact status and body out. */
-import { expect } from 'vitest';
-import type { TestServer } from '../helpers/server';
+/** Raw HTTP against a running server's admin API (exact headers in, exact status and body out), and servers started per test. */
+import { afterEach, expect } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/server';
 
 export interface Reply {
   status: number;
@@ -40,3 +40,26 @@ export async function call(server: TestServer, method: string, path: string, o: 
 
 export const ISO = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 export const ID22 = expect.stringMatching(/^[\w-]{22}$/);
+
+/**
+ * Servers for one test each: `server(opts)` starts one, and those the test has not stopped
+ * itself are stopped after it. Call at the top level of a test file.
+ */
+export function serversPerTest() {
+  const running = new Set<TestServer>();
+  afterEach(async () => {
+    for (const s of [...running]) await s.stop();
+  });
+  return async (opts: Parameters<typeof startTestServer>[0] = {}): Promise<TestServer> => {
+    const started = await startTestServer(opts);
+    const s: TestServer = {
+      ...started,
+      stop: async () => {
+        running.delete(s);
+        await started.stop();
+      },
+    };
+    running.add(s);
+    return s;
+  };
+}

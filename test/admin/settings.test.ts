@@ -3,23 +3,19 @@
  * rotation (strict by default, as the product), bad values are refused with exact errors, every
  * change is an audit event naming who made it, and a restart returns to the start-up value.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AppEvent } from '../../server/contracts';
 import { uiLoginUrl } from '../../server/ui';
 import { codeFlow, postForm } from '../helpers/oauthClient';
 import { seedSingleMcp, startTestServer, tempDir, type TestServer } from '../helpers/server';
-import { call } from './helpers';
+import { call, serversPerTest } from './helpers';
 
 const RES = 'http://127.0.0.1:3001/mcp';
 const REUSE = { error: 'invalid_grant', error_description: 'token family revoked due to reuse detection' };
 
-const servers: TestServer[] = [];
-afterEach(async () => {
-  for (const s of servers.splice(0)) await s.stop();
-});
-async function server(opts: Parameters<typeof startTestServer>[0] = {}) {
-  const s = await startTestServer(opts);
-  servers.push(s);
+const started = serversPerTest();
+async function server(opts: Parameters<typeof started>[0] = {}) {
+  const s = await started(opts);
   await seedSingleMcp(s);
   return s;
 }
@@ -135,8 +131,7 @@ describe('/admin/api/settings', () => {
     } finally {
       await s.stop();
     }
-    s = await startTestServer({ dataDir, refreshGrace: 10 });
-    servers.push(s);
+    s = await started({ dataDir, refreshGrace: 10 });
     expect((await call(s, 'GET', '/settings')).body).toMatchObject({ refresh_grace_s: 10, startup: { refresh_grace_s: 10 } });
     // The change before the restart stays in the audit trail.
     expect((await settingsEvents(s)).map((e) => e.data)).toEqual([{ before: { refresh_grace_s: 10 }, after: { refresh_grace_s: 120 }, by: 'admin_token' }]);

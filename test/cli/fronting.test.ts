@@ -1,21 +1,15 @@
 /** `authserver admin fronting …` and the token-exchange grant on `client create`, as a child process on a data dir (no server). */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCli, cliEnv, removeBuild, runCli, tempDir } from './helpers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cliSuite, tempDir } from './helpers';
 
-let cli: string;
-let env: NodeJS.ProcessEnv;
+const suite = cliSuite();
 let dataDir: string;
 beforeAll(async () => {
-  cli = await buildCli();
-  env = cliEnv(await tempDir('authplane-cli-home-'));
   dataDir = await tempDir();
-});
-afterAll(async () => {
-  if (cli) await removeBuild(cli);
 });
 
 const ISO = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-const cmd = (...args: string[]) => runCli(cli, ['admin', ...args, '--data-dir', dataDir], { env });
+const cmd = (...args: string[]) => suite.cmd(['admin', ...args, '--data-dir', dataDir]);
 const TE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 
 describe('admin fronting', () => {

@@ -130,10 +130,11 @@ export function startServe(cli: string, args: string[], env: NodeJS.ProcessEnv, 
 }
 
 /**
- * One test file's CLI: built once, run with a private HOME (`cmd`), and servers it starts
- * (`serve`) killed after the file. Call at the top level of a test file.
+ * One test file's CLI: built once, run with a private HOME (`cmd`, each run given `timeoutMs`,
+ * 20 s by default), and servers it starts (`serve`) killed after the file. Call at the top level
+ * of a test file.
  */
-export function cliSuite(): { cmd: (args: string[]) => Promise<CliResult>; serve: (args: string[]) => Promise<ServeProcess>; env: () => NodeJS.ProcessEnv } {
+export function cliSuite(opts: { timeoutMs?: number } = {}): { cmd: (args: string[]) => Promise<CliResult>; serve: (args: string[]) => Promise<ServeProcess>; env: () => NodeJS.ProcessEnv } {
   let cli = '';
   let env: NodeJS.ProcessEnv = {};
   const running: ServeProcess[] = [];
@@ -146,7 +147,7 @@ export function cliSuite(): { cmd: (args: string[]) => Promise<CliResult>; serve
     if (cli) await removeBuild(cli);
   });
   return {
-    cmd: (args) => runCli(cli, args, { env }),
+    cmd: (args) => runCli(cli, args, { env, timeoutMs: opts.timeoutMs }),
     serve: async (args) => {
       const s = await startServe(cli, args, env);
       running.push(s);

@@ -4,15 +4,13 @@
  * a server, with --data-dir after the noun or on `admin`. Also the product's spellings: --user,
  * --since (default 24h, at most 30 days) and `issuance get --id`.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Issuance } from '../../server/contracts';
 import { openStore } from '../../server/store/index';
-import { buildCli, cliEnv, removeBuild, runCli, startServe, tempDir, type ServeProcess } from './helpers';
+import { cliSuite, tempDir } from './helpers';
 
-let cli: string;
-let env: NodeJS.ProcessEnv;
+const { cmd, serve } = cliSuite({ timeoutMs: 60_000 });
 let dir: string;
-const running: ServeProcess[] = [];
 const ROWS = 5_200;
 const NOW = Date.now();
 
@@ -32,19 +30,12 @@ function row(i: number): Issuance {
 }
 
 beforeAll(async () => {
-  cli = await buildCli();
-  env = cliEnv(await tempDir('authplane-cli-home-'));
   dir = await tempDir();
   const store = await openStore(dir, { durability: 'os' });
   for (let i = 0; i < ROWS; i++) await store.issuances.append(row(i));
   await store.close();
 }, 120_000);
-afterAll(async () => {
-  for (const s of running) await s.stop('SIGKILL');
-  if (cli) await removeBuild(cli);
-});
 
-const cmd = (args: string[]) => runCli(cli, args, { env, timeoutMs: 60_000 });
 const jtis = (stdout: string) => stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as Issuance).jti);
 
 /** Both spellings: --data-dir after the noun, and on `admin` before it. */
@@ -121,8 +112,7 @@ describe('issuance list for scripts', () => {
   }, 60_000);
 
   it('reads past 5,000 rows the same way through a running server', async () => {
-    const s = await startServe(cli, ['--port', '0', '--data-dir', dir], env);
-    running.push(s);
+    const s = await serve(['--port', '0', '--data-dir', dir]);
     await readsEveryRow();
     await s.stop('SIGTERM');
   }, 180_000);

@@ -8,7 +8,7 @@ describe('FlowKind', () => {
     const produced = new Set<string>();
     for (const endpoint of FlowEndpoint.options) {
       for (const grantType of [undefined, 'authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:token-exchange']) {
-        produced.add(startKind({ endpoint, grantType, joins: [], joinOnce: [], provides: [], discovery: false, peer: '127.0.0.1' }));
+        produced.add(startKind({ endpoint, grantType, joins: [], joinOnce: [], provides: [], discovery: false, peer: () => '127.0.0.1' }));
       }
     }
     expect([...FlowKind.options].sort()).toEqual([...produced].sort());

@@ -3,11 +3,11 @@
  * the admin API. Grouping by what the server knows, masking unless revealed, explanations of
  * failed steps, fired faults, limits, and no secrets in the audit or issuance files.
  */
-import { readdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished as after } from 'vitest';
 import { FLOW_LIMITS, type Flow, type FlowSummary } from '../../server/contracts/flows';
 import { approveOnPage } from '../helpers/consentPage';
+import { filesUnder } from '../helpers/files';
 import { serveLoopback } from '../interop/helpers';
 import { authorizationUrl, codeFlow, discover, oauth, postForm, refresh } from '../helpers/oauthClient';
 import { seedSingleMcp, startTestServer, tempDir, type TestServer } from '../helpers/server';
@@ -85,9 +85,12 @@ describe('flow timeline (auto consent)', () => {
     const sent = step.exchange.request.headers;
     expect(sent.find((h) => h.name === 'x-trace')).toEqual({ name: 'x-trace', value: 'a\tb' });
     expect(sent.findIndex((h) => h.name.toLowerCase() === 'content-type')).toBeLessThan(sent.findIndex((h) => h.name === 'x-trace'));
-    // The response headers as the route left them (Koa adds the length on its way out).
-    expect(step.exchange.response.headers).toEqual(expect.arrayContaining([{ name: 'cache-control', value: 'no-store' }, { name: 'content-type', value: 'application/json; charset=utf-8' }]));
-    expect(step.exchange.response.headers.some((h) => h.name === 'content-length')).toBe(false);
+    // The response head exactly as it went out, in order: what the route set, then the length
+    // Koa added and the Date and Connection headers Node wrote.
+    const head = step.exchange.response.headers.map((h) => `${h.name}: ${h.value}`);
+    expect(head).toEqual(expect.arrayContaining(['Cache-Control: no-store', 'Content-Type: application/json; charset=utf-8', `Content-Length: ${Buffer.byteLength(res.text)}`, 'Connection: keep-alive']));
+    expect(head.findIndex((h) => h.startsWith('Content-Type:'))).toBeLessThan(head.findIndex((h) => h.startsWith('Content-Length:')));
+    expect(step.exchange.response.headers.find((h) => h.name === 'Date')?.value).toBe(res.headers.get('date'));
   });
 
   it('masks codes, verifiers, tokens and the admin token unless revealed; the HAR and curl lines too', async () => {
@@ -382,16 +385,6 @@ describe('flow timeline off', () => {
     }
   });
 });
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await filesUnder(p)));
-    else out.push(p);
-  }
-  return out;
-}
 
 describe('flows never reach the data dir', () => {
   it('after a full flow the audit and issuance files hold no code, verifier or token, and no flow event', async () => {

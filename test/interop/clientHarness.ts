@@ -1,15 +1,18 @@
 /**
  * Plumbing for the tests that run real, separately installed MCP clients (Inspector, mcp-remote,
  * SDK clients, openid-client) against AuthPlane and the example MCP server: one shared clock to
- * make tokens really expire, output watching for child processes, and Approve clicked in Chromium.
+ * make tokens really expire, output watching for child processes, Approve clicked in Chromium,
+ * and the per-file Chromium and per-test cleanups the test files share.
  */
 import { spawn, type ChildProcess, type ChildProcessByStdio, type SpawnOptions } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { chmod, writeFile } from 'node:fs/promises';
 import { delimiter, dirname, join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startExampleMcpServer, type ExampleMcpServer } from '../../examples/mcp-server/server';
 import { installCached, nodeAtLeast } from '../../scripts/lib/cache.mjs';
+import { launchBrowser } from '../helpers/browser';
 import { startTestServer, tempDir, type TestServer } from '../helpers/server';
 import { serveLoopback } from './helpers';
 
@@ -108,6 +111,38 @@ export async function stop(child: ChildProcess | undefined) {
   await exited;
 }
 
+/**
+ * Chromium for a test file (one per file: vitest runs files in parallel workers), closed after
+ * it. Call at the top level of the file; the getter gives the running browser.
+ */
+export function useChromium(): () => BrowserContext {
+  let browser: BrowserContext | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('useChromium: no browser (used outside the tests, or its launch failed)');
+    return browser;
+  };
+}
+
+/**
+ * What a test starts (servers, client processes) is stopped after it, last started first, even
+ * when it fails. Call at the top level of the file; hand each stop to the returned function.
+ */
+export function useCleanups(): (cleanup: () => Promise<unknown>) => void {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  return (cleanup) => {
+    cleanups.push(cleanup);
+  };
+}
+
 /** What a person does: open the authorization URL, click Approve on AuthPlane's consent page, land on the client's callback. */
 export async function approveInChromium(browser: BrowserContext, url: string, landing: RegExp) {
   const page = await browser.newPage();
@@ -177,11 +212,6 @@ export async function loopbackCallback(path = '/callback') {
 }
 
 /**
- * What an application does in `redirectToAuthorization`: open the URL in the browser, where the
- * person clicks Approve on AuthPlane's consent page; the loopback callback receives the code.
- * `choose` may untick scopes first (a person granting less than asked).
- */
-/**
  * The callback's query, or (if the browser has not reached the callback in 45 s) an error saying
  * where it is instead: an error page after Approve would otherwise be a silent wait until the
  * MCP SDK's request timeout.
@@ -203,6 +233,11 @@ async function landedOrExplain(landed: Promise<URLSearchParams>, page: import('p
   }
 }
 
+/**
+ * What an application does in `redirectToAuthorization`: open the URL in the browser, where the
+ * person clicks Approve on AuthPlane's consent page; the loopback callback receives the code.
+ * `choose` may untick scopes first (a person granting less than asked).
+ */
 export async function consentInChromium(browser: BrowserContext, url: URL, callback: Awaited<ReturnType<typeof loopbackCallback>>, choose?: (page: import('playwright-core').Page) => Promise<void>) {
   const landed = callback.next();
   // The persistent context's own tab, reused for every consent: opening and closing a tab per

@@ -4,30 +4,19 @@
  * the authorization URL; Approve is clicked in Chromium; its callback listener gets the code.
  * Tokens go to its file secret store, so a second run proves refresh after real expiry.
  */
-import type { BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../helpers/browser';
+import { describe, expect, it } from 'vitest';
 import { freePort } from './helpers';
-import { approveInChromium, clientHome, inspector, issuances, PAST_ACCESS_TOKEN_EXPIRY, startNotesRig, spawnClient, stop, watch, type NotesRig } from './clientHarness';
+import { approveInChromium, clientHome, inspector, issuances, PAST_ACCESS_TOKEN_EXPIRY, spawnClient, startNotesRig, stop, useChromium, useCleanups, watch, type NotesRig } from './clientHarness';
 
 const INSPECTOR = inspector('2.12.0');
 
-let browser: BrowserContext;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const browser = useChromium();
+const cleanup = useCleanups();
 
 /** One `inspector --cli` run; resolves with its JSON result once it exits. */
 function runCli(env: NodeJS.ProcessEnv, args: string[]) {
   const child = spawnClient(INSPECTOR.node, [INSPECTOR.entry, '--cli', ...args, '--format', 'json'], { env: { ...env, PATH: INSPECTOR.path }, stdio: ['ignore', 'pipe', 'pipe'] });
-  cleanups.push(() => stop(child));
+  cleanup(() => stop(child));
   const w = watch(child);
   const result = w.exit.then((code) => {
     if (code !== 0) throw new Error(`inspector --cli exited ${code}\nstdout:\n${w.text.stdout}\nstderr:\n${w.text.stderr}`);
@@ -40,7 +29,7 @@ function runCli(env: NodeJS.ProcessEnv, args: string[]) {
 
 async function rig(): Promise<NotesRig> {
   const r = await startNotesRig();
-  cleanups.push(() => r.close());
+  cleanup(() => r.close());
   return r;
 }
 
@@ -48,7 +37,7 @@ async function rig(): Promise<NotesRig> {
 async function authorizeAndRun(env: NodeJS.ProcessEnv, args: string[], callbackPort: number) {
   const run = runCli(env, args);
   const [, authUrl] = await run.until('stderr', /Please navigate to: (\S+)\n/, 'the authorization URL');
-  await approveInChromium(browser, authUrl!, new RegExp(`127\\.0\\.0\\.1:${callbackPort}/oauth/callback`));
+  await approveInChromium(browser(), authUrl!, new RegExp(`127\\.0\\.0\\.1:${callbackPort}/oauth/callback`));
   return { authUrl: new URL(authUrl!), out: await run.result, stderr: run.text.stderr };
 }
 

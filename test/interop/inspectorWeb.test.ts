@@ -5,23 +5,21 @@
  * OAuth (2.12 has no browser-direct mode; that is Inspector 1.0.3, see inspectorV1.test.ts).
  */
 import type { ChildProcess } from 'node:child_process';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../helpers/browser';
 import { freePort } from './helpers';
-import { clientHome, inspector, issuances, PAST_ACCESS_TOKEN_EXPIRY, startNotesRig, spawnClient, stop, watch, type NotesRig } from './clientHarness';
+import { clientHome, inspector, issuances, PAST_ACCESS_TOKEN_EXPIRY, spawnClient, startNotesRig, stop, useChromium, watch, type NotesRig } from './clientHarness';
 
 const INSPECTOR = inspector('2.12.0');
 
+const browser = useChromium();
 let rig: NotesRig;
-let browser: BrowserContext;
 let web: ChildProcess;
 let inspectorUrl: string;
 let inspectorOrigin: string;
 
 beforeAll(async () => {
   rig = await startNotesRig();
-  browser = await launchBrowser();
   const home = await clientHome('authplane-inspector-web-');
   const [client, sandbox, appOrigin] = [await freePort(), await freePort(), await freePort()];
   web = spawnClient(INSPECTOR.node, [INSPECTOR.entry, '--web', '--server-url', rig.mcp.url, '--protocol-era', 'modern'], {
@@ -34,7 +32,6 @@ beforeAll(async () => {
 }, 90_000);
 afterAll(async () => {
   await stop(web);
-  await browser?.close();
   await rig?.close();
 });
 
@@ -53,7 +50,7 @@ async function executeWhoami(page: Page) {
 describe(`MCP Inspector ${INSPECTOR.version} web UI (through its backend), MCP 2026-07-28`, () => {
   it('connect → consent clicked → tools listed → whoami executed; after real expiry the next call refreshes', async () => {
     const { s, mcp } = rig;
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     await page.goto(inspectorUrl);
     // Mantine's switch: its track covers the input, so it is checked directly.
     await page.getByRole('switch', { name: /Connect or disconnect/ }).check({ force: true });

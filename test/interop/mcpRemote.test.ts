@@ -10,28 +10,24 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../helpers/browser';
 import { decodeJwt } from '../helpers/oauthClient';
 import { freePort } from './helpers';
-import { approveInChromium, clientHome, issuances, PAST_ACCESS_TOKEN_EXPIRY, startNotesRig, spawnClient, stop, watch, type NotesRig } from './clientHarness';
+import { approveInChromium, clientHome, issuances, PAST_ACCESS_TOKEN_EXPIRY, spawnClient, startNotesRig, stop, useChromium, watch, type NotesRig } from './clientHarness';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MCP_REMOTE = join(ROOT, 'node_modules/mcp-remote/dist/proxy.js');
 const MCP_REMOTE_VERSION = (JSON.parse(await readFile(join(ROOT, 'node_modules/mcp-remote/package.json'), 'utf8')) as { version: string }).version;
 
+const browser = useChromium();
 let rig: NotesRig;
-let browser: BrowserContext;
 let child: ReturnType<typeof spawnClient> | undefined;
 
 beforeAll(async () => {
   rig = await startNotesRig();
-  browser = await launchBrowser();
 });
 afterAll(async () => {
   await stop(child);
-  await browser?.close();
   await rig?.close();
 });
 
@@ -69,7 +65,7 @@ describe(`mcp-remote ${MCP_REMOTE_VERSION}`, () => {
     expect(new URL(recorded).searchParams.toString()).toBe(url.searchParams.toString());
 
     // 3. A person approves on AuthPlane's consent page (headless Chromium).
-    await approveInChromium(browser, authUrl!, /localhost:\d+\/oauth\/callback/);
+    await approveInChromium(browser(), authUrl!, /localhost:\d+\/oauth\/callback/);
     await onStderr(/Proxy established successfully/, 'the proxy to come up');
     // One prompt, decided: nothing left pending in the desktop window.
     expect(await (await s.admin('/interactions')).json()).toEqual([]);

@@ -7,26 +7,22 @@ import { readFileSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import * as oidc from 'openid-client';
-import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../helpers/browser';
 import { decodeJwt } from '../helpers/oauthClient';
 import { toolText } from './helpers';
-import { consentInChromium, issuances, loopbackCallback, PAST_ACCESS_TOKEN_EXPIRY, startNotesRig, type NotesRig } from './clientHarness';
+import { consentInChromium, issuances, loopbackCallback, PAST_ACCESS_TOKEN_EXPIRY, startNotesRig, useChromium, type NotesRig } from './clientHarness';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../node_modules/openid-client/package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
+const browser = useChromium();
 let rig: NotesRig;
-let browser: BrowserContext;
 let callback: Awaited<ReturnType<typeof loopbackCallback>>;
 beforeAll(async () => {
   rig = await startNotesRig();
-  browser = await launchBrowser();
   callback = await loopbackCallback();
 });
 afterAll(async () => {
   await callback?.close();
-  await browser?.close();
   await rig?.close();
 });
 
@@ -61,7 +57,7 @@ describe(`openid-client ${VERSION}`, () => {
       code_challenge_method: 'S256',
       state,
     });
-    const query = await consentInChromium(browser, url, callback);
+    const query = await consentInChromium(browser(), url, callback);
     // The library validates state, iss (RFC 9207) and the PKCE verifier itself.
     const tokens = await oidc.authorizationCodeGrant(config, new URL(`${callback.url}?${query}`), { pkceCodeVerifier: verifier, expectedState: state }, { resource: mcp.resource });
     expect(tokens.token_type.toLowerCase()).toBe('bearer');

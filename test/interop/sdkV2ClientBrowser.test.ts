@@ -6,25 +6,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { Client, StreamableHTTPClientTransport, UnauthorizedError, type OAuthClientMetadata, type OAuthClientProvider, type OAuthDiscoveryState, type StoredOAuthClientInformation, type StoredOAuthTokens } from '@modelcontextprotocol/client';
-import type { BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../helpers/browser';
+import { describe, expect, it } from 'vitest';
 import { decodeJwt } from '../helpers/oauthClient';
-import { consentInChromium, issuances, loopbackCallback, PAST_ACCESS_TOKEN_EXPIRY, startNotesRig, type NotesRig } from './clientHarness';
+import { consentInChromium, issuances, loopbackCallback, PAST_ACCESS_TOKEN_EXPIRY, startNotesRig, useChromium, useCleanups, type NotesRig } from './clientHarness';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../node_modules/@modelcontextprotocol/client/package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-let browser: BrowserContext;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const browser = useChromium();
+const cleanup = useCleanups();
 
 /** An application's provider: state in memory, the browser step done in Chromium. */
 class ChromiumProvider implements OAuthClientProvider {
@@ -74,15 +63,15 @@ class ChromiumProvider implements OAuthClientProvider {
   }
   async redirectToAuthorization(url: URL) {
     this.authorizations.push(url);
-    this.callbackQuery = await consentInChromium(browser, url, this.callback);
+    this.callbackQuery = await consentInChromium(browser(), url, this.callback);
   }
 }
 
 async function setup(clientId?: string) {
   const rig: NotesRig = await startNotesRig();
-  cleanups.push(() => rig.close());
+  cleanup(() => rig.close());
   const callback = await loopbackCallback();
-  cleanups.push(() => callback.close());
+  cleanup(() => callback.close());
   const provider = new ChromiumProvider(callback, clientId ? { client_id: clientId, issuer: rig.s.issuer } : undefined);
   return { rig, provider };
 }
@@ -116,7 +105,7 @@ async function connect(url: string, provider: ChromiumProvider) {
     client = new Client({ name: 'authplane-interop-v2', version: '1.0.0' });
     await client.connect(transport, budget);
   }
-  cleanups.push(() => client.close());
+  cleanup(() => client.close());
   return client;
 }
 

@@ -1,29 +1,21 @@
 /** The window's Audit log page, in Chromium against a real server: rows, filters, live updates. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser';
-import type { TestServer } from '../helpers/server';
-import { openWindow, screenshot, startUiServer, uiErrors } from './helpers/ui';
+import { describe, expect, it } from 'vitest';
+import { screenshot, uiErrors } from './helpers/ui';
+import { useWindow } from './helpers/useWindow';
 
-let s: TestServer;
-let browser: BrowserContext;
-
-beforeAll(async () => {
-  s = await startUiServer({ consent: 'prompt' });
-  await s.services.resources.create({ slug: 'mcp-a', uri: 'http://127.0.0.1:3001/mcp', display_name: 'MCP A', scopes: [{ name: 'read' }] });
-  await s.services.clients.create({ client_name: 'My agent', client_id: 'my-agent', redirect_uris: ['http://127.0.0.1:8765/callback'], token_endpoint_auth_method: 'none' }, 'admin');
-  await s.services.users.create({ sub: 'alice', name: 'Alice' });
-  browser = await launchBrowser();
-  browser.setDefaultTimeout(20_000);
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await s?.stop();
+const ui = useWindow({
+  serve: { consent: 'prompt' },
+  seed: async (s) => {
+    await s.services.resources.create({ slug: 'mcp-a', uri: 'http://127.0.0.1:3001/mcp', display_name: 'MCP A', scopes: [{ name: 'read' }] });
+    await s.services.clients.create({ client_name: 'My agent', client_id: 'my-agent', redirect_uris: ['http://127.0.0.1:8765/callback'], token_endpoint_auth_method: 'none' }, 'admin');
+    await s.services.users.create({ sub: 'alice', name: 'Alice' });
+  },
+  stepTimeout: 20_000,
 });
 
 describe('Audit log page', () => {
   it('lists recorded changes newest first, filters them, and shows new ones as they happen', async () => {
-    const win = await openWindow(browser, s, '#/audit');
+    const win = await ui.open('#/audit');
     await win.getByRole('heading', { name: 'Audit log' }).waitFor();
     const table = win.locator('table.table');
     const rowWith = (text: string) => table.locator('tbody tr', { hasText: text });
@@ -39,7 +31,7 @@ describe('Audit log page', () => {
     expect(await table.locator('tbody tr').count()).toBe(1);
 
     // A change made elsewhere (the admin API) appears without a reload.
-    await s.services.resources.create({ slug: 'mcp-b', uri: 'https://mcp-b.example.com', display_name: 'MCP B', scopes: [{ name: 'deploy' }] });
+    await ui.server.services.resources.create({ slug: 'mcp-b', uri: 'https://mcp-b.example.com', display_name: 'MCP B', scopes: [{ name: 'deploy' }] });
     await rowWith('mcp-b').waitFor();
     expect(await table.locator('tbody tr').count()).toBe(2);
 
@@ -54,7 +46,7 @@ describe('Audit log page', () => {
   });
 
   it('is in the sidebar', async () => {
-    const win = await openWindow(browser, s, '#/prompts');
+    const win = await ui.open('#/prompts');
     await win.getByRole('link', { name: 'Audit log' }).click();
     await win.getByRole('heading', { name: 'Audit log' }).waitFor();
     expect(win.url()).toContain('#/audit');

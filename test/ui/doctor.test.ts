@@ -1,31 +1,26 @@
 /** The window's "Check my MCP server" (the doctor walk) on a resource page, against the real example MCP server. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
 import { startExampleMcpServer, type ExampleMcpServer } from '../../examples/mcp-server/server';
-import { launchBrowser } from '../helpers/browser';
-import type { TestServer } from '../helpers/server';
-import { openWindow, screenshot, startUiServer, uiErrors } from './helpers/ui';
+import { screenshot, uiErrors } from './helpers/ui';
+import { useWindow } from './helpers/useWindow';
 
-let s: TestServer;
 let mcp: ExampleMcpServer;
-let browser: BrowserContext;
 
-beforeAll(async () => {
-  s = await startUiServer({ consent: 'prompt' });
-  mcp = await startExampleMcpServer({ issuer: s.issuer });
-  await s.services.resources.create({ slug: 'mcp-a', uri: mcp.resource, display_name: 'MCP A', scopes: [{ name: 'read' }, { name: 'write' }] });
-  browser = await launchBrowser();
-  browser.setDefaultTimeout(20_000);
-}, 120_000);
+const ui = useWindow({
+  serve: { consent: 'prompt' },
+  seed: async (s) => {
+    mcp = await startExampleMcpServer({ issuer: s.issuer });
+    await s.services.resources.create({ slug: 'mcp-a', uri: mcp.resource, display_name: 'MCP A', scopes: [{ name: 'read' }, { name: 'write' }] });
+  },
+  stepTimeout: 20_000,
+});
 afterAll(async () => {
-  await browser?.close();
   await mcp?.close();
-  await s?.stop();
 });
 
 describe('resource page: full doctor check', () => {
   it('walks the example MCP server to all ✓, and shows the fix when the registration differs', async () => {
-    const win = await openWindow(browser, s, '#/resources/mcp-a');
+    const win = await ui.open('#/resources/mcp-a');
     const panel = win.getByRole('region', { name: 'Check my MCP server' });
     await expect(panel.getByRole('textbox', { name: 'MCP endpoint URL' }).inputValue()).resolves.toBe(mcp.resource);
     await panel.getByRole('button', { name: 'Run check' }).click();
@@ -58,7 +53,7 @@ describe('resource page: full doctor check', () => {
     await win.emulateMedia({ colorScheme: 'light' });
 
     // Break the registration by one character: the walk names the difference and the fix.
-    await s.services.resources.update('mcp-a', { uri: mcp.resource + '/' });
+    await ui.server.services.resources.update('mcp-a', { uri: mcp.resource + '/' });
     await panel.getByRole('textbox', { name: 'MCP endpoint URL' }).fill(mcp.url);
     await panel.getByRole('button', { name: 'Run check' }).click();
     await panel.getByText(/step(s)? failed/).waitFor();
@@ -78,10 +73,10 @@ describe('resource page: full doctor check', () => {
 
 describe('resource page: the MCP protocol revision of the check', () => {
   it('passes the chosen revision to the walk, as `authserver doctor --protocol` does, and says which was checked', async () => {
-    const old = await startExampleMcpServer({ issuer: s.issuer, protocol: '2025-11-25' });
+    const old = await startExampleMcpServer({ issuer: ui.server.issuer, protocol: '2025-11-25' });
     try {
-      await s.services.resources.create({ slug: 'mcp-old', uri: old.resource, display_name: 'MCP old', scopes: [{ name: 'read' }, { name: 'write' }] });
-      const win = await openWindow(browser, s, '#/resources/mcp-old');
+      await ui.server.services.resources.create({ slug: 'mcp-old', uri: old.resource, display_name: 'MCP old', scopes: [{ name: 'read' }, { name: 'write' }] });
+      const win = await ui.open('#/resources/mcp-old');
       const panel = win.getByRole('region', { name: 'Check my MCP server' });
       const revision = panel.getByRole('combobox', { name: 'MCP protocol revision' });
       await expect(revision.inputValue()).resolves.toBe('');

@@ -1,26 +1,13 @@
 /** The fault banner, in Chromium against a real server: on every screen while faults are armed, live, with Clear. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser';
-import type { TestServer } from '../helpers/server';
-import { openWindow, screenshot, startUiServer, uiErrors } from './helpers/ui';
+import { describe, expect, it } from 'vitest';
+import { screenshot, uiErrors } from './helpers/ui';
+import { useWindow } from './helpers/useWindow';
 
-let s: TestServer;
-let browser: BrowserContext;
-
-beforeAll(async () => {
-  s = await startUiServer();
-  browser = await launchBrowser();
-  browser.setDefaultTimeout(20_000);
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await s?.stop();
-});
+const ui = useWindow({ stepTimeout: 20_000 });
 
 describe('fault banner', () => {
   it('appears on every screen when a fault is armed elsewhere, counts down as it fires, and Clear disarms all', async () => {
-    const win = await openWindow(browser, s, '#/issuances');
+    const win = await ui.open('#/issuances');
     await win.getByRole('heading', { level: 1 }).first().waitFor();
     const banner = win.getByRole('status', { name: 'Armed faults' });
     expect(await banner.count()).toBe(0);
@@ -28,18 +15,18 @@ describe('fault banner', () => {
     await win.locator('.live-dot.live').waitFor();
 
     // Armed through the admin API (as the CLI does): the window learns it from the event stream.
-    s.services.faults.arm({ endpoint: 'token', grant_type: 'refresh_token', client_id: 'my-agent', error: 'invalid_grant', count: 2 });
+    ui.server.services.faults.arm({ endpoint: 'token', grant_type: 'refresh_token', client_id: 'my-agent', error: 'invalid_grant', count: 2 });
     await banner.waitFor();
     await win.waitForFunction(() => document.querySelector('.fault-banner')?.textContent?.includes('token · grant refresh_token · client my-agent → error invalid_grant (2 left)'));
     expect(await banner.locator('strong').textContent()).toBe('1 fault armed: AuthPlane fails on purpose');
 
-    s.services.faults.arm({ endpoint: 'jwks', status: 503, for_seconds: 600 });
+    ui.server.services.faults.arm({ endpoint: 'jwks', status: 503, for_seconds: 600 });
     await win.waitForFunction(() => document.querySelector('.fault-banner strong')?.textContent === '2 faults armed: AuthPlane fails on purpose');
     expect(await banner.textContent()).toMatch(/jwks → HTTP 503 \(until \d/);
 
     // A firing counts down.
-    expect((await s.fetch('/.well-known/jwks.json')).status).toBe(503);
-    await fetch(`${s.issuer}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=refresh_token&client_id=my-agent&refresh_token=x' });
+    expect((await ui.server.fetch('/.well-known/jwks.json')).status).toBe(503);
+    await fetch(`${ui.server.issuer}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=refresh_token&client_id=my-agent&refresh_token=x' });
     await win.waitForFunction(() => document.querySelector('.fault-banner')?.textContent?.includes('error invalid_grant (1 left)'));
 
     // On every screen.
@@ -57,7 +44,7 @@ describe('fault banner', () => {
 
     await banner.getByRole('button', { name: 'Clear' }).click();
     await banner.waitFor({ state: 'detached' });
-    expect(s.services.faults.list()).toEqual([]);
+    expect(ui.server.services.faults.list()).toEqual([]);
     expect(uiErrors(win)).toEqual([]);
   });
 });

@@ -2,26 +2,14 @@
  * Screenshots of every main screen, light and dark, with realistic data, saved under
  * test-output/screenshots/ (not committed). Also asserts each screen renders without errors.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { authorizationUrl, discover } from '../helpers/oauthClient';
-import type { TestServer } from '../helpers/server';
 import { seedScreens } from './helpers/seed';
 import { openWindow, screenshot, startUiServer, uiErrors } from './helpers/ui';
+import { useWindow } from './helpers/useWindow';
 
-let s: TestServer;
-let browser: BrowserContext;
-
-beforeAll(async () => {
-  s = await startUiServer();
-  await seedScreens(s);
-  browser = await launchBrowser();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await s?.stop();
-});
+const ui = useWindow({ seed: seedScreens });
 
 /** Every interactive control must have an accessible name (label, aria-label(ledby), text or title). */
 async function unnamedControls(page: Page): Promise<string[]> {
@@ -53,11 +41,11 @@ const SCREENS = [
 describe('main screens', () => {
   it('renders each screen in light and dark without errors', async () => {
     // A pending prompt, so the consent queue has something to show.
-    const as = await discover(s.issuer);
-    const { url } = await authorizationUrl(as, { issuer: s.issuer, clientId: 'my-agent', redirectUri: 'http://127.0.0.1:8765/callback', scope: 'read write', resource: 'http://127.0.0.1:3001/mcp' });
+    const as = await discover(ui.server.issuer);
+    const { url } = await authorizationUrl(as, { issuer: ui.server.issuer, clientId: 'my-agent', redirectUri: 'http://127.0.0.1:8765/callback', scope: 'read write', resource: 'http://127.0.0.1:3001/mcp' });
     await fetch(url, { redirect: 'manual' });
     for (const scheme of ['light', 'dark'] as const) {
-      const page = await openWindow(browser, s);
+      const page = await ui.open();
       await page.emulateMedia({ colorScheme: scheme });
       await page.setViewportSize({ width: 1360, height: 820 });
       for (const [name, hash] of SCREENS) {
@@ -93,7 +81,7 @@ describe('main screens', () => {
   it('shows empty states that say what to do', async () => {
     const empty = await startUiServer();
     try {
-      const page = await openWindow(browser, empty);
+      const page = await openWindow(ui.browser, empty);
       await page.setViewportSize({ width: 1360, height: 820 });
       for (const [name, hash, text] of [
         ['empty-prompts', '#/prompts', 'No pending requests'],

@@ -2,32 +2,22 @@
  * The decoder's "Mint a test token" panel in real Chromium against a real server: mint a token
  * with chosen defects, see it decoded and checked beside the form, copy it; light and dark.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser';
-import type { TestServer } from '../helpers/server';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from '../helpers/oauthClient';
-import { openWindow, screenshot, startUiServer, uiErrors } from './helpers/ui';
+import { screenshot, uiErrors } from './helpers/ui';
+import { useWindow } from './helpers/useWindow';
 
-let s: TestServer;
-let browser: BrowserContext;
 const URI = 'http://127.0.0.1:3001/mcp';
 
-beforeAll(async () => {
-  s = await startUiServer();
-  await s.services.resources.create({ slug: 'mcp-a', uri: URI, display_name: 'MCP A', scopes: [{ name: 'read' }, { name: 'write' }] });
-  browser = await launchBrowser();
-  browser.setDefaultTimeout(20_000);
-  await browser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: s.issuer });
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await s?.stop();
+const ui = useWindow({
+  seed: (s) => s.services.resources.create({ slug: 'mcp-a', uri: URI, display_name: 'MCP A', scopes: [{ name: 'read' }, { name: 'write' }] }),
+  stepTimeout: 20_000,
 });
+beforeAll(() => ui.browser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ui.server.issuer }));
 
 describe('JWT decoder: mint a test token', () => {
   it('mints an expired token with a custom claim and missing scope: decoded beside the form, checks fail on expiry, copy puts it on the clipboard', async () => {
-    const win = await openWindow(browser, s, '#/decoder');
+    const win = await ui.open('#/decoder');
     const panel = win.getByRole('region', { name: 'Mint a test token' });
     await panel.getByRole('radio', { name: 'Expired' }).click();
     await panel.getByRole('textbox', { name: 'Scopes' }).fill('read');
@@ -40,7 +30,7 @@ describe('JWT decoder: mint a test token', () => {
     const token = (await win.getByRole('textbox', { name: 'Token' }).inputValue()).trim();
     const { header, payload } = decodeJwt(token);
     expect(header).toMatchObject({ typ: 'at+jwt', alg: 'ES256' });
-    expect(payload).toMatchObject({ aud: [URI], scope: 'read', tenant: 'acme', iss: s.issuer });
+    expect(payload).toMatchObject({ aud: [URI], scope: 'read', tenant: 'acme', iss: ui.server.issuer });
     expect(payload.exp as number).toBeLessThan(Date.now() / 1000 - 3500);
     await expect(win.getByRole('region', { name: 'Decoded token' }).textContent()).resolves.toContain('"tenant"');
     // Signed by the published key: the signature check passes.
@@ -61,19 +51,19 @@ describe('JWT decoder: mint a test token', () => {
   });
 
   it('a key not in the JWKS: the decoder finds no key for its kid', async () => {
-    const win = await openWindow(browser, s, '#/decoder');
+    const win = await ui.open('#/decoder');
     const panel = win.getByRole('region', { name: 'Mint a test token' });
     await panel.getByRole('checkbox', { name: /Sign with a key not in the JWKS/ }).check();
     await panel.getByRole('button', { name: 'Mint token' }).click();
     await win.locator('li.fail[data-check="signature"]').waitFor();
     const kid = decodeJwt((await win.getByRole('textbox', { name: 'Token' }).inputValue()).trim()).header.kid as string;
     expect(kid).toMatch(/^unpublished-/);
-    expect(s.services.keys.jwks().keys.map((k) => k.kid)).not.toContain(kid);
+    expect(ui.server.services.keys.jwks().keys.map((k) => k.kid)).not.toContain(kid);
     expect(uiErrors(win)).toEqual([]);
   });
 
   it('custom claims that are not a JSON object: a field error, the mint button disabled', async () => {
-    const win = await openWindow(browser, s, '#/decoder');
+    const win = await ui.open('#/decoder');
     const panel = win.getByRole('region', { name: 'Mint a test token' });
     await panel.getByRole('textbox', { name: 'Custom claims' }).fill('[1]');
     await panel.getByText('Enter a JSON object, for example {"tenant": "acme"}.').waitFor();

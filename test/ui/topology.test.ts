@@ -3,41 +3,34 @@
  * fronting links on the resource page (add, refuse, delete), an exchanged token's act chain and
  * lineage in the issuance drawer and in the decoder, and an agent's tokens grouped by resource.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser';
+import { describe, expect, it } from 'vitest';
 import { decodeJwt } from '../helpers/oauthClient';
-import type { TestServer } from '../helpers/server';
 import { agentToken, exchange, seedGatewayTopology, type GatewayTopology } from '../helpers/topology';
 import { until } from '../helpers/until';
-import { openWindow, screenshot, startUiServer, uiErrors } from './helpers/ui';
+import { screenshot, uiErrors } from './helpers/ui';
+import { useWindow } from './helpers/useWindow';
 
-let s: TestServer;
-let browser: BrowserContext;
 let topo: GatewayTopology;
 let exchanged: string;
 let userJti: string;
 
-beforeAll(async () => {
-  s = await startUiServer({ consent: 'auto' });
-  topo = await seedGatewayTopology(s);
-  const user = await agentToken(s, topo.gwUri, 'A B');
-  userJti = decodeJwt(user.access_token).payload.jti as string;
-  const r = await exchange(s, { clientId: topo.gatewayId, secret: topo.gatewaySecret, subjectToken: user.access_token, resource: 'hidden' });
-  expect(r.status).toBe(200);
-  exchanged = r.json.access_token as string;
-  browser = await launchBrowser();
-  browser.setDefaultTimeout(20_000);
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await s?.stop();
+const ui = useWindow({
+  serve: { consent: 'auto' },
+  seed: async (s) => {
+    topo = await seedGatewayTopology(s);
+    const user = await agentToken(s, topo.gwUri, 'A B');
+    userJti = decodeJwt(user.access_token).payload.jti as string;
+    const r = await exchange(s, { clientId: topo.gatewayId, secret: topo.gatewaySecret, subjectToken: user.access_token, resource: 'hidden' });
+    expect(r.status).toBe(200);
+    exchanged = r.json.access_token as string;
+  },
+  stepTimeout: 20_000,
 });
 
 describe('fronting links on the resource page', () => {
   it('shows what a gateway fronts and what fronts a hidden server; adds, refuses and deletes a link', async () => {
-    await s.services.resources.create({ slug: 'archive', uri: 'http://127.0.0.1:3107/mcp', display_name: 'Archive', scopes: [{ name: 'AA' }] });
-    const page = await openWindow(browser, s, '#/resources/gw');
+    await ui.server.services.resources.create({ slug: 'archive', uri: 'http://127.0.0.1:3107/mcp', display_name: 'Archive', scopes: [{ name: 'AA' }] });
+    const page = await ui.open('#/resources/gw');
     const card = page.getByRole('region', { name: 'Fronting links' });
     const fronts = card.getByRole('table', { name: 'Fronts' });
     await fronts.locator('tr[data-link="gw/hidden"]').waitFor();
@@ -50,12 +43,12 @@ describe('fronting links on the resource page', () => {
     await card.getByRole('textbox', { name: 'Scope map' }).fill('A:AA');
     await card.getByRole('button', { name: 'Add link' }).click();
     await fronts.locator('tr[data-link="gw/archive"]').waitFor();
-    expect(s.services.fronting.get('gw', 'archive')?.scope_map).toEqual({ A: ['AA'] });
+    expect(ui.server.services.fronting.get('gw', 'archive')?.scope_map).toEqual({ A: ['AA'] });
     await screenshot(page, 'topology-fronting-links');
 
     await fronts.locator('tr[data-link="gw/archive"]').getByRole('button', { name: 'Delete' }).click();
     await fronts.locator('tr[data-link="gw/archive"]').waitFor({ state: 'detached' });
-    expect(s.services.fronting.get('gw', 'archive')).toBeUndefined();
+    expect(ui.server.services.fronting.get('gw', 'archive')).toBeUndefined();
 
     await page.evaluate(() => (location.hash = '#/resources/hidden'));
     const by = page.getByRole('region', { name: 'Fronting links' }).getByRole('table', { name: 'Fronted by' });
@@ -68,7 +61,7 @@ describe('fronting links on the resource page', () => {
 
 describe('editing a fronting link', () => {
   it('Edit replaces the scope map: text that does not parse is refused in the form, a scope not in the catalog by the server', async () => {
-    const page = await openWindow(browser, s, '#/resources/gw');
+    const page = await ui.open('#/resources/gw');
     const row = page.getByRole('region', { name: 'Fronting links' }).getByRole('table', { name: 'Fronts' }).locator('tr[data-link="gw/hidden"]');
     await row.getByRole('button', { name: 'Edit' }).click();
     const dialog = page.getByRole('dialog', { name: 'Edit gw → hidden' });
@@ -81,22 +74,22 @@ describe('editing a fronting link', () => {
     await map.fill('A:ZZ');
     await dialog.getByRole('button', { name: 'Save scope map' }).click();
     await expect(dialog.getByRole('alert').filter({ hasText: 'ZZ' }).textContent()).resolves.toBe('scope_map: target scope "ZZ" is not defined on resource "hidden" (its scopes: AA BB CC)');
-    expect(s.services.fronting.get('gw', 'hidden')?.scope_map).toEqual({ A: ['AA'], B: ['BB', 'CC'] });
+    expect(ui.server.services.fronting.get('gw', 'hidden')?.scope_map).toEqual({ A: ['AA'], B: ['BB', 'CC'] });
 
     await map.fill('A:CC,B:AA+BB');
     await dialog.getByRole('button', { name: 'Save scope map' }).click();
     await dialog.waitFor({ state: 'detached' });
     await until(async () => (await row.textContent()) === 'hiddenA:CC,B:AA+BBEditDelete', 'the row to show the new scope map');
-    expect(s.services.fronting.get('gw', 'hidden')?.scope_map).toEqual({ A: ['CC'], B: ['AA', 'BB'] });
+    expect(ui.server.services.fronting.get('gw', 'hidden')?.scope_map).toEqual({ A: ['CC'], B: ['AA', 'BB'] });
     await screenshot(page, 'topology-fronting-edit');
-    await s.services.fronting.update('gw', 'hidden', { scope_map: { A: ['AA'], B: ['BB', 'CC'] } });
+    await ui.server.services.fronting.update('gw', 'hidden', { scope_map: { A: ['AA'], B: ['BB', 'CC'] } });
     await page.close();
   });
 });
 
 describe('policy lists on the resource page', () => {
   it('shows the runtime and exchange lists; adds a runtime client and removes an exchange client through the sub-list API', async () => {
-    const page = await openWindow(browser, s, '#/resources/hidden');
+    const page = await ui.open('#/resources/hidden');
     const card = page.getByRole('region', { name: 'Policy' });
     const runtime = card.getByRole('group', { name: 'Runtime clients' });
     const exchangeList = card.getByRole('group', { name: 'Exchange allowed clients' });
@@ -112,17 +105,17 @@ describe('policy lists on the resource page', () => {
     await dialog.getByRole('button', { name: 'Add client' }).click();
     await dialog.waitFor({ state: 'detached' });
     await runtime.locator('tr[data-client="gw-client"]').waitFor();
-    expect(s.services.resources.require('hidden').policy?.runtime?.client_ids).toEqual(['gw-client']);
+    expect(ui.server.services.resources.require('hidden').policy?.runtime?.client_ids).toEqual(['gw-client']);
     await screenshot(page, 'resource-policy-lists');
 
     await exchangeList.locator('tr[data-client="gw-client"]').getByRole('button', { name: 'Remove' }).click();
     await exchangeList.getByText('Any client with the token-exchange grant (through a fronting link).').waitFor();
-    expect(s.services.resources.require('hidden').policy).toEqual({ runtime: { client_ids: ['gw-client'] }, exchange: { allowed_client_ids: [] } });
-    const types = (await s.admin('/audit?type=resource.policy').then((r) => r.json())).events.map((e: { type: string }) => e.type);
+    expect(ui.server.services.resources.require('hidden').policy).toEqual({ runtime: { client_ids: ['gw-client'] }, exchange: { allowed_client_ids: [] } });
+    const types = (await ui.server.admin('/audit?type=resource.policy').then((r) => r.json())).events.map((e: { type: string }) => e.type);
     expect(types).toEqual(expect.arrayContaining(['resource.policy.runtime.client.added', 'resource.policy.exchange.allowed_client.removed']));
     expect(uiErrors(page)).toEqual([]);
-    await s.services.policies.add('hidden', 'exchange', { client_id: 'gw-client' });
-    await s.services.policies.remove('hidden', 'runtime', 'gw-client');
+    await ui.server.services.policies.add('hidden', 'exchange', { client_id: 'gw-client' });
+    await ui.server.services.policies.remove('hidden', 'runtime', 'gw-client');
     await page.close();
   });
 });
@@ -130,7 +123,7 @@ describe('policy lists on the resource page', () => {
 describe('an exchanged token in the window', () => {
   it('the issuance drawer explains the act chain step by step and lists the token it was exchanged from', async () => {
     const jti = decodeJwt(exchanged).payload.jti as string;
-    const page = await openWindow(browser, s, `#/issuances?jti=${jti}`);
+    const page = await ui.open(`#/issuances?jti=${jti}`);
     await page.getByRole('row').filter({ hasText: jti }).first().click();
     const drawer = page.getByRole('dialog', { name: 'Access token' });
     const chain = drawer.getByRole('list', { name: 'Delegation chain' });
@@ -151,7 +144,7 @@ describe('an exchanged token in the window', () => {
   });
 
   it('the decoder shows the act chain of a pasted exchanged token', async () => {
-    const page = await openWindow(browser, s, '#/decoder');
+    const page = await ui.open('#/decoder');
     await page.getByRole('textbox', { name: 'Token' }).fill(exchanged);
     const card = page.getByRole('region', { name: 'Delegation chain (act)' });
     await card.waitFor();
@@ -164,9 +157,9 @@ describe('an exchanged token in the window', () => {
   });
 
   it("an agent's tokens are grouped by resource, and a group narrows the log", async () => {
-    await s.services.resources.create({ slug: 'second', uri: 'http://127.0.0.1:3108/mcp', display_name: 'Second MCP', scopes: [{ name: 'x' }] });
-    await agentToken(s, 'http://127.0.0.1:3108/mcp', 'x');
-    const page = await openWindow(browser, s, '#/issuances?client=my-agent');
+    await ui.server.services.resources.create({ slug: 'second', uri: 'http://127.0.0.1:3108/mcp', display_name: 'Second MCP', scopes: [{ name: 'x' }] });
+    await agentToken(ui.server, 'http://127.0.0.1:3108/mcp', 'x');
+    const page = await ui.open('#/issuances?client=my-agent');
     const groups = page.getByRole('group', { name: 'Tokens by resource' });
     await groups.locator('[data-resource="second"]').waitFor();
     await expect(groups.locator('[data-resource="gw"]').textContent()).resolves.toBe('Gateway 1 active / 1');

@@ -2,30 +2,18 @@
  * The window itself, in real Chromium against a real server: forms validated live per field,
  * past moments never shown as future, a layout that works from 800 px up, and the theme switch.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser';
-import type { TestServer } from '../helpers/server';
 import { NAV } from '../../renderer/src/nav';
 import { seedScreens } from './helpers/seed';
-import { openWindow, screenshot, startUiServer, uiErrors } from './helpers/ui';
+import { openWindow, screenshot, uiErrors } from './helpers/ui';
+import { useWindow } from './helpers/useWindow';
 
-let s: TestServer;
-let browser: BrowserContext;
-
-beforeAll(async () => {
-  s = await startUiServer();
-  await seedScreens(s);
-  browser = await launchBrowser();
-  browser.setDefaultTimeout(15_000);
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await s?.stop();
-});
+const ui = useWindow({ seed: seedScreens, stepTimeout: 15_000 });
 
 async function open(hash: string, size = { width: 1280, height: 800 }): Promise<Page> {
-  const page = await openWindow(browser, s, hash);
+  const page = await ui.open(hash);
   page.setDefaultTimeout(15_000);
   await page.setViewportSize(size);
   await page.getByRole('heading', { level: 1 }).first().waitFor();
@@ -60,7 +48,7 @@ describe('forms validate live, per field, with the contract schema', () => {
     await expect.poll(() => fieldError(form, 'Slug')).toBeNull();
     await form.getByRole('button', { name: 'Create resource' }).click();
     await page.getByRole('heading', { name: 'good-slug', level: 1 }).waitFor();
-    expect(s.services.resources.get('good-slug')?.uri).toBe('http://127.0.0.1:3009/mcp');
+    expect(ui.server.services.resources.get('good-slug')?.uri).toBe('http://127.0.0.1:3009/mcp');
     expect(uiErrors(page)).toEqual([]);
     await page.close();
   });
@@ -88,7 +76,7 @@ describe('forms validate live, per field, with the contract schema', () => {
     await expect.poll(() => fieldError(form, 'client_id')).toBe('client_id must be printable ASCII without spaces');
     await id.fill('live-agent');
     await expect.poll(() => fieldError(form, 'client_id')).toBeNull();
-    expect(s.services.clients.get('live-agent')).toBeUndefined();
+    expect(ui.server.services.clients.get('live-agent')).toBeUndefined();
     await page.close();
   });
 
@@ -100,12 +88,12 @@ describe('forms validate live, per field, with the contract schema', () => {
     await form.getByLabel('Email', { exact: true }).fill('dana-at-example');
     await form.getByRole('button', { name: 'Create user' }).click();
     await expect.poll(() => fieldError(form, 'Email')).not.toBeNull();
-    expect(s.services.users.get('dana')).toBeUndefined();
+    expect(ui.server.services.users.get('dana')).toBeUndefined();
     await form.getByLabel('Email', { exact: true }).fill('dana@example.com');
     await expect.poll(() => fieldError(form, 'Email')).toBeNull();
     await form.getByRole('button', { name: 'Create user' }).click();
     await form.waitFor({ state: 'hidden' });
-    expect(s.services.users.get('dana')).toMatchObject({ email: 'dana@example.com' });
+    expect(ui.server.services.users.get('dana')).toMatchObject({ email: 'dana@example.com' });
     await page.close();
   });
 });
@@ -131,7 +119,7 @@ describe('forms hold their fields in react-hook-form', () => {
     await form.getByRole('button', { name: 'Remove scope 1' }).click();
     await form.getByRole('button', { name: 'Save changes' }).click();
     await form.waitFor({ state: 'hidden' });
-    expect(s.services.resources.get('weather')).toMatchObject({ access_token_ttl: 900, signing_alg: 'RS256', scopes: [{ name: 'alerts:write', description: 'Create weather alerts' }, { name: 'admin', description: 'Everything' }] });
+    expect(ui.server.services.resources.get('weather')).toMatchObject({ access_token_ttl: 900, signing_alg: 'RS256', scopes: [{ name: 'alerts:write', description: 'Create weather alerts' }, { name: 'admin', description: 'Everything' }] });
     // A new form starts empty, and its slug follows the name until one is typed.
     await page.goto(page.url().replace(/#.*/, '#/resources'));
     await page.getByRole('button', { name: 'New resource' }).click();
@@ -160,7 +148,7 @@ describe('forms hold their fields in react-hook-form', () => {
     await expect.poll(() => fieldError(form, 'Token endpoint authentication')).toBeNull();
     await form.getByRole('button', { name: 'Create client' }).click();
     await form.waitFor({ state: 'hidden' });
-    await expect.poll(() => s.services.clients.list().find((c) => c.client_name === 'Batch job')).toMatchObject({ grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_post', redirect_uris: [] });
+    await expect.poll(() => ui.server.services.clients.list().find((c) => c.client_name === 'Batch job')).toMatchObject({ grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_post', redirect_uris: [] });
     expect(uiErrors(page)).toEqual([]);
     await page.close();
   });
@@ -170,7 +158,7 @@ describe('times', () => {
   it('a token revoked moments ago says so, even when the window clock is behind the server', async () => {
     const jti = 'jti-window-revoke';
     const now = Date.now();
-    await s.store.issuances.append({ jti, sub: 'alice', client_id: 'my-agent', resource: 'mcp-a', aud: 'http://127.0.0.1:3001/mcp', scope: 'read', grant: 'authorization_code', issued_at: new Date(now).toISOString(), expires_at: new Date(now + 900_000).toISOString() });
+    await ui.server.store.issuances.append({ jti, sub: 'alice', client_id: 'my-agent', resource: 'mcp-a', aud: 'http://127.0.0.1:3001/mcp', scope: 'read', grant: 'authorization_code', issued_at: new Date(now).toISOString(), expires_at: new Date(now + 900_000).toISOString() });
     const page = await open('#/issuances');
     // The window's clock 3 s behind the server's stamps: what a `now` that ticks every few seconds amounts to.
     await page.clock.setFixedTime(Date.now() - 3000);
@@ -181,7 +169,7 @@ describe('times', () => {
     const badge = drawer.locator('.badge.red');
     await badge.waitFor();
     await expect(badge.textContent()).resolves.toBe('Revoked just now');
-    expect(s.store.issuances.isRevoked(jti)).toBe(true);
+    expect(ui.server.store.issuances.isRevoked(jti)).toBe(true);
     await page.close();
   });
 });
@@ -279,7 +267,7 @@ describe('theme', () => {
   it('follows the system until a choice is made, keeps the choice, and applies it before the app runs', async () => {
     const context = await launchBrowser();
     try {
-      const page = await openWindow(context, s, '#/prompts');
+      const page = await openWindow(context, ui.server, '#/prompts');
       await page.emulateMedia({ colorScheme: 'dark' });
       await page.getByRole('heading', { level: 1 }).first().waitFor();
       await expect.poll(() => background(page)).toBe(DARK);
@@ -321,7 +309,7 @@ describe('theme', () => {
   });
 
   it('an unknown stored value falls back to the system, and the boot script passes the CSP', async () => {
-    const page = await openWindow(browser, s, '#/prompts');
+    const page = await ui.open('#/prompts');
     await page.evaluate(() => localStorage.setItem('authplane.theme', 'neon'));
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.reload();

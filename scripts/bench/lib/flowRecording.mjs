@@ -1,7 +1,8 @@
 // `npm run bench -- --only flowrec`: what recording the flow timeline costs the token path. Two
 // `authserver serve` processes, identical but for `--no-flows`, get the same c8 flows and refreshes
-// in alternating order, round after round; the figure is the server CPU per operation with
-// recording on ÷ off (medians of the rounds). The recording server keeps its flows at the
+// in short alternating bursts (the order reversed every burst), so load from other work on the
+// machine, which comes and goes over seconds, falls on both alike; the figure is each server's CPU
+// over all its bursts ÷ its operations, on ÷ off. The recording server keeps its flows at the
 // FLOW_LIMITS cap during the runs, so the cost includes rolling the oldest off.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,55 +10,66 @@ import { request } from 'undici';
 import { pkcePairs, runFlows, runRefresh } from './loadgen.mjs';
 import { cpuMs, memMB, stopChild } from './proc.mjs';
 import { startAuthPlane } from './servers.mjs';
-import { median } from './stats.mjs';
 
 async function cpuPerOp(pid, run) {
   const c0 = cpuMs(pid);
+  const t0 = performance.now();
   const r = await run();
   if (r.errors) throw new Error(`${r.errors} failed requests, first: ${r.firstError}`);
-  return { usPerOp: ((cpuMs(pid) - c0) * 1000) / r.ops, opsPerSec: r.opsPerSec, ops: r.ops };
+  return { cpuMs: cpuMs(pid) - c0, wallMs: performance.now() - t0, ops: r.ops };
+}
+
+/** Per operation over a list of bursts: CPU µs, and operations per second of wall time. */
+function total(bursts) {
+  const sum = (k) => bursts.reduce((a, b) => a + b[k], 0);
+  return { usPerOp: (sum('cpuMs') * 1000) / sum('ops'), opsPerSec: (sum('ops') * 1000) / sum('wallMs') };
 }
 
 export async function benchFlowRecording({ cli, tmp, log, quick, rounds }) {
-  const n = quick ? { warm: 1500, flows: 2000, refresh: 2000, ms: 1500 } : { warm: 5000, flows: 8000, refresh: 8000, ms: 3000 };
+  // Bursts of 500 flows (~0.2 s) and 250 refreshes; `rounds` rounds of `bursts` each.
+  const n = quick ? { warm: 1500, bursts: 4 } : { warm: 5000, bursts: 8 };
+  const FLOWS = 500;
+  const REFRESHES = 250;
   const onDir = tmp('flowrec-on');
   const servers = [
     { key: 'on', srv: await startAuthPlane(cli, onDir) },
     { key: 'off', srv: await startAuthPlane(cli, tmp('flowrec-off'), { serveArgs: ['--no-flows'] }) },
   ];
-  const pairs = pkcePairs(n.warm + n.flows);
+  const perServer = n.warm + rounds * n.bursts * FLOWS;
   const out = { rounds: [], on: {}, off: {} };
   try {
     for (const s of servers) {
       log(`  warm-up: recording ${s.key}`);
+      s.pairs = pkcePairs(perServer);
+      s.at = n.warm;
       s.tokens = [];
-      await runFlows(s.srv.target, { concurrency: 8, maxOps: n.warm, maxMs: n.ms * 3, pairs: pairs.slice(0, n.warm), keep: s.tokens });
+      await runFlows(s.srv.target, { concurrency: 8, maxOps: n.warm, maxMs: 60_000, pairs: s.pairs.slice(0, n.warm), keep: s.tokens });
       s.flows = [];
       s.refresh = [];
     }
+    let flip = false;
     for (let r = 0; r < rounds; r++) {
-      const order = r % 2 === 0 ? servers : [...servers].reverse();
-      for (const s of order) {
-        const keep = [];
-        s.flows.push(await cpuPerOp(s.srv.pid, () => runFlows(s.srv.target, { concurrency: 8, maxOps: n.flows, maxMs: n.ms, pairs: pairs.slice(n.warm), keep })));
-        s.tokens.push(...keep);
-        const rr = await cpuPerOp(s.srv.pid, async () => {
-          const res = await runRefresh(s.srv.target, { concurrency: 8, maxOps: n.refresh, maxMs: n.ms, tokens: s.tokens });
-          s.tokens.splice(0, res.familiesUsed);
-          return res;
-        });
-        s.refresh.push(rr);
-        log(`  round ${r + 1}: recording ${s.key}: ${Math.round(s.flows.at(-1).usPerOp)} µs/flow, ${Math.round(rr.usPerOp)} µs/refresh`);
+      for (let b = 0; b < n.bursts; b++) {
+        for (const s of (flip = !flip) ? servers : [...servers].reverse()) {
+          const keep = [];
+          s.flows.push(await cpuPerOp(s.srv.pid, () => runFlows(s.srv.target, { concurrency: 8, maxOps: FLOWS, maxMs: 60_000, pairs: s.pairs.slice(s.at, s.at + FLOWS), keep })));
+          s.at += FLOWS;
+          s.tokens.push(...keep);
+          s.refresh.push(
+            await cpuPerOp(s.srv.pid, async () => {
+              const res = await runRefresh(s.srv.target, { concurrency: 8, maxOps: REFRESHES, maxMs: 60_000, tokens: s.tokens });
+              s.tokens.splice(0, res.familiesUsed);
+              return res;
+            }),
+          );
+        }
       }
+      for (const s of servers) log(`  round ${r + 1}: recording ${s.key}: ${Math.round(total(s.flows.slice(-n.bursts)).usPerOp)} µs/flow, ${Math.round(total(s.refresh.slice(-n.bursts)).usPerOp)} µs/refresh`);
     }
     for (const s of servers) {
-      out[s.key] = {
-        flowUs: median(s.flows.map((x) => x.usPerOp)),
-        flowsPerSec: median(s.flows.map((x) => x.opsPerSec)),
-        refreshUs: median(s.refresh.map((x) => x.usPerOp)),
-        refreshesPerSec: median(s.refresh.map((x) => x.opsPerSec)),
-        peakRssMB: memMB(s.srv.pid).peak,
-      };
+      const f = total(s.flows);
+      const rf = total(s.refresh);
+      out[s.key] = { flowUs: f.usPerOp, flowsPerSec: f.opsPerSec, refreshUs: rf.usPerOp, refreshesPerSec: rf.opsPerSec, peakRssMB: memMB(s.srv.pid).peak };
     }
     const token = (await readFile(path.join(onDir, 'admin-token'), 'utf8')).trim();
     const res = await request(`${servers[0].srv.target.origin}/admin/api/flows?limit=1000`, { headers: { authorization: `Bearer ${token}` } });

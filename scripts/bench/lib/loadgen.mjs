@@ -93,92 +93,12 @@ function summarize(lat, n, ms, errors, firstError, extra = {}) {
 }
 
 /**
- * Runs flows with `concurrency` workers until `maxOps` flows or `maxMs` elapse.
- * `pairs` must hold at least `maxOps` PKCE pairs. `keep` collects refresh tokens (for refresh runs),
- * `keepAccess` access tokens.
+ * The closed loop every run is: `concurrency` workers each repeat an op until `maxOps` ops are
+ * taken or `maxMs` has passed, and the latency of each op that succeeds is recorded. A failed op
+ * is counted and ends its worker, unless `carryOn(err)` says the next op may still succeed.
+ * `newOp(pool)` gives each worker its op (`op(i)`, i the op's index), with state of its own.
  */
-export async function runFlows(t, { concurrency, maxOps, maxMs, pairs, pool, keep, keepAccess }) {
-  const prep = prepare(t);
-  const own = !pool;
-  pool ??= createPool(t.origin, concurrency);
-  const lat = new Float64Array(maxOps);
-  let next = 0;
-  let done = 0;
-  let errors = 0;
-  let firstError;
-  const t0 = performance.now();
-  const deadline = t0 + maxMs;
-  const worker = async () => {
-    while (next < maxOps && performance.now() < deadline) {
-      const i = next++;
-      const s = performance.now();
-      try {
-        const tok = await oneFlow(pool, t, prep, pairs[i]);
-        lat[done++] = performance.now() - s;
-        if (keep && tok.refresh_token) keep.push(tok.refresh_token);
-        if (keepAccess) keepAccess.push(tok.access_token);
-      } catch (err) {
-        errors++;
-        firstError ??= err.message;
-        if (!(err instanceof FlowError)) break;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const ms = performance.now() - t0;
-  if (own) await pool.close();
-  return summarize(lat, done, ms, errors, firstError);
-}
-
-/**
- * Refresh grants with rotation. Each worker takes a refresh token from `tokens` (one per family,
- * from earlier flows), rotates it `rotations` times (each request uses the token the previous
- * response returned), then moves on to the next family: clients refresh a session a handful of
- * times, not thousands. Needs ceil(maxOps / rotations) + concurrency tokens.
- */
-export async function runRefresh(t, { concurrency, maxOps, maxMs, tokens, rotations = 10, pool }) {
-  const need = Math.ceil(maxOps / rotations) + concurrency;
-  if (tokens.length < need) throw new Error(`runRefresh needs ${need} refresh tokens (one per family), got ${tokens.length}`);
-  const prep = prepare(t);
-  const own = !pool;
-  pool ??= createPool(t.origin, concurrency);
-  const lat = new Float64Array(maxOps);
-  let next = 0;
-  let done = 0;
-  let errors = 0;
-  let firstError;
-  let family = 0;
-  const t0 = performance.now();
-  const deadline = t0 + maxMs;
-  const worker = async () => {
-    let token;
-    let left = 0;
-    while (next < maxOps && performance.now() < deadline) {
-      next++;
-      if (left === 0) {
-        token = tokens[family++];
-        left = rotations;
-      }
-      const s = performance.now();
-      try {
-        token = (await oneRefresh(pool, t, prep, token)).refresh_token;
-        left--;
-        lat[done++] = performance.now() - s;
-      } catch (err) {
-        errors++;
-        firstError ??= err.message;
-        break;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const ms = performance.now() - t0;
-  if (own) await pool.close();
-  return { ...summarize(lat, done, ms, errors, firstError), familiesUsed: family };
-}
-
-/** Plain GETs of `path` (the bare-Koa floor and the admin API). */
-export async function runGets(origin, path, { concurrency, maxOps, maxMs, headers = {}, pool }) {
+async function closedLoop(origin, { concurrency, maxOps, maxMs, pool }, newOp, carryOn = () => false) {
   const own = !pool;
   pool ??= createPool(origin, concurrency);
   const lat = new Float64Array(maxOps);
@@ -189,21 +109,73 @@ export async function runGets(origin, path, { concurrency, maxOps, maxMs, header
   const t0 = performance.now();
   const deadline = t0 + maxMs;
   const worker = async () => {
+    const op = newOp(pool);
     while (next < maxOps && performance.now() < deadline) {
-      next++;
+      const i = next++;
       const s = performance.now();
-      const r = await pool.request({ method: 'GET', path, headers });
-      await r.body.dump();
-      if (r.statusCode !== 200) {
+      try {
+        await op(i);
+        lat[done++] = performance.now() - s;
+      } catch (err) {
         errors++;
-        firstError ??= `GET ${path} answered ${r.statusCode}`;
-        break;
+        firstError ??= err.message;
+        if (!carryOn(err)) break;
       }
-      lat[done++] = performance.now() - s;
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const ms = performance.now() - t0;
   if (own) await pool.close();
   return summarize(lat, done, ms, errors, firstError);
+}
+
+/**
+ * Runs flows with `concurrency` workers until `maxOps` flows or `maxMs` elapse.
+ * `pairs` must hold at least `maxOps` PKCE pairs. `keep` collects refresh tokens (for refresh runs),
+ * `keepAccess` access tokens. A flow answered wrongly does not stop its worker.
+ */
+export async function runFlows(t, { pairs, keep, keepAccess, ...loop }) {
+  const prep = prepare(t);
+  const flow = (pool) => async (i) => {
+    const tok = await oneFlow(pool, t, prep, pairs[i]);
+    if (keep && tok.refresh_token) keep.push(tok.refresh_token);
+    if (keepAccess) keepAccess.push(tok.access_token);
+  };
+  return closedLoop(t.origin, loop, flow, (err) => err instanceof FlowError);
+}
+
+/**
+ * Refresh grants with rotation. Each worker takes a refresh token from `tokens` (one per family,
+ * from earlier flows), rotates it `rotations` times (each request uses the token the previous
+ * response returned), then moves on to the next family: clients refresh a session a handful of
+ * times, not thousands. Needs ceil(maxOps / rotations) + concurrency tokens.
+ */
+export async function runRefresh(t, { tokens, rotations = 10, ...loop }) {
+  const need = Math.ceil(loop.maxOps / rotations) + loop.concurrency;
+  if (tokens.length < need) throw new Error(`runRefresh needs ${need} refresh tokens (one per family), got ${tokens.length}`);
+  const prep = prepare(t);
+  let family = 0;
+  const chain = (pool) => {
+    let token;
+    let left = 0;
+    return async () => {
+      if (left === 0) {
+        token = tokens[family++];
+        left = rotations;
+      }
+      token = (await oneRefresh(pool, t, prep, token)).refresh_token;
+      left--;
+    };
+  };
+  return { ...(await closedLoop(t.origin, loop, chain)), familiesUsed: family };
+}
+
+/** Plain GETs of `path` (the bare-Koa floor and the admin API). */
+export async function runGets(origin, path, { headers = {}, ...loop }) {
+  const get = (pool) => async () => {
+    const r = await pool.request({ method: 'GET', path, headers });
+    await r.body.dump();
+    if (r.statusCode !== 200) throw new Error(`GET ${path} answered ${r.statusCode}`);
+  };
+  return closedLoop(origin, loop, get);
 }
