@@ -61,4 +61,5 @@ console.log(`main thread busy µs/op (profiler overhead included): A ${per(a.bus
 console.log(`${'A'.padStart(8)} ${'B'.padStart(8)} ${'B-A'.padStart(8)}  ${o.inclusive ? 'inclusive' : 'self'} time of`);
 const rows = [...new Set([...a.time.keys(), ...b.time.keys()])].map((k) => [k, a.time.get(k) ?? 0, b.time.get(k) ?? 0]);
 rows.sort((x, y) => Math.abs(y[2] - y[1]) - Math.abs(x[2] - x[1]));
-for (const [k, ta, tb] of rows.slice(0, Number(o.top))) console.log(`${per(ta)} ${per(tb)} ${((tb - ta) / ops >= 0 ? '+' : '') + ((tb - ta) / ops).toFixed(1).padStart(7)}  ${k}`);
+const signed = (t) => `${t >= 0 ? '+' : ''}${(t / ops).toFixed(1)}`.padStart(8);
+for (const [k, ta, tb] of rows.slice(0, Number(o.top))) console.log(`${per(ta)} ${per(tb)} ${signed(tb - ta)}  ${k}`);
