@@ -199,8 +199,8 @@ class RequestStep implements StepRecord {
 
 /**
  * The step of a request at an OAuth endpoint (with the CIMD fetch it made first, if any), taken
- * when its answer's head is written. A request whose answer is never written (the client left)
- * leaves no step; its row is in the activity log. `failed` is told what went wrong recording.
+ * when its answer's head is written (an answer never written leaves no step; its row is in the
+ * activity log). `failed` is told what went wrong recording.
  */
 export function recordFlowStep(flows: FlowLog, ctx: HttpContext, entry: ActivityEntry, failed: (e: unknown) => void): void {
   const endpoint = flowEndpointOf(entry.method, entry.path);
