@@ -2,13 +2,10 @@
 // objects the garbage collector already took, so it shows allocation, not what stays. Prints KB
 // allocated per flow by function (self), for one or more checkouts side by side.
 //   node scripts/bench/alloc.mjs [--flows 4000] [--top 40] base=/path new-off=.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { startCheckout } from './lib/checkout.mjs';
 const { values: o, positionals } = parseArgs({ allowPositionals: true, options: { flows: { type: 'string', default: '4000' }, top: { type: 'string', default: '40' } } });
 const N = Number(o.flows);
-const lib = (d, f) => import(path.join(d, 'scripts/bench/lib', f));
 const { pkcePairs, runFlows } = await import('./lib/loadgen.mjs');
 const { exitOnSignals, stopChild } = await import('./lib/proc.mjs');
 exitOnSignals();
@@ -32,14 +29,8 @@ async function session(url) {
 
 const results = [];
 for (const p of positionals) {
-  const [label, rel] = p.split('=');
-  const dir = path.resolve(rel);
-  const { buildBench } = await lib(dir, 'build.mjs');
-  const { startAuthPlane } = await lib(dir, 'servers.mjs');
-  const b = await buildBench();
-  const dataDir = mkdtempSync(path.join(tmpdir(), `alloc-${label}-`));
   const port = 9400 + results.length;
-  const srv = await startAuthPlane(b.cli, dataDir, { nodeArgs: [`--inspect=127.0.0.1:${port}`], ...(label.endsWith('-off') ? { serveArgs: ['--no-flows'] } : {}) });
+  const { label, srv, removeData } = await startCheckout(p, { nodeArgs: [`--inspect=127.0.0.1:${port}`] });
   const pairs = pkcePairs(N + 2000);
   const url = await inspector(port);
   await runFlows(srv.target, { concurrency: 8, maxOps: 2000, maxMs: 60_000, pairs: pairs.slice(0, 2000) });
@@ -50,7 +41,7 @@ for (const p of positionals) {
   const { profile } = await s.send('HeapProfiler.stopSampling');
   s.close();
   await stopChild(srv.child);
-  rmSync(dataDir, { recursive: true, force: true });
+  removeData();
   const by = new Map();
   const walk = (n) => {
     const f = n.callFrame;

@@ -3,13 +3,10 @@
 // and the pause time. The byte counts depend on the code, not on how busy the machine is; pause
 // times do. Same rotation as paired.mjs; a label ending in "-off" serves with --no-flows.
 //   node scripts/bench/gc.mjs [--rounds 10] [--burst 1000] on=. off-off=.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { startCheckout } from './lib/checkout.mjs';
 const { values: o, positionals } = parseArgs({ allowPositionals: true, options: { rounds: { type: 'string', default: '10' }, burst: { type: 'string', default: '1000' } } });
 const R = Number(o.rounds), B = Number(o.burst);
-const lib = (d, f) => import(path.join(d, 'scripts/bench/lib', f));
 const { pkcePairs, runFlows } = await import('./lib/loadgen.mjs');
 const { exitOnSignals, stopChild } = await import('./lib/proc.mjs');
 exitOnSignals();
@@ -17,14 +14,8 @@ const FIELDS = ['pause', 'allocated', 'new_space_survived', 'promoted'];
 const field = (line, name) => Number(new RegExp(` ${name}=([\\d.]+)`).exec(line)?.[1] ?? 0);
 const srvs = [];
 for (const p of positionals) {
-  const [label, rel] = p.split('=');
-  const dir = path.resolve(rel);
-  const { buildBench } = await lib(dir, 'build.mjs');
-  const { startAuthPlane } = await lib(dir, 'servers.mjs');
-  const b = await buildBench();
-  const dataDir = mkdtempSync(path.join(tmpdir(), `gc-${label}-`));
-  const srv = await startAuthPlane(b.cli, dataDir, { nodeArgs: ['--trace-gc-nvp'], ...(label.endsWith('-off') ? { serveArgs: ['--no-flows'] } : {}) });
-  const x = { label, srv, dataDir, pairs: pkcePairs(4000 + R * B + 200), at: 0, counting: false, sum: Object.fromEntries(FIELDS.map((f) => [f, 0])), kinds: {}, ops: 0 };
+  const { label, srv, removeData } = await startCheckout(p, { nodeArgs: ['--trace-gc-nvp'] });
+  const x = { label, srv, removeData, pairs: pkcePairs(4000 + R * B + 200), at: 0, counting: false, sum: Object.fromEntries(FIELDS.map((f) => [f, 0])), kinds: {}, ops: 0 };
   let buf = '';
   srv.child.stdout.on('data', (d) => {
     buf += d;
@@ -55,5 +46,5 @@ for (const x of srvs) {
   const kinds = Object.entries(x.kinds).map(([k, n]) => `${n}× ${k}`).join(', ');
   console.log(`${x.label.padEnd(8)} per flow: allocated ${(per('allocated') / 1024).toFixed(1)} KB, survived ${per('new_space_survived').toFixed(0)} B, promoted ${per('promoted').toFixed(0)} B, pause ${(per('pause') * 1000).toFixed(1)} µs  (${kinds}; ${x.ops} flows)`);
   await stopChild(x.srv.child);
-  rmSync(x.dataDir, { recursive: true, force: true });
+  x.removeData();
 }

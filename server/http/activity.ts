@@ -9,7 +9,7 @@ import type { ActivityLog } from '../domain/activity';
 import { iso, type Clock } from '../clock';
 import type { Logger } from '../log';
 import type { FlowLog } from '../flows/flowLog';
-import { recordFlowStep } from './flowRecorder';
+import { recordFlowStep, stepFailed } from './flowRecorder';
 import { redirectQuery } from './redirectQuery';
 
 export type Warn = { code: WarningCode; message: string };
@@ -71,11 +71,10 @@ export function activityRecorder(activity: ActivityLog, clock: Clock, log: Logge
   };
   // The flow timeline reads the same entry; its failure loses the step, never the request's row.
   const recordStep = (flows: FlowLog, ctx: HttpContext, entry: ActivityEntry) => {
-    const failed = (e: unknown) => log.warn(`flow timeline: could not record ${ctx.method} ${ctx.path} (${(e as Error)?.message ?? String(e)})`);
     try {
-      recordFlowStep(flows, ctx, entry, failed);
+      recordFlowStep(flows, ctx, entry, log);
     } catch (e) {
-      failed(e);
+      stepFailed(log, entry, e);
     }
   };
   return async function recordActivity(ctx: HttpContext, next: Next) {

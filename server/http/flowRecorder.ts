@@ -17,6 +17,7 @@ import { PATHS } from '../oauth/paths';
 import type { CimdFetch } from '../oauth/cimd';
 import { responseHeader, type HttpContext } from './context';
 import { whenHeadWritten } from './drain';
+import type { Logger } from '../log';
 
 const ENDPOINTS = new Map<string, FlowEndpoint>([
   [PATHS.register, 'register'],
@@ -197,12 +198,17 @@ class RequestStep implements StepRecord {
   }
 }
 
+/** Recording never changes an answer: a step that cannot be taken is lost, with a warning. */
+export function stepFailed(log: Logger, entry: ActivityEntry, e: unknown): void {
+  log.warn(`flow timeline: could not record ${entry.method} ${entry.path} (${(e as Error)?.message ?? String(e)})`);
+}
+
 /**
  * The step of a request at an OAuth endpoint (with the CIMD fetch it made first, if any), taken
- * when its answer's head is written. A request whose answer is never written (the client left)
- * leaves no step; its row is in the activity log. `failed` is told what went wrong recording.
+ * when its answer's head is written (an answer never written leaves no step; its row is in the
+ * activity log).
  */
-export function recordFlowStep(flows: FlowLog, ctx: HttpContext, entry: ActivityEntry, failed: (e: unknown) => void): void {
+export function recordFlowStep(flows: FlowLog, ctx: HttpContext, entry: ActivityEntry, log: Logger): void {
   const endpoint = flowEndpointOf(entry.method, entry.path);
   if (!endpoint) return;
   const body = ctx.body;
@@ -210,7 +216,7 @@ export function recordFlowStep(flows: FlowLog, ctx: HttpContext, entry: Activity
     try {
       takeStep(flows, ctx, entry, endpoint, head, body);
     } catch (e) {
-      failed(e);
+      stepFailed(log, entry, e);
     }
   });
   // A JSON answer is stringified here, once: Koa sends this text (the same JSON.stringify Koa
