@@ -6,13 +6,12 @@
 // and its ratio to the first. With --prof each server runs under `node --cpu-prof`: profiles taken
 // under the same load, to compare with scripts/bench/profile-diff.mjs.
 //   node scripts/bench/paired.mjs [--rounds 12] [--burst 1000] [--mode flow|refresh] [--prof] base=/path/to/checkout new=. new-off=.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { startCheckout } from './lib/checkout.mjs';
 const { values: o, positionals } = parseArgs({ allowPositionals: true, options: { rounds: { type: 'string', default: '12' }, burst: { type: 'string', default: '1000' }, mode: { type: 'string', default: 'flow' }, prof: { type: 'boolean', default: false } } });
 const R = Number(o.rounds), B = Number(o.burst);
-const lib = (d, f) => import(path.join(d, 'scripts/bench/lib', f));
 const { pkcePairs, runFlows, runRefresh } = await import('./lib/loadgen.mjs');
 const { clockTicks, exitOnSignals, stopChild } = await import('./lib/proc.mjs');
 exitOnSignals();
@@ -23,17 +22,10 @@ const times = (stat) => { const r = stat.slice(stat.lastIndexOf(')') + 2).split(
 const cpu = (pid) => { const all = times(readFileSync(`/proc/${pid}/stat`, 'utf8')); const main = times(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8')); return { ...all, mu: main.u, ms: main.s }; };
 const srvs = [];
 for (const p of positionals) {
-  const [label, rel] = p.split('=');
-  const dir = path.resolve(rel);
-  const { buildBench } = await lib(dir, 'build.mjs');
-  const { startAuthPlane } = await lib(dir, 'servers.mjs');
-  const b = await buildBench();
-  const dataDir = mkdtempSync(path.join(tmpdir(), `paired-${label}-`));
-  const profDir = path.resolve('bench-results', 'prof', `paired-${label}-${Date.now()}`);
-  const nodeArgs = o.prof ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval', '200'] : [];
-  const srv = await startAuthPlane(b.cli, dataDir, label.endsWith('-off') ? { serveArgs: ['--no-flows'], nodeArgs } : { nodeArgs });
+  const profDir = path.resolve('bench-results', 'prof', `paired-${p.split('=')[0]}-${Date.now()}`);
+  const { label, srv, removeData } = await startCheckout(p, { nodeArgs: o.prof ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval', '200'] : [] });
   const need = 4000 + R * B * (o.mode === 'refresh' ? 0.2 : 1) + 200;
-  srvs.push({ label, srv, dataDir, profDir, pairs: pkcePairs(need), at: 0, keep: [], u: 0, s: 0, mu: 0, ms: 0, ops: 0, per: [] });
+  srvs.push({ label, srv, removeData, profDir, pairs: pkcePairs(need), at: 0, keep: [], u: 0, s: 0, mu: 0, ms: 0, ops: 0, per: [] });
 }
 for (const x of srvs) { await runFlows(x.srv.target, { concurrency: 8, maxOps: 4000, maxMs: 30_000, pairs: x.pairs, keep: x.keep }); x.at = 4000; }
 for (let r = 0; r < R; r++) {
@@ -48,7 +40,7 @@ for (let r = 0; r < R; r++) {
     x.u += c1.u - c0.u; x.s += c1.s - c0.s; x.mu += c1.mu - c0.mu; x.ms += c1.ms - c0.ms; x.ops += res.ops; x.per.push(((c1.u - c0.u + c1.s - c0.s) * 1000) / res.ops);
   }
 }
-for (const x of srvs) { await stopChild(x.srv.child); rmSync(x.dataDir, { recursive: true, force: true }); }
+for (const x of srvs) { await stopChild(x.srv.child); x.removeData(); }
 // The profile covers the server's whole run: the 4,000 warm-up flows too.
 if (o.prof) for (const x of srvs) console.log(`profile ${x.label}: ${path.relative(process.cwd(), x.profDir)}/ (4000 warm-up flows + ${x.ops} ${o.mode === 'refresh' ? 'refreshes' : 'flows'})`);
 const med = (a) => { const s = [...a].sort((p, q) => p - q); return s[s.length >> 1]; };
