@@ -83,10 +83,14 @@ export class DrainingResponse<Request extends IncomingMessage = IncomingMessage>
 /**
  * The head Node stored for writing (`_header`, set by writeHead; node:http's own headersSent reads
  * it), without its closing blank line. Node builds it by `+=`, a tree of some forty small strings;
- * slicing copies it into one flat string, so a step that keeps it keeps one object, not forty
+ * slicing it copies it into one flat string, so a step that keeps it keeps one object, not forty
  * for the garbage collector to copy while the flow lives.
  */
-const headOf = (res: ServerResponse): string => ((res as unknown as { _header: string | null })._header ?? '').replace(/(\r\n)+$/, '');
+function headOf(res: ServerResponse): string {
+  const head = (res as unknown as { _header: string | null })._header ?? '';
+  // Node always ends a head with the blank line; anything else is kept as it is.
+  return head.endsWith('\r\n\r\n') ? head.slice(0, -4) : head;
+}
 
 /**
  * Calls `told` with the answer's head exactly as Node writes it (status line and header lines,
