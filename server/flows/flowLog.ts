@@ -75,7 +75,8 @@ export function outcomeOf(steps: ReadonlyArray<Pick<FlowStep, 'id' | 'endpoint' 
 
 export class FlowLog {
   private readonly flows = new Map<string, FlowRec>();
-  private readonly index = new Map<string, string>();
+  /** Link key → the flow it points at. */
+  private readonly index = new Map<string, FlowRec>();
   private readonly lobby = new Map<string, Array<{ step: StepRecord; at: number }>>();
   private bytes = 0;
   private readonly limits: FlowLimits;
@@ -137,11 +138,11 @@ export class FlowLog {
     // A client_credentials request is a flow of its own, whatever it shares with others.
     if (facts.endpoint === 'token' && facts.grantType === 'client_credentials') return undefined;
     for (const k of facts.joins) {
-      const f = this.flows.get(this.index.get(k) ?? '');
+      const f = this.index.get(k);
       if (f) return f;
     }
     for (const k of facts.joinOnce) {
-      const f = this.flows.get(this.index.get(k) ?? '');
+      const f = this.index.get(k);
       if (f) {
         this.index.delete(k);
         if (f.kind === 'registration') f.kind = 'authorization_code';
@@ -175,10 +176,10 @@ export class FlowLog {
     if (facts.resource && !f.resource) f.resource = facts.resource;
     if (facts.sub) f.sub = facts.sub;
     for (const k of facts.provides) {
-      this.index.set(k, f.id);
+      this.index.set(k, f);
       f.keys.push(k);
     }
-    if (f.keys.length > KEYS_PER_FLOW) for (const k of f.keys.splice(0, f.keys.length - KEYS_PER_FLOW)) this.unlink(k, f.id);
+    if (f.keys.length > KEYS_PER_FLOW) for (const k of f.keys.splice(0, f.keys.length - KEYS_PER_FLOW)) this.unlink(k, f);
   }
 
   /** Oldest steps of a long flow, then the oldest flows while the total is over budget. */
@@ -204,11 +205,11 @@ export class FlowLog {
     if (!f) return;
     this.flows.delete(id);
     this.bytes -= f.bytes;
-    for (const k of f.keys) this.unlink(k, id);
+    for (const k of f.keys) this.unlink(k, f);
   }
 
-  private unlink(key: string, id: string): void {
-    if (this.index.get(key) === id) this.index.delete(key);
+  private unlink(key: string, f: FlowRec): void {
+    if (this.index.get(key) === f) this.index.delete(key);
   }
 
   private wait(peer: string, steps: StepRecord[]): void {
