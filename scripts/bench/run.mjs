@@ -330,7 +330,7 @@ function targets() {
   }
   const fr = result.flowrec;
   if (fr.on) {
-    add('recording the flow timeline: server CPU per flow, on vs off (c8, same run)', '≤ 1.10×', `${fmt(fr.on.flowUs)} µs vs ${fmt(fr.off.flowUs)} µs = ${fmt(fr.flowRatio, 3)}× (refresh: ${fmt(fr.on.refreshUs)} vs ${fmt(fr.off.refreshUs)} µs = ${fmt(fr.refreshRatio, 3)}×)`, fr.flowRatio <= 1.1);
+    add('recording the flow timeline: server CPU per flow, on vs off (c8, same run; median of burst pairs)', '≤ 1.10×', `${fmt(fr.flowRatio, 3)}× (all bursts: ${fmt(fr.on.flowUs)} vs ${fmt(fr.off.flowUs)} µs = ${fmt(fr.totalRatios.flow, 3)}×; refresh ${fmt(fr.refreshRatio, 3)}×, all bursts ${fmt(fr.totalRatios.refresh, 3)}×)`, fr.flowRatio <= 1.1);
   }
   const sdk = result.sdk;
   if (sdk?.repeated) {
@@ -426,7 +426,7 @@ function report() {
     const row = (label, x) => [label, fmt(x.flowsPerSec), fmt(x.flowUs), fmt(x.refreshesPerSec), fmt(x.refreshUs), fmt(x.peakRssMB)];
     tables.push([
       `Flow timeline recording (c8; ${fmt(fr.flowsKept ?? NaN)} flows kept at the end, the cap)`,
-      [['authserver serve', 'flows/s', 'server CPU µs/flow', 'refreshes/s', 'server CPU µs/refresh', 'peak RSS MB'], row('recording on (default)', fr.on), row('--no-flows', fr.off), ['on ÷ off', '', fmt(fr.flowRatio, 3), '', fmt(fr.refreshRatio, 3), '']],
+      [['authserver serve', 'flows/s', 'server CPU µs/flow', 'refreshes/s', 'server CPU µs/refresh', 'peak RSS MB'], row('recording on (default)', fr.on), row('--no-flows', fr.off), ['on ÷ off, all bursts', '', fmt(fr.totalRatios.flow, 3), '', fmt(fr.totalRatios.refresh, 3), ''], ['on ÷ off, median of burst pairs', '', fmt(fr.flowRatio, 3), '', fmt(fr.refreshRatio, 3), '']],
       ['l'],
     ]);
   }

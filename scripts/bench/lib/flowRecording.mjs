@@ -1,15 +1,18 @@
 // `npm run bench -- --only flowrec`: what recording the flow timeline costs the token path. Two
 // `authserver serve` processes, identical but for `--no-flows`, get the same c8 flows and refreshes
 // in short alternating bursts (the order reversed every burst), so load from other work on the
-// machine, which comes and goes over seconds, falls on both alike; the figure is each server's CPU
-// over all its bursts ÷ its operations, on ÷ off. The recording server keeps its flows at the
-// FLOW_LIMITS cap during the runs, so the cost includes rolling the oldest off.
+// machine, which comes and goes over seconds, falls on both alike. The figure is the median over
+// the burst pairs of (on's CPU per operation ÷ off's), the two bursts of a pair run back to back:
+// a burst that other work on the machine hit moves one pair, not the figure. Each server's CPU
+// over all its bursts ÷ its operations is printed too. The recording server keeps its flows at
+// the FLOW_LIMITS cap during the runs, so the cost includes rolling the oldest off.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { request } from 'undici';
 import { pkcePairs, runFlows, runRefresh } from './loadgen.mjs';
 import { cpuMs, memMB, stopChild } from './proc.mjs';
 import { startAuthPlane } from './servers.mjs';
+import { median } from './stats.mjs';
 
 async function cpuPerOp(pid, run) {
   const c0 = cpuMs(pid);
@@ -17,6 +20,11 @@ async function cpuPerOp(pid, run) {
   const r = await run();
   if (r.errors) throw new Error(`${r.errors} failed requests, first: ${r.firstError}`);
   return { cpuMs: cpuMs(pid) - c0, wallMs: performance.now() - t0, ops: r.ops };
+}
+
+/** The median over burst pairs of a's CPU per operation ÷ b's. */
+function pairedRatio(a, b) {
+  return median(a.map((x, i) => x.cpuMs / x.ops / (b[i].cpuMs / b[i].ops)));
 }
 
 /** Per operation over a list of bursts: CPU µs, and operations per second of wall time. */
@@ -27,7 +35,7 @@ function total(bursts) {
 
 export async function benchFlowRecording({ cli, tmp, log, quick, rounds }) {
   // Bursts of 500 flows (~0.2 s) and 250 refreshes; `rounds` rounds of `bursts` each.
-  const n = quick ? { warm: 1500, bursts: 4 } : { warm: 5000, bursts: 8 };
+  const n = quick ? { warm: 1500, bursts: 4 } : { warm: 5000, bursts: 12 };
   const FLOWS = 500;
   const REFRESHES = 250;
   const onDir = tmp('flowrec-on');
@@ -74,8 +82,10 @@ export async function benchFlowRecording({ cli, tmp, log, quick, rounds }) {
     const token = (await readFile(path.join(onDir, 'admin-token'), 'utf8')).trim();
     const res = await request(`${servers[0].srv.target.origin}/admin/api/flows?limit=1000`, { headers: { authorization: `Bearer ${token}` } });
     out.flowsKept = res.statusCode === 200 ? (await res.body.json()).length : undefined;
-    out.flowRatio = out.on.flowUs / out.off.flowUs;
-    out.refreshRatio = out.on.refreshUs / out.off.refreshUs;
+    const [on, off] = servers;
+    out.flowRatio = pairedRatio(on.flows, off.flows);
+    out.refreshRatio = pairedRatio(on.refresh, off.refresh);
+    out.totalRatios = { flow: out.on.flowUs / out.off.flowUs, refresh: out.on.refreshUs / out.off.refreshUs };
   } finally {
     for (const s of servers) await stopChild(s.srv.child);
   }
