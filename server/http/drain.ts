@@ -59,8 +59,8 @@ export function lingerOnUnreadBody(req: IncomingMessage, socket: Socket, limits 
 
 /** The server's response class (createServer's `ServerResponse` option). */
 export class DrainingResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
-  /** See whenHeadWritten. */
-  declare onHead?: (head: string) => void;
+  /** See whenHeadWritten. Set on every response at construction: one shape for all of them. */
+  onHead: ((head: string) => void) | undefined = undefined;
 
   // Node's two forms spelled out (status, [reason,] [headers]): every answer passes here, and a
   // rest parameter re-spread into apply() cost an array or two per response.
