@@ -6,7 +6,7 @@
 // and its ratio to the first. With --prof each server runs under `node --cpu-prof`: profiles taken
 // under the same load, to compare with scripts/bench/profile-diff.mjs.
 //   node scripts/bench/paired.mjs [--rounds 12] [--burst 1000] [--mode flow|refresh] [--prof] base=/path/to/checkout new=. new-off=.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startCheckout } from './lib/checkout.mjs';
@@ -14,16 +14,13 @@ import { execFileSync } from 'node:child_process';
 const { values: o, positionals } = parseArgs({ allowPositionals: true, options: { rounds: { type: 'string', default: '12' }, burst: { type: 'string', default: '1000' }, mode: { type: 'string', default: 'flow' }, prof: { type: 'boolean', default: false }, pin: { type: 'boolean', default: false } } });
 const R = Number(o.rounds), B = Number(o.burst);
 const { pkcePairs, runFlows, runRefresh } = await import('./lib/loadgen.mjs');
-const { clockTicks, exitOnSignals, stopChild } = await import('./lib/proc.mjs');
+const { clockTicks, exitOnSignals, onCpuMs, stopChild } = await import('./lib/proc.mjs');
 exitOnSignals();
 const tick = 1000 / clockTicks();
 const times = (stat) => { const r = stat.slice(stat.lastIndexOf(')') + 2).split(' '); return { u: Number(r[11]) * tick, s: Number(r[12]) * tick }; };
 // The process (every thread) and its main thread (the JS: the libuv pool, GC helpers and the
 // kernel's fdatasync are the rest), so a difference can be told apart from disk or GC threads.
 const cpu = (pid) => { const all = times(readFileSync(`/proc/${pid}/stat`, 'utf8')); const main = times(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8')); return { ...all, mu: main.u, ms: main.s }; };
-// Time on a CPU of every thread, in ns (/proc/<pid>/task/*/schedstat): no 10 ms tick to round to,
-// which a 1,000-flow burst (~0.3 s) would feel as ±3 %.
-const onCpuMs = (pid) => { let ns = 0; for (const t of readdirSync(`/proc/${pid}/task`)) { try { ns += Number(readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]); } catch { /* a thread that ended */ } } return ns / 1e6; };
 const srvs = [];
 for (const p of positionals) {
   const profDir = path.resolve('bench-results', 'prof', `paired-${p.split('=')[0]}-${Date.now()}`);

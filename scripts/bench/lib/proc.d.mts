@@ -10,6 +10,7 @@ export interface Started<I> {
 export function clockTicks(): number;
 export function exitOnSignals(): void;
 export function cpuMs(pid: number): number;
+export function onCpuMs(pid: number): number;
 export function memMB(pid: number): { rss: number; peak: number };
 export function startChild<I>(args: string[], o: { ready: (line: string) => I | undefined; env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; label?: string }): Promise<Started<I>>;
 export function stopChild(child: ChildProcess, graceMs?: number): Promise<number | null>;

@@ -2,7 +2,7 @@
 // from /proc (Linux), stop them. The server's CPU is its process's utime+stime, so the load
 // generator's CPU (in the parent) never counts against it.
 import { spawn, execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
 // Children still running when the bench exits (an error) are killed with it.
@@ -34,6 +34,22 @@ export function clockTicks() {
 }
 
 /** CPU time (user + system) of `pid` so far, in milliseconds. */
+/**
+ * Time every thread of `pid` spent on a CPU, in ms with ns precision (/proc/<pid>/task/<tid>/schedstat):
+ * no 10 ms tick to round to, which a burst of a few hundred ms would feel as several per cent.
+ */
+export function onCpuMs(pid) {
+  let ns = 0;
+  for (const t of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${t}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // A thread that ended between the listing and the read.
+    }
+  }
+  return ns / 1e6;
+}
+
 export function cpuMs(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // Fields after the command name (which may contain spaces) in parentheses.
