@@ -1,8 +1,8 @@
 /**
  * The flow timeline, in memory only: recorded steps grouped into flows by what the server knows
  * (facts.ts), bounded by FLOW_LIMITS (the oldest flows, and the oldest steps of a long flow, roll
- * off), masked on every read unless the caller reveals (mask.ts). Each new step emits
- * `flow.updated` with the flow's summary for the window; that event is never audited.
+ * off), masked on every read unless the caller reveals (mask.ts). While a window listens, each
+ * new step emits `flow.updated` with the flow's summary; that event is never audited.
  */
 import { FLOW_LIMITS, type Flow, type FlowEndpoint, type FlowKind, type FlowListQuery, type FlowOutcome, type FlowStep, type FlowSummary } from '../contracts/flows';
 import { randomId } from '../domain/crypto';
