@@ -40,7 +40,9 @@ export interface AppOptions {
 
 /**
  * Every request goes through this one Koa app: cheap guards and the recorders in front, then one
- * radix-tree lookup for every route (public, admin API, UI).
+ * radix-tree lookup for every route (public, admin API, UI). Serve it with `DrainingResponse` as
+ * the server's response class (startServer does): the flow recorder takes a step when that class
+ * says the head is written, and records none on a server without it.
  */
 export function createApp(s: Services, opts: AppOptions): Koa {
   const { log, clock, config } = s.deps;

@@ -5,12 +5,12 @@
 // --no-flows. Prints CPU per op (user, system; all threads and the main thread alone) per checkout
 // and its ratio to the first. With --prof each server runs under `node --cpu-prof`: profiles taken
 // under the same load, to compare with scripts/bench/profile-diff.mjs.
-//   node scripts/bench/paired.mjs [--rounds 12] [--burst 1000] [--mode flow|refresh] [--prof] base=/path/to/checkout new=. new-off=.
+//   node scripts/bench/paired.mjs [--rounds 12] [--burst 1000] [--mode flow|refresh] [--prof] [--pin] base=/path/to/checkout new=. new-off=.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startCheckout } from './lib/checkout.mjs';
-import { execFileSync } from 'node:child_process';
 const { values: o, positionals } = parseArgs({ allowPositionals: true, options: { rounds: { type: 'string', default: '12' }, burst: { type: 'string', default: '1000' }, mode: { type: 'string', default: 'flow' }, prof: { type: 'boolean', default: false }, pin: { type: 'boolean', default: false } } });
 const R = Number(o.rounds), B = Number(o.burst);
 const { pkcePairs, runFlows, runRefresh } = await import('./lib/loadgen.mjs');

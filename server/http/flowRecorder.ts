@@ -65,8 +65,8 @@ function unpackHeaders(packed: string): FlowHeader[] {
   return out;
 }
 
-/** The header lines of a response head as Node wrote it ("HTTP/1.1 200 OK\r\nName: value\r\n…\r\n\r\n"). */
-export function headHeaders(head: string): FlowHeader[] {
+/** The header lines of a response head as kept (drain.ts): "HTTP/1.1 200 OK\r\nName: value\r\n…", the status line skipped. */
+function headHeaders(head: string): FlowHeader[] {
   const out: FlowHeader[] = [];
   const lines = head.split('\r\n');
   for (let i = 1; i < lines.length; i++) {
