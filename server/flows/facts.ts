@@ -47,43 +47,39 @@ export interface StepInput {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
-function key(prefix: string, v: string | undefined): string[] {
-  return v ? [`${prefix}:${v}`] : [];
+/**
+ * How much of a code or token names it as a link key: the end of its random part (a JWT's
+ * signature, a code's or refresh token's secret), 11 characters, 66 random bits, for at most a
+ * few hundred live keys. Short on purpose: V8 copies a slice or a concatenation of under 13
+ * characters into a string of its own, while a longer one points into the token, and the index,
+ * which keeps its keys until their flow rolls off, would keep every whole JWT (~1 KB) alive.
+ */
+const TOKEN_TAIL = 11;
+
+/** Adds `kind` + `v` (a client id, an interaction id) to `keys` when there is a value. */
+function addKey(keys: string[], kind: string, v: string | undefined): void {
+  if (v) keys.push(kind + v);
 }
 
-/** How much of a token names it in the index: its random tail (a JWT's signature, a code's or refresh token's secret). */
-const TOKEN_TAIL = 32;
-
-/**
- * A code or token as a link key: its random tail (a JWT's signature, a code's or refresh token's
- * secret) names it as well as the whole does.
- */
-function tokenKey(prefix: string, v: string | undefined): string[] {
-  return key(prefix, v && v.length > TOKEN_TAIL ? v.slice(-TOKEN_TAIL) : v);
-}
-
-/**
- * A key the index keeps (a code or token this step handed on), as a string of its own. The index
- * holds it until its flow rolls off; a slice, or `prefix:` + a slice, would keep the whole token
- * (a JWT is ~1 KB) alive with it. A regex replace builds a new flat string (V8 shares memory for
- * slices and concatenations), at a third of the cost of a round trip through a Buffer.
- */
-function keptTokenKey(prefix: string, v: string | undefined): string[] {
-  return tokenKey(prefix, v).map((k) => k.replace(/^/, ''));
+/** Adds a code or token's link key: a one-letter kind and its tail. */
+function addTokenKey(keys: string[], kind: 'c' | 'r' | 'a', v: string | undefined): void {
+  if (v) keys.push(kind + (v.length > TOKEN_TAIL ? v.slice(-TOKEN_TAIL) : v));
 }
 
 /** The code or consent prompt a redirect hands on (authorize and the consent decision). */
-function redirectProvides(location: string): string[] {
+function addRedirectKeys(keys: string[], location: string): void {
   const q = redirectQuery(location);
-  if (!q) return [];
-  return [...keptTokenKey('code', q.get('code') ?? undefined), ...(location.startsWith('/consent?') ? key('ix', q.get('interaction') ?? undefined) : [])];
+  if (!q) return;
+  addTokenKey(keys, 'c', q.get('code') ?? undefined);
+  if (location.startsWith('/consent?')) addKey(keys, 'ix:', q.get('interaction') ?? undefined);
 }
 
 /** The tokens a token response hands on. */
-function tokenProvides(body: unknown): string[] {
-  if (!body || typeof body !== 'object') return [];
+function addTokenResponseKeys(keys: string[], body: unknown): void {
+  if (!body || typeof body !== 'object') return;
   const b = body as { access_token?: unknown; refresh_token?: unknown };
-  return [...keptTokenKey('rt', str(b.refresh_token)), ...keptTokenKey('at', str(b.access_token))];
+  addTokenKey(keys, 'r', str(b.refresh_token));
+  addTokenKey(keys, 'a', str(b.access_token));
 }
 
 export function stepFacts(i: StepInput): StepFacts {
@@ -91,7 +87,7 @@ export function stepFacts(i: StepInput): StepFacts {
   const form = i.form ?? {};
   switch (i.endpoint) {
     case 'register':
-      f.provides = key('reg', f.clientId);
+      addKey(f.provides, 'reg:', f.clientId);
       break;
     case 'authorize': {
       // The route usually knows client and resource already: the query is read only when it did not.
@@ -99,26 +95,31 @@ export function stepFacts(i: StepInput): StepFacts {
       const query = (name: string) => str((q ??= new URLSearchParams(i.query)).get(name));
       f.clientId ??= str(form.client_id) ?? query('client_id');
       f.resource ??= str(form.resource) ?? query('resource');
-      f.joinOnce = key('reg', f.clientId);
-      f.provides = redirectProvides(i.location);
+      addKey(f.joinOnce, 'reg:', f.clientId);
+      addRedirectKeys(f.provides, i.location);
       break;
     }
     case 'consent':
-      f.joins = key('ix', str(new URLSearchParams(i.query).get('interaction')));
+      addKey(f.joins, 'ix:', str(new URLSearchParams(i.query).get('interaction')));
       break;
     case 'decision':
-      f.joins = key('ix', str(form.interaction));
-      f.provides = redirectProvides(i.location);
+      addKey(f.joins, 'ix:', str(form.interaction));
+      addRedirectKeys(f.provides, i.location);
       break;
     case 'token':
       f.grantType = str(form.grant_type);
       f.resource ??= str(form.resource);
-      f.joins = f.grantType === 'refresh_token' ? tokenKey('rt', str(form.refresh_token)) : f.grantType === 'authorization_code' ? [...tokenKey('code', str(form.code)), ...key('ix', str(i.state.interaction))] : [];
-      f.provides = tokenProvides(i.body);
+      if (f.grantType === 'refresh_token') addTokenKey(f.joins, 'r', str(form.refresh_token));
+      else if (f.grantType === 'authorization_code') {
+        addTokenKey(f.joins, 'c', str(form.code));
+        addKey(f.joins, 'ix:', str(i.state.interaction));
+      }
+      addTokenResponseKeys(f.provides, i.body);
       break;
     case 'revoke':
     case 'introspect':
-      f.joins = [...tokenKey('rt', str(form.token)), ...tokenKey('at', str(form.token))];
+      addTokenKey(f.joins, 'r', str(form.token));
+      addTokenKey(f.joins, 'a', str(form.token));
       break;
     case 'metadata':
     case 'jwks':
