@@ -61,7 +61,7 @@ function addKey(keys: string[], kind: string, v: string | undefined): void {
   if (v) keys.push(kind + v);
 }
 
-/** Adds a code or token's link key: a one-letter kind and its tail. */
+/** Adds a code or token's link key: a one-letter kind and its tail (base64url has no ":", so it never meets a "reg:" or "ix:" key). */
 function addTokenKey(keys: string[], kind: 'c' | 'r' | 'a', v: string | undefined): void {
   if (v) keys.push(kind + (v.length > TOKEN_TAIL ? v.slice(-TOKEN_TAIL) : v));
 }
