@@ -142,15 +142,15 @@ export const Flow = FlowHead.extend({
   steps: z.array(FlowStep),
   /** False only when the caller asked to reveal secrets (`?reveal=true`, `--reveal`). */
   masked: z.boolean(),
-  /** Steps that rolled off the front of a long flow (FLOW_LIMITS.stepsPerFlow). */
+  /** Steps that rolled off: the oldest of a long flow (FLOW_LIMITS.stepsPerFlow), or whose text newer steps wrote over (FLOW_LIMITS.totalBytes). */
   dropped_steps: z.number().int().nonnegative().optional(),
 });
 export type Flow = z.infer<typeof Flow>;
 
 /**
  * What the server keeps (in memory): the newest `flows` flows of at most `stepsPerFlow` steps
- * each, bodies capped at `bodyBytes`, and at most `totalBytes` of recorded text in all; past any
- * limit the oldest roll off.
+ * each, bodies capped at `bodyBytes`, and the newest `totalBytes` of recorded text (URLs, headers,
+ * bodies) in one buffer; past any limit the oldest roll off.
  */
 export const FLOW_LIMITS = { flows: 200, stepsPerFlow: 50, bodyBytes: 16 * 1024, totalBytes: 32 * 1024 * 1024 } as const;
 

@@ -1,7 +1,8 @@
 /**
  * The flow timeline, in memory only: recorded steps grouped into flows by what the server knows
- * (facts.ts), bounded by FLOW_LIMITS (the oldest flows, and the oldest steps of a long flow, roll
- * off), masked on every read unless the caller reveals (mask.ts). While a window listens, each
+ * (facts.ts), bounded by FLOW_LIMITS (the oldest flows, the oldest steps of a long flow, and steps
+ * whose text the arena has written over roll off), masked on every read unless the caller reveals
+ * (mask.ts). While a window listens, each
  * new step emits `flow.updated` with the flow's summary; that event is never audited.
  */
 import { FLOW_LIMITS, type Flow, type FlowEndpoint, type FlowKind, type FlowListQuery, type FlowOutcome, type FlowStep, type FlowSummary } from '../contracts/flows';
@@ -11,6 +12,7 @@ import { NotFound } from '../errors';
 import { curlCommand } from './curl';
 import { startKind, type StepFacts } from './facts';
 import { maskStep } from './mask';
+import { TextArena } from './textArena';
 
 export type FlowLimits = { -readonly [K in keyof typeof FLOW_LIMITS]: number };
 
@@ -27,8 +29,6 @@ interface FlowRec {
   dropped: number;
   /** Link keys pointing at this flow (removed with it). */
   keys: string[];
-  /** Recorded text of its steps, for the total budget. */
-  bytes: number;
 }
 
 /** Discovery steps wait this long for a flow of the same peer to claim them. */
@@ -38,8 +38,8 @@ const LOBBY_MAX = 8;
 const KEYS_PER_FLOW = 3 * FLOW_LIMITS.stepsPerFlow;
 
 /**
- * A recorded step as the timeline keeps it: what grouping and summaries read, its recorded text
- * for the budget, and the full step, which the recorder may build only when it is first read.
+ * A recorded step as the timeline keeps it: what grouping and summaries read, where its text
+ * starts in the flow log's arena (`texts`), and the full step, built from that text when read.
  */
 export interface StepRecord {
   readonly id: string;
@@ -48,22 +48,10 @@ export interface StepRecord {
   readonly method: string;
   readonly status: number;
   readonly ok: boolean;
-  /** Recorded text: the URL, header names and values, and the capped bodies. */
-  readonly bytes: number;
+  /** The place of its record in the arena (TextArena.put). */
+  readonly place: number;
+  /** Called only while the arena holds its record. */
   step(): FlowStep;
-}
-
-function stepBytes(s: FlowStep): number {
-  const { request, response } = s.exchange;
-  let n = s.url.length + (request.body?.text.length ?? 0) + (response.body?.text.length ?? 0);
-  for (const h of request.headers) n += h.name.length + h.value.length;
-  for (const h of response.headers) n += h.name.length + h.value.length;
-  return n;
-}
-
-/** A step built when it was recorded (e.g. a CIMD fetch), as the timeline keeps it. */
-export function builtStep(s: FlowStep): StepRecord {
-  return { id: s.id, at: s.at, endpoint: s.endpoint, method: s.method, status: s.status, ok: s.ok, bytes: stepBytes(s), step: () => s };
 }
 
 export function outcomeOf(steps: ReadonlyArray<Pick<FlowStep, 'id' | 'endpoint' | 'ok'>>): { outcome: FlowOutcome; failed_step_id: string | null } {
@@ -78,8 +66,9 @@ export class FlowLog {
   /** Link key → the flow it points at. */
   private readonly index = new Map<string, FlowRec>();
   private readonly lobby = new Map<string, Array<{ step: StepRecord; at: number }>>();
-  private bytes = 0;
   private readonly limits: FlowLimits;
+  /** The recorded text of every step: the newest `totalBytes` of it. */
+  readonly texts: TextArena;
 
   constructor(
     private readonly d: Pick<CoreDeps, 'clock' | 'events' | 'config'>,
@@ -87,6 +76,14 @@ export class FlowLog {
     limits: Partial<FlowLimits> = {},
   ) {
     this.limits = { ...FLOW_LIMITS, ...limits };
+    this.texts = new TextArena(this.limits.totalBytes);
+  }
+
+  /** A step built when it was recorded (e.g. a CIMD fetch), kept as JSON text in the arena. */
+  keep(s: FlowStep): StepRecord {
+    const texts = this.texts;
+    const place = texts.put([JSON.stringify(s)]);
+    return { id: s.id, at: s.at, endpoint: s.endpoint, method: s.method, status: s.status, ok: s.ok, place, step: () => JSON.parse(texts.read(place, 1)![0]!.text) as FlowStep };
   }
 
   /** Records a step (and the steps it caused first, e.g. a CIMD fetch) into its flow. */
@@ -97,7 +94,7 @@ export class FlowLog {
     this.learn(flow, facts);
     this.trim(flow);
     // The summary is built for a window that listens, not for every step of a load test.
-    if (this.d.events.wants('flow.updated')) this.d.events.emit('flow.updated', { flow: this.summary(flow) });
+    if (this.d.events.wants('flow.updated') && this.prune(flow)) this.d.events.emit('flow.updated', { flow: this.summary(flow) });
   }
 
   list(q: FlowListQuery = {}): FlowSummary[] {
@@ -105,6 +102,7 @@ export class FlowLog {
     const all = [...this.flows.values()];
     for (let i = all.length - 1; i >= 0 && out.length < (q.limit ?? this.limits.flows); i--) {
       const f = all[i]!;
+      if (!this.prune(f)) continue;
       if (q.client && f.client_id !== q.client) continue;
       if (q.resource && f.resource !== q.resource) continue;
       if (q.user && f.sub !== q.user) continue;
@@ -117,7 +115,7 @@ export class FlowLog {
 
   get(id: string, opts: { reveal?: boolean } = {}): Flow {
     const f = this.flows.get(id);
-    if (!f) throw new NotFound(`no flow "${id}" (flows live in this server's memory; the oldest roll off after ${this.limits.flows})`);
+    if (!f || !this.prune(f)) throw new NotFound(`no flow "${id}" (flows live in this server's memory; the oldest roll off after ${this.limits.flows})`);
     const issuer = this.d.config.issuer;
     const steps = f.steps.map((rec) => {
       const raw = rec.step();
@@ -130,8 +128,8 @@ export class FlowLog {
   /** Flows and steps kept, and the recorded text they hold (the soak's memory check). */
   stats(): { flows: number; steps: number; bytes: number; keys: number } {
     let steps = 0;
-    for (const f of this.flows.values()) steps += f.steps.length;
-    return { flows: this.flows.size, steps, bytes: this.bytes, keys: this.index.size };
+    for (const f of [...this.flows.values()]) if (this.prune(f)) steps += f.steps.length;
+    return { flows: this.flows.size, steps, bytes: this.texts.used, keys: this.index.size };
   }
 
   private find(facts: StepFacts): FlowRec | undefined {
@@ -154,7 +152,7 @@ export class FlowLog {
 
   /** A new flow, started by a step at `at` (or by the discovery steps its peer made before). */
   private open(facts: StepFacts, at: string): FlowRec {
-    const f: FlowRec = { id: `flw_${randomId().slice(0, 16)}`, kind: startKind(facts), client_id: null, client_name: null, resource: null, sub: null, started_at: at, updated_at: at, steps: [], dropped: 0, keys: [], bytes: 0 };
+    const f: FlowRec = { id: `flw_${randomId().slice(0, 16)}`, kind: startKind(facts), client_id: null, client_name: null, resource: null, sub: null, started_at: at, updated_at: at, steps: [], dropped: 0, keys: [] };
     this.flows.set(f.id, f);
     if (this.lobby.size) for (const s of this.claim(facts.peer())) this.append(f, s);
     if (f.steps[0]) f.started_at = f.steps[0].at;
@@ -164,9 +162,6 @@ export class FlowLog {
 
   private append(f: FlowRec, s: StepRecord): void {
     f.steps.push(s);
-    const n = s.bytes;
-    f.bytes += n;
-    this.bytes += n;
     f.updated_at = s.at;
   }
 
@@ -182,29 +177,34 @@ export class FlowLog {
     if (f.keys.length > KEYS_PER_FLOW) for (const k of f.keys.splice(0, f.keys.length - KEYS_PER_FLOW)) this.unlink(k, f);
   }
 
-  /** Oldest steps of a long flow, then the oldest flows while the total is over budget. */
+  /** The oldest steps of a long flow roll off. */
   private trim(f: FlowRec): void {
-    while (f.steps.length > this.limits.stepsPerFlow) this.dropStep(f);
-    while (this.bytes > this.limits.totalBytes && this.flows.size > 1) {
-      const oldest = this.flows.keys().next().value!;
-      if (oldest === f.id) break;
-      this.evict(oldest);
-    }
-    while (this.bytes > this.limits.totalBytes && f.steps.length > 1) this.dropStep(f);
+    const over = f.steps.length - this.limits.stepsPerFlow;
+    if (over <= 0) return;
+    f.steps.splice(0, over);
+    f.dropped += over;
   }
 
-  private dropStep(f: FlowRec): void {
-    const n = f.steps.shift()!.bytes;
-    f.bytes -= n;
-    this.bytes -= n;
-    f.dropped += 1;
+  /**
+   * Drops the steps whose text the arena has written over, when the flow is read (a step is only
+   * its summary until then, and flows are bounded in number). False when none is left: the flow
+   * has rolled off.
+   */
+  private prune(f: FlowRec): boolean {
+    const texts = this.texts;
+    if (f.steps.every((s) => texts.holds(s.place))) return true;
+    const kept = f.steps.filter((s) => texts.holds(s.place));
+    f.dropped += f.steps.length - kept.length;
+    f.steps = kept;
+    if (kept.length) return true;
+    this.evict(f.id);
+    return false;
   }
 
   private evict(id: string): void {
     const f = this.flows.get(id);
     if (!f) return;
     this.flows.delete(id);
-    this.bytes -= f.bytes;
     for (const k of f.keys) this.unlink(k, f);
   }
 

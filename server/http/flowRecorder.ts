@@ -12,7 +12,8 @@ import { iso } from '../clock';
 import { randomId } from '../domain/crypto';
 import { explain } from '../flows/explain';
 import { stepFacts } from '../flows/facts';
-import { builtStep, type FlowLog, type StepRecord } from '../flows/flowLog';
+import type { FlowLog, StepRecord } from '../flows/flowLog';
+import type { ArenaText, TextArena } from '../flows/textArena';
 import { PATHS } from '../oauth/paths';
 import type { CimdFetch } from '../oauth/cimd';
 import { responseHeader, type HttpContext } from './context';
@@ -39,24 +40,11 @@ export function flowEndpointOf(method: string, path: string): FlowEndpoint | und
   return e;
 }
 
-export function capBody(text: string, mime: string, cap = FLOW_LIMITS.bodyBytes): FlowBody {
+function capBody(text: string, mime: string, cap = FLOW_LIMITS.bodyBytes): FlowBody {
   const size = Buffer.byteLength(text);
   if (size <= cap) return { mime_type: mime, text, size, truncated: false };
   return { mime_type: mime, text: Buffer.from(text).subarray(0, cap).toString('utf8'), size, truncated: true };
 }
-
-/**
- * The request's header block kept as one string, names and values alternating, joined by "\n"
- * (which no header name or value can hold: Node refuses it). Kept this way, a step holds one
- * string instead of a list and a string per name and value: every recorded step stays alive
- * until its flow rolls off, and the garbage collector pays per object.
- */
-function packHeaders(pairs: string[]): string {
-  return pairs.join('\n');
-}
-
-/** The text of a packed block's names and values (what stepBytes counts in the built lists). */
-const packedBytes = (packed: string, strings: number): number => packed.length - Math.max(0, strings - 1);
 
 function unpackHeaders(packed: string): FlowHeader[] {
   const out: FlowHeader[] = [];
@@ -107,18 +95,23 @@ function cimdStep(f: CimdFetch): FlowStep {
   };
 }
 
-/** The length of a body's recorded text once capped, as capBody keeps it (without copying a short one). */
-function cappedLength(text: string | undefined): number {
-  if (text === undefined) return 0;
-  // A UTF-16 unit is at most 3 UTF-8 bytes: a text this short is never capped.
-  return text.length * 3 <= FLOW_LIMITS.bodyBytes ? text.length : capBody(text, '').text.length;
-}
+/** The texts a request step keeps in the arena, in this order; the bodies capped (FLOW_LIMITS.bodyBytes). */
+const URL = 0;
+const REQ_HEADERS = 1;
+const REQ_BODY = 2;
+const RES_HEAD = 3;
+const RES_BODY = 4;
+const GRANT_TYPE = 5;
+const TEXT_CAPS = [Infinity, Infinity, FLOW_LIMITS.bodyBytes, Infinity, FLOW_LIMITS.bodyBytes, Infinity];
+
+const bodyOf = (t: ArenaText, mime: string): FlowBody | null => (t ? { mime_type: mime, text: t.text, size: t.size, truncated: t.truncated } : null);
 
 /**
- * A request at an OAuth endpoint as it left the server, kept as the raw pieces the request already
- * holds (its entry, Node's raw header list, a copy of the response headers, the body texts): the
- * full step (header lists, capped bodies, the explanation) is built only when a flow is read, which
- * is rare next to the requests recorded. What grouping and summaries read is at hand.
+ * A request at an OAuth endpoint as it left the server. Its texts (the URL, the request's headers
+ * as Node read them, names and values joined by "\n", which neither can hold; the bodies; the
+ * response head as written) go into the flow log's arena, and the step keeps only what grouping
+ * and summaries read. The full step (header lists, bodies, the explanation) is built when a flow
+ * is read, which is rare next to the requests recorded.
  */
 class RequestStep implements StepRecord {
   readonly id: string;
@@ -126,14 +119,7 @@ class RequestStep implements StepRecord {
   readonly method: string;
   readonly status: number;
   readonly ok: boolean;
-  readonly bytes: number;
-  private built: FlowStep | undefined;
-  private readonly url: string;
-  private readonly reqHeaders: string;
-  private readonly reqText: string | undefined;
-  private readonly reqMime: string;
-  private readonly resText: string | undefined;
-  private readonly grantType: string | undefined;
+  readonly place: number;
   private readonly faultId: string | undefined;
   private readonly fix: string | undefined;
 
@@ -142,7 +128,8 @@ class RequestStep implements StepRecord {
     private readonly entry: ActivityEntry,
     readonly endpoint: FlowEndpoint,
     /** The response head as written (status line and header lines). */
-    private readonly head: string,
+    head: string,
+    private readonly texts: TextArena,
   ) {
     const state = ctx.state as Record<string, unknown>;
     this.id = entry.id;
@@ -150,36 +137,31 @@ class RequestStep implements StepRecord {
     this.method = entry.method;
     this.status = entry.status;
     this.ok = !entry.error && entry.status < 400;
-    this.url = ctx.req.url ?? entry.path;
-    const raw = ctx.req.rawHeaders;
-    this.reqHeaders = packHeaders(raw);
-    this.reqText = (state.formText ?? state.bodyText) as string | undefined;
-    this.reqMime = ctx.req.headers['content-type'] || 'application/octet-stream';
-    this.resText = responseText(ctx.body);
-    this.grantType = endpoint === 'token' ? (state.form as Record<string, string> | undefined)?.grant_type : undefined;
+    const grantType = endpoint === 'token' ? (state.form as Record<string, string> | undefined)?.grant_type : undefined;
+    this.place = texts.put([ctx.req.url ?? entry.path, ctx.req.rawHeaders.join('\n'), (state.formText ?? state.bodyText) as string | undefined, head, responseText(ctx.body), grantType], TEXT_CAPS);
     this.faultId = state.faultId as string | undefined;
     // The developer's fix, when the error knows it (thrown, or sent to the client's redirect URI).
     this.fix = (state.oauthError as { fix?: string } | undefined)?.fix ?? (state.redirectErrorFix as string | undefined);
-    this.bytes = this.url.length + cappedLength(this.reqText) + cappedLength(this.resText) + packedBytes(this.reqHeaders, raw.length) + head.length;
-  }
-
-  step(): FlowStep {
-    return (this.built ??= this.build());
   }
 
   /** The step itself: the activity entry's outcome, the fault that answered, and why it failed. */
-  private build(): FlowStep {
-    const { entry, endpoint, grantType, faultId } = this;
+  step(): FlowStep {
+    const { entry, endpoint, faultId } = this;
+    const t = this.texts.read(this.place, TEXT_CAPS.length)!;
+    const url = t[URL]!.text;
+    const grantType = t[GRANT_TYPE]?.text;
     const warnings = entry.warnings.map((w) => w.message);
     const failed = !this.ok;
-    const resHeaders = headHeaders(this.head);
+    const reqHeaders = unpackHeaders(t[REQ_HEADERS]!.text);
+    const resHeaders = headHeaders(t[RES_HEAD]!.text);
+    const reqMime = reqHeaders.find((h) => h.name.toLowerCase() === 'content-type')?.value || 'application/octet-stream';
     const resMime = resHeaders.find((h) => h.name.toLowerCase() === 'content-type')?.value || 'text/plain';
     return {
       id: this.id,
       at: this.at,
       endpoint,
       method: this.method,
-      url: this.url,
+      url,
       status: this.status,
       duration_ms: entry.duration_ms,
       ...(grantType ? { grant_type: grantType } : {}),
@@ -191,8 +173,8 @@ class RequestStep implements StepRecord {
       ...(warnings.length ? { warnings } : {}),
       // What went over the wire, as the route read and answered it (bodies capped).
       exchange: {
-        request: { method: this.method, url: this.url, headers: unpackHeaders(this.reqHeaders), body: this.reqText === undefined ? null : capBody(this.reqText, this.reqMime) },
-        response: { status: this.status, headers: resHeaders, body: this.resText === undefined ? null : capBody(this.resText, resMime) },
+        request: { method: this.method, url, headers: reqHeaders, body: bodyOf(t[REQ_BODY], reqMime) },
+        response: { status: this.status, headers: resHeaders, body: bodyOf(t[RES_BODY], resMime) },
       },
     };
   }
@@ -227,8 +209,10 @@ export function recordFlowStep(flows: FlowLog, ctx: HttpContext, entry: Activity
 /** `body` is the answer as the route set it (a JSON answer as the object: the tokens it hands on). */
 function takeStep(flows: FlowLog, ctx: HttpContext, entry: ActivityEntry, endpoint: FlowEndpoint, head: string, body: unknown): void {
   const state = ctx.state as Record<string, unknown>;
-  const step = new RequestStep(ctx, entry, endpoint, head);
+  // The CIMD fetch came first: its text goes first into the arena, as its step into the flow.
   const cimd = state.cimdFetch as CimdFetch | undefined;
+  const fetched = cimd && flows.keep(cimdStep(cimd));
+  const step = new RequestStep(ctx, entry, endpoint, head, flows.texts);
   const facts = stepFacts({
     endpoint,
     peer: () => `${ctx.req.socket?.remoteAddress ?? ''}|${ctx.req.headers['user-agent'] ?? ''}`,
@@ -238,7 +222,7 @@ function takeStep(flows: FlowLog, ctx: HttpContext, entry: ActivityEntry, endpoi
     body,
     state: { clientId: state.clientId, interaction: state.interaction, sub: state.sub, resource: state.resource },
   });
-  flows.record(cimd ? [builtStep(cimdStep(cimd)), step] : [step], facts);
+  flows.record(fetched ? [fetched, step] : [step], facts);
 }
 
 /** A plain object or array: what Koa itself would answer with JSON.stringify. */
