@@ -152,7 +152,7 @@ export type Flow = z.infer<typeof Flow>;
  * each, bodies capped at `bodyBytes`, and the newest `totalBytes` of recorded text (URLs, headers,
  * bodies) in one buffer; past any limit the oldest roll off.
  */
-export const FLOW_LIMITS = { flows: 200, stepsPerFlow: 50, bodyBytes: 16 * 1024, totalBytes: 32 * 1024 * 1024 } as const;
+export const FLOW_LIMITS = { flows: 200, stepsPerFlow: 50, bodyBytes: 16 * 1024, totalBytes: 8 * 1024 * 1024 } as const;
 
 /** Query of `GET /admin/api/flows/:id` and `/har`: `reveal=true` shows the secrets (a local, explicit action). */
 export const FlowShowQuery = z

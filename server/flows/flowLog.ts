@@ -62,7 +62,12 @@ export function outcomeOf(steps: ReadonlyArray<Pick<FlowStep, 'id' | 'endpoint' 
 }
 
 export class FlowLog {
-  private readonly flows = new Map<string, FlowRec>();
+  /**
+   * The newest `limits.flows` flows in the order they started: a new flow takes the oldest one's
+   * slot (`next`), so rolling off is overwriting, and newest first is walking back from `next`.
+   */
+  private readonly slots: FlowRec[] = [];
+  private next = 0;
   /** Link key → the flow it points at. */
   private readonly index = new Map<string, FlowRec>();
   private readonly lobby = new Map<string, Array<{ step: StepRecord; at: number }>>();
@@ -99,9 +104,9 @@ export class FlowLog {
 
   list(q: FlowListQuery = {}): FlowSummary[] {
     const out: FlowSummary[] = [];
-    const all = [...this.flows.values()];
-    for (let i = all.length - 1; i >= 0 && out.length < (q.limit ?? this.limits.flows); i--) {
-      const f = all[i]!;
+    const n = this.slots.length;
+    for (let k = 1; k <= n && out.length < (q.limit ?? this.limits.flows); k++) {
+      const f = this.slots[(this.next - k + n) % n]!;
       if (!this.prune(f)) continue;
       if (q.client && f.client_id !== q.client) continue;
       if (q.resource && f.resource !== q.resource) continue;
@@ -114,7 +119,7 @@ export class FlowLog {
   }
 
   get(id: string, opts: { reveal?: boolean } = {}): Flow {
-    const f = this.flows.get(id);
+    const f = id ? this.slots.find((x) => x.id === id) : undefined;
     if (!f || !this.prune(f)) throw new NotFound(`no flow "${id}" (flows live in this server's memory; the oldest roll off after ${this.limits.flows})`);
     const issuer = this.d.config.issuer;
     const steps = f.steps.map((rec) => {
@@ -127,9 +132,14 @@ export class FlowLog {
 
   /** Flows and steps kept, and the recorded text they hold (the soak's memory check). */
   stats(): { flows: number; steps: number; bytes: number; keys: number } {
+    let flows = 0;
     let steps = 0;
-    for (const f of [...this.flows.values()]) if (this.prune(f)) steps += f.steps.length;
-    return { flows: this.flows.size, steps, bytes: this.texts.used, keys: this.index.size };
+    for (const f of this.slots) {
+      if (!this.prune(f)) continue;
+      flows += 1;
+      steps += f.steps.length;
+    }
+    return { flows, steps, bytes: this.texts.used, keys: this.index.size };
   }
 
   private find(facts: StepFacts): FlowRec | undefined {
@@ -153,10 +163,12 @@ export class FlowLog {
   /** A new flow, started by a step at `at` (or by the discovery steps its peer made before). */
   private open(facts: StepFacts, at: string): FlowRec {
     const f: FlowRec = { id: `flw_${randomId().slice(0, 16)}`, kind: startKind(facts), client_id: null, client_name: null, resource: null, sub: null, started_at: at, updated_at: at, steps: [], dropped: 0, keys: [] };
-    this.flows.set(f.id, f);
+    const oldest = this.slots[this.next];
+    if (oldest) this.forget(oldest);
+    this.slots[this.next] = f;
+    this.next = (this.next + 1) % this.limits.flows;
     if (this.lobby.size) for (const s of this.claim(facts.peer())) this.append(f, s);
     if (f.steps[0]) f.started_at = f.steps[0].at;
-    while (this.flows.size > this.limits.flows) this.evict(this.flows.keys().next().value!);
     return f;
   }
 
@@ -188,24 +200,24 @@ export class FlowLog {
   /**
    * Drops the steps whose text the arena has written over, when the flow is read (a step is only
    * its summary until then, and flows are bounded in number). False when none is left: the flow
-   * has rolled off.
+   * has rolled off (its slot stays empty until a new flow takes it).
    */
   private prune(f: FlowRec): boolean {
     const texts = this.texts;
-    if (f.steps.every((s) => texts.holds(s.place))) return true;
+    if (f.steps.every((s) => texts.holds(s.place))) return f.steps.length > 0;
     const kept = f.steps.filter((s) => texts.holds(s.place));
     f.dropped += f.steps.length - kept.length;
     f.steps = kept;
-    if (kept.length) return true;
-    this.evict(f.id);
-    return false;
+    if (!kept.length) this.forget(f);
+    return kept.length > 0;
   }
 
-  private evict(id: string): void {
-    const f = this.flows.get(id);
-    if (!f) return;
-    this.flows.delete(id);
+  /** A flow rolls off: its link keys leave the index, and its id no longer finds it. */
+  private forget(f: FlowRec): void {
     for (const k of f.keys) this.unlink(k, f);
+    f.keys = [];
+    f.steps = [];
+    f.id = '';
   }
 
   private unlink(key: string, f: FlowRec): void {

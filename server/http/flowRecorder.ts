@@ -102,26 +102,23 @@ const REQ_BODY = 2;
 const RES_HEAD = 3;
 const RES_BODY = 4;
 const GRANT_TYPE = 5;
-const TEXT_CAPS = [Infinity, Infinity, FLOW_LIMITS.bodyBytes, Infinity, FLOW_LIMITS.bodyBytes, Infinity];
+const FAULT_ID = 6;
+const FIX = 7;
+const TEXT_CAPS = [Infinity, Infinity, FLOW_LIMITS.bodyBytes, Infinity, FLOW_LIMITS.bodyBytes, Infinity, Infinity, Infinity];
 
 const bodyOf = (t: ArenaText, mime: string): FlowBody | null => (t ? { mime_type: mime, text: t.text, size: t.size, truncated: t.truncated } : null);
 
 /**
  * A request at an OAuth endpoint as it left the server. Its texts (the URL, the request's headers
  * as Node read them, names and values joined by "\n", which neither can hold; the bodies; the
- * response head as written) go into the flow log's arena, and the step keeps only what grouping
- * and summaries read. The full step (header lists, bodies, the explanation) is built when a flow
- * is read, which is rare next to the requests recorded.
+ * response head as written; the rare grant type, fault and fix) go into the flow log's arena; the
+ * step itself is its activity entry (which the activity log holds anyway) and where its text is.
+ * Every recorded step lives until its flow rolls off, so each field here is paid for in every
+ * garbage collection until then. The full step is built when a flow is read, which is rare next
+ * to the requests recorded.
  */
 class RequestStep implements StepRecord {
-  readonly id: string;
-  readonly at: string;
-  readonly method: string;
-  readonly status: number;
-  readonly ok: boolean;
   readonly place: number;
-  private readonly faultId: string | undefined;
-  private readonly fix: string | undefined;
 
   constructor(
     ctx: HttpContext,
@@ -132,49 +129,62 @@ class RequestStep implements StepRecord {
     private readonly texts: TextArena,
   ) {
     const state = ctx.state as Record<string, unknown>;
-    this.id = entry.id;
-    this.at = entry.at;
-    this.method = entry.method;
-    this.status = entry.status;
-    this.ok = !entry.error && entry.status < 400;
     const grantType = endpoint === 'token' ? (state.form as Record<string, string> | undefined)?.grant_type : undefined;
-    this.place = texts.put([ctx.req.url ?? entry.path, ctx.req.rawHeaders.join('\n'), (state.formText ?? state.bodyText) as string | undefined, head, responseText(ctx.body), grantType], TEXT_CAPS);
-    this.faultId = state.faultId as string | undefined;
     // The developer's fix, when the error knows it (thrown, or sent to the client's redirect URI).
-    this.fix = (state.oauthError as { fix?: string } | undefined)?.fix ?? (state.redirectErrorFix as string | undefined);
+    const fix = (state.oauthError as { fix?: string } | undefined)?.fix ?? (state.redirectErrorFix as string | undefined);
+    this.place = texts.put(
+      [ctx.req.url ?? entry.path, ctx.req.rawHeaders.join('\n'), (state.formText ?? state.bodyText) as string | undefined, head, responseText(ctx.body), grantType, state.faultId as string | undefined, fix],
+      TEXT_CAPS,
+    );
+  }
+
+  get id(): string {
+    return this.entry.id;
+  }
+  get at(): string {
+    return this.entry.at;
+  }
+  get method(): string {
+    return this.entry.method;
+  }
+  get status(): number {
+    return this.entry.status;
+  }
+  get ok(): boolean {
+    return !this.entry.error && this.entry.status < 400;
   }
 
   /** The step itself: the activity entry's outcome, the fault that answered, and why it failed. */
   step(): FlowStep {
-    const { entry, endpoint, faultId } = this;
+    const { entry, endpoint } = this;
     const t = this.texts.read(this.place, TEXT_CAPS.length)!;
     const url = t[URL]!.text;
     const grantType = t[GRANT_TYPE]?.text;
+    const faultId = t[FAULT_ID]?.text;
     const warnings = entry.warnings.map((w) => w.message);
-    const failed = !this.ok;
     const reqHeaders = unpackHeaders(t[REQ_HEADERS]!.text);
     const resHeaders = headHeaders(t[RES_HEAD]!.text);
     const reqMime = reqHeaders.find((h) => h.name.toLowerCase() === 'content-type')?.value || 'application/octet-stream';
     const resMime = resHeaders.find((h) => h.name.toLowerCase() === 'content-type')?.value || 'text/plain';
     return {
-      id: this.id,
-      at: this.at,
+      id: entry.id,
+      at: entry.at,
       endpoint,
-      method: this.method,
+      method: entry.method,
       url,
-      status: this.status,
+      status: entry.status,
       duration_ms: entry.duration_ms,
       ...(grantType ? { grant_type: grantType } : {}),
       ok: this.ok,
       ...(entry.error ? { error: entry.error } : {}),
       ...(entry.error_description ? { error_description: entry.error_description } : {}),
-      ...(failed ? { explanation: explain({ endpoint, error: entry.error ?? `http_${entry.status}`, description: entry.error_description, grantType, warnings, fix: this.fix, faultId }) } : {}),
+      ...(this.ok ? {} : { explanation: explain({ endpoint, error: entry.error ?? `http_${entry.status}`, description: entry.error_description, grantType, warnings, fix: t[FIX]?.text, faultId }) }),
       ...(faultId ? { fault_id: faultId } : {}),
       ...(warnings.length ? { warnings } : {}),
       // What went over the wire, as the route read and answered it (bodies capped).
       exchange: {
-        request: { method: this.method, url, headers: reqHeaders, body: bodyOf(t[REQ_BODY], reqMime) },
-        response: { status: this.status, headers: resHeaders, body: bodyOf(t[RES_BODY], resMime) },
+        request: { method: entry.method, url, headers: reqHeaders, body: bodyOf(t[REQ_BODY], reqMime) },
+        response: { status: entry.status, headers: resHeaders, body: bodyOf(t[RES_BODY], resMime) },
       },
     };
   }
