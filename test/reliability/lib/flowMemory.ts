@@ -16,9 +16,11 @@ import { seedSingleMcp, tempDir } from '../../helpers/server';
 
 export interface FlowMemoryReport {
   rounds: number;
-  checkpoints: Array<{ after: number; heapMB: number; flows: number; steps: number; recordedMB: number; keys: number }>;
+  checkpoints: Array<{ after: number; heapMB: number; buffersMB: number; flows: number; steps: number; recordedMB: number; keys: number }>;
   /** Heap growth from the first checkpoint after the cap filled to the last, after a full GC. */
   growthMB: number;
+  /** The same for memory outside the heap (Buffers: the timeline's text arena is one, allocated once). */
+  buffersGrowthMB: number;
   ok: boolean;
   problems: string[];
 }
@@ -55,9 +57,10 @@ export async function runFlowMemorySoak(opts: { rounds?: number; log?: (l: strin
       if (i % every === 0 || i === rounds) {
         gcNow();
         const st = s.services.flows.stats();
-        const cp = { after: i, heapMB: process.memoryUsage().heapUsed / 2 ** 20, flows: st.flows, steps: st.steps, recordedMB: st.bytes / 2 ** 20, keys: st.keys };
+        const mem = process.memoryUsage();
+        const cp = { after: i, heapMB: mem.heapUsed / 2 ** 20, buffersMB: mem.arrayBuffers / 2 ** 20, flows: st.flows, steps: st.steps, recordedMB: st.bytes / 2 ** 20, keys: st.keys };
         checkpoints.push(cp);
-        log(`  flows soak: ${i} rounds: heap ${cp.heapMB.toFixed(1)} MB, ${cp.flows} flows, ${cp.steps} steps, ${cp.recordedMB.toFixed(2)} MB recorded, ${cp.keys} link keys`);
+        log(`  flows soak: ${i} rounds: heap ${cp.heapMB.toFixed(1)} MB, buffers ${cp.buffersMB.toFixed(1)} MB, ${cp.flows} flows, ${cp.steps} steps, ${cp.recordedMB.toFixed(2)} MB of text in the arena, ${cp.keys} link keys`);
       }
     }
   } finally {
@@ -73,5 +76,7 @@ export async function runFlowMemorySoak(opts: { rounds?: number; log?: (l: strin
   const steady = checkpoints.slice(1);
   const growthMB = steady.length >= 2 ? steady.at(-1)!.heapMB - steady[0]!.heapMB : 0;
   if (growthMB > MAX_GROWTH_MB) problems.push(`heap grew ${growthMB.toFixed(1)} MB after the timeline was full (allowed ${MAX_GROWTH_MB} MB)`);
-  return { rounds, checkpoints, growthMB, ok: problems.length === 0, problems };
+  const buffersGrowthMB = steady.length >= 2 ? steady.at(-1)!.buffersMB - steady[0]!.buffersMB : 0;
+  if (buffersGrowthMB > MAX_GROWTH_MB) problems.push(`Buffers grew ${buffersGrowthMB.toFixed(1)} MB after the timeline was full (allowed ${MAX_GROWTH_MB} MB)`);
+  return { rounds, checkpoints, growthMB, buffersGrowthMB, ok: problems.length === 0, problems };
 }

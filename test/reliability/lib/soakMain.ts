@@ -25,7 +25,7 @@ try {
   console.log(`\nsoak: flow timeline memory, ${flowRounds} rounds (code flow + refresh, client_credentials, failing requests with 32 KB bodies)`);
   const mem = await runFlowMemorySoak({ rounds: flowRounds, log: (l) => console.log(l) });
   for (const p of mem.problems) console.log(`  PROBLEM ${p}`);
-  console.log(`FLOW TIMELINE HEAP GROWTH ${mem.growthMB.toFixed(1)} MB after the cap (${mem.ok ? 'bounded' : 'NOT bounded'})`);
+  console.log(`FLOW TIMELINE HEAP GROWTH ${mem.growthMB.toFixed(1)} MB, BUFFERS ${mem.buffersGrowthMB.toFixed(1)} MB after the cap (${mem.ok ? 'bounded' : 'NOT bounded'})`);
   process.exitCode = report.failures.length === 0 && report.survived === report.rounds && mem.ok ? 0 : 1;
 } finally {
   await removeBuild(cli);
