@@ -82,9 +82,8 @@ export class DrainingResponse<Request extends IncomingMessage = IncomingMessage>
 
 /**
  * The head Node stored for writing (`_header`, set by writeHead; node:http's own headersSent reads
- * it), without its closing blank line. Node builds it by `+=`, a tree of some forty small strings;
- * slicing it copies it into one flat string, so a step that keeps it keeps one object, not forty
- * for the garbage collector to copy while the flow lives.
+ * it), without its closing blank line. The flow recorder copies it into its text arena at once
+ * (server/flows/textArena.ts), so nothing keeps this string past the request.
  */
 function headOf(res: ServerResponse): string {
   const head = (res as unknown as { _header: string | null })._header ?? '';
