@@ -3,7 +3,7 @@
  * Register the printed resource URI in AuthPlane (scopes: read, write), then point an MCP client at it.
  */
 import { parseArgs } from 'node:util';
-import { McpProtocol } from '../../server/contracts/mcpProtocol';
+import { isMcpProtocol, NOT_A_PROTOCOL } from '../../server/contracts/mcpProtocol';
 import { startExampleMcpServer } from './server';
 
 const { values } = parseArgs({
@@ -21,13 +21,13 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`--port must be an integer between 0 and 65535, got "${values.port}"`);
   process.exit(2);
 }
-const protocol = McpProtocol.safeParse(values.protocol);
-if (!protocol.success) {
-  console.error(`--protocol: ${protocol.error.issues[0]?.message}, got "${values.protocol}"`);
+const protocol = values.protocol;
+if (!isMcpProtocol(protocol)) {
+  console.error(`--protocol: ${NOT_A_PROTOCOL}, got "${protocol}"`);
   process.exit(2);
 }
 
-const server = await startExampleMcpServer({ issuer: values.issuer, port, host: values.host, resource: values.resource, protocol: protocol.data });
+const server = await startExampleMcpServer({ issuer: values.issuer, port, host: values.host, resource: values.resource, protocol });
 console.log(`MCP server: ${server.url} (MCP ${server.protocol})`);
 console.log(`Protected Resource Metadata: ${server.prmUrl}`);
 console.log(`Register this resource URI in AuthPlane exactly: ${server.resource}`);

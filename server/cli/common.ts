@@ -5,7 +5,7 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { MAX_REFRESH_GRACE_S, parseDuration } from '../contracts/duration';
-import { McpProtocol } from '../contracts/mcpProtocol';
+import { isMcpProtocol, type McpProtocol, NOT_A_PROTOCOL } from '../contracts/mcpProtocol';
 import { sinceInstant } from '../contracts/since';
 import { resolveDataDir } from './dataDir';
 import { CliError, processOut, reportError, usageError, type Out } from './output';
@@ -145,9 +145,8 @@ export function parsePort(v: string): number {
 
 /** Commander parser for `--protocol`: an MCP protocol revision (server/contracts/mcpProtocol). */
 export function parseProtocol(v: string): McpProtocol {
-  const r = McpProtocol.safeParse(v);
-  if (!r.success) throw new InvalidArgumentError(r.error.issues[0]?.message ?? 'not a protocol revision');
-  return r.data;
+  if (!isMcpProtocol(v)) throw new InvalidArgumentError(NOT_A_PROTOCOL);
+  return v;
 }
 
 /** `900`, `15m`, `7d` → seconds; commander turns the thrown error into a usage error. */

@@ -4,7 +4,10 @@
  */
 import { z } from 'zod';
 import { FlowExchange } from './flows';
-import { McpProtocol } from './mcpProtocol';
+import { MCP_PROTOCOLS, NOT_A_PROTOCOL } from './mcpProtocol';
+
+/** An MCP protocol revision (the doctor request's `protocol`). */
+const McpProtocol = z.enum(MCP_PROTOCOLS, { error: NOT_A_PROTOCOL });
 
 /** pass ✓ · fail ✗ (exit code 1) · warn ! (works, but some clients will struggle) · skip - (an earlier step failed). */
 export const DoctorStepStatus = z.enum(['pass', 'fail', 'warn', 'skip']);
