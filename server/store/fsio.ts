@@ -160,17 +160,37 @@ export async function removeStaleTempFiles(dir: string): Promise<void> {
   );
 }
 
+const NO_FOLLOW = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
+
+/** A read's error as a StorageError; undefined for ENOENT (the file is simply not there). */
+function readFailure(file: string, err: unknown): StorageError | undefined {
+  if (errnoCode(err) === 'ENOENT') return undefined;
+  if (errnoCode(err) === 'ELOOP') return new StorageError(file, `${file} is a symbolic link; AuthPlane never follows links for its data files. Replace it with the file itself.`, { cause: err });
+  return storageError(file, 'read', err);
+}
+
 /**
  * Reads a file, or undefined when it does not exist. Other errors are StorageErrors. Never follows
  * a symbolic link: data files are ours alone (dataDirTrust.ts), a link there is someone else's.
  */
 export async function readIfExists(file: string): Promise<Buffer | undefined> {
   try {
-    return await fsp.readFile(file, { flag: constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) });
+    return await fsp.readFile(file, { flag: NO_FOLLOW });
   } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return undefined;
-    if (errnoCode(err) === 'ELOOP') throw new StorageError(file, `${file} is a symbolic link; AuthPlane never follows links for its data files. Replace it with the file itself.`, { cause: err });
-    throw storageError(file, 'read', err);
+    const failure = readFailure(file, err);
+    if (failure) throw failure;
+    return undefined;
+  }
+}
+
+/** readIfExists, opened to read in parts (the caller closes it). */
+export async function openIfExists(file: string): Promise<FileHandle | undefined> {
+  try {
+    return await fsp.open(file, NO_FOLLOW);
+  } catch (err) {
+    const failure = readFailure(file, err);
+    if (failure) throw failure;
+    return undefined;
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import { CorruptDataError } from '../errors';
-import { type Durability, readIfExists, storageError } from './fsio';
+import { type Durability, openIfExists, storageError } from './fsio';
 
 export interface JsonlLine {
   value: unknown;
@@ -27,6 +27,8 @@ export interface ReplayResult {
 }
 
 const NEWLINE = 0x0a;
+/** The part read at a time (grown for a longer line). */
+const CHUNK_BYTES = 1 << 20;
 
 export async function replayJsonl(
   file: string,
@@ -34,38 +36,65 @@ export async function replayJsonl(
   opts: {
     durability: Durability;
     warn: (message: string) => void;
-    /** Claims a line before it is parsed (true: counted, not parsed, onLine not called); `buf` is the whole file. */
+    /** Claims a line before it is parsed (true: counted, not parsed, onLine not called); `start` and `end` index `buf`, which holds the line (not the whole file). */
     raw?: (buf: Buffer, start: number, end: number, lineNo: number) => boolean;
   },
 ): Promise<ReplayResult> {
-  const buf = await readIfExists(file);
-  if (!buf) return { validBytes: 0, lines: 0, tornBytes: 0 };
+  const fh = await openIfExists(file);
+  if (!fh) return { validBytes: 0, lines: 0, tornBytes: 0 };
+  // Read in parts into one reused buffer: a whole-file buffer of a 20 MB segment costs a fresh
+  // process ~60 ms of page faults alone, and the file is read once, front to back.
+  let buf = Buffer.allocUnsafe(CHUNK_BYTES);
+  /** File offset of buf[0]; bytes valid in buf; file offset where the next line starts. */
+  let base = 0;
+  let have = 0;
   let pos = 0;
   let lineNo = 0;
   let lines = 0;
-  for (;;) {
-    const nl = buf.indexOf(NEWLINE, pos);
-    if (nl < 0) break;
-    lineNo++;
-    if (opts.raw?.(buf, pos, nl, lineNo)) lines++;
-    else if (!isBlank(buf, pos, nl)) {
-      let value: unknown;
+  try {
+    for (;;) {
+      if (have === buf.length) buf = Buffer.concat([buf], buf.length * 2); // one line longer than the buffer
+      let n: number;
       try {
-        value = JSON.parse(buf.toString('utf8', pos, nl));
+        n = (await fh.read(buf, have, buf.length - have, base + have)).bytesRead;
       } catch (err) {
-        throw corruptLine(file, lineNo, `is not valid JSON (${(err as Error).message})`, err);
+        throw storageError(file, 'read', err);
       }
-      try {
-        onLine({ value, lineNo, start: pos, end: nl });
-      } catch (err) {
-        if (err instanceof CorruptDataError) throw err;
-        throw corruptLine(file, lineNo, (err as Error).message, err);
+      if (n === 0) break;
+      have += n;
+      const view = buf.subarray(0, have);
+      for (;;) {
+        const start = pos - base;
+        const nl = view.indexOf(NEWLINE, start);
+        if (nl < 0) break;
+        lineNo++;
+        if (opts.raw?.(view, start, nl, lineNo)) lines++;
+        else if (!isBlank(view, start, nl)) {
+          let value: unknown;
+          try {
+            value = JSON.parse(view.toString('utf8', start, nl));
+          } catch (err) {
+            throw corruptLine(file, lineNo, `is not valid JSON (${(err as Error).message})`, err);
+          }
+          try {
+            onLine({ value, lineNo, start: pos, end: base + nl });
+          } catch (err) {
+            if (err instanceof CorruptDataError) throw err;
+            throw corruptLine(file, lineNo, (err as Error).message, err);
+          }
+          lines++;
+        }
+        pos = base + nl + 1;
       }
-      lines++;
+      // The unfinished line moves to the front; the next read continues after it.
+      buf.copy(buf, 0, pos - base, have);
+      have -= pos - base;
+      base = pos;
     }
-    pos = nl + 1;
+  } finally {
+    await fh.close().catch(() => undefined);
   }
-  const tornBytes = buf.length - pos;
+  const tornBytes = base + have - pos;
   if (tornBytes > 0) {
     await truncate(file, pos, opts.durability);
     opts.warn(`${file}: dropped an incomplete last line (${tornBytes} bytes) left by an interrupted write; the ${lines} complete lines before it are intact`);
