@@ -5,13 +5,16 @@
 // --no-flows. Prints CPU per op (user, system; all threads and the main thread alone) per checkout
 // and its ratio to the first. With --prof each server runs under `node --cpu-prof`: profiles taken
 // under the same load, to compare with scripts/bench/profile-diff.mjs.
-//   node scripts/bench/paired.mjs [--rounds 12] [--burst 1000] [--mode flow|refresh] [--prof] [--pin] base=/path/to/checkout new=. new-off=.
+// --warm N: warm-up flows (and in refresh mode as many refreshes) before the rounds; V8 goes on
+// compiling lukewarm functions for ~10,000 operations, more so the more code a request runs.
+//   node scripts/bench/paired.mjs [--rounds 12] [--burst 1000] [--mode flow|refresh] [--warm 4000] [--prof] [--pin] base=/path/to/checkout new=. new-off=.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startCheckout } from './lib/checkout.mjs';
-const { values: o, positionals } = parseArgs({ allowPositionals: true, options: { rounds: { type: 'string', default: '12' }, burst: { type: 'string', default: '1000' }, mode: { type: 'string', default: 'flow' }, prof: { type: 'boolean', default: false }, pin: { type: 'boolean', default: false } } });
+const { values: o, positionals } = parseArgs({ allowPositionals: true, options: { rounds: { type: 'string', default: '12' }, burst: { type: 'string', default: '1000' }, mode: { type: 'string', default: 'flow' }, prof: { type: 'boolean', default: false }, pin: { type: 'boolean', default: false }, warm: { type: 'string', default: '4000' } } });
+const W = Number(o.warm);
 const R = Number(o.rounds), B = Number(o.burst);
 const { pkcePairs, runFlows, runRefresh } = await import('./lib/loadgen.mjs');
 const { clockTicks, exitOnSignals, onCpuMs, stopChild } = await import('./lib/proc.mjs');
@@ -25,12 +28,16 @@ const srvs = [];
 for (const p of positionals) {
   const profDir = path.resolve('bench-results', 'prof', `paired-${p.split('=')[0]}-${Date.now()}`);
   const { label, srv, removeData } = await startCheckout(p, { nodeArgs: o.prof ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, '--cpu-prof-interval', '200'] : [] });
-  const need = 4000 + R * B * (o.mode === 'refresh' ? 0.2 : 1) + 200;
+  const need = W + R * B * (o.mode === 'refresh' ? 0.2 : 1) + 200;
   // --pin: the servers on CPU 1, this load generator on CPU 0, so they never share or swap a core.
   if (o.pin) execFileSync('taskset', ['-a', '-p', '-c', '1', String(srv.pid)], { stdio: 'ignore' });
   srvs.push({ label, srv, removeData, profDir, pairs: pkcePairs(need), at: 0, keep: [], u: 0, s: 0, mu: 0, ms: 0, ops: 0, per: [], on: 0, onPer: [] });
 }
-for (const x of srvs) { await runFlows(x.srv.target, { concurrency: 8, maxOps: 4000, maxMs: 30_000, pairs: x.pairs, keep: x.keep }); x.at = 4000; }
+for (const x of srvs) {
+  await runFlows(x.srv.target, { concurrency: 8, maxOps: W, maxMs: 120_000, pairs: x.pairs, keep: x.keep });
+  x.at = W;
+  if (o.mode === 'refresh') await runRefresh(x.srv.target, { concurrency: 8, maxOps: W, maxMs: 120_000, tokens: x.keep.splice(0, W / 10 + 16) });
+}
 for (let r = 0; r < R; r++) {
   const order = r % 2 ? [...srvs].reverse() : srvs;
   for (const x of order) {
@@ -46,8 +53,8 @@ for (let r = 0; r < R; r++) {
   }
 }
 for (const x of srvs) { await stopChild(x.srv.child); x.removeData(); }
-// The profile covers the server's whole run: the 4,000 warm-up flows too.
-if (o.prof) for (const x of srvs) console.log(`profile ${x.label}: ${path.relative(process.cwd(), x.profDir)}/ (4000 warm-up flows + ${x.ops} ${o.mode === 'refresh' ? 'refreshes' : 'flows'})`);
+// The profile covers the server's whole run: the warm-up too.
+if (o.prof) for (const x of srvs) console.log(`profile ${x.label}: ${path.relative(process.cwd(), x.profDir)}/ (${W} warm-up flows${o.mode === 'refresh' ? ` and ${W} refreshes` : ''} + ${x.ops} ${o.mode === 'refresh' ? 'refreshes' : 'flows'})`);
 const med = (a) => { const s = [...a].sort((p, q) => p - q); return s[s.length >> 1]; };
 for (const x of srvs) {
   console.log(`${x.label.padEnd(6)} ${o.mode} µs/op: user ${((x.u * 1000) / x.ops).toFixed(0)} sys ${((x.s * 1000) / x.ops).toFixed(0)} total ${(((x.u + x.s) * 1000) / x.ops).toFixed(0)}  median burst ${med(x.per).toFixed(0)}  min ${Math.min(...x.per).toFixed(0)}  (${x.ops} ops)`);
